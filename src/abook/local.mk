@@ -1,0 +1,1 @@
+# src/abook: Address book: vCard storage, lookup and completion, import and export.

@@ -1,0 +1,95 @@
+/* Shared plumbing for the commands: config loading, options, errors. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+#include "util/util.h"
+
+void
+cmd_print_error(const GError *error)
+{
+    fprintf(stderr, "postie: %s\n", error->message);
+}
+
+void
+cmd_errorf(const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    fprintf(stderr, "postie: %s\n", msg);
+}
+
+void
+cmd_usage_error(const char *command, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    fprintf(stderr, "postie %s: %s\n", command, msg);
+    fprintf(stderr, _("Try 'postie %s --help' for more information.\n"), command);
+}
+
+PostieConfig *
+cmd_load_config(CmdContext *ctx)
+{
+    if (ctx->config)
+        return ctx->config;
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) problems = NULL;
+    PostieConfig *cfg = conf_load(ctx->config_path, &problems, &error);
+    if (!cfg) {
+        cmd_print_error(error);
+        if (g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_NOT_FOUND))
+            fprintf(stderr, _("postie: run 'postie' to set up an account, "
+                              "or see postie.conf(5)\n"));
+        return NULL;
+    }
+    for (guint i = 0; problems && i < problems->len; i++) {
+        g_autofree char *line = conf_problem_format(problems->pdata[i]);
+        fprintf(stderr, "%s\n", line);
+    }
+    if (conf_has_errors(problems)) {
+        conf_free(cfg);
+        return NULL;
+    }
+    ctx->config = cfg;
+    return cfg;
+}
+
+gboolean
+cmd_parse_options(int *argc, char ***argv, const GOptionEntry *entries,
+                  const char *parameters, const char *summary)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GOptionContext) oc = g_option_context_new(parameters);
+    g_option_context_set_translation_domain(oc, PACKAGE);
+    if (summary)
+        g_option_context_set_summary(oc, summary);
+    g_option_context_add_main_entries(oc, entries, PACKAGE);
+    if (!g_option_context_parse(oc, argc, argv, &error)) {
+        const char *command = (*argv)[0];
+        cmd_usage_error(command, "%s", error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+char *
+cmd_mail_dir(CmdContext *ctx)
+{
+    if (ctx->config)
+        return g_strdup(ctx->config->mail_dir);
+
+    const char *path = ctx->config_path;
+    g_autofree char *def = paths_default_config_file();
+    if (!path && !g_file_test(def, G_FILE_TEST_EXISTS))
+        return paths_default_mail_dir();
+    PostieConfig *cfg = cmd_load_config(ctx);
+    return cfg ? g_strdup(cfg->mail_dir) : NULL;
+}

@@ -1,0 +1,12 @@
+/* postie folders: not built yet in this version of the tree. */
+#include <config.h>
+
+#include "cmd/cmd.h"
+#include "util/util.h"
+
+int
+cmd_folders(CmdContext *ctx, int argc, char **argv)
+{
+    cmd_errorf(_("'%s' is not available in this build yet"), "folders");
+    return 69; /* EX_UNAVAILABLE */
+}

@@ -1,0 +1,6 @@
+# src/config: Accounts and settings (GKeyFile), validation with FILE:LINE errors.
+src_libpostie_a_SOURCES += \
+	src/config/conf.h src/config/conf_private.h \
+	src/config/conf.c \
+	src/config/conf_lines.c \
+	src/config/secret.c

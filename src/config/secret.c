@@ -1,0 +1,79 @@
+/* Secrets for logging in: from password_command (run without a shell),
+ * or from the file.  Never logged, never kept longer than needed. */
+#include <config.h>
+
+#include <string.h>
+
+#include "config/conf.h"
+#include "util/util.h"
+
+char *
+conf_run_for_line(const char *command, const char *what, GError **error)
+{
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(GError) e = NULL;
+    if (!g_shell_parse_argv(command, NULL, &argv, &e)) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                    _("%s: cannot parse the command: %s"), what, e->message);
+        return NULL;
+    }
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = 0;
+    if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                      &err, &status, &e)) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                    _("%s: cannot run %s: %s"), what, argv[0], e->message);
+        return NULL;
+    }
+    if (!g_spawn_check_wait_status(status, &e)) {
+        g_autofree char *first = g_strdup(err ? g_strstrip(err) : "");
+        char *nl = strchr(first, '\n');
+        if (nl)
+            *nl = '\0';
+        g_autofree char *shown = term_safe(first, -1, TERM_SAFE_DEFAULT);
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                    _("%s: %s failed (%s)%s%s"), what, argv[0], e->message,
+                    *shown ? ": " : "", shown);
+        return NULL;
+    }
+    char *nl = strpbrk(out, "\r\n");
+    if (nl)
+        *nl = '\0';
+    if (*out == '\0') {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                    _("%s: %s printed nothing"), what, argv[0]);
+        return NULL;
+    }
+    return g_steal_pointer(&out);
+}
+
+char *
+conf_server_secret(const Account *account, const ServerConf *server,
+                   GError **error)
+{
+    if (server->password_command) {
+        g_autofree char *what = g_strdup_printf(_("account %s: password_command"),
+                                                account->id);
+        return conf_run_for_line(server->password_command, what, error);
+    }
+    if (server->password)
+        return g_strdup(server->password);
+    g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                _("account %s: no password: set password_command (or password) "
+                  "in the configuration"), account->id);
+    return NULL;
+}
+
+char *
+conf_oauth_token(const Account *account, GError **error)
+{
+    if (!account->oauth_token_command) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                    _("account %s: OAuth needs oauth_token_command"), account->id);
+        return NULL;
+    }
+    g_autofree char *what = g_strdup_printf(_("account %s: oauth_token_command"),
+                                            account->id);
+    return conf_run_for_line(account->oauth_token_command, what, error);
+}

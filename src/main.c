@@ -1,0 +1,126 @@
+/* postie: a terminal mail client for POP3 users.
+ *
+ * main() sets up the locale and libraries, reads the global options and
+ * hands the rest of the command line to a command from cmd/, or starts the
+ * screen (ui/) when no command is given. */
+#include <config.h>
+
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "cmd/cmd.h"
+#include "ui/ui.h"
+#include "util/util.h"
+
+typedef struct {
+    const char *name;
+    CmdFunc func;
+    const char *summary;
+} Command;
+
+static const Command commands[] = {
+    { "fetch",       cmd_fetch,       N_("fetch new mail from POP3 accounts") },
+    { "send",        cmd_send,        N_("send one message read from standard input (sendmail compatible)") },
+    { "flush",       cmd_flush,       N_("deliver the messages waiting in the Outbox") },
+    { "list",        cmd_list,        N_("list the messages of a folder") },
+    { "folders",     cmd_folders,     N_("list, create, rename or delete folders") },
+    { "show",        cmd_show,        N_("print a message as the pager shows it") },
+    { "attachments", cmd_attachments, N_("list the attachments of a message") },
+    { "save",        cmd_save,        N_("save the attachments of a message") },
+    { "abook",       cmd_abook,       N_("query, import and export the address book") },
+    { "config",      cmd_config,      N_("check the configuration file") },
+};
+
+static void
+print_usage(FILE *out)
+{
+    fprintf(out, _("Usage: postie [--config FILE] [COMMAND [ARGS...]]\n"));
+    fprintf(out, _("       postie --help | --version\n\n"));
+    fprintf(out, _("Without a command, postie opens its mail screen.\n\nCommands:\n"));
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf(out, _("\nOptions:\n"
+                   "  -c, --config FILE  use FILE instead of ~/.config/postie/config\n"
+                   "  -h, --help         show this help and exit\n"
+                   "  -V, --version      show the version and exit\n\n"
+                   "'postie COMMAND --help' describes each command; see postie(1).\n"));
+}
+
+static int G_GNUC_PRINTF(1, 2)
+usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "postie: %s\n", msg);
+    fprintf(stderr, _("Usage: postie [--config FILE] [COMMAND [ARGS...]]\n"
+                      "Try 'postie --help' for more information.\n"));
+    return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    /* POSTIE_LOCALEDIR lets the tests use catalogues from the build tree. */
+    const char *localedir = g_getenv("POSTIE_LOCALEDIR");
+    bindtextdomain(PACKAGE, localedir ? localedir : LOCALEDIR);
+    bind_textdomain_codeset(PACKAGE, "UTF-8");
+    textdomain(PACKAGE);
+    /* A peer closing the connection must be an error, not a silent death. */
+    signal(SIGPIPE, SIG_IGN);
+
+    CmdContext ctx = { 0 };
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_usage(stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+            printf("postie %s\n", PACKAGE_VERSION);
+            return EXIT_OK;
+        } else if (strcmp(a, "--config") == 0 || strcmp(a, "-c") == 0) {
+            if (i + 1 >= argc)
+                return usage_error(_("option '%s' needs a file name"), a);
+            ctx.config_path = argv[++i];
+        } else if (g_str_has_prefix(a, "--config=")) {
+            ctx.config_path = a + strlen("--config=");
+        } else if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (a[0] == '-') {
+            return usage_error(_("unknown option '%s'"), a);
+        } else {
+            break;
+        }
+    }
+
+    g_mime_init();
+    int rc;
+    if (i >= argc) {
+        rc = ui_main(&ctx);
+    } else {
+        const Command *cmd = NULL;
+        for (gsize k = 0; k < G_N_ELEMENTS(commands); k++)
+            if (strcmp(commands[k].name, argv[i]) == 0)
+                cmd = &commands[k];
+        if (!cmd) {
+            g_mime_shutdown();
+            return usage_error(_("unknown command '%s'"), argv[i]);
+        }
+        g_autofree char *prgname = g_strdup_printf("postie %s", cmd->name);
+        g_set_prgname(prgname);
+        rc = cmd->func(&ctx, argc - i, argv + i);
+    }
+    if (ctx.config)
+        conf_free(ctx.config);
+    g_mime_shutdown();
+    return rc;
+}

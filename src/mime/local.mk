@@ -1,0 +1,1 @@
+# src/mime: GMime glue: view a message, attachments, uuencode, build outgoing mail.

@@ -1,0 +1,1 @@
+# src/net: One connection: TCP with timeouts, the OpenSSL TLS policy, buffered lines.

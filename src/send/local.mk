@@ -1,0 +1,1 @@
+# src/send: Outbox -> SMTP (libesmtp) -> Sent.

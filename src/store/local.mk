@@ -1,0 +1,1 @@
+# src/store: mbox folders: index, cache, locking, append, flags, expunge.

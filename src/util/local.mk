@@ -1,0 +1,7 @@
+# src/util: Small shared pieces: errors, terminal-safe text, atomic files, paths.
+src_libpostie_a_SOURCES += \
+	src/util/util.h src/util/i18n.h \
+	src/util/error.c \
+	src/util/termsafe.c \
+	src/util/atomicfile.c \
+	src/util/paths.c
