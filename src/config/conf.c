@@ -72,6 +72,8 @@ static void
 report(Ctx *c, ConfSeverity sev, const char *key, char *message)
 {
     int line = conf_lookup_line(c->cfg->lines, c->group, key);
+    if (line == 0)   /* a missing key: point at its group */
+        line = conf_lookup_line(c->cfg->lines, c->group, NULL);
     conf_problem_add(c->problems, sev, c->cfg->path, line, key, message);
 }
 

@@ -1,1 +1,3 @@
 # Tests for cli.
+TESTS += tests/cli.sh
+EXTRA_DIST += tests/cli.sh
