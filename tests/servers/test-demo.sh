@@ -22,15 +22,40 @@ dir=$(cat "$dirfile")
 ok $? "the demo directory is removed"
 is "$(demo_left "$dir")" "" "no demo server left running"
 
-# The default mode: postie runs (without a screen it says so and exits);
-# then everything is cleaned up and postie's exit status is passed on.
-out=$(DEMO_DIR_FILE=$dirfile "$top_srcdir/contrib/demo" </dev/null 2>&1)
-rc=$?
+# The default mode runs $POSTIE --config FILE with the XDG directories in
+# the demo's directory, passes its exit status on, then cleans up.  A
+# stand-in program records what it got (the real screen is tested by
+# the screen tests).
+cat > "$TEST_TMP/fake-postie" <<'FAKE'
+#!/bin/sh
+{
+    echo "args: $*"
+    echo "xdg: $XDG_CONFIG_HOME $XDG_DATA_HOME $XDG_STATE_HOME"
+    echo "mode: $(stat -c %a "$2")"
+    cat "$2"
+} > "$FAKE_OUT"
+exit 3
+FAKE
+chmod +x "$TEST_TMP/fake-postie"
+FAKE_OUT=$TEST_TMP/fake.out POSTIE=$TEST_TMP/fake-postie DEMO_DIR_FILE=$dirfile \
+    "$top_srcdir/contrib/demo" </dev/null >"$TEST_TMP/ui.out" 2>&1
+is "$?" 3 "the demo passes postie's exit status on"
 dir=$(cat "$dirfile")
-like "$out" "POP3 on localhost:[0-9]+ and SMTP on localhost:[0-9]+, [0-9]+ messages waiting" \
-    "the demo starts postie on its servers"
+got=$(cat "$TEST_TMP/fake.out")
+like "$got" "^args: --config $dir/postie.conf\$" "postie gets --config with the demo config"
+like "$got" "^xdg: $dir/xdg/config $dir/xdg/data $dir/xdg/state\$" "XDG dirs point into the demo dir"
+like "$got" "^mode: 600\$" "the config is mode 0600"
+like "$got" "^pop3_security = starttls\$" "POP3 with STLS"
+like "$got" "^ca_file = $dir/certs/ca.pem\$" "POP3 trusts the demo CA"
+like "$got" "^smtp_security = starttls\$" "SMTP with STARTTLS"
+like "$got" "^smtp_ca_file = $dir/certs/ca.pem\$" "SMTP trusts the demo CA"
+like "$got" "^leave_on_server = true\$" "mail stays on the server"
+like "$got" "^mail_dir = $dir/mail\$" "mail_dir in the demo dir"
+like "$got" "^password = [0-9a-f]{24}\$" "a random password"
+like "$(cat "$TEST_TMP/ui.out")" "POP3 on localhost:[0-9]+ and SMTP on localhost:[0-9]+, [0-9]+ messages waiting" \
+    "the demo says where its servers are"
 [ -n "$dir" ] && [ ! -e "$dir" ] && [ -z "$(demo_left "$dir")" ]
-ok $? "no demo server or directory left after postie exits (rc $rc)"
+ok $? "no demo server or directory left after postie exits"
 
 # --no-ui stops cleanly on a signal.
 DEMO_DIR_FILE=$dirfile "$top_srcdir/contrib/demo" --no-ui >"$TEST_TMP/noui.out" 2>&1 &
