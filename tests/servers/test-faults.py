@@ -9,6 +9,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 from servers import Dovecot, FakePop3, FaultProxy, Tap, _stop_all  # noqa: E402
 
