@@ -23,6 +23,9 @@ struct Pop3Session {
     guint window;
     gboolean broken;
     gboolean authenticated;
+    guint n_deleted;           /* DELEs accepted since login or RSET: the
+                                  message numbers go up to STAT's count
+                                  plus this */
     char *server_text;         /* term_safe text of the last reply */
     GString *msg;              /* reused buffer for one message */
     gsize max_line;            /* reply lines */
