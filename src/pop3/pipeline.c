@@ -116,6 +116,14 @@ run_many(Pop3Session *s, const Run *run, const guint *nums, guint n,
         }
         if (done == sent)
             break;                  /* stopped with nothing outstanding */
+        if (g_cancellable_is_cancelled(s->cancellable)) {
+            /* Replies are still on their way: the session is out of step. */
+            s->broken = TRUE;
+            g_clear_error(&stop);
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CANCELLED,
+                        _("%s: cancelled"), s->host);
+            return FALSE;
+        }
         if (!read_one(s, run, nums[done], stop == NULL, &stop, error)) {
             g_clear_error(&stop);
             return FALSE;

@@ -21,6 +21,7 @@ struct Pop3Session {
     char **mechs;              /* SASL mechanisms, upper case */
     char *apop_timestamp;      /* "<...>" from the greeting, or NULL */
     guint window;
+    GCancellable *cancellable; /* may be NULL */
     gboolean broken;
     gboolean authenticated;
     guint n_deleted;           /* DELEs accepted since login or RSET: the

@@ -339,6 +339,33 @@ test_pipelined_dele(void)
     g_assert_nonnull(strstr(cap, "DELE 3"));
 }
 
+static gboolean
+cancel_after_first(guint num, const char *data, gsize len, gpointer user_data,
+                   GError **error)
+{
+    g_cancellable_cancel(user_data);
+    return TRUE;
+}
+
+static void
+test_cancel_mid_run(void)
+{
+    FakeServer *fs = basic_server("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n");
+    fake_rule(fs, "RETR", "+OK\r\nSubject: x\r\n\r\nbody\r\n.\r\n", 0);
+    g_autoptr(GCancellable) c = g_cancellable_new();
+    Pop3Options o = opts(fake_start(fs), SECURITY_NONE);
+    o.cancellable = c;
+    g_autoptr(GError) e = NULL;
+    Pop3Session *s = pop3_open(&o, &e);
+    g_assert_true(pop3_auth(s, POP3_AUTH_USER, "u", "p", TRUE, &e));
+    guint nums[] = { 1, 2, 3, 4 };
+    g_assert_false(pop3_retr_many(s, nums, 4, cancel_after_first, c, &e));
+    g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_CANCELLED);
+    g_assert_true(pop3_is_broken(s));
+    pop3_session_free(s);
+    g_free(fake_finish(fs));
+}
+
 static void
 test_stls_not_offered(void)
 {
@@ -517,6 +544,7 @@ main(int argc, char **argv)
     g_test_add_func("/fake/no-uidl", test_no_uidl);
     g_test_add_func("/fake/retr-err-and-stop", test_retr_err_and_stop);
     g_test_add_func("/fake/pipelined-dele", test_pipelined_dele);
+    g_test_add_func("/fake/cancel-mid-run", test_cancel_mid_run);
     g_test_add_func("/fake/stls-not-offered", test_stls_not_offered);
     g_test_add_func("/fake/stls-refused", test_stls_refused);
     g_test_add_func("/fake/stls-injection", test_stls_injection);
