@@ -317,7 +317,7 @@ pop3_open(const Pop3Options *o, GError **error)
     s->window = o->window ? o->window : POP3_DEFAULT_WINDOW;
     s->cancellable = o->cancellable ? g_object_ref(o->cancellable) : NULL;
     s->msg = g_string_sized_new(64 * 1024);
-    s->max_line = NET_DEFAULT_MAX_LINE;
+    s->max_line = POP3_MAX_LINE;
     s->max_message = POP3_MAX_MESSAGE;
 
     if (o->security != SECURITY_NONE) {
