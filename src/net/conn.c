@@ -358,6 +358,8 @@ fill(NetConn *c, GError **error)
             return closed_error(c, error);
         if (errno == EINTR)
             continue;
+        if (errno == ECONNRESET)
+            return closed_error(c, error);
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             if (!net_conn_wait(c, TRUE, _("waiting for the server"), error))
                 return FALSE;

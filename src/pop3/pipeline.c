@@ -46,8 +46,11 @@ read_one(Pop3Session *s, const Run *run, guint num, gboolean deliver,
          GError **stop_error, GError **error)
 {
     Pop3Reply r;
-    if (!pop3_read_reply(s, &r, error))
+    if (!pop3_read_reply(s, &r, error)) {
+        if (run->op != OP_DELE)
+            g_prefix_error(error, _("while receiving message %u: "), num);
         return FALSE;
+    }
     if (r.kind == POP3_REPLY_BAD || r.kind == POP3_REPLY_CONTINUE) {
         g_autofree char *what = g_strdup_printf("%s %u", op_name(run->op), num);
         pop3_garbage_error(s, what, error);
