@@ -339,8 +339,12 @@ fill(NetConn *c, GError **error)
                     return FALSE;
                 continue;
             }
-            if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL)
+            if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL
+                || (err == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error())
+                                            == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
+                ERR_clear_error();
                 return closed_error(c, error);
+            }
             g_autofree char *desc = net_conn_describe(c);
             g_autofree char *why = net_tls_error_string();
             c->broken = TRUE;
