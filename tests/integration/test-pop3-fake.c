@@ -591,6 +591,71 @@ test_tls_sigpipe(void)
     pop3_session_free(s);
 }
 
+typedef struct {
+    const char *greeting;
+    const char *capa;
+    gboolean tls;
+    Pop3AuthMech requested;
+    Pop3AuthMech chosen;     /* POP3_AUTH_AUTO: refused as unsupported */
+} ChooseCase;
+
+static void
+test_auth_choice(void)
+{
+    const char *apop = "+OK ready <1.2@host>\r\n";
+    const char *plain = "+OK ready\r\n";
+    static const char *all = "+OK\r\nUSER\r\nSASL PLAIN LOGIN CRAM-MD5 XOAUTH2\r\n.\r\n";
+    static const char *no_cram = "+OK\r\nUSER\r\nSASL PLAIN LOGIN\r\n.\r\n";
+    static const char *user_only = "+OK\r\nUSER\r\n.\r\n";
+    static const char *nothing = "+OK\r\nTOP\r\n.\r\n";
+    const ChooseCase cases[] = {
+        { apop, all, FALSE, POP3_AUTH_AUTO, POP3_AUTH_CRAM_MD5 },
+        { apop, no_cram, FALSE, POP3_AUTH_AUTO, POP3_AUTH_APOP },
+        { plain, no_cram, FALSE, POP3_AUTH_AUTO, POP3_AUTH_PLAIN },
+        { plain, user_only, FALSE, POP3_AUTH_AUTO, POP3_AUTH_USER },
+        { apop, all, TRUE, POP3_AUTH_AUTO, POP3_AUTH_PLAIN },
+        { apop, user_only, TRUE, POP3_AUTH_AUTO, POP3_AUTH_USER },
+        { apop, nothing, TRUE, POP3_AUTH_AUTO, POP3_AUTH_APOP },
+        { plain, nothing, TRUE, POP3_AUTH_AUTO, POP3_AUTH_AUTO },
+        { plain, all, TRUE, POP3_AUTH_XOAUTH2, POP3_AUTH_XOAUTH2 },
+        { plain, all, TRUE, POP3_AUTH_OAUTHBEARER, POP3_AUTH_AUTO },
+        { plain, all, TRUE, POP3_AUTH_APOP, POP3_AUTH_AUTO },
+        { plain, user_only, TRUE, POP3_AUTH_CRAM_MD5, POP3_AUTH_AUTO },
+    };
+    g_autofree char *ca = cert_path("ca.pem");
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        const ChooseCase *c = &cases[i];
+        if (c->tls && !ca)
+            continue;
+        FakeServer *fs = fake_new(c->greeting, strlen(c->greeting), FALSE);
+        if (c->tls) {
+            g_autofree char *crt = cert_path("localhost.pem");
+            g_autofree char *key = cert_path("localhost.key");
+            fake_set_tls(fs, crt, key, TRUE);
+        }
+        fake_rule(fs, "CAPA", c->capa, 0);
+        Pop3Options o = opts(fake_start(fs), c->tls ? SECURITY_TLS : SECURITY_NONE);
+        o.host = "localhost";
+        o.ca_file = ca;
+        g_autoptr(GError) e = NULL;
+        Pop3Session *s = pop3_open(&o, &e);
+        g_assert_no_error(e);
+        Pop3AuthMech got = POP3_AUTH_AUTO;
+        gboolean ok = pop3_auth_choose(s, c->requested, &got, &e);
+        g_test_message("case %zu: %s", i, ok ? pop3_auth_mech_name(got) : e->message);
+        if (c->chosen == POP3_AUTH_AUTO) {
+            g_assert_false(ok);
+            g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED);
+            g_assert_nonnull(strstr(e->message, "offers"));
+        } else {
+            g_assert_true(ok);
+            g_assert_cmpint(got, ==, c->chosen);
+        }
+        pop3_session_free(s);
+        g_free(fake_finish(fs));
+    }
+}
+
 static void
 test_security_none_refuses(void)
 {
@@ -702,6 +767,7 @@ main(int argc, char **argv)
     g_test_add_func("/fake/stls-refused", test_stls_refused);
     g_test_add_func("/fake/stls-injection", test_stls_injection);
     g_test_add_func("/fake/tls-checks", test_tls_checks);
+    g_test_add_func("/fake/auth-choice", test_auth_choice);
     g_test_add_func("/fake/tls-sigpipe", test_tls_sigpipe);
     g_test_add_func("/fake/security-none-refuses", test_security_none_refuses);
     g_test_add_func("/fake/ipv6", test_ipv6);
