@@ -173,8 +173,11 @@ pop3_simple(Pop3Session *s, const char *cmd, const char *what,
 }
 
 gboolean
-pop3_read_multiline(Pop3Session *s, gsize max_line, GError **error)
+pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
+                    GError **error)
 {
+    if (max_total == 0)
+        max_total = s->max_message;
     Pop3Unstuff u;
     pop3_unstuff_init(&u, max_line);
     g_string_truncate(s->msg, 0);
@@ -195,11 +198,11 @@ pop3_read_multiline(Pop3Session *s, gsize max_line, GError **error)
                           " bytes"), s->host, u.max_line);
             return FALSE;
         }
-        if (s->msg->len > s->max_message) {
+        if (s->msg->len > max_total) {
             s->broken = TRUE;
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
                         _("%s: the server sent a reply larger than %" G_GSIZE_FORMAT
-                          " bytes"), s->host, s->max_message);
+                          " bytes"), s->host, max_total);
             return FALSE;
         }
     }
@@ -225,7 +228,7 @@ capa(Pop3Session *s, GError **error)
         pop3_garbage_error(s, "CAPA", error);
         return FALSE;
     }
-    if (!pop3_read_multiline(s, s->max_line, error))
+    if (!pop3_read_multiline(s, s->max_line, s->max_line, error))
         return FALSE;
     g_autoptr(GPtrArray) mechs = g_ptr_array_new();
     guint caps = POP3_CAP_CAPA;

@@ -120,7 +120,9 @@ test_huge_uidl_line(void)
     GPtrArray *m = pop3_scan(s, NULL, &e);
     g_assert_null(m);
     g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL);
-    g_assert_nonnull(strstr(e->message, "line longer than"));
+    /* Over the line limit, or first over what one message's UID needs. */
+    g_assert_true(strstr(e->message, "line longer than")
+                  || strstr(e->message, "reply larger than"));
     g_assert_true(pop3_is_broken(s));
     pop3_session_free(s);
     g_free(fake_finish(fs));
@@ -258,6 +260,25 @@ test_bad_list(void)
         pop3_session_free(s);
         g_free(fake_finish(fs));
     }
+}
+
+static void
+test_endless_list(void)
+{
+    FakeServer *fs = basic_server(NULL);
+    fake_rule(fs, "STAT", "+OK 2 200\r\n", 0);
+    g_autoptr(GString) l = g_string_new("+OK\r\n");
+    for (int i = 0; i < 200000; i++)
+        g_string_append(l, "1 100\r\n");
+    g_string_append(l, ".\r\n");
+    fake_rule_len(fs, "LIST", l->str, l->len, 0, FALSE);
+    g_autoptr(GError) e = NULL;
+    Pop3Session *s = login(fake_start(fs), &e);
+    g_assert_null(pop3_scan(s, NULL, &e));
+    g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL);
+    g_assert_nonnull(strstr(e->message, "larger than"));
+    pop3_session_free(s);
+    g_free(fake_finish(fs));
 }
 
 static void
@@ -759,6 +780,7 @@ main(int argc, char **argv)
     g_test_add_func("/fake/resp-codes", test_resp_codes);
     g_test_add_func("/fake/uidl-odd", test_uidl_odd);
     g_test_add_func("/fake/bad-list", test_bad_list);
+    g_test_add_func("/fake/endless-list", test_endless_list);
     g_test_add_func("/fake/no-uidl", test_no_uidl);
     g_test_add_func("/fake/retr-err-and-stop", test_retr_err_and_stop);
     g_test_add_func("/fake/pipelined-dele", test_pipelined_dele);
