@@ -102,10 +102,10 @@ pop3_send(Pop3Session *s, const char *line, GError **error)
 }
 
 static void
-set_server_text(Pop3Session *s, const char *text)
+set_server_text(Pop3Session *s, const char *text, gsize len)
 {
     g_free(s->server_text);
-    s->server_text = term_safe(text, -1, TERM_SAFE_DEFAULT);
+    s->server_text = term_safe(text, (gssize) MIN(len, 4096), TERM_SAFE_DEFAULT);
     if (g_utf8_strlen(s->server_text, -1) > 300) {
         char *end = g_utf8_offset_to_pointer(s->server_text, 300);
         *end = '\0';
@@ -123,7 +123,11 @@ pop3_read_reply(Pop3Session *s, Pop3Reply *reply, GError **error)
     if (!line)
         return net_failed(s, e, error);
     pop3_parse_reply(line, len, reply);
-    set_server_text(s, reply->kind == POP3_REPLY_BAD ? line : reply->text);
+    /* A bad line is shown whole, NUL bytes included (made visible). */
+    if (reply->kind == POP3_REPLY_BAD)
+        set_server_text(s, line, len);
+    else
+        set_server_text(s, reply->text, strlen(reply->text));
     return TRUE;
 }
 
