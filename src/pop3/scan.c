@@ -126,6 +126,7 @@ pop3_list(Pop3Session *s, GArray **sizes, GError **error)
 typedef struct {
     guint count;
     GPtrArray *uids;
+    guint8 *seen;           /* per message number: a line was read */
     guint invalid;
 } UidlData;
 
@@ -138,7 +139,7 @@ uidl_line(Pop3Session *s, char *line, gpointer data)
     gboolean valid;
     if (!pop3_parse_uidl_line(line, &num, &uid, &valid) || num > d->count)
         return FALSE;
-    if (g_ptr_array_index(d->uids, num - 1))
+    if (d->seen[num - 1]++)
         return FALSE;                   /* the same number twice */
     if (valid)
         g_ptr_array_index(d->uids, num - 1) = g_strdup(uid);
@@ -159,7 +160,8 @@ uidl_into(Pop3Session *s, guint count, GPtrArray **uids, guint *invalid,
                         s->host, pop3_last_server_text(s));
         return FALSE;
     }
-    UidlData d = { count, g_ptr_array_new_full(count, g_free), 0 };
+    g_autofree guint8 *seen = g_malloc0(MAX(count, 1));
+    UidlData d = { count, g_ptr_array_new_full(count, g_free), seen, 0 };
     g_ptr_array_set_size(d.uids, count);
     if (!each_line(s, uidl_line, &d)) {
         g_ptr_array_unref(d.uids);

@@ -263,6 +263,24 @@ test_bad_list(void)
 }
 
 static void
+test_uidl_number_twice(void)
+{
+    /* A message number listed twice (even if its first UID was refused)
+     * makes the whole listing untrustworthy. */
+    FakeServer *fs = basic_server(NULL);
+    fake_rule(fs, "STAT", "+OK 2 200\r\n", 0);
+    fake_rule(fs, "LIST", "+OK\r\n1 100\r\n2 100\r\n.\r\n", 0);
+    fake_rule(fs, "UIDL", "+OK\r\n1 bad uid\r\n1 good\r\n2 two\r\n.\r\n", 0);
+    g_autoptr(GError) e = NULL;
+    Pop3Session *s = login(fake_start(fs), &e);
+    g_assert_null(pop3_scan(s, NULL, &e));
+    g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL);
+    g_assert_nonnull(strstr(e->message, "UIDL"));
+    pop3_session_free(s);
+    g_free(fake_finish(fs));
+}
+
+static void
 test_endless_list(void)
 {
     FakeServer *fs = basic_server(NULL);
@@ -781,6 +799,7 @@ main(int argc, char **argv)
     g_test_add_func("/fake/uidl-odd", test_uidl_odd);
     g_test_add_func("/fake/bad-list", test_bad_list);
     g_test_add_func("/fake/endless-list", test_endless_list);
+    g_test_add_func("/fake/uidl-number-twice", test_uidl_number_twice);
     g_test_add_func("/fake/no-uidl", test_no_uidl);
     g_test_add_func("/fake/retr-err-and-stop", test_retr_err_and_stop);
     g_test_add_func("/fake/pipelined-dele", test_pipelined_dele);
