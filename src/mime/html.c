@@ -122,8 +122,11 @@ decode_entity(const char *p, GString *out)
         const char *q = p + (hex ? 2 : 1);
         guint64 v = 0;
         gsize digits = 0;
-        while (digits < 8 && (hex ? g_ascii_isxdigit(*q) : g_ascii_isdigit(*q))) {
-            v = v * (hex ? 16 : 10) + (guint64)(hex ? g_ascii_xdigit_value(*q) : g_ascii_digit_value(*q));
+        while (hex ? g_ascii_isxdigit(*q) : g_ascii_isdigit(*q)) {
+            if (digits < 8)   /* beyond that it is out of range anyway */
+                v = v * (hex ? 16 : 10) + (guint64)(hex ? g_ascii_xdigit_value(*q) : g_ascii_digit_value(*q));
+            else
+                v = G_MAXUINT64;
             q++, digits++;
         }
         if (digits == 0)
