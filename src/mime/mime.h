@@ -35,8 +35,7 @@ typedef struct {
      * HTML on stdin; NULL: a mailcap text/html entry with copiousoutput;
      * none of these: the built-in converter. */
     const char *html_converter;
-    /* Mailcap files to read, NULL-terminated; NULL: ~/.mailcap, then
-     * /etc/mailcap. */
+    /* Mailcap files to read, NULL-terminated; NULL: as mime_mailcap_load. */
     const char *const *mailcap_files;
     /* Only the built-in HTML converter (no helper programs at all). */
     gboolean no_external;
@@ -140,8 +139,8 @@ void mime_mailcap_entry_free(MimeMailcapEntry *e);
  * separated by ";" ("\;" is a literal semicolon).  Bad lines are skipped.
  * Returns MimeMailcapEntry*. */
 GPtrArray *mime_mailcap_parse(const char *text);
-/* Read FILES in order (NULL: ~/.mailcap, /etc/mailcap); missing files are
- * skipped. */
+/* Read FILES in order (NULL: the files in $MAILCAPS, colon-separated, or
+ * else ~/.mailcap, /etc/mailcap); missing files are skipped. */
 GPtrArray *mime_mailcap_load(const char *const *files);
 /* First entry for TYPE (exact, then a wildcard entry); with WANT_COPIOUS only
  * entries with copiousoutput.  Entries with a test command are taken only

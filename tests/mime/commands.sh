@@ -6,6 +6,8 @@
 
 DATA="$top_srcdir/tests/data/mime"
 MAIL="$XDG_DATA_HOME/postie/mail"
+# Only the mailcap files a test names; never the machine's /etc/mailcap.
+MAILCAPS="$TEST_TMP/none"; export MAILCAPS
 mkdir -p "$MAIL"
 
 # 1 uu-multiple, 2 rfc2231-names, 3 escapes, 4 uu-damaged, 5 html
@@ -31,6 +33,12 @@ ok $? "show --folder PATH 2 prints rfc2231-names.expected"
 ok $? "show -f Inbox 5 (HTML) exits 0"
 cmp -s "$TEST_TMP/show5" "$DATA/html.expected"
 ok $? "HTML shown through the built-in converter (no mailcap, no config)"
+
+# A mailcap text/html entry with copiousoutput converts HTML (RFC 1524
+# $MAILCAPS names the file); the file name is one argv element.
+printf 'text/html; sed -n -e s/Heading/CONVERTED/p %%s; copiousoutput\n' > "$TEST_TMP/mailcap"
+out=$(MAILCAPS="$TEST_TMP/mailcap" "$POSTIE" show 5)
+like "$out" "^<h1>CONVERTED</h1>" "HTML converted by the mailcap entry"
 
 # Nothing from a message reaches the terminal raw.
 "$POSTIE" show 3 > "$TEST_TMP/show3"

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "mime/mime.h"
+#include "mime/private.h"
 #include "util/util.h"
 
 /* ---- charsets ---------------------------------------------------------- */
@@ -143,6 +144,16 @@ test_html_converters(void)
     MimeViewOptions broken = { "/nonexistent/converter", NULL, FALSE };
     g_autofree char *c = mime_html_to_text(html, &broken);
     g_assert_cmpstr(c, ==, "Hi there\n");
+
+    /* A converter that hangs is stopped; the built-in one takes over. */
+    guint saved = mime_filter_timeout_ms;
+    mime_filter_timeout_ms = 300;
+    MimeViewOptions hang = { "sleep 60", NULL, FALSE };
+    gint64 start = g_get_monotonic_time();
+    g_autofree char *h = mime_html_to_text(html, &hang);
+    g_assert_cmpstr(h, ==, "Hi there\n");
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 50 * G_USEC_PER_SEC);
+    mime_filter_timeout_ms = saved;
 
     MimeViewOptions none = { "sed s/Hi/NO/", NULL, TRUE };
     g_autofree char *d = mime_html_to_text(html, &none);
