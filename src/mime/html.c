@@ -338,8 +338,9 @@ handle_tag(Html *h, const char *t, gsize len)
             h->href = tag_attr(t, len, "href");
             h->link_start = h->out->len;
         } else if (h->href) {
-            /* "text <url>" unless the text already is the url. */
-            const char *shown = h->out->str + h->link_start;
+            /* "text <url>" unless the text already is the url.  (Trimming
+             * may have cut the output below where the link began.) */
+            const char *shown = h->out->str + MIN(h->link_start, h->out->len);
             const char *url = h->href;
             if (g_str_has_prefix(url, "mailto:"))
                 url += 7;
@@ -388,10 +389,8 @@ mime_html_to_text_builtin(const char *html)
                         found = q;
                         break;
                     }
-                if (!found) {
-                    p = e + 1;
-                    continue;
-                }
+                if (!found)
+                    break;   /* unclosed: it runs to the end, as in browsers */
                 const char *ce = strchr(found, '>');
                 p = ce ? ce + 1 : found + strlen(found);
                 continue;
