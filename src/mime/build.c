@@ -211,6 +211,42 @@ uu_name(const char *path)
     return line;
 }
 
+/* Raw 8-bit header values (common in old mail) as RFC 2047 words. */
+static void
+encode_headers_7bit(GMimeObject *obj)
+{
+    GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+    int n = list ? g_mime_header_list_get_count(list) : 0;
+    for (int i = 0; i < n; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+        const char *raw = g_mime_header_get_raw_value(h);
+        gboolean ascii = TRUE;
+        for (const char *p = raw; p && *p; p++)
+            if ((unsigned char)*p >= 0x80)
+                ascii = FALSE;
+        if (ascii)
+            continue;
+        const char *value = g_mime_header_get_value(h);
+        g_autofree char *valid = g_utf8_make_valid(value ? value : "", -1);
+        g_mime_header_set_value(h, NULL, valid, "utf-8");
+    }
+}
+
+static void
+encode_7bit(GMimeObject *parent, GMimeObject *part, gpointer unused)
+{
+    encode_headers_7bit(part);
+    if (GMIME_IS_PART(part))
+        g_mime_object_encode(part, GMIME_ENCODING_CONSTRAINT_7BIT);
+    if (GMIME_IS_MESSAGE_PART(part)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+        if (inner) {
+            encode_headers_7bit(GMIME_OBJECT(inner));
+            g_mime_message_foreach(inner, encode_7bit, NULL);
+        }
+    }
+}
+
 /* Everything but the From line, which mime_build checked and set. */
 static gboolean
 fill_message(GMimeMessage *msg, const MimeDraft *d, GPtrArray *files, GError **error)
@@ -279,6 +315,10 @@ fill_message(GMimeMessage *msg, const MimeDraft *d, GPtrArray *files, GError **e
                 g_object_unref(mp);
                 return FALSE;
             }
+            /* The forwarded message must be 7-bit too; encoding the outer
+             * message does not reach inside it. */
+            encode_headers_7bit(GMIME_OBJECT(inner));
+            g_mime_message_foreach(inner, encode_7bit, NULL);
             GMimeMessagePart *mpart = g_mime_message_part_new_with_message("rfc822", inner);
             g_object_unref(inner);
             g_mime_object_set_disposition(GMIME_OBJECT(mpart), GMIME_DISPOSITION_INLINE);

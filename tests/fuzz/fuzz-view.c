@@ -10,7 +10,17 @@
 #include "mime/mime.h"
 #include "util/util.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const guint8 *data, size_t size);
+
+/* A GLib critical means we called an API wrongly: treat it as a crash. */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+    mime_init();
+    return 0;
+}
 
 static void
 check_safe(const char *text)

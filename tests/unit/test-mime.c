@@ -624,6 +624,23 @@ test_forward(void)
     g_assert_cmpstr(att->content_type, ==, "message/rfc822");
     g_assert_nonnull(strstr(v->body_text, "-------- Embedded message --------\nFrom: Alice <alice@example.org>"));
     g_assert_nonnull(strstr(v->body_text, "Line one."));
+
+    /* An 8-bit original (raw UTF-8 header and body) still goes out 7-bit,
+     * and reads back the same. */
+    const char *eight = "From: J\xc3\xb6rg <j@example.org>\nSubject: Gr\xc3\xbc\xc3\x9f" "e\n"
+                        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+                        "Content-Transfer-Encoding: 8bit\n\nsch\xc3\xb6n\n";
+    g_autoptr(MimeDraft) e = reply(eight, MIME_FORWARD_ATTACH);
+    e->to = g_strdup("zed@example.net");
+    g_autoptr(GBytes) ebuilt = mime_build(e, NULL);
+    g_assert_nonnull(ebuilt);
+    g_autofree char *emsg = g_strndup(g_bytes_get_data(ebuilt, NULL), g_bytes_get_size(ebuilt));
+    assert_wire_safe(emsg);
+    g_autoptr(MimeView) ev = mime_view_new(ebuilt, NULL, NULL);
+    g_assert_nonnull(strstr(ev->body_text, "From: J\xc3\xb6rg <j@example.org>\n"));
+    g_assert_nonnull(strstr(ev->body_text, "Subject: Gr\xc3\xbc\xc3\x9f" "e\n"));
+    g_assert_nonnull(strstr(ev->body_text, "sch\xc3\xb6n"));
+    g_assert_cmpstr(e->from_address, ==, "me@example.com");   /* first own address */
 }
 
 typedef struct {
