@@ -114,7 +114,9 @@ void mime_uu_encode_block(GString *out, const char *name, const guint8 *data, gs
 char *mime_attachment_save(const MimeAttachment *a, const char *dir, GError **error);
 
 /* Open A with the mailcap entry for its type: the data goes into a private
- * temporary file (0600 in a 0700 directory), the command runs as an argv
+ * temporary file (0600 in a 0700 directory, named after A with only
+ * [A-Za-z0-9._-] kept, plus the entry's nametemplate suffix), the command
+ * runs as an argv
  * vector with the file name as its own argument, and the file is removed
  * when the command ends.  When the entry has copiousoutput and OUTPUT is
  * not NULL, the command's output is returned there (term-safe).

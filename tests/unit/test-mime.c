@@ -716,7 +716,8 @@ test_open(void)
                                          "stat -c %a \"$1\" \"$(dirname \"$1\")\" >> \"$LOG\"\n"
                                          "cat \"$1\"\n");
     g_assert_cmpint(chmod(script, 0700), ==, 0);
-    g_autofree char *mc_text = g_strdup_printf("application/x-test; %s %%s; copiousoutput\n", script);
+    g_autofree char *mc_text = g_strdup_printf("application/x-test; %s %%s; copiousoutput; "
+                                               "nametemplate=%%s.view\n", script);
     g_autofree char *mc = write_temp(dir, "mailcap", mc_text);
     const char *files[] = { mc, NULL };
     g_setenv("LOG", log, TRUE);
@@ -732,7 +733,7 @@ test_open(void)
     g_assert_true(g_file_get_contents(log, &seen, NULL, NULL));
     char **lines = g_strsplit(seen, "\n", -1);
     g_assert_cmpstr(lines[0], ==, "1");
-    g_assert_true(g_str_has_suffix(lines[1], "/__touch_pwned___x.bin"));
+    g_assert_true(g_str_has_suffix(lines[1], "/__touch_pwned___x.bin.view"));
     g_assert_cmpstr(lines[2], ==, "600");
     g_assert_cmpstr(lines[3], ==, "700");
     g_assert_false(g_file_test(lines[1], G_FILE_TEST_EXISTS));
