@@ -116,12 +116,11 @@ char *mime_attachment_save(const MimeAttachment *a, const char *dir, GError **er
 /* Open A with the mailcap entry for its type: the data goes into a private
  * temporary file (0600 in a 0700 directory, named after A with only
  * [A-Za-z0-9._-] kept, plus the entry's nametemplate suffix), the command
- * runs as an argv
- * vector with the file name as its own argument, and the file is removed
- * when the command ends.  When the entry has copiousoutput and OUTPUT is
- * not NULL, the command's output is returned there (term-safe).
- * The caller gives up the terminal before calling (the screen ends
- * curses), since the entry may need it (needsterminal). */
+ * runs as an argv vector with the file name as its own argument, and the
+ * file is removed when the command ends.  When the entry has copiousoutput
+ * and OUTPUT is not NULL, the command's output is returned there
+ * (term-safe).  The caller gives up the terminal before calling (the
+ * screen ends curses), since the entry may need it (needsterminal). */
 gboolean mime_attachment_open(const MimeAttachment *a, const char *const *mailcap_files,
                               char **output, GError **error);
 
