@@ -12,6 +12,7 @@
  *   attach.c     save an attachment under a safe name; open it via mailcap
  *   build.c      MimeDraft -> RFC 5322 message bytes
  *   reply.c      reply, reply-all and forward drafts from a message
+ *   private.h    what these files share (parser options, part contents)
  *
  * Call mime_init() once before anything else (it is cheap to repeat).
  * Everything this directory returns *for display* (MimeView headers and

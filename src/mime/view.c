@@ -289,7 +289,9 @@ walk_part(Walk *w, GMimePart *part)
         }
         for (guint i = 0; i < blocks->len; i++) {
             MimeUuBlock *b = blocks->pdata[i];
-            const char *n = name ? name : b->name;
+            /* One block: the part's name if it has one; several: each
+             * block's own. */
+            const char *n = name && blocks->len == 1 ? name : b->name;
             g_autofree char *t = strcmp(lower, "application/octet-stream") == 0 ||
                                          g_str_has_prefix(lower, "text/")
                                      ? guess_type(n) : g_strdup(lower);
