@@ -712,15 +712,14 @@ test_open(void)
     g_autofree char *log = g_build_filename(dir, "log", NULL);
     g_autofree char *script = write_temp(dir, "viewer",
                                          "#!/bin/sh\n"
-                                         "printf '%s\\n' \"$#\" \"$1\" > \"$LOG\"\n"
-                                         "stat -c %a \"$1\" \"$(dirname \"$1\")\" >> \"$LOG\"\n"
+                                         "printf '%s\\n' \"$#\" \"$1\" > \"$2\"\n"
+                                         "stat -c %a \"$1\" \"$(dirname \"$1\")\" >> \"$2\"\n"
                                          "cat \"$1\"\n");
     g_assert_cmpint(chmod(script, 0700), ==, 0);
-    g_autofree char *mc_text = g_strdup_printf("application/x-test; %s %%s; copiousoutput; "
-                                               "nametemplate=%%s.view\n", script);
+    g_autofree char *mc_text = g_strdup_printf("application/x-test; %s %%s %s; copiousoutput; "
+                                               "nametemplate=%%s.view\n", script, log);
     g_autofree char *mc = write_temp(dir, "mailcap", mc_text);
     const char *files[] = { mc, NULL };
-    g_setenv("LOG", log, TRUE);
 
     MimeAttachment a = { 1, (char *)"$(touch pwned); x.bin", NULL, (char *)"application/x-test",
                          9, FALSE, FALSE, g_bytes_new("content\x1b\n", 9) };
@@ -732,7 +731,7 @@ test_open(void)
     g_autofree char *seen = NULL;
     g_assert_true(g_file_get_contents(log, &seen, NULL, NULL));
     char **lines = g_strsplit(seen, "\n", -1);
-    g_assert_cmpstr(lines[0], ==, "1");
+    g_assert_cmpstr(lines[0], ==, "2");   /* the file, and the log path */
     g_assert_true(g_str_has_suffix(lines[1], "/__touch_pwned___x.bin.view"));
     g_assert_cmpstr(lines[2], ==, "600");
     g_assert_cmpstr(lines[3], ==, "700");
