@@ -77,7 +77,7 @@ abook_open(const char *path, GPtrArray **problems, GError **error)
             AbookImportReport rep = { 0 };
             rep.problems = problems ? g_ptr_array_ref(*problems)
                                     : g_ptr_array_new_with_free_func(g_free);
-            gboolean ok = abook_parse_vcard(data, len, ab->path, ab->contacts,
+            gboolean ok = abook_parse_vcard_own(data, len, ab->path, ab->contacts,
                                             &rep, error);
             abook_import_report_clear(&rep);
             /* Not a vCard file: refuse, so a save never overwrites it. */

@@ -41,6 +41,11 @@ void abook_report(AbookImportReport *report, const char *name, guint line,
 gboolean abook_parse_vcard(const char *data, gsize len, const char *name,
                            GPtrArray *out, AbookImportReport *report,
                            GError **error);
+/* The same for the book's own file: addresses kept as unknown properties
+ * are not reported again at every load. */
+gboolean abook_parse_vcard_own(const char *data, gsize len, const char *name,
+                               GPtrArray *out, AbookImportReport *report,
+                               GError **error);
 gboolean abook_parse_csv(const char *data, gsize len, const char *name,
                          GPtrArray *out, AbookImportReport *report,
                          GError **error);

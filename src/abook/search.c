@@ -64,6 +64,7 @@ typedef struct {
     char *key;           /* address key, for removing duplicates */
     char *name;          /* folded, for ranking */
     guint used;
+    guint order;         /* the contact's preferred address first */
 } Candidate;
 
 static void
@@ -83,7 +84,11 @@ cmp_candidates(gconstpointer a, gconstpointer b)
     if (x->used != y->used)
         return x->used > y->used ? -1 : 1;
     int r = strcmp(x->name, y->name);
-    return r ? r : strcmp(x->key, y->key);
+    if (r)
+        return r;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->key, y->key);
 }
 
 static void
@@ -96,6 +101,10 @@ add_candidate(const Abook *ab, GPtrArray *cands, GHashTable *seen,
         gboolean named = c->fn && *c->fn && g_ascii_strcasecmp(c->fn, e->address) != 0;
         cand->display = abook_format_address(named ? c->fn : NULL, e->address);
         cand->used = abook_used_count(ab, e->address);
+        cand->order = e->address == abook_contact_primary(c) ? 0 : 1;
+        for (guint k = 0; k < c->emails->len && cand->order; k++)
+            if (c->emails->pdata[k] == e)
+                cand->order = k + 1;
     } else {
         cand->key = g_strconcat("group:", c->fn, NULL);
         cand->display = g_strdup(c->fn);

@@ -23,6 +23,7 @@ typedef struct {
     guint line;
     char *group;         /* "item1" or NULL */
     char *name;          /* upper case */
+    char *raw_name;      /* as written, for properties kept unchanged */
     GPtrArray *params;   /* Param* */
     char *value;         /* UTF-8 after QP and charset decoding */
     gboolean decoded_qp;
@@ -43,6 +44,7 @@ prop_clear(Prop *p)
 {
     g_free(p->group);
     g_free(p->name);
+    g_free(p->raw_name);
     if (p->params)
         g_ptr_array_unref(p->params);
     g_free(p->value);
@@ -281,6 +283,7 @@ parse_prop(const char *line, Prop *out, const char **why)
     }
     out->group = dot ? g_strndup(full, (gsize)(dot - full)) : NULL;
     out->name = g_ascii_strup(name, -1);
+    out->raw_name = g_strdup(name);
     out->params = g_ptr_array_new_with_free_func(param_free);
 
     /* Parameters, split at ';' outside quotes. */
@@ -355,7 +358,7 @@ prop_to_line(const Prop *p)
     GString *s = g_string_new(NULL);
     if (p->group)
         g_string_append_printf(s, "%s.", p->group);
-    g_string_append(s, p->name);
+    g_string_append(s, p->raw_name);
     for (guint i = 0; i < p->params->len; i++) {
         const Param *pa = p->params->pdata[i];
         if (strcmp(pa->name, "CHARSET") == 0)
@@ -406,6 +409,7 @@ typedef struct {
     AbookContact *c;     /* the card being read, or NULL outside one */
     guint begin_line;
     gboolean has_fn;
+    gboolean own_file;   /* our own contacts file: no notes about what we kept */
 } Reader;
 
 static void
@@ -417,7 +421,8 @@ add_email(Reader *r, const Prop *p)
     if (g_ascii_strncasecmp(addr, "mailto:", 7) == 0)
         addr += 7;
     if (!abook_address_valid(addr)) {
-        abook_report(r->report, r->name, p->line,
+        if (!r->own_file)
+            abook_report(r->report, r->name, p->line,
                      _("'%s' is not a mail address; kept as an unknown property"), v);
         g_ptr_array_add(r->c->extra, prop_to_line(p));
         return;
@@ -534,12 +539,12 @@ end_card(Reader *r, GPtrArray *out)
     g_ptr_array_add(out, c);
 }
 
-gboolean
-abook_parse_vcard(const char *data, gsize len, const char *name,
-                  GPtrArray *out, AbookImportReport *report, GError **error)
+static gboolean
+parse_vcard(const char *data, gsize len, const char *name, gboolean own_file,
+            GPtrArray *out, AbookImportReport *report, GError **error)
 {
     Lines l = { data, data + len, 0 };
-    Reader r = { name, report, NULL, 0, FALSE };
+    Reader r = { name, report, NULL, 0, FALSE, own_file };
     guint nested = 0;            /* depth of skipped AGENT vCards */
     gboolean any_card = FALSE;
     char *line;
@@ -601,4 +606,18 @@ abook_parse_vcard(const char *data, gsize len, const char *name,
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean
+abook_parse_vcard(const char *data, gsize len, const char *name,
+                  GPtrArray *out, AbookImportReport *report, GError **error)
+{
+    return parse_vcard(data, len, name, FALSE, out, report, error);
+}
+
+gboolean
+abook_parse_vcard_own(const char *data, gsize len, const char *name,
+                      GPtrArray *out, AbookImportReport *report, GError **error)
+{
+    return parse_vcard(data, len, name, TRUE, out, report, error);
 }
