@@ -313,12 +313,21 @@ parse_prop(const char *line, Prop *out, const char **why)
                 v++;
                 vl -= 2;
             }
-            pa->value = caret_decode(v, vl);
+            g_autofree char *decoded = caret_decode(v, vl);
+            /* Parameters carry no charset of their own. */
+            pa->value = abook_to_utf8(decoded, -1, NULL, NULL);
         } else {
             g_autofree char *pn = g_strndup(s, (gsize)(p - s));
             pa->name = g_ascii_strup(g_strstrip(pn), -1);
         }
-        g_ptr_array_add(out->params, pa);
+        /* A name we could not write back is dropped, not the property. */
+        gboolean good = *pa->name != '\0';
+        for (const char *c = pa->name; *c && good; c++)
+            good = g_ascii_isalnum(*c) || *c == '-' || *c == '_';
+        if (good)
+            g_ptr_array_add(out->params, pa);
+        else
+            param_free(pa);
         if (p >= colon)
             break;
     }

@@ -11,3 +11,21 @@ EXTRA_DIST += tests/abook/abook-cmd.sh \
 	tests/data/abook/unterminated.csv tests/data/abook/cp1252.csv \
 	tests/data/abook/thunderbird.ldif tests/data/abook/dup-a.vcf \
 	tests/data/abook/dup-b.csv
+
+# Damaged copies of the data files through every reader (no crash, and
+# what is written reads back); the same check is the libFuzzer target.
+check_PROGRAMS += tests/unit/test-abook-mutate
+tests_unit_test_abook_mutate_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_unit_test_abook_mutate_LDADD = $(TEST_LINK_LIBS)
+TESTS += tests/unit/test-abook-mutate
+EXTRA_DIST += tests/fuzz/abook-check.h
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-abook
+tests_fuzz_fuzz_abook_SOURCES = tests/fuzz/fuzz-abook.c tests/fuzz/abook-check.h
+tests_fuzz_fuzz_abook_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address
+tests_fuzz_fuzz_abook_LDFLAGS = -fsanitize=fuzzer,address
+tests_fuzz_fuzz_abook_LDADD = $(TEST_LINK_LIBS)
+else
+EXTRA_DIST += tests/fuzz/fuzz-abook.c
+endif
