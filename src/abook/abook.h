@@ -105,7 +105,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Abook, abook_free)
 const char *abook_path(const Abook *ab);
 
 /* Write the contacts file if anything changed, and the use counts if they
- * changed.  Both atomically, mode 0600; the directories are created. */
+ * changed.  Both atomically, mode 0600; the directories are created.  If
+ * another program rewrote the contacts file since it was loaded, the
+ * contacts it added are taken in first (merged by address), so nothing is
+ * lost; contacts removed here stay removed. */
 gboolean abook_save(Abook *ab, GError **error);
 
 guint abook_count(const Abook *ab);

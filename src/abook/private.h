@@ -10,6 +10,9 @@ struct Abook {
     GPtrArray *contacts;     /* AbookContact*, owned */
     GHashTable *used;        /* folded key -> GUINT_TO_POINTER(count) */
     GHashTable *by_address;  /* address key -> AbookContact*, built on demand */
+    GHashTable *removed;     /* UIDs removed or merged away since load */
+    gint64 disk_mtime;       /* the file as loaded or saved: if another */
+    goffset disk_size;       /* program changed it, its additions are kept */
     gboolean dirty;          /* contacts changed since load/save */
     gboolean used_dirty;
 };

@@ -956,10 +956,45 @@ test_open_errors(void)
     rm_rf(dir);
 }
 
+/* Two programs with the book open: the second save keeps the first's
+ * additions, and a removal stays a removal. */
+static void
+test_concurrent_save(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("postie-abook-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "contacts.vcf", NULL);
+    g_autoptr(GError) error = NULL;
+    {
+        g_autoptr(Abook) seed = abook_new(path, NULL);
+        g_assert_nonnull(abook_add_from_display(seed, "Old One <old@x.example>", NULL, &error));
+        g_assert_nonnull(abook_add_from_display(seed, "Gone Soon <gone@x.example>", NULL, &error));
+        g_assert_true(abook_save(seed, &error));
+    }
+    g_autoptr(Abook) a = abook_open(path, NULL, &error);
+    g_autoptr(Abook) b = abook_open(path, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(abook_add_from_display(b, "From B <b@x.example>", NULL, &error));
+    g_assert_true(abook_save(b, &error));
+    abook_remove(a, abook_find_address(a, "gone@x.example"));
+    g_assert_nonnull(abook_add_from_display(a, "From A <a@x.example>", NULL, &error));
+    g_assert_true(abook_save(a, &error));
+    g_assert_no_error(error);
+
+    g_autoptr(Abook) c = abook_open(path, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(abook_count(c), ==, 3);
+    g_assert_nonnull(abook_find_address(c, "old@x.example"));
+    g_assert_nonnull(abook_find_address(c, "a@x.example"));
+    g_assert_nonnull(abook_find_address(c, "b@x.example"));
+    g_assert_null(abook_find_address(c, "gone@x.example"));
+    rm_rf(dir);
+}
+
 int
 main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    /* Private XDG directories: nothing of the user's is read or written. */
+    g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
     g_mime_init();
     g_test_add_func("/abook/vcard/cases", test_vcard_cases);
     g_test_add_func("/abook/csv/records", test_csv_records);
@@ -979,6 +1014,7 @@ main(int argc, char **argv)
     g_test_add_func("/abook/add-from-display", test_add_from_display);
     g_test_add_func("/abook/format-address", test_format_address);
     g_test_add_func("/abook/open-errors", test_open_errors);
+    g_test_add_func("/abook/concurrent-save", test_concurrent_save);
     int rc = g_test_run();
     g_mime_shutdown();
     return rc;
