@@ -556,15 +556,15 @@ parse_vcard(const char *data, gsize len, const char *name, gboolean own_file,
     Reader r = { name, report, NULL, 0, FALSE, own_file };
     guint nested = 0;            /* depth of skipped AGENT vCards */
     gboolean any_card = FALSE;
-    char *line;
+    char *next;
     guint lineno;
 
     /* A UTF-8 byte order mark is not part of the first line. */
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         l.p += 3;
 
-    while ((line = next_logical(&l, &lineno))) {
-        g_autofree char *owned = line;
+    while ((next = next_logical(&l, &lineno))) {
+        g_autofree char *line = next;
         if (!*g_strstrip(line))
             continue;
         Prop p = { 0 };

@@ -40,8 +40,11 @@ abook_check_input(const char *data, size_t len)
                 fprintf(stderr, "format %d fn [%s]\n", (int)formats[f], c->fn);
                 abort();
             }
-            g_autoptr(GPtrArray) comp = abook_complete(ab, c->fn, 5);
-            g_autoptr(GPtrArray) exp = abook_expand(ab, c->fn);
+            GPtrArray *comp = abook_complete(ab, c->fn, 5);
+            GPtrArray *exp = abook_expand(ab, c->fn);
+            g_ptr_array_unref(comp);
+            if (exp)
+                g_ptr_array_unref(exp);
         }
         abook_merge_duplicates(ab);
         char *vcf = abook_export_vcard(ab);

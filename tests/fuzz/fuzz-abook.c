@@ -1,6 +1,8 @@
 /* libFuzzer target for the address book readers (--enable-fuzzing). */
 #include <config.h>
 
+#include <stdint.h>
+
 #include <gmime/gmime.h>
 
 #include "tests/fuzz/abook-check.h"
