@@ -93,10 +93,12 @@ gboolean abook_address_valid(const char *address);
 /* ---- the book ------------------------------------------------------------ */
 
 /* Load PATH (NULL: paths_data_dir()/contacts.vcf) and the use counts.  A
- * missing file is an empty book.  A file that cannot be read is an error;
- * lines that cannot be parsed are kept in *problems when not NULL
- * ("FILE:LINE: why", char*) and, being unparsed, preserved only if they
- * were inside a vCard (as unknown properties). */
+ * missing file is an empty book.  A file that cannot be read, or holds no
+ * vCard at all, is an error (so it is never overwritten).  Lines that
+ * could not be used are described in *problems when not NULL ("FILE:LINE:
+ * why", char*): a line without ':' is kept as the rest of the line before
+ * it (a fold without its leading space); lines outside any vCard are lost
+ * at the next save. */
 Abook *abook_open(const char *path, GPtrArray **problems, GError **error);
 /* An empty book that will be saved to PATH (tests, imports into a new file). */
 Abook *abook_new(const char *path, const char *used_path);
@@ -148,7 +150,8 @@ guint abook_merge_duplicates(Abook *ab);
 /* Contacts and groups where QUERY is a substring of a name, nickname,
  * address, organisation (case- and accent-insensitive: "jose" finds
  * "José").  An empty QUERY gives everything.  Sorted by name.  The array
- * holds borrowed pointers; free it with g_ptr_array_unref. */
+ * holds borrowed pointers, valid until a contact is removed or merged;
+ * free it with g_ptr_array_unref. */
 GPtrArray *abook_search(const Abook *ab, const char *query);
 
 /* Completion for To/Cc/Bcc: strings "Name <addr>" (and group names) whose

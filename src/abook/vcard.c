@@ -112,13 +112,31 @@ line_is_qp(const char *s)
     return strstr(head, "QUOTED-PRINTABLE") != NULL;
 }
 
-/* Read one logical line: unfold continuation lines (leading space or tab)
- * and join quoted-printable soft line breaks ("=" at the end). */
+/* A physical line no property can start with: text without a ':'.
+ * Writers that fold without the leading space leave these (and vCard 2.1
+ * base64 is often continued that way). */
+static gboolean
+is_stray(const char *s, gsize n)
+{
+    return n > 0 && !memchr(s, ':', n) && !(n == strspn(s, " \t"));
+}
+
+static gboolean
+starts_ci(const char *s, const char *prefix)
+{
+    return g_ascii_strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Read one logical line: unfold continuation lines (leading space or tab),
+ * join quoted-printable soft line breaks ("=" at the end), and join lines
+ * without a ':' to the line before, so that a badly folded value is kept
+ * whole rather than dropped; *stray_line is set to the first such line. */
 static char *
-next_logical(Lines *l, guint *first_line)
+next_logical(Lines *l, guint *first_line, guint *stray_line)
 {
     const char *s;
     gsize n;
+    *stray_line = 0;
     if (!next_line(l, &s, &n))
         return NULL;
     *first_line = l->line;
@@ -139,6 +157,14 @@ next_logical(Lines *l, guint *first_line)
         if (out->len && out->str[out->len - 1] == '=' && line_is_qp(out->str)) {
             next_line(l, &ns, &nn);
             g_string_truncate(out, out->len - 1);
+            g_string_append_len(out, ns, (gssize)nn);
+            continue;
+        }
+        if (is_stray(ns, nn) && find_value_colon(out->str) &&
+            !starts_ci(out->str, "BEGIN:") && !starts_ci(out->str, "END:")) {
+            next_line(l, &ns, &nn);
+            if (!*stray_line)
+                *stray_line = l->line;
             g_string_append_len(out, ns, (gssize)nn);
             continue;
         }
@@ -557,14 +583,18 @@ parse_vcard(const char *data, gsize len, const char *name, gboolean own_file,
     guint nested = 0;            /* depth of skipped AGENT vCards */
     gboolean any_card = FALSE;
     char *next;
-    guint lineno;
+    guint lineno, stray;
 
     /* A UTF-8 byte order mark is not part of the first line. */
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         l.p += 3;
 
-    while ((next = next_logical(&l, &lineno))) {
+    while ((next = next_logical(&l, &lineno, &stray))) {
         g_autofree char *line = next;
+        if (stray)
+            abook_report(report, name, stray,
+                         _("no ':' in the line: taken as the rest of the line before "
+                           "(folded without the leading space?)"));
         if (!*g_strstrip(line))
             continue;
         Prop p = { 0 };

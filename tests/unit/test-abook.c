@@ -157,7 +157,10 @@ static const ParseCase vcard_cases[] = {
       "Bad|;;;;||||||#1\n", "3" },
     { "line without a colon, continuation at the start", ABOOK_FORMAT_VCARD,
       " stray\nBEGIN:VCARD\nFN:F\nbroken line\nEMAIL:f@x.example\nEND:VCARD\n",
-      "F|;;;;||f@x.example||||#0\n", "1,4" },
+      "Fbroken line|;;;;||f@x.example||||#0\n", "1,4" },
+    { "2.1 base64 continued without indentation", ABOOK_FORMAT_VCARD,
+      "BEGIN:VCARD\nVERSION:2.1\nFN:B\nPHOTO;ENCODING=BASE64:AAAA\nBBBB\nCCCC\n\nEND:VCARD\n",
+      "B|;;;;||||||#1\n", "5" },
     { "missing END:VCARD, property outside, END alone", ABOOK_FORMAT_VCARD,
       "TEL:1\nEND:VCARD\nBEGIN:VCARD\nFN:E\n",
       "E|;;;;||||||#0\n", "1,2,3" },
@@ -364,7 +367,7 @@ static const FileCase file_cases[] = {
       "SEAN@home.example[home/0]|Pub, Inc.|||#1\n"
       "G:Friends|Friends;;;;|||||urn:uuid:5e4a7a4b-3333-4444-5555-666666666666|#0\n", "", FALSE },
     { "broken.vcf", ABOOK_FORMAT_VCARD,
-      "Good Before|;;;;||good.before@example.org||a line folded without||#1\n"
+      "Good Before|;;;;||good.before@example.org||a line folded withoutthe leading space||#1\n"
       "Bad;Name:Chars|;;;;||after.bad@example.org||||#0\n"
       "Never Ended|;;;;||never.ended@example.org||||#0\n", "1,7,8,10,11,18,21", FALSE },
     { "aliases.mutt", ABOOK_FORMAT_MUTT,
