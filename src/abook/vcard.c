@@ -112,13 +112,25 @@ line_is_qp(const char *s)
     return strstr(head, "QUOTED-PRINTABLE") != NULL;
 }
 
-/* A physical line no property can start with: text without a ':'.
- * Writers that fold without the leading space leave these (and vCard 2.1
- * base64 is often continued that way). */
+/* Is the next line one no property can start with: text without a ':'
+ * even after its own continuation lines (a long name may push the colon
+ * past the fold)?  Writers that fold without the leading space leave
+ * these, and vCard 2.1 base64 is often continued that way. */
 static gboolean
-is_stray(const char *s, gsize n)
+next_is_stray(const Lines *l)
 {
-    return n > 0 && !memchr(s, ':', n) && !(n == strspn(s, " \t"));
+    Lines look = *l;
+    const char *s;
+    gsize n;
+    if (!next_line(&look, &s, &n) || n == 0 || s[0] == ' ' || s[0] == '\t' ||
+        memchr(s, ':', n))
+        return FALSE;
+    while (peek_line(&look, &s, &n) && n > 0 && (s[0] == ' ' || s[0] == '\t')) {
+        next_line(&look, &s, &n);
+        if (memchr(s, ':', n))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 static gboolean
@@ -160,7 +172,7 @@ next_logical(Lines *l, guint *first_line, guint *stray_line)
             g_string_append_len(out, ns, (gssize)nn);
             continue;
         }
-        if (is_stray(ns, nn) && find_value_colon(out->str) &&
+        if (next_is_stray(l) && find_value_colon(out->str) &&
             !starts_ci(out->str, "BEGIN:") && !starts_ci(out->str, "END:")) {
             next_line(l, &ns, &nn);
             if (!*stray_line)

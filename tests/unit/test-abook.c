@@ -542,6 +542,30 @@ test_round_trip(void)
     rm_rf(csv_dir);
 }
 
+/* A property name longer than a folded line puts its ':' on a continuation
+ * line; reading it back must not take it for a stray line (found by the
+ * fuzzer). */
+static void
+test_long_name_folding(void)
+{
+    g_autoptr(AbookContact) c = abook_contact_new();
+    c->fn = g_strdup("Long");
+    g_autofree char *name = g_strnfill(90, 'W');
+    g_ptr_array_add(c->extra, g_strdup_printf("X-%s:value", name));
+    g_autofree char *text = abook_contact_to_vcard(c);
+    AbookImportReport rep = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) back = abook_parse(text, strlen(text), "long", ABOOK_FORMAT_VCARD,
+                                            &rep, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(back->len, ==, 1);
+    g_assert_null(rep.problems);
+    const AbookContact *b = back->pdata[0];
+    g_assert_cmpstr(b->fn, ==, "Long");
+    g_assert_cmpuint(b->extra->len, ==, 1);
+    g_assert_cmpstr(b->extra->pdata[0], ==, c->extra->pdata[0]);
+}
+
 /* ---- merging ------------------------------------------------------------ */
 
 static void
@@ -1007,6 +1031,7 @@ main(int argc, char **argv)
     g_test_add_func("/abook/ldif/cases", test_ldif_cases);
     g_test_add_func("/abook/files", test_files);
     g_test_add_func("/abook/round-trip", test_round_trip);
+    g_test_add_func("/abook/long-name-folding", test_long_name_folding);
     g_test_add_func("/abook/import/merges", test_import_merges);
     g_test_add_func("/abook/import/failed", test_failed_import_changes_nothing);
     g_test_add_func("/abook/import/2000", test_import_2000);
