@@ -52,6 +52,9 @@ like "$q" "^jose.alvarez@home.example${TAB}José Álvarez${TAB}" "accent-insensi
 q=$("$POSTIE" abook query "book club")
 like "$q" "^José Álvarez <jose@work.example>, Anna Smith <anna@example.org>, guest@outside.example${TAB}Book Club${TAB}group\$" \
     "a group is one line with all its addresses"
+q=$("$POSTIE" abook query -smith); rc=$?
+is "$rc" 1 "a query may start with '-' (nothing matches it)"
+like "$q" "^No matches for '-smith'" "and is taken as text, not an option"
 q=$("$POSTIE" abook query no-such-person-anywhere); rc=$?
 is "$rc" 1 "no match exits 1"
 like "$q" "^No matches for 'no-such-person-anywhere'" "no match prints a message for mutt"
