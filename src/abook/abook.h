@@ -31,7 +31,9 @@
  *   abook_free(ab);
  *
  * Strings are UTF-8.  Text that came from outside (every field) must go
- * through term_safe() before it is drawn or printed.
+ * through term_safe() before it is drawn or printed.  An Abook is not
+ * locked: use it from one thread (the screen's).  Addresses are parsed
+ * with GMime, which abook initialises itself once if needed.
  */
 #ifndef POSTIE_ABOOK_H
 #define POSTIE_ABOOK_H
@@ -161,8 +163,10 @@ GPtrArray *abook_search(const Abook *ab, const char *query);
 GPtrArray *abook_complete(const Abook *ab, const char *prefix, guint max);
 
 /* If NAME is a group (its FN, case-insensitive), its members' addresses
- * ("Name <addr>" strings), nested groups expanded, each address once.
- * NULL when NAME is not a group. */
+ * as display strings ready for a To: header ("Name <addr>", or "addr" for
+ * members that are not contacts), nested groups expanded, each address
+ * once.  NULL when NAME is not a group.  Call it on each recipient before
+ * building the message. */
 GPtrArray *abook_expand(const Abook *ab, const char *name);
 
 /* ---- use counts --------------------------------------------------------- */
