@@ -10,7 +10,8 @@ EXTRA_DIST += tests/abook/abook-cmd.sh tests/abook/mutt-query.sh \
 	tests/data/abook/outlook.csv tests/data/abook/google.csv \
 	tests/data/abook/unterminated.csv tests/data/abook/cp1252.csv \
 	tests/data/abook/thunderbird.ldif tests/data/abook/dup-a.vcf \
-	tests/data/abook/dup-b.csv tests/data/abook/fuzz-long-name.vcf
+	tests/data/abook/dup-b.csv tests/data/abook/fuzz-long-name.vcf \
+	tests/data/abook/fuzz-empty-qp.vcf
 
 # Damaged copies of the data files through every reader (no crash, and
 # what is written reads back); the same check is the libFuzzer target.

@@ -68,6 +68,7 @@ main(int argc, char **argv)
         "aliases.mutt", "thunderbird.csv", "outlook.csv", "google.csv",
         "unterminated.csv", "cp1252.csv", "thunderbird.ldif", "dup-a.vcf", "dup-b.csv",
         "fuzz-long-name.vcf",   /* once took our own folded output for stray lines */
+        "fuzz-empty-qp.vcf",    /* an empty quoted-printable value was NULL */
     };
     for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
         g_autofree char *p = g_strdup_printf("/abook/mutate/%s", files[i]);
