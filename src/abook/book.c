@@ -315,10 +315,17 @@ AbookContact *
 abook_find_name(const Abook *ab, const char *name, gboolean group)
 {
     g_autofree char *key = abook_fold(name);
+    gsize klen = strlen(key);
     for (guint i = 0; i < ab->contacts->len; i++) {
         AbookContact *c = ab->contacts->pdata[i];
         if (c->is_group != group || !c->fn)
             continue;
+        /* The search key starts with the folded full name and a newline. */
+        if (c->search_key) {
+            if (strncmp(c->search_key, key, klen) == 0 && c->search_key[klen] == '\n')
+                return c;
+            continue;
+        }
         g_autofree char *o = abook_fold(c->fn);
         if (strcmp(o, key) == 0)
             return c;
