@@ -123,7 +123,7 @@ store_folder_sync(StoreFolder *f, gboolean expunge, GPtrArray **expunged,
         return FALSE;
     }
     StoreLock lock;
-    if (!store_lock(&lock, f->path, fd, TRUE, error)) {
+    if (!store_lock_current(&lock, f->path, &fd, O_RDWR, error)) {
         close(fd);
         return FALSE;
     }
