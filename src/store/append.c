@@ -237,7 +237,7 @@ store_appender_open(const char *path, GError **error)
         appender_free(a);
         return NULL;
     }
-    if (!store_lock(&a->lock, path, a->fd, TRUE, error)) {
+    if (!store_lock_current(&a->lock, path, &a->fd, O_RDWR | O_CREAT | O_APPEND, error)) {
         appender_free(a);
         return NULL;
     }
@@ -298,6 +298,15 @@ gboolean
 store_appender_add(StoreAppender *a, const char *data, gsize len,
                    guint32 flags, GError **error)
 {
+    /* Where this message starts: the real end of the file, in case a
+     * program that ignores locks wrote meanwhile; only our own bytes are
+     * ever cut off again. */
+    struct stat st;
+    if (fstat(a->fd, &st) < 0) {
+        postie_set_error_errno(error, errno, _("stat"), a->path);
+        return FALSE;
+    }
+    a->size = (guint64)st.st_size;
     g_autoptr(GString) out = g_string_sized_new(len + len / 50 + 256);
     for (int i = 0; i < a->missing_newlines; i++)
         g_string_append_c(out, '\n');
