@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "store/store.h"
 #include "util/util.h"
 
 void
@@ -58,6 +59,9 @@ cmd_load_config(CmdContext *ctx)
         conf_free(cfg);
         return NULL;
     }
+    /* The environment (tests, scripts) wins over the file. */
+    if (!g_getenv("POSTIE_LOCK_TIMEOUT"))
+        store_set_lock_timeout(cfg->lock_timeout);
     ctx->config = cfg;
     return cfg;
 }

@@ -228,7 +228,7 @@ name_in(const char *v, const char *const *names)
 static const char *const general_keys[] = {
     "mail_dir", "editor", "check_interval", "html_converter", "download_dir",
     "sort", "threads", "preview", "preview_size", "folder_list", "color",
-    "confirm_delete", NULL,
+    "confirm_delete", "lock_timeout", NULL,
 };
 
 static const char *const account_keys[] = {
@@ -309,6 +309,7 @@ read_general(Ctx *c)
     cfg->folder_list = get_bool(c, "folder_list", cfg->folder_list);
     cfg->color = get_bool(c, "color", cfg->color);
     cfg->confirm_delete = get_bool(c, "confirm_delete", cfg->confirm_delete);
+    cfg->lock_timeout = get_int(c, "lock_timeout", cfg->lock_timeout, 1, 3600);
 }
 
 /* Fill one ServerConf from keys with PREFIX ("pop3_" or "smtp_"). */
@@ -577,6 +578,7 @@ conf_new_default(void)
     cfg->folder_list = TRUE;
     cfg->color = TRUE;
     cfg->confirm_delete = FALSE;
+    cfg->lock_timeout = 30;
     cfg->accounts = g_ptr_array_new_with_free_func(account_free);
     cfg->filters = g_ptr_array_new_with_free_func(filter_free);
     cfg->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);

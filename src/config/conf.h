@@ -98,6 +98,7 @@ typedef struct {
     gboolean folder_list;
     gboolean color;
     gboolean confirm_delete;
+    int lock_timeout;          /* seconds to wait for a folder lock */
 
     GPtrArray *accounts;       /* Account*, in file order */
     GPtrArray *filters;        /* Filter*, in file order */
