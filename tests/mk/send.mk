@@ -1,7 +1,13 @@
 # Tests for send: against the capturing SMTP server of tests/servers.
 TESTS += \
 	tests/integration/send-delivery.sh \
-	tests/integration/send-security.sh
+	tests/integration/send-security.sh \
+	tests/integration/send-failures.sh \
+	tests/integration/send-kill.sh \
+	tests/integration/send-sessions.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-delivery.sh \
-	tests/integration/send-security.sh
+	tests/integration/send-security.sh \
+	tests/integration/send-failures.sh \
+	tests/integration/send-kill.sh \
+	tests/integration/send-sessions.sh
