@@ -487,8 +487,11 @@ make_ctx(Ctx *c, GError **error)
      * its EHLO is flushed); TLS 1.2 with a modern cipher does not. */
     SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-    if (sni_index < 0)
+    static gsize once = 0;
+    if (g_once_init_enter(&once)) {
         sni_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+        g_once_init_leave(&once, 1);
+    }
     SSL_CTX_set_ex_data(ctx, sni_index, c->srv->host);
     SSL_CTX_set_info_callback(ctx, sni_cb);
     return ctx;
