@@ -64,8 +64,10 @@ read_one(Pop3Session *s, const Run *run, guint num, gboolean deliver,
         }
         return TRUE;
     }
-    if (run->op == OP_DELE)
+    if (run->op == OP_DELE) {
+        s->n_deleted++;
         return TRUE;
+    }
     if (!pop3_read_multiline(s, POP3_MAX_MESSAGE_LINE, error)) {
         g_prefix_error(error, _("while receiving message %u: "), num);
         return FALSE;

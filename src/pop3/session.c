@@ -344,7 +344,10 @@ pop3_open(const Pop3Options *o, GError **error)
 gboolean
 pop3_rset(Pop3Session *s, GError **error)
 {
-    return pop3_simple(s, "RSET", "RSET", NULL, error);
+    if (!pop3_simple(s, "RSET", "RSET", NULL, error))
+        return FALSE;
+    s->n_deleted = 0;
+    return TRUE;
 }
 
 gboolean
