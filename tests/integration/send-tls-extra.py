@@ -41,10 +41,10 @@ env.update(HOME=home, XDG_CONFIG_HOME=home + "/.config",
 os.makedirs(home + "/.config/postie")
 
 
-def server_ctx(seen):
+def server_ctx(seen, tickets=0):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(os.path.join(certs, "localhost.pem"), os.path.join(certs, "localhost.key"))
-    ctx.num_tickets = 0
+    ctx.num_tickets = tickets
 
     def sni(sock, name, c):
         seen.append(name)
@@ -130,6 +130,7 @@ def serve_starttls():
     def starttls():
         t = ctx.wrap_socket(state["sock"], server_side=True)
         state["sock"] = t
+        versions.append(t.version())
         return t.makefile("rb"), t.sendall
     try:
         smtp_dialogue(f, conn.sendall, log, starttls)
@@ -139,6 +140,7 @@ def serve_starttls():
         state["sock"].close()
 
 
+versions = []
 th = threading.Thread(target=serve_starttls, daemon=True)
 th.start()
 write_config(port, "starttls")
@@ -146,6 +148,20 @@ r = subprocess.run([postie, "send"], input=MSG, env=env, capture_output=True, ti
 th.join(60)
 ok(r.returncode == 0, "STARTTLS session to the fake server succeeds (rc %d %s)" % (r.returncode, r.stderr[-200:]))
 ok(seen == ["localhost"], "the server saw SNI 'localhost' through libesmtp (saw %r)" % seen)
+ok(versions == ["TLSv1.2"], "STARTTLS through libesmtp uses TLS 1.2 (saw %r)" % versions)
+
+# A server that sends session tickets (which stall libesmtp under TLS 1.3):
+# every session completes.
+ctx = server_ctx(seen, tickets=2)
+runs = 10
+good = 0
+for i in range(runs):
+    th = threading.Thread(target=serve_starttls, daemon=True)
+    th.start()
+    r = subprocess.run([postie, "send"], input=MSG, env=env, capture_output=True, timeout=120)
+    th.join(60)
+    good += r.returncode == 0
+ok(good == runs, "%d of %d sessions with session tickets on completed" % (good, runs))
 lst.close()
 
 # ---- implicit TLS relay refuses other processes ---------------------------
