@@ -28,6 +28,12 @@
  * SEND_FLUSH_RETRY_FAILED is given (after the user edited the message).
  * A crash at any moment loses nothing; at worst a message goes twice.
  *
+ * The program must ignore SIGPIPE (main.c does): a server closing the
+ * connection during DATA would otherwise kill it inside libesmtp.
+ * send_flush() blocks (connect and every reply bounded by the account's
+ * timeout); the screen calls it from a worker thread, and the callbacks
+ * run in that thread.
+ *
  * Errors (POSTIE_ERROR domain), for a whole account:
  *   NET (connect, DNS, timeout, dropped), TLS (handshake, certificate),
  *   UNSUPPORTED (no STARTTLS, CRAM-MD5 unusable), INSECURE (password
