@@ -355,6 +355,8 @@ flush_account(Account *a, GPtrArray *items, const SendCallbacks *cb,
         it->remove = TRUE;
         if (delivered)
             g_ptr_array_unref(delivered);
+        if (cb && cb->message_done)
+            cb->message_done(it->result, i, items->len, data);
     }
     if (cb && cb->account_finished)
         cb->account_finished(a->id, sent, failed, session_error, data);
@@ -551,8 +553,6 @@ send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
         }
         for (guint i = 0; i < items->len; i++) {
             Item *it = items->pdata[i];
-            if (cb && cb->message_done)
-                cb->message_done(it->result, i, items->len, data);
             if (it->result->status == SEND_STATUS_SENT)
                 sent++;
             else {
