@@ -44,6 +44,7 @@
 #define POSTIE_SEND_H
 
 #include <glib.h>
+#include <gio/gio.h>
 
 #include "config/conf.h"
 
@@ -115,10 +116,13 @@ typedef enum {
  * FALSE with ERROR for the first account-level failure (the others are
  * still tried and reported through account_finished), or when any message
  * failed (POSTIE_ERROR_REJECTED for a 5xx, POSTIE_ERROR_TEMPORARY for a
- * 4xx).  Safe against concurrent flushes: one per account at a time. */
+ * 4xx).  Safe against concurrent flushes: one at a time.  CANCELLABLE
+ * (may be NULL) cuts the connection at once: what the server had not
+ * confirmed stays in the Outbox (POSTIE_ERROR_CANCELLED). */
 gboolean send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
                     const SendCallbacks *callbacks, gpointer data,
-                    guint *sent, guint *failed, GError **error);
+                    GCancellable *cancellable, guint *sent, guint *failed,
+                    GError **error);
 
 /* The recorded error of an Outbox message (its raw bytes), or NULL when
  * none: "temporary: ..." / "permanent: ...", terminal-safe. */

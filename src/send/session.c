@@ -43,6 +43,7 @@ typedef struct {
     gboolean tls_verified;        /* our check passed on this session */
     int fd;                       /* libesmtp's socket once known, or -1 */
     Bridge *bridge;
+    GMutex failure_lock;          /* failure is also set when cancelled */
     GError *failure;              /* first session-level failure */
     char *secret;
     gboolean want_auth;
@@ -86,13 +87,14 @@ fail(Ctx *c, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static void
 fail(Ctx *c, int code, const char *fmt, ...)
 {
-    if (c->failure)
-        return;
     va_list ap;
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    c->failure = g_error_new_literal(POSTIE_ERROR, code, msg);
+    g_mutex_lock(&c->failure_lock);
+    if (!c->failure)
+        c->failure = g_error_new_literal(POSTIE_ERROR, code, msg);
+    g_mutex_unlock(&c->failure_lock);
 }
 
 /* Stop the session now: libesmtp sees the connection drop and sends
@@ -564,9 +566,18 @@ wipe_secret(Ctx *c)
     }
 }
 
+static void
+on_cancel(GCancellable *cancellable, gpointer data)
+{
+    Ctx *c = data;
+    fail(c, POSTIE_ERROR_CANCELLED, _("sending was cancelled"));
+    cut(c);
+}
+
 gboolean
 session_run(const Account *account, GPtrArray *messages,
-            SessionProgress progress, gpointer pdata, GError **error)
+            SessionProgress progress, gpointer pdata,
+            GCancellable *cancellable, GError **error)
 {
     static gsize auth_init = 0;
     if (g_once_init_enter(&auth_init)) {
@@ -581,6 +592,7 @@ session_run(const Account *account, GPtrArray *messages,
     c.progress = progress;
     c.progress_data = pdata;
     c.line = g_string_new(NULL);
+    g_mutex_init(&c.failure_lock);
     const ServerConf *srv = c.srv;
     gboolean ok = FALSE;
     smtp_session_t s = NULL;
@@ -635,8 +647,19 @@ session_run(const Account *account, GPtrArray *messages,
         smtp_set_messagecb(p->m, message_cb, m);
     }
 
-    int started = smtp_start_session(s);
-    int err = smtp_errno();
+    gulong handler = 0;
+    if (cancellable) {
+        handler = g_cancellable_connect(cancellable, G_CALLBACK(on_cancel), &c, NULL);
+    }
+    int started = 0, err = 0;
+    if (!g_cancellable_is_cancelled(cancellable)) {
+        started = smtp_start_session(s);
+        err = smtp_errno();
+    }
+    if (cancellable)
+        g_cancellable_disconnect(cancellable, handler);
+    if (g_cancellable_is_cancelled(cancellable))
+        on_cancel(cancellable, &c);
     for (guint i = 0; i < messages->len; i++)
         collect_results(messages->pdata[i]);
 
@@ -694,6 +717,7 @@ out:
         SSL_CTX_free(ctx);
     wipe_secret(&c);
     g_clear_error(&c.failure);
+    g_mutex_clear(&c.failure_lock);
     g_string_free(c.line, TRUE);
     g_free(c.last_reply);
     return ok;

@@ -3,8 +3,14 @@
 #include <config.h>
 
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gmime/gmime.h>
+
+#include "store/store.h"
 
 #include "send/private.h"
 #include "util/util.h"
@@ -171,6 +177,72 @@ test_recorded_error(void)
     g_assert_null(send_message_error("To: a@b\n\n", 9));
 }
 
+static gpointer
+cancel_soon(gpointer data)
+{
+    g_usleep(200 * 1000);
+    g_cancellable_cancel(data);
+    return NULL;
+}
+
+/* A server that never greets: the flush waits until it is cancelled, and
+ * the message stays in the Outbox. */
+static void
+test_cancel(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("postie-send-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    g_setenv("XDG_STATE_HOME", dir, TRUE);
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t sl = sizeof sa;
+    g_assert_cmpint(bind(l, (struct sockaddr *)&sa, sizeof sa), ==, 0);
+    g_assert_cmpint(listen(l, 4), ==, 0);
+    g_assert_cmpint(getsockname(l, (struct sockaddr *)&sa, &sl), ==, 0);
+
+    g_autofree char *conf = g_build_filename(dir, "config", NULL);
+    g_autofree char *text = g_strdup_printf(
+        "[general]\nmail_dir = %s/mail\n\n[account t]\naddress = a@example.org\n"
+        "smtp_host = 127.0.0.1\nsmtp_port = %u\nsmtp_security = none\n"
+        "smtp_auth = none\ntimeout = 60\n", dir, ntohs(sa.sin_port));
+    g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+    chmod(conf, 0600);
+    g_autoptr(GError) e = NULL;
+    PostieConfig *cfg = conf_load(conf, NULL, &e);
+    g_assert_no_error(e);
+    const char *m = "From: a@example.org\nTo: b@example.net\nSubject: c\n\nbody\n";
+    g_assert_true(send_queue(cfg, m, strlen(m), NULL, NULL, NULL, &e));
+    g_assert_no_error(e);
+
+    GCancellable *c = g_cancellable_new();
+    GThread *t = g_thread_new("cancel", cancel_soon, c);
+    gint64 t0 = g_get_monotonic_time();
+    gboolean ok = send_flush(cfg, NULL, 0, NULL, NULL, c, NULL, NULL, &e);
+    g_thread_join(t);
+    g_assert_false(ok);
+    g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_CANCELLED);
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 50 * G_USEC_PER_SEC);
+    g_clear_error(&e);
+
+    g_autofree char *outbox = g_build_filename(dir, "mail", "Outbox", NULL);
+    StoreFolder *f = store_folder_open(outbox, &e);
+    g_assert_no_error(e);
+    g_assert_cmpuint(store_folder_count(f), ==, 1);
+    GBytes *b = store_folder_read(f, 0, &e);
+    gsize len;
+    const char *d = g_bytes_get_data(b, &len);
+    g_autofree char *err = send_message_error(d, len);
+    g_assert_nonnull(strstr(err, "cancelled"));
+    g_bytes_unref(b);
+    store_folder_close(f);
+    g_object_unref(c);
+    conf_free(cfg);
+    close(l);
+    const char *rm[] = { "rm", "-rf", dir, NULL };
+    g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                 NULL, NULL, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -183,6 +255,7 @@ main(int argc, char **argv)
     g_test_add_func("/send/encode-7bit", test_encode_7bit);
     g_test_add_func("/send/message-id", test_message_id);
     g_test_add_func("/send/recorded-error", test_recorded_error);
+    g_test_add_func("/send/cancel", test_cancel);
     int rc = g_test_run();
     g_mime_shutdown();
     return rc;
