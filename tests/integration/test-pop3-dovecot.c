@@ -4,8 +4,12 @@
  * pinning, the plaintext policy, pipelined RETR/TOP byte for byte, DELE. */
 #include <config.h>
 
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "pop3/pop3.h"
 #include "util/util.h"
@@ -368,6 +372,97 @@ test_retr_pipelined(void)
     }
 }
 
+/* A TCP relay to Dovecot that cuts the connection after LIMIT bytes from
+ * the server: the network failing in the middle of a message. */
+typedef struct {
+    int lfd;
+    guint16 target;
+    gsize limit;
+    GThread *thread;
+} Cutter;
+
+static gpointer
+cutter_run(gpointer data)
+{
+    Cutter *c = data;
+    int down = accept(c->lfd, NULL, NULL);
+    g_assert_cmpint(down, >=, 0);
+    int up = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(c->target) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(connect(up, (struct sockaddr *) &a, sizeof a), ==, 0);
+    gsize from_server = 0;
+    char buf[8192];
+    for (;;) {
+        struct pollfd p[2] = { { down, POLLIN, 0 }, { up, POLLIN, 0 } };
+        if (poll(p, 2, 60000) <= 0)
+            break;
+        if (p[0].revents) {
+            ssize_t n = read(down, buf, sizeof buf);
+            if (n <= 0 || write(up, buf, (size_t) n) != n)
+                break;
+        }
+        if (p[1].revents) {
+            gsize room = c->limit - from_server;
+            ssize_t n = read(up, buf, MIN(sizeof buf, room));
+            if (n <= 0 || write(down, buf, (size_t) n) != n)
+                break;
+            from_server += (gsize) n;
+            if (from_server >= c->limit)
+                break;
+        }
+    }
+    close(up);
+    close(down);
+    return NULL;
+}
+
+static guint16
+cutter_start(Cutter *c, guint16 target, gsize limit)
+{
+    c->target = target;
+    c->limit = limit;
+    c->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t l = sizeof a;
+    g_assert_cmpint(bind(c->lfd, (struct sockaddr *) &a, sizeof a), ==, 0);
+    g_assert_cmpint(listen(c->lfd, 1), ==, 0);
+    g_assert_cmpint(getsockname(c->lfd, (struct sockaddr *) &a, &l), ==, 0);
+    c->thread = g_thread_new("cutter", cutter_run, c);
+    return ntohs(a.sin_port);
+}
+
+static void
+test_drop_mid_retr(void)
+{
+    g_autoptr(GPtrArray) want = originals();
+    Security secs[] = { SECURITY_TLS, SECURITY_NONE };
+    const char *ports[] = { "POP3S_PORT", "POP3_PORT" };
+    for (gsize k = 0; k < G_N_ELEMENTS(secs); k++) {
+        Cutter cut;
+        Pop3Options o = opts(ports[k], secs[k]);
+        o.port = cutter_start(&cut, o.port, 300 * 1024);
+        g_autoptr(GError) e = NULL;
+        Pop3Session *s = open_login(&o, POP3_AUTH_USER, "alice", "alice-pw-1", &e);
+        g_assert_no_error(e);
+        g_autofree guint *nums = g_new(guint, want->len);
+        for (guint i = 0; i < want->len; i++)
+            nums[i] = i + 1;
+        /* compare() asserts every delivered message is whole. */
+        Compare c = { want, 0, 0 };
+        g_assert_false(pop3_retr_many(s, nums, want->len, compare, &c, &e));
+        g_test_message("cut after %u messages: %s", c.calls, e->message);
+        g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_NET);
+        g_assert_cmpuint(c.calls, <, want->len);
+        g_assert_nonnull(strstr(e->message, "message"));
+        g_assert_true(pop3_is_broken(s));
+        pop3_session_free(s);
+        g_thread_join(cut.thread);
+        close(cut.lfd);
+    }
+}
+
 static void
 test_dele_rset_quit(void)
 {
@@ -427,6 +522,7 @@ main(int argc, char **argv)
     g_test_add_func("/dovecot/stls-not-offered", test_stls_not_offered);
     g_test_add_func("/dovecot/account-open", test_account_open);
     g_test_add_func("/dovecot/retr-pipelined", test_retr_pipelined);
+    g_test_add_func("/dovecot/drop-mid-retr", test_drop_mid_retr);
     g_test_add_func("/dovecot/dele-rset-quit", test_dele_rset_quit);
     return g_test_run();
 }

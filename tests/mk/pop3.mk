@@ -18,3 +18,12 @@ tests_integration_test_pop3_dovecot_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_integration_test_pop3_dovecot_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/integration/pop3-dovecot.sh
 EXTRA_DIST += tests/integration/pop3-fake.sh tests/integration/pop3-dovecot.sh
+
+# libFuzzer target for the parsers (configure --enable-fuzzing CC=clang).
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-pop3
+tests_fuzz_fuzz_pop3_CFLAGS = $(TEST_COMPILE_FLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_pop3_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_pop3_LDADD = $(TEST_LINK_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-pop3.c
