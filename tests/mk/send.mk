@@ -20,3 +20,12 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
 	tests/integration/send-tls-extra.py
+
+# libFuzzer target for the message handling (configure --enable-fuzzing CC=clang).
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-send
+tests_fuzz_fuzz_send_CFLAGS = $(TEST_COMPILE_FLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_send_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_send_LDADD = $(TEST_LINK_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-send.c
