@@ -51,26 +51,45 @@ field_end(const char *data, gsize hlen, gsize off)
     }
 }
 
+/* The unfolded, trimmed value of the field at DATA[OFF, END). */
+static char *
+field_value(const char *data, gsize off, gsize end)
+{
+    const char *colon = memchr(data + off, ':', end - off);
+    GString *v = g_string_new(NULL);
+    for (const char *p = colon + 1; p < data + end; p++) {
+        if (*p == '\n' || *p == '\r')
+            continue;   /* unfold */
+        g_string_append_c(v, *p);
+    }
+    return g_strstrip(g_string_free(v, FALSE));
+}
+
 char *
 send_header_get(const char *data, gsize len, const char *name)
 {
     gsize hlen = send_header_block_len(data, len);
-    gsize off = 0;
-    while (off < hlen) {
+    for (gsize off = 0; off < hlen;) {
         gsize end = field_end(data, hlen, off);
-        if (line_is_field(data + off, end - off, name)) {
-            const char *colon = memchr(data + off, ':', end - off);
-            GString *v = g_string_new(NULL);
-            for (const char *p = colon + 1; p < data + end; p++) {
-                if (*p == '\n' || *p == '\r')
-                    continue;   /* unfold */
-                g_string_append_c(v, *p);
-            }
-            return g_strstrip(g_string_free(v, FALSE));
-        }
+        if (line_is_field(data + off, end - off, name))
+            return field_value(data, off, end);
         off = end;
     }
     return NULL;
+}
+
+GPtrArray *
+send_header_get_all(const char *data, gsize len, const char *name)
+{
+    GPtrArray *all = g_ptr_array_new_with_free_func(g_free);
+    gsize hlen = send_header_block_len(data, len);
+    for (gsize off = 0; off < hlen;) {
+        gsize end = field_end(data, hlen, off);
+        if (line_is_field(data + off, end - off, name))
+            g_ptr_array_add(all, field_value(data, off, end));
+        off = end;
+    }
+    return all;
 }
 
 gboolean

@@ -94,7 +94,7 @@ is_permanent(const char *data, gsize len)
 
 /* One line for a header field: no line breaks, bounded length. */
 static char *
-field_value(const char *text)
+one_line(const char *text)
 {
     GString *s = g_string_new(NULL);
     for (const char *p = text; *p && s->len < 900; p++)
@@ -114,7 +114,7 @@ recorded_copy(const char *data, gsize len, const SendResult *r,
     guint attempts = send_message_attempts(data, len) + 1;
     /* Keep our own fields at the top: X-Postie-* minus the replaced ones. */
     GString *out = g_string_new(NULL);
-    g_autofree char *err = field_value(r->error ? r->error : "?");
+    g_autofree char *err = one_line(r->error ? r->error : "?");
     g_string_append_printf(out, HDR_SEND_STATUS ": %s\n",
                            r->status == SEND_STATUS_PERMANENT ? "permanent" : "temporary");
     g_string_append_printf(out, HDR_SEND_ATTEMPTS ": %u\n", attempts);

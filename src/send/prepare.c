@@ -77,35 +77,16 @@ send_collect_addresses(const char *value, GPtrArray *out)
     collect_checked(value, out, NULL);
 }
 
-/* Collect from every occurrence of the fields in NAMES. */
+/* Collect from every occurrence of the fields in NAMES (fields repeat:
+ * two To: lines are legal enough in the wild). */
 static void
 collect_fields(const char *data, gsize len, const char *const *names,
                GPtrArray *out, GPtrArray *bad)
 {
-    gsize hlen = send_header_block_len(data, len);
     for (int n = 0; names[n]; n++) {
-        /* Fields may repeat (two To: lines); walk them all. */
-        gsize off = 0;
-        while (off < hlen) {
-            g_autofree char *v = send_header_get(data + off, hlen - off, names[n]);
-            if (!v)
-                break;
-            collect_checked(v, out, bad);
-            /* find where that field was and go past it */
-            gsize nl = off;
-            gsize nlen = strlen(names[n]);
-            for (;;) {
-                if (g_ascii_strncasecmp(data + nl, names[n], nlen) == 0 &&
-                    (nl == 0 || data[nl - 1] == '\n'))
-                    break;
-                const char *p = memchr(data + nl, '\n', hlen - nl);
-                if (!p)
-                    break;
-                nl = (gsize)(p - data) + 1;
-            }
-            const char *p = memchr(data + nl, '\n', hlen - nl);
-            off = p ? (gsize)(p - data) + 1 : hlen;
-        }
+        g_autoptr(GPtrArray) values = send_header_get_all(data, len, names[n]);
+        for (guint i = 0; i < values->len; i++)
+            collect_checked(values->pdata[i], out, bad);
     }
 }
 

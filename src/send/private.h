@@ -20,6 +20,8 @@
 gsize send_header_block_len(const char *data, gsize len);
 /* Unfolded, trimmed value of the first NAME field, or NULL. */
 char *send_header_get(const char *data, gsize len, const char *name);
+/* The values of every NAME field, in order (char*). */
+GPtrArray *send_header_get_all(const char *data, gsize len, const char *name);
 gboolean send_header_has(const char *data, gsize len, const char *name);
 GString *send_header_filter(const char *data, gsize len,
                             gboolean (*drop)(const char *line, gsize len, gpointer user),

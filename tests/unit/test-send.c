@@ -113,6 +113,8 @@ static const EnvCase env_cases[] = {
     { "X-Postie-Envelope-From: bad>addr@x.org\nTo: a@x.org\n\n", NULL, NULL },
     { "To: j\xc3\xb6rg@x.org\n\n", NULL, NULL },
     { "To: undisclosed-recipients:;\nBcc: h@x.org\n\n", "me@home.org", "h@x.org" },
+    { "To: a@x.org\nSubject: s\nTo: b@x.org\nCc: c@x.org\nCc: a@x.org\n\nTo: body@x.org\n",
+      "me@home.org", "a@x.org,b@x.org,c@x.org" },
 };
 
 static void
