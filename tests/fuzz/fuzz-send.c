@@ -1,0 +1,54 @@
+/* libFuzzer target for what send/ does with a message from outside: the
+ * header block (get, drop, copies for the wire and for Sent), CRLF both
+ * ways, the envelope from To/Cc/Bcc and our fields, the 7-bit variant. */
+#include <config.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "send/private.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static gboolean init;
+    if (!init) {
+        g_mime_init();
+        init = TRUE;
+    }
+    const char *d = (const char *)data;
+    static const char *const names[] = { "To", "Cc", "Bcc", "Subject",
+                                         HDR_ENVELOPE_TO, HDR_DELIVERED_TO, NULL };
+    for (int i = 0; names[i]; i++)
+        g_free(send_header_get(d, size, names[i]));
+    GString *w = send_copy_for_wire(d, size);
+    GString *s = send_copy_for_sent(d, size);
+    g_assert(w->len <= size && s->len <= size);
+    g_assert(!send_header_has(w->str, w->len, "Bcc"));
+    GString *c = send_to_crlf(w->str, w->len);
+    send_lf_normalize(c);
+    Account a = { 0 };
+    a.id = (char *)"fuzz";
+    a.address = (char *)"me@example.org";
+    char *from = NULL;
+    GPtrArray *rcpts = NULL;
+    if (send_envelope_of(&a, d, size, &from, &rcpts, NULL)) {
+        for (guint i = 0; i < rcpts->len; i++)
+            g_assert(!strpbrk(rcpts->pdata[i], "\r\n <>"));
+        g_free(from);
+        g_ptr_array_unref(rcpts);
+    }
+    if (send_has_8bit(w->str, w->len)) {
+        GString *e = send_encode_7bit(w->str, w->len);
+        if (e)
+            g_string_free(e, TRUE);
+    }
+    g_string_free(c, TRUE);
+    g_string_free(w, TRUE);
+    g_string_free(s, TRUE);
+    return 0;
+}
