@@ -18,4 +18,4 @@ EXTRA_PROGRAMS = bench/store/bench-open
 bench_store_bench_open_SOURCES = bench/store/bench-open.c
 bench_store_bench_open_LDADD = src/libpostie.a $(POSTIE_LIBS)
 CLEANFILES += bench/store/bench-open
-EXTRA_DIST += bench/store/run.sh bench/store/gen-mbox.py doc/benchmarks.md
+EXTRA_DIST += bench/store/run.sh bench/store/gen-mbox.py
