@@ -1,1 +1,8 @@
 # src/fetch: POP3 account -> folders: what to download, filters, UIDL records, what to delete.
+src_libpostie_a_SOURCES += \
+	src/fetch/fetch.h src/fetch/private.h \
+	src/fetch/uidls.c \
+	src/fetch/marks.c \
+	src/fetch/filter.c \
+	src/fetch/plan.c \
+	src/fetch/message.c
