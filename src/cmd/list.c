@@ -1,12 +1,213 @@
-/* postie list: not built yet in this version of the tree. */
+/* postie list: one line per message of a folder, for people and scripts. */
 #include <config.h>
 
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
 #include "cmd/cmd.h"
+#include "store/store.h"
 #include "util/util.h"
+
+/* Flags as four columns: deleted, new/old, replied or flagged, partial
+ * or attachment. */
+static void
+flags_columns(GString *out, const StoreMessage *m)
+{
+    g_string_append_c(out, (m->flags & MSG_DELETED) ? 'D' : ' ');
+    if (m->flags & MSG_READ)
+        g_string_append_c(out, ' ');
+    else
+        g_string_append_c(out, (m->flags & MSG_OLD) ? 'O' : 'N');
+    if (m->flags & MSG_FLAGGED)
+        g_string_append_c(out, '!');
+    else
+        g_string_append_c(out, (m->flags & MSG_REPLIED) ? 'r' : ' ');
+    if (m->flags & MSG_PARTIAL)
+        g_string_append_c(out, 'P');
+    else
+        g_string_append_c(out, m->has_attachments ? '+' : ' ');
+}
+
+/* Flags as letters, for scripts: R O A F D P (read, old, answered,
+ * flagged, deleted, partial), "-" for none. */
+static void
+flags_letters(GString *out, const StoreMessage *m)
+{
+    gsize before = out->len;
+    static const struct { guint32 f; char c; } map[] = {
+        { MSG_READ, 'R' }, { MSG_OLD, 'O' }, { MSG_REPLIED, 'A' },
+        { MSG_FLAGGED, 'F' }, { MSG_DELETED, 'D' }, { MSG_PARTIAL, 'P' },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(map); i++)
+        if (m->flags & map[i].f)
+            g_string_append_c(out, map[i].c);
+    if (out->len == before)
+        g_string_append_c(out, '-');
+}
+
+static void
+append_date(GString *out, gint64 t)
+{
+    if (t == 0) {
+        g_string_append(out, "                ");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char buf[32];
+    if (!localtime_r(&tt, &tm) || strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm) == 0) {
+        g_string_append(out, "                ");
+        return;
+    }
+    g_string_append(out, buf);
+}
+
+static void
+append_safe(GString *out, const char *s)
+{
+    if (!s)
+        return;
+    g_autofree char *safe = term_safe(s, -1, 0);
+    g_string_append(out, safe);
+}
+
+/* SAFE cut or padded to exactly COLS terminal columns. */
+static void
+append_column(GString *out, const char *s, gsize cols)
+{
+    g_autofree char *safe = term_safe(s ? s : "", -1, 0);
+    gsize used = 0;
+    for (const char *p = safe; *p; p = g_utf8_next_char(p)) {
+        const char *n = g_utf8_next_char(p);
+        g_autofree char *one = g_strndup(p, (gsize)(n - p));
+        gsize w = term_width(one);
+        if (used + w > cols)
+            break;
+        g_string_append_len(out, p, n - p);
+        used += w;
+    }
+    for (; used < cols; used++)
+        g_string_append_c(out, ' ');
+}
+
+static void
+format_line(GString *out, const char *fmt, const StoreMessage *m, guint n)
+{
+    for (const char *p = fmt; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            g_string_append_c(out, *p == 't' ? '\t' : *p == 'n' ? '\n' : *p);
+            continue;
+        }
+        if (*p != '%' || !p[1]) {
+            g_string_append_c(out, *p);
+            continue;
+        }
+        p++;
+        switch (*p) {
+        case 'n': g_string_append_printf(out, "%u", n); break;
+        case 'f': flags_columns(out, m); break;
+        case 'F': flags_letters(out, m); break;
+        case 'd': append_date(out, m->date); break;
+        case 'D': g_string_append_printf(out, "%" G_GINT64_FORMAT, m->date); break;
+        case 's': append_safe(out, m->from); break;
+        case 't': append_safe(out, m->to); break;
+        case 'c': append_safe(out, m->cc); break;
+        case 'S': append_safe(out, m->subject); break;
+        case 'i': append_safe(out, m->message_id); break;
+        case 'u': append_safe(out, m->uidl); break;
+        case 'z': g_string_append_printf(out, "%" G_GUINT64_FORMAT, m->size); break;
+        case 'o': g_string_append_printf(out, "%" G_GUINT64_FORMAT, m->offset); break;
+        case 'a': g_string_append_c(out, m->has_attachments ? '1' : '0'); break;
+        case '%': g_string_append_c(out, '%'); break;
+        default: g_string_append_c(out, '%'); g_string_append_c(out, *p); break;
+        }
+    }
+}
+
+/* A folder given as a name (in the mail directory) or as a path. */
+static char *
+folder_path(CmdContext *ctx, const char *arg, GError **error)
+{
+    if (strchr(arg, '/'))
+        return g_strdup(arg);
+    g_autofree char *mail_dir = cmd_mail_dir(ctx);
+    if (!mail_dir) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                    _("no mail folder directory configured"));
+        return NULL;
+    }
+    if (!store_ensure_default_folders(mail_dir, error))
+        return NULL;
+    return store_path_for(mail_dir, arg, error);
+}
 
 int
 cmd_list(CmdContext *ctx, int argc, char **argv)
 {
-    cmd_errorf(_("'%s' is not available in this build yet"), "list");
-    return 69; /* EX_UNAVAILABLE */
+    char *folder = NULL, *format = NULL;
+    GOptionEntry entries[] = {
+        { "folder", 'f', 0, G_OPTION_ARG_FILENAME, &folder,
+          N_("the folder to list: a name in the mail directory or a path (default Inbox)"),
+          N_("NAME|PATH") },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+          N_("print each message with FMT (%n number, %f flags, %F flag letters, "
+             "%d date, %D Unix time, %s sender, %t to, %c cc, %S subject, "
+             "%i Message-ID, %u UIDL, %z size, %o offset, %a attachments)"),
+          N_("FMT") },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    if (!cmd_parse_options(&argc, &argv, entries, "",
+                           _("List the messages of a folder, one per line.")))
+        return EXIT_USAGE;
+    if (argc > 1) {
+        cmd_usage_error("list", _("unexpected argument '%s'"), argv[1]);
+        return EXIT_USAGE;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = folder_path(ctx, folder ? folder : STORE_INBOX, &error);
+    g_free(folder);
+    if (!path) {
+        cmd_print_error(error);
+        g_free(format);
+        return EXIT_FAIL;
+    }
+    StoreFolder *f = store_folder_open(path, &error);
+    if (!f) {
+        cmd_print_error(error);
+        g_free(format);
+        return EXIT_FAIL;
+    }
+    guint n = store_folder_count(f);
+    int width = 1;
+    for (guint v = n; v >= 10; v /= 10)
+        width++;
+    g_autoptr(GString) line = g_string_sized_new(256);
+    for (guint i = 0; i < n; i++) {
+        const StoreMessage *m = store_folder_get(f, i);
+        g_string_truncate(line, 0);
+        if (format) {
+            format_line(line, format, m, i + 1);
+        } else {
+            g_string_append_printf(line, "%*u ", width, i + 1);
+            flags_columns(line, m);
+            g_string_append_c(line, ' ');
+            append_date(line, m->date);
+            g_string_append(line, "  ");
+            append_column(line, m->from, 24);
+            g_string_append(line, "  ");
+            append_safe(line, m->subject);
+        }
+        g_string_append_c(line, '\n');
+        fwrite(line->str, 1, line->len, stdout);
+    }
+    store_folder_close(f);
+    g_free(format);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cmd_errorf(_("could not write the list: %s"), g_strerror(errno));
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
 }

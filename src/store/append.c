@@ -1,0 +1,358 @@
+/* Appending messages to a folder: lock once, add many, fsync once.
+ *
+ * Each message is built in memory (From_ line, headers without our flag
+ * headers, Status/X-Status for its flags, the body with ">*From " lines
+ * quoted, a blank line) and written with one write_all; on any failure
+ * the file is truncated back so no half message stays behind. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/private.h"
+
+struct StoreAppender {
+    char *path;
+    int fd;
+    StoreLock lock;
+    guint64 size;            /* current end of the file */
+    guint64 flushed;         /* end after the last successful fsync */
+    int missing_newlines;    /* to write before the next From_ line */
+};
+
+void
+store_status_lines(GString *out, guint32 flags, const char *nl)
+{
+    if (flags & (MSG_READ | MSG_OLD)) {
+        g_string_append(out, (flags & MSG_READ) ? "Status: RO" : "Status: O");
+        g_string_append(out, nl);
+    }
+    if (flags & (MSG_REPLIED | MSG_FLAGGED | MSG_DELETED)) {
+        g_string_append(out, "X-Status: ");
+        if (flags & MSG_REPLIED)
+            g_string_append_c(out, 'A');
+        if (flags & MSG_FLAGGED)
+            g_string_append_c(out, 'F');
+        if (flags & MSG_DELETED)
+            g_string_append_c(out, 'D');
+        g_string_append(out, nl);
+    }
+    if (flags & MSG_PARTIAL) {
+        g_string_append(out, "X-Postie-Partial: yes");
+        g_string_append(out, nl);
+    }
+}
+
+static gboolean
+name_is(const char *p, gsize len, const char *name)
+{
+    gsize n = strlen(name);
+    if (len < n + 1 || g_ascii_strncasecmp(p, name, n) != 0)
+        return FALSE;
+    const char *q = p + n;
+    while (q < p + len && (*q == ' ' || *q == '\t'))
+        q++;
+    return q < p + len && *q == ':';
+}
+
+gboolean
+store_is_flag_header(const char *p, gsize len)
+{
+    return name_is(p, len, "Status") || name_is(p, len, "X-Status") ||
+           name_is(p, len, "X-Postie-Partial");
+}
+
+/* The envelope sender for the From_ line: Return-Path, else From, as a
+ * bare address without spaces; else MAILER-DAEMON. */
+static char *
+envelope_sender(const char *hdr, gsize len)
+{
+    const char *found = NULL;
+    gsize flen = 0;
+    const char *p = hdr, *end = hdr + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (gsize)(end - p));
+        const char *e = nl ? nl : end;
+        gsize l = (gsize)(e - p);
+        if (name_is(p, l, "Return-Path")) {
+            found = p;
+            flen = l;
+            break;
+        }
+        if (!found && name_is(p, l, "From")) {
+            found = p;
+            flen = l;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    if (!found)
+        return g_strdup("MAILER-DAEMON");
+    const char *v = memchr(found, ':', flen) + 1, *ve = found + flen;
+    const char *lt = memchr(v, '<', (gsize)(ve - v));
+    const char *a = v, *ae = ve;
+    if (lt) {
+        const char *gt = memchr(lt, '>', (gsize)(ve - lt));
+        if (gt) {
+            a = lt + 1;
+            ae = gt;
+        }
+    } else {
+        /* The first word holding an '@'. */
+        const char *at = memchr(v, '@', (gsize)(ve - v));
+        if (at) {
+            a = at;
+            ae = at;
+            while (a > v && a[-1] != ' ' && a[-1] != '\t' && a[-1] != ',')
+                a--;
+            while (ae < ve && *ae != ' ' && *ae != '\t' && *ae != ',' && *ae != '\r')
+                ae++;
+        }
+    }
+    if (ae <= a || ae - a > 254)
+        return g_strdup("MAILER-DAEMON");
+    for (const char *q = a; q < ae; q++)
+        if ((unsigned char)*q <= ' ' || (unsigned char)*q >= 0x7f)
+            return g_strdup("MAILER-DAEMON");
+    return g_strndup(a, (gsize)(ae - a));
+}
+
+/* "Sun Nov  2 04:10:39 2026", as asctime writes it, in UTC and C locale. */
+static void
+append_ctime(GString *out, time_t t)
+{
+    static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+    static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    g_string_append_printf(out, "%s %s %2d %02d:%02d:%02d %d", wd[tm.tm_wday],
+                           mo[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
+                           tm.tm_sec, tm.tm_year + 1900);
+}
+
+/* Append line P[0..LEN) (without its newline, CR dropped) quoting
+ * ">*From " as mboxrd does. */
+static void
+append_line(GString *out, const char *p, gsize len)
+{
+    if (len > 0 && p[len - 1] == '\r')
+        len--;
+    gsize i = 0;
+    while (i < len && p[i] == '>')
+        i++;
+    if (len - i >= 5 && memcmp(p + i, "From ", 5) == 0)
+        g_string_append_c(out, '>');
+    g_string_append_len(out, p, (gssize)len);
+    g_string_append_c(out, '\n');
+}
+
+/* Build the mbox form of one message. */
+static void
+build_message(GString *out, const char *data, gsize len, guint32 flags)
+{
+    const char *p = data, *end = data + len;
+
+    /* A From_ line given by the caller is replaced by ours. */
+    if (len >= 5 && memcmp(p, "From ", 5) == 0) {
+        const char *nl = memchr(p, '\n', len);
+        p = nl ? nl + 1 : end;
+    }
+    /* Header block: up to the first empty line. */
+    const char *hend = p;
+    while (hend < end) {
+        const char *nl = memchr(hend, '\n', (gsize)(end - hend));
+        gsize l = (gsize)((nl ? nl : end) - hend);
+        if (l == 0 || (l == 1 && hend[0] == '\r'))
+            break;
+        hend = nl ? nl + 1 : end;
+    }
+
+    g_autofree char *sender = envelope_sender(p, (gsize)(hend - p));
+    g_string_append(out, "From ");
+    g_string_append(out, sender);
+    g_string_append_c(out, ' ');
+    append_ctime(out, time(NULL));
+    g_string_append_c(out, '\n');
+
+    gboolean skipping = FALSE;
+    const char *q = p;
+    while (q < hend) {
+        const char *nl = memchr(q, '\n', (gsize)(hend - q));
+        const char *e = nl ? nl : hend;
+        gsize l = (gsize)(e - q);
+        if (q[0] == ' ' || q[0] == '\t') {
+            if (!skipping)
+                append_line(out, q, l);
+        } else {
+            /* Our flag headers are rewritten; a Content-Length would no
+             * longer match once lines are quoted. */
+            skipping = store_is_flag_header(q, l) || name_is(q, l, "Content-Length");
+            if (!skipping)
+                append_line(out, q, l);
+        }
+        q = nl ? nl + 1 : hend;
+    }
+    store_status_lines(out, flags, "\n");
+    g_string_append_c(out, '\n');
+
+    /* Body: skip the empty line ending the headers. */
+    q = hend;
+    if (q < end) {
+        const char *nl = memchr(q, '\n', (gsize)(end - q));
+        q = nl ? nl + 1 : end;
+    }
+    while (q < end) {
+        const char *nl = memchr(q, '\n', (gsize)(end - q));
+        const char *e = nl ? nl : end;
+        append_line(out, q, (gsize)(e - q));
+        q = nl ? nl + 1 : end;
+    }
+    /* The empty line that separates it from the next message. */
+    g_string_append_c(out, '\n');
+}
+
+static void
+appender_free(StoreAppender *a)
+{
+    store_unlock(&a->lock);
+    if (a->fd >= 0)
+        close(a->fd);
+    g_free(a->path);
+    g_free(a);
+}
+
+StoreAppender *
+store_appender_open(const char *path, GError **error)
+{
+    StoreAppender *a = g_new0(StoreAppender, 1);
+    a->path = g_strdup(path);
+    a->lock.fd = -1;
+    a->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+    if (a->fd < 0) {
+        postie_set_error_errno(error, errno, _("open folder"), path);
+        appender_free(a);
+        return NULL;
+    }
+    if (!store_lock(&a->lock, path, a->fd, TRUE, error)) {
+        appender_free(a);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(a->fd, &st) < 0) {
+        postie_set_error_errno(error, errno, _("stat"), path);
+        appender_free(a);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                    _("%s is not a regular file"), path);
+        appender_free(a);
+        return NULL;
+    }
+    a->size = a->flushed = (guint64)st.st_size;
+    if (a->size > 0) {
+        /* Only add to something that is an mbox, and make sure the new
+         * From_ line follows an empty line. */
+        char head[5], tail[3];
+        gsize tl = a->size >= 3 ? 3 : (gsize)a->size;
+        if ((a->size >= 5 && pread(a->fd, head, 5, 0) != 5) ||
+            pread(a->fd, tail, tl, (off_t)(a->size - tl)) != (ssize_t)tl) {
+            postie_set_error_errno(error, errno, _("read"), path);
+            appender_free(a);
+            return NULL;
+        }
+        gsize lead = 0;
+        if (a->size < 5 || memcmp(head, "From ", 5) != 0) {
+            /* Leading blank lines are tolerated by the reader too. */
+            char buf[4096];
+            ssize_t n = pread(a->fd, buf, sizeof buf, 0);
+            while (n > 0 && lead < (gsize)n && (buf[lead] == '\n' || buf[lead] == '\r'))
+                lead++;
+            if (n <= 0 || (gsize)n - lead < 5 || memcmp(buf + lead, "From ", 5) != 0) {
+                if (n > 0 && lead == (gsize)n && (guint64)n == a->size)
+                    goto blank_only;
+                g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                            _("%s is not an mbox folder: it does not start with a "
+                              "\"From \" line; not adding mail to it"), path);
+                appender_free(a);
+                return NULL;
+            }
+        }
+        if (tl >= 2 && tail[tl - 1] == '\n' &&
+            (tail[tl - 2] == '\n' || (tl == 3 && tail[0] == '\n' && tail[1] == '\r')))
+            a->missing_newlines = 0;
+        else if (tail[tl - 1] == '\n')
+            a->missing_newlines = 1;
+        else
+            a->missing_newlines = 2;
+    }
+blank_only:
+    return a;
+}
+
+gboolean
+store_appender_add(StoreAppender *a, const char *data, gsize len,
+                   guint32 flags, GError **error)
+{
+    g_autoptr(GString) out = g_string_sized_new(len + len / 50 + 256);
+    for (int i = 0; i < a->missing_newlines; i++)
+        g_string_append_c(out, '\n');
+    build_message(out, data, len, flags & MSG_FLAGS_ALL);
+    if (!write_all(a->fd, out->str, out->len, a->path, error)) {
+        if (ftruncate(a->fd, (off_t)a->size) < 0)
+            g_warning("%s: could not truncate back: %s", a->path, g_strerror(errno));
+        return FALSE;
+    }
+    a->size += out->len;
+    a->missing_newlines = 0;
+    return TRUE;
+}
+
+gboolean
+store_appender_flush(StoreAppender *a, GError **error)
+{
+    if (a->size == a->flushed)
+        return TRUE;
+    if (fsync(a->fd) < 0) {
+        postie_set_error_errno(error, errno, _("sync"), a->path);
+        if (ftruncate(a->fd, (off_t)a->flushed) == 0)
+            a->size = a->flushed;
+        return FALSE;
+    }
+    a->flushed = a->size;
+    return TRUE;
+}
+
+gboolean
+store_appender_close(StoreAppender *a, GError **error)
+{
+    gboolean ok = store_appender_flush(a, error);
+    appender_free(a);
+    return ok;
+}
+
+void
+store_appender_abort(StoreAppender *a)
+{
+    if (a->size != a->flushed && ftruncate(a->fd, (off_t)a->flushed) == 0)
+        fsync(a->fd);
+    appender_free(a);
+}
+
+gboolean
+store_append(const char *path, const char *data, gsize len, guint32 flags,
+             GError **error)
+{
+    StoreAppender *a = store_appender_open(path, error);
+    if (!a)
+        return FALSE;
+    if (!store_appender_add(a, data, len, flags, error)) {
+        store_appender_abort(a);
+        return FALSE;
+    }
+    return store_appender_close(a, error);
+}

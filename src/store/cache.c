@@ -1,0 +1,227 @@
+/* The persistent index cache: $XDG_STATE_HOME/postie/index/<sha256 of the
+ * folder's real path>.idx, mode 0600, written with atomic_write_file.
+ *
+ * It is only a cache: any doubt (other file, shorter file, bytes at the
+ * end of the indexed region or at sampled separators no longer the same,
+ * bad magic, bad sizes) and the folder is indexed again.  Layout, native
+ * byte order (the header says which):
+ *
+ *   CacheHeader
+ *   CacheRecord[count]
+ *   strings: NUL-terminated, referenced by offset (NO_STRING: NULL)
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/private.h"
+
+#define CACHE_MAGIC "POSTIDX2"
+#define BYTE_ORDER_MARK 0x01020304u
+#define NO_STRING 0xffffffffu
+#define TAIL_BYTES 4096
+
+typedef struct {
+    char magic[8];
+    guint32 byte_order;
+    guint32 count;
+    guint64 dev, ino, size;
+    gint64 mtime_ns;
+    guint64 tail_hash;
+    guint64 strings_len;
+} CacheHeader;
+
+enum { S_FROM, S_TO, S_CC, S_SUBJECT, S_MESSAGE_ID, S_IN_REPLY_TO, S_REFERENCES, S_UIDL, S_COUNT };
+
+typedef struct {
+    guint64 offset, length, size;
+    gint64 date;
+    guint32 flags, has_attachments;
+    guint32 str[S_COUNT];
+} CacheRecord;
+
+guint64
+store_tail_hash(int fd, guint64 end, gboolean *ok)
+{
+    char buf[TAIL_BYTES];
+    gsize n = end < TAIL_BYTES ? (gsize)end : TAIL_BYTES;
+    guint64 h = 14695981039346656037ull ^ end;
+    *ok = TRUE;
+    if (n > 0 && pread(fd, buf, n, (off_t)(end - n)) != (ssize_t)n) {
+        *ok = FALSE;
+        return 0;
+    }
+    for (gsize i = 0; i < n; i++) {
+        h ^= (unsigned char)buf[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+char *
+store_cache_path(const char *folder_path)
+{
+    char *real = realpath(folder_path, NULL);
+    const char *key = real ? real : folder_path;
+    g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
+    free(real);
+    g_autofree char *state = paths_state_dir();
+    g_autofree char *name = g_strconcat(sum, ".idx", NULL);
+    return g_build_filename(state, "index", name, NULL);
+}
+
+static char **
+message_strings(StoreMessage *m, char **s[S_COUNT])
+{
+    s[S_FROM] = &m->from;
+    s[S_TO] = &m->to;
+    s[S_CC] = &m->cc;
+    s[S_SUBJECT] = &m->subject;
+    s[S_MESSAGE_ID] = &m->message_id;
+    s[S_IN_REPLY_TO] = &m->in_reply_to;
+    s[S_REFERENCES] = &m->references;
+    s[S_UIDL] = &m->uidl;
+    return NULL;
+}
+
+gboolean
+store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
+                 gboolean *complete)
+{
+    *complete = FALSE;
+    g_autofree char *path = store_cache_path(f->path);
+    char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, NULL))
+        return FALSE;
+    const CacheHeader *h = (const CacheHeader *)data;
+    struct stat st;
+    if (len < sizeof *h || memcmp(h->magic, CACHE_MAGIC, 8) != 0 ||
+        h->byte_order != BYTE_ORDER_MARK || fstat(fd, &st) < 0 ||
+        h->dev != (guint64)st.st_dev || h->ino != (guint64)st.st_ino ||
+        h->size > file_size ||
+        (guint64)h->count > (len - sizeof *h) / sizeof(CacheRecord) ||
+        sizeof *h + (guint64)h->count * sizeof(CacheRecord) + h->strings_len != len ||
+        (h->strings_len > 0 && data[len - 1] != '\0')) {
+        g_free(data);
+        return FALSE;
+    }
+    const CacheRecord *rec = (const CacheRecord *)(data + sizeof *h);
+    char *strings = data + sizeof *h + (gsize)h->count * sizeof(CacheRecord);
+    g_array_set_size(f->msgs, h->count);
+    g_array_set_size(f->disk_flags, h->count);
+    guint64 prev_end = 0;
+    for (guint32 i = 0; i < h->count; i++) {
+        StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
+        const CacheRecord *r = &rec[i];
+        /* Messages must tile the indexed region in order. */
+        if (r->offset != prev_end && !(i == 0 && r->offset < h->size))
+            goto bad;
+        if (r->length == 0 || r->offset + r->length > h->size || r->size > r->length)
+            goto bad;
+        prev_end = r->offset + r->length;
+        m->offset = r->offset;
+        m->length = r->length;
+        m->size = r->size;
+        m->date = r->date;
+        m->flags = r->flags & MSG_FLAGS_ALL;
+        m->has_attachments = r->has_attachments != 0;
+        char **s[S_COUNT];
+        message_strings(m, s);
+        for (int k = 0; k < S_COUNT; k++) {
+            if (r->str[k] == NO_STRING)
+                *s[k] = NULL;
+            else if (r->str[k] < h->strings_len)
+                *s[k] = strings + r->str[k];
+            else
+                goto bad;
+        }
+        g_array_index(f->disk_flags, guint32, i) = m->flags;
+    }
+    if (h->count > 0 && prev_end != h->size)
+        goto bad;
+    f->indexed_size = h->size;
+    f->tail_hash = h->tail_hash;
+    if (!store_index_still_matches(f, fd))
+        goto bad;
+    if (h->count == 0 && h->size != 0)
+        goto bad;
+    g_ptr_array_add(f->blobs, data);
+    *complete = h->size == file_size && h->mtime_ns == mtime_ns;
+    /* A partial cache is only useful when we can scan on from it. */
+    return *complete || h->count > 0;
+bad:
+    g_array_set_size(f->msgs, 0);
+    g_array_set_size(f->disk_flags, 0);
+    f->indexed_size = 0;
+    g_free(data);
+    return FALSE;
+}
+
+void
+store_cache_save(StoreFolder *f)
+{
+    g_autofree char *path = store_cache_path(f->path);
+    g_autofree char *dir = g_path_get_dirname(path);
+    if (!paths_ensure_dir(dir, 0700, NULL))
+        return;
+
+    guint n = f->msgs->len;
+    gsize strings_len = 0;
+    for (guint i = 0; i < n; i++) {
+        char **s[S_COUNT];
+        message_strings(&g_array_index(f->msgs, StoreMessage, i), s);
+        for (int k = 0; k < S_COUNT; k++)
+            if (*s[k])
+                strings_len += strlen(*s[k]) + 1;
+    }
+    if (strings_len >= NO_STRING)
+        return;
+    gsize total = sizeof(CacheHeader) + (gsize)n * sizeof(CacheRecord) + strings_len;
+    char *buf = g_malloc0(total);
+    CacheHeader *h = (CacheHeader *)buf;
+    memcpy(h->magic, CACHE_MAGIC, 8);
+    h->byte_order = BYTE_ORDER_MARK;
+    h->count = n;
+    h->dev = (guint64)f->dev;
+    h->ino = (guint64)f->ino;
+    h->size = f->indexed_size;
+    h->mtime_ns = f->mtime_ns;
+    h->tail_hash = f->tail_hash;
+    h->strings_len = strings_len;
+    CacheRecord *rec = (CacheRecord *)(buf + sizeof *h);
+    char *strings = buf + sizeof *h + (gsize)n * sizeof(CacheRecord);
+    gsize so = 0;
+    for (guint i = 0; i < n; i++) {
+        StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
+        CacheRecord *r = &rec[i];
+        r->offset = m->offset;
+        r->length = m->length;
+        r->size = m->size;
+        r->date = m->date;
+        r->flags = g_array_index(f->disk_flags, guint32, i);
+        r->has_attachments = m->has_attachments ? 1 : 0;
+        char **s[S_COUNT];
+        message_strings(m, s);
+        for (int k = 0; k < S_COUNT; k++) {
+            if (!*s[k]) {
+                r->str[k] = NO_STRING;
+                continue;
+            }
+            gsize l = strlen(*s[k]) + 1;
+            memcpy(strings + so, *s[k], l);
+            r->str[k] = (guint32)so;
+            so += l;
+        }
+    }
+    /* A cache that cannot be written only costs time on the next open. */
+    g_autoptr(GError) error = NULL;
+    if (!atomic_write_file(path, buf, total, 0600, &error))
+        g_debug("index cache not saved: %s", error->message);
+    g_free(buf);
+}

@@ -1,0 +1,261 @@
+/* Raw header values -> what the index keeps: UTF-8 display text, dates.
+ *
+ * Most headers are plain ASCII; those take a fast path that only unfolds
+ * and trims.  Anything with encoded words, quoting or 8-bit bytes goes
+ * through GMime's RFC 2047 and address parsers. */
+#include <config.h>
+
+#include <gmime/gmime.h>
+#include <string.h>
+
+#include "store/private.h"
+
+/* Header values longer than this are cut before decoding: the index is
+ * for display, and the message itself stays intact on disk. */
+#define MAX_VALUE (64 * 1024)
+
+void
+store_gmime_init(void)
+{
+    static gsize once = 0;
+    if (g_once_init_enter(&once)) {
+        g_mime_init();
+        g_once_init_leave(&once, 1);
+    }
+}
+
+/* Unfold (drop CR/LF), turn tabs and NULs into spaces, squeeze runs of
+ * white space, trim.  Returns a new string; *PLAIN says whether it is
+ * 7-bit text without encoded words, quotes or comments. */
+static char *
+unfold(const char *v, gsize len, gboolean *plain, gboolean *ascii)
+{
+    if (len > MAX_VALUE)
+        len = MAX_VALUE;
+    char *out = g_malloc(len + 1);
+    gsize o = 0;
+    gboolean space = TRUE;
+    *plain = TRUE;
+    *ascii = TRUE;
+    for (gsize i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c == '\r' || c == '\n')
+            continue;
+        if (c == '\t' || c == ' ' || c == '\0') {
+            if (!space)
+                out[o++] = ' ';
+            space = TRUE;
+            continue;
+        }
+        if (c >= 0x80)
+            *plain = *ascii = FALSE;
+        else if (c == '"' || c == '(' || c == '\\' ||
+                 (c == '?' && i > 0 && v[i - 1] == '='))
+            *plain = FALSE;
+        out[o++] = (char)c;
+        space = FALSE;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return out;
+}
+
+static char *
+intern(GStringChunk *strings, char *s)
+{
+    char *valid = g_utf8_make_valid(s, -1);
+    char *r = g_string_chunk_insert(strings, valid);
+    g_free(valid);
+    g_free(s);
+    return r;
+}
+
+char *
+store_decode_plain(GStringChunk *strings, const char *v, gsize len)
+{
+    gboolean plain, ascii;
+    char *s = unfold(v, len, &plain, &ascii);
+    if (ascii) {
+        char *r = g_string_chunk_insert(strings, s);
+        g_free(s);
+        return r;
+    }
+    return intern(strings, s);
+}
+
+char *
+store_decode_text(GStringChunk *strings, const char *v, gsize len)
+{
+    gboolean plain, ascii;
+    char *s = unfold(v, len, &plain, &ascii);
+    (void)plain;
+    if (ascii && !strstr(s, "=?")) {
+        char *r = g_string_chunk_insert(strings, s);
+        g_free(s);
+        return r;
+    }
+    store_gmime_init();
+    char *d = g_mime_utils_header_decode_text(NULL, s);
+    g_free(s);
+    return intern(strings, d);
+}
+
+char *
+store_decode_addresses(GStringChunk *strings, const char *v, gsize len)
+{
+    gboolean plain, ascii;
+    char *s = unfold(v, len, &plain, &ascii);
+    if (plain) {
+        char *r = g_string_chunk_insert(strings, s);
+        g_free(s);
+        return r;
+    }
+    store_gmime_init();
+    InternetAddressList *list = internet_address_list_parse(NULL, s);
+    char *d = NULL;
+    if (list && internet_address_list_length(list) > 0)
+        d = internet_address_list_to_string(list, NULL, FALSE);
+    if (list)
+        g_object_unref(list);
+    if (!d || !*d) {
+        g_free(d);
+        d = g_mime_utils_header_decode_text(NULL, s);
+    }
+    g_free(s);
+    return intern(strings, d);
+}
+
+/* ---- dates ------------------------------------------------------------- */
+
+static gint64
+days_from_civil(gint64 y, int m, int d)
+{
+    y -= m <= 2;
+    gint64 era = (y >= 0 ? y : y - 399) / 400;
+    gint64 yoe = y - era * 400;
+    gint64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    gint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int
+read_num(const char **pp, const char *end, int max_digits)
+{
+    const char *p = *pp;
+    int v = 0, n = 0;
+    while (p < end && g_ascii_isdigit(*p) && n < max_digits) {
+        v = v * 10 + (*p - '0');
+        p++;
+        n++;
+    }
+    if (n == 0)
+        return -1;
+    *pp = p;
+    return v;
+}
+
+static const char *
+skip_cfws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == ','))
+        p++;
+    return p;
+}
+
+/* The common RFC 5322 form, fast: [Wdy,] D Mon YYYY HH:MM[:SS] ZONE. */
+static gboolean
+fast_date(const char *p, const char *end, gint64 *out)
+{
+    static const char mon[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    p = skip_cfws(p, end);
+    if (end - p >= 3 && g_ascii_isalpha(*p)) {
+        while (p < end && g_ascii_isalpha(*p))
+            p++;
+        p = skip_cfws(p, end);
+    }
+    int day = read_num(&p, end, 2);
+    p = skip_cfws(p, end);
+    if (day < 1 || day > 31 || end - p < 3)
+        return FALSE;
+    int month = -1;
+    for (int i = 0; i < 12; i++)
+        if (g_ascii_tolower(p[0]) == mon[i * 3] && g_ascii_tolower(p[1]) == mon[i * 3 + 1] &&
+            g_ascii_tolower(p[2]) == mon[i * 3 + 2])
+            month = i + 1;
+    if (month < 0)
+        return FALSE;
+    while (p < end && g_ascii_isalpha(*p))
+        p++;
+    p = skip_cfws(p, end);
+    const char *ys = p;
+    int year = read_num(&p, end, 4);
+    if (year < 0)
+        return FALSE;
+    if (p - ys == 2)
+        year += year < 50 ? 2000 : 1900;
+    else if (p - ys == 3)
+        year += 1900;
+    p = skip_cfws(p, end);
+    int hh = read_num(&p, end, 2);
+    if (hh < 0 || p >= end || *p != ':')
+        return FALSE;
+    p++;
+    int mm = read_num(&p, end, 2);
+    int ss = 0;
+    if (mm < 0)
+        return FALSE;
+    if (p < end && *p == ':') {
+        p++;
+        ss = read_num(&p, end, 2);
+        if (ss < 0)
+            return FALSE;
+    }
+    if (hh > 23 || mm > 59 || ss > 60)
+        return FALSE;
+    p = skip_cfws(p, end);
+    int offset = 0;
+    if (p < end && (*p == '+' || *p == '-')) {
+        int sign = *p == '-' ? -1 : 1;
+        p++;
+        const char *zs = p;
+        int z = read_num(&p, end, 4);
+        if (z < 0 || p - zs != 4)
+            return FALSE;
+        offset = sign * ((z / 100) * 3600 + (z % 100) * 60);
+    } else if (p < end && g_ascii_isalpha(*p)) {
+        static const struct { const char *n; int h; } zones[] = {
+            { "UT", 0 }, { "GMT", 0 }, { "Z", 0 }, { "UTC", 0 },
+            { "EST", -5 }, { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 },
+            { "MST", -7 }, { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 },
+        };
+        const char *zs = p;
+        while (p < end && g_ascii_isalpha(*p))
+            p++;
+        gsize zl = (gsize)(p - zs);
+        for (gsize i = 0; i < G_N_ELEMENTS(zones); i++)
+            if (strlen(zones[i].n) == zl && g_ascii_strncasecmp(zs, zones[i].n, zl) == 0)
+                offset = zones[i].h * 3600;
+    }
+    *out = days_from_civil(year, month, day) * 86400 + hh * 3600 + mm * 60 + ss - offset;
+    return TRUE;
+}
+
+gint64
+store_parse_date(const char *v, gsize len)
+{
+    if (len > 256)
+        len = 256;
+    gint64 t;
+    if (fast_date(v, v + len, &t))
+        return t;
+    store_gmime_init();
+    char *s = g_strndup(v, len);
+    GDateTime *dt = g_mime_utils_header_decode_date(s);
+    g_free(s);
+    if (!dt)
+        return 0;
+    t = g_date_time_to_unix(dt);
+    g_date_time_unref(dt);
+    return t;
+}

@@ -1,0 +1,428 @@
+/* Opening a folder: index it (from the cache when it still matches the
+ * file, scanning only what is new or everything when in doubt), then hand
+ * out index entries and message bytes. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/private.h"
+
+static char empty_map[1];
+
+const char *
+store_map(int fd, guint64 len, const char *path, GError **error)
+{
+    if (len == 0)
+        return empty_map;
+    if (len > (guint64)G_MAXSIZE) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_IO, _("%s is too big"), path);
+        return NULL;
+    }
+    void *m = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED) {
+        postie_set_error_errno(error, errno, _("map"), path);
+        return NULL;
+    }
+    madvise(m, (size_t)len, MADV_SEQUENTIAL);
+    return m;
+}
+
+void
+store_unmap(const char *map, guint64 len)
+{
+    if (map && map != empty_map)
+        munmap((void *)map, (size_t)len);
+}
+
+static gint64
+mtime_ns(const struct stat *st)
+{
+    return (gint64)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+void
+store_folder_clear(StoreFolder *f)
+{
+    g_array_set_size(f->msgs, 0);
+    g_array_set_size(f->disk_flags, 0);
+    if (f->strings)
+        g_string_chunk_free(f->strings);
+    f->strings = g_string_chunk_new(64 * 1024);
+    g_ptr_array_set_size(f->blobs, 0);
+    f->indexed_size = 0;
+}
+
+/* Scan FD from the message at index FIRST (dropping it and everything
+ * after it from the index, but keeping flags set on it in memory) or
+ * from the start when FIRST is the count. */
+static gboolean
+scan_from(StoreFolder *f, int fd, guint64 size, guint first, GError **error)
+{
+    guint64 start = 0;
+    guint32 kept_flags = 0, kept_disk = 0;
+    gboolean keep = FALSE;
+    if (first < f->msgs->len) {
+        const StoreMessage *m = &g_array_index(f->msgs, StoreMessage, first);
+        start = m->offset;
+        kept_flags = m->flags;
+        kept_disk = g_array_index(f->disk_flags, guint32, first);
+        keep = TRUE;
+        g_array_set_size(f->msgs, first);
+        g_array_set_size(f->disk_flags, first);
+    } else {
+        store_folder_clear(f);
+    }
+    const char *map = store_map(fd, size, f->path, error);
+    if (!map)
+        return FALSE;
+    guint before = f->msgs->len;
+    gboolean ok = store_scan(map, size, start, f->msgs, f->strings, f->path, error);
+    store_unmap(map, size);
+    if (!ok)
+        return FALSE;
+    for (guint i = before; i < f->msgs->len; i++)
+        g_array_append_val(f->disk_flags, g_array_index(f->msgs, StoreMessage, i).flags);
+    if (keep && before < f->msgs->len &&
+        g_array_index(f->disk_flags, guint32, before) == kept_disk)
+        g_array_index(f->msgs, StoreMessage, before).flags = kept_flags;
+    f->indexed_size = size;
+    f->scanned += size - start;
+    gboolean hok;
+    f->tail_hash = store_tail_hash(fd, size, &hok);
+    return hok || (g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_IO,
+                               _("read %s failed"), f->path), FALSE);
+}
+
+/* Does the file still hold what the index says, up to INDEXED_SIZE?
+ * Checks the bytes at the end of the indexed region and a sample of
+ * separators; a changed middle that kept the size fails on mtime first. */
+gboolean
+store_index_still_matches(StoreFolder *f, int fd)
+{
+    gboolean ok;
+    if (store_tail_hash(fd, f->indexed_size, &ok) != f->tail_hash || !ok)
+        return FALSE;
+    guint n = f->msgs->len;
+    guint step = n > 64 ? n / 64 : 1;
+    for (guint i = 0; i < n; i += step) {
+        char buf[5];
+        const StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
+        if (pread(fd, buf, 5, (off_t)m->offset) != 5 || memcmp(buf, "From ", 5) != 0)
+            return FALSE;
+    }
+    if (n > 0) {
+        char buf[5];
+        const StoreMessage *m = &g_array_index(f->msgs, StoreMessage, n - 1);
+        if (pread(fd, buf, 5, (off_t)m->offset) != 5 || memcmp(buf, "From ", 5) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+set_identity(StoreFolder *f, const struct stat *st)
+{
+    f->dev = st->st_dev;
+    f->ino = st->st_ino;
+    f->mtime_ns = mtime_ns(st);
+}
+
+gboolean
+store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        postie_set_error_errno(error, errno, _("stat"), f->path);
+        return FALSE;
+    }
+    guint64 size = (guint64)st.st_size;
+    gint64 mt = mtime_ns(&st);
+    f->from_cache = FALSE;
+    f->scanned = 0;
+    if (changed)
+        *changed = FALSE;
+
+    gboolean known = f->indexed_size > 0 || f->msgs->len > 0;
+    gboolean same_file = known && f->dev == st.st_dev && f->ino == st.st_ino;
+    if (same_file && size == f->indexed_size && mt == f->mtime_ns)
+        return TRUE;                                  /* nothing happened */
+    if (changed)
+        *changed = TRUE;
+
+    /* Grown, and what we know is still there: index only the tail (from
+     * our last message, which may have grown too). */
+    if (same_file && size > f->indexed_size && f->msgs->len > 0 &&
+        store_index_still_matches(f, fd)) {
+        set_identity(f, &st);
+        if (scan_from(f, fd, size, f->msgs->len - 1, error)) {
+            store_cache_save(f);
+            return TRUE;
+        }
+        g_clear_error(error);
+    }
+
+    if (!known) {
+        gboolean complete = FALSE;
+        if (store_cache_load(f, fd, size, mt, &complete)) {
+            set_identity(f, &st);
+            if (complete) {
+                f->from_cache = TRUE;
+                return TRUE;
+            }
+            if (f->msgs->len > 0 &&
+                scan_from(f, fd, size, f->msgs->len - 1, error)) {
+                store_cache_save(f);
+                return TRUE;
+            }
+            g_clear_error(error);
+        }
+    }
+
+    /* Anything else: index it all again. */
+    store_folder_clear(f);
+    set_identity(f, &st);
+    if (!scan_from(f, fd, size, 0, error)) {
+        store_folder_clear(f);
+        return FALSE;
+    }
+    store_cache_save(f);
+    return TRUE;
+}
+
+static gboolean
+update_locked(StoreFolder *f, gboolean *changed, GError **error)
+{
+    StoreLock lock;
+    if (!store_lock(&lock, f->path, f->fd, FALSE, error))
+        return FALSE;
+    gboolean ok = store_folder_update(f, f->fd, changed, error);
+    store_unlock(&lock);
+    return ok;
+}
+
+static int
+open_folder_file(const char *path, GError **error)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT)
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NOT_FOUND,
+                        _("no folder %s"), path);
+        else
+            postie_set_error_errno(error, e, _("open folder"), path);
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                    _("%s is not a regular file"), path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+StoreFolder *
+store_folder_open(const char *path, GError **error)
+{
+    int fd = open_folder_file(path, error);
+    if (fd < 0)
+        return NULL;
+    StoreFolder *f = g_new0(StoreFolder, 1);
+    f->path = g_strdup(path);
+    f->fd = fd;
+    f->msgs = g_array_new(FALSE, TRUE, sizeof(StoreMessage));
+    f->disk_flags = g_array_new(FALSE, TRUE, sizeof(guint32));
+    f->blobs = g_ptr_array_new_with_free_func(g_free);
+    store_folder_clear(f);
+    if (!update_locked(f, NULL, error)) {
+        store_folder_close(f);
+        return NULL;
+    }
+    return f;
+}
+
+void
+store_folder_close(StoreFolder *f)
+{
+    if (!f)
+        return;
+    if (f->fd >= 0)
+        close(f->fd);
+    g_array_free(f->msgs, TRUE);
+    g_array_free(f->disk_flags, TRUE);
+    if (f->strings)
+        g_string_chunk_free(f->strings);
+    g_ptr_array_free(f->blobs, TRUE);
+    g_free(f->path);
+    g_free(f);
+}
+
+const char *
+store_folder_path(const StoreFolder *f)
+{
+    return f->path;
+}
+
+guint
+store_folder_count(const StoreFolder *f)
+{
+    return f->msgs->len;
+}
+
+const StoreMessage *
+store_folder_get(const StoreFolder *f, guint i)
+{
+    if (i >= f->msgs->len)
+        return NULL;
+    return &g_array_index(f->msgs, StoreMessage, i);
+}
+
+gboolean
+store_folder_loaded_from_cache(const StoreFolder *f)
+{
+    return f->from_cache;
+}
+
+guint64
+store_folder_bytes_scanned(const StoreFolder *f)
+{
+    return f->scanned;
+}
+
+GBytes *
+store_folder_read(StoreFolder *f, guint i, GError **error)
+{
+    if (i >= f->msgs->len) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NOT_FOUND,
+                    _("%s: no message %u"), f->path, i + 1);
+        return NULL;
+    }
+    const StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
+    if (m->length > (guint64)G_MAXSSIZE) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_IO,
+                    _("%s: message %u is too big"), f->path, i + 1);
+        return NULL;
+    }
+    gsize len = (gsize)m->length;
+    char *buf = g_malloc(len + 1);
+    gsize got = 0;
+    while (got < len) {
+        ssize_t n = pread(f->fd, buf + got, len - got, (off_t)(m->offset + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int e = n < 0 ? errno : EIO;
+            g_free(buf);
+            if (n == 0)
+                g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                            _("%s changed since it was opened (message %u is gone)"),
+                            f->path, i + 1);
+            else
+                postie_set_error_errno(error, e, _("read"), f->path);
+            return NULL;
+        }
+        got += (gsize)n;
+    }
+    if (len < 5 || memcmp(buf, "From ", 5) != 0) {
+        g_free(buf);
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                    _("%s changed since it was opened (message %u moved)"),
+                    f->path, i + 1);
+        return NULL;
+    }
+    /* Drop the From_ line and the blank line before the next message. */
+    const char *nl = memchr(buf, '\n', len);
+    gsize start = nl ? (gsize)(nl - buf) + 1 : len;
+    gsize end = len;
+    if (end - start >= 2 && buf[end - 1] == '\n' && buf[end - 2] == '\n')
+        end--;
+    else if (end - start >= 4 && memcmp(buf + end - 4, "\r\n\r\n", 4) == 0)
+        end -= 2;
+    /* Unquote ">From " (mboxrd: one '>' less on ">*From " lines). */
+    gsize o = 0;
+    gsize p = start;
+    while (p < end) {
+        const char *lnl = memchr(buf + p, '\n', end - p);
+        gsize le = lnl ? (gsize)(lnl - buf) + 1 : end;
+        gsize q = p;
+        while (q < le && buf[q] == '>')
+            q++;
+        if (q > p && le - q >= 5 && memcmp(buf + q, "From ", 5) == 0)
+            p++;
+        memmove(buf + o, buf + p, le - p);
+        o += le - p;
+        p = le;
+    }
+    return g_bytes_new_take(g_realloc(buf, o ? o : 1), o);
+}
+
+gboolean
+store_folder_refresh(StoreFolder *f, gboolean *changed, GError **error)
+{
+    /* A folder replaced by rename (a rewrite by us or another program)
+     * is a new file: reopen it. */
+    struct stat st;
+    if (stat(f->path, &st) < 0) {
+        int e = errno;
+        if (e == ENOENT)
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NOT_FOUND,
+                        _("folder %s was removed"), f->path);
+        else
+            postie_set_error_errno(error, e, _("stat"), f->path);
+        return FALSE;
+    }
+    if (st.st_dev != f->dev || st.st_ino != f->ino) {
+        int fd = open_folder_file(f->path, error);
+        if (fd < 0)
+            return FALSE;
+        close(f->fd);
+        f->fd = fd;
+    }
+    return update_locked(f, changed, error);
+}
+
+void
+store_folder_set_flags(StoreFolder *f, guint i, guint32 flags)
+{
+    if (i < f->msgs->len)
+        g_array_index(f->msgs, StoreMessage, i).flags = flags & MSG_FLAGS_ALL;
+}
+
+void
+store_message_free(StoreMessage *m)
+{
+    if (!m)
+        return;
+    g_free(m->from);
+    g_free(m->to);
+    g_free(m->cc);
+    g_free(m->subject);
+    g_free(m->message_id);
+    g_free(m->in_reply_to);
+    g_free(m->references);
+    g_free(m->uidl);
+    g_free(m);
+}
+
+StoreMessage *
+store_message_copy(const StoreMessage *src)
+{
+    StoreMessage *m = g_new(StoreMessage, 1);
+    *m = *src;
+    m->from = g_strdup(src->from);
+    m->to = g_strdup(src->to);
+    m->cc = g_strdup(src->cc);
+    m->subject = g_strdup(src->subject);
+    m->message_id = g_strdup(src->message_id);
+    m->in_reply_to = g_strdup(src->in_reply_to);
+    m->references = g_strdup(src->references);
+    m->uidl = g_strdup(src->uidl);
+    return m;
+}

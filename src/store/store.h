@@ -1,0 +1,150 @@
+/* store/: the local mail store: one mbox file per folder, shared safely
+ * with mutt, Dovecot and procmail.
+ *
+ *   private.h   internals shared by the files below
+ *   scan.c      the fast mbox scanner: separators, the few headers the
+ *               index needs, flags; no full MIME parse
+ *   decode.c    turning raw header values into display text and dates
+ *   folder.c    open / refresh / read / close a folder; set flags
+ *   cache.c     the persistent index cache ($XDG_STATE_HOME/postie/index)
+ *   lock.c      dotlock (FOLDER.lock, O_EXCL) + fcntl locking with timeout
+ *   append.c    the appender: From_ line, mboxrd quoting, Status/X-Status,
+ *               write, fsync, truncate back on error
+ *   sync.c      saving flags and expunging: temp file + fsync + rename
+ *   dir.c       the folder directory: default folders, create, rename,
+ *               delete, list; copying and moving messages
+ *
+ * Order of calls for reading: store_folder_open, then _count/_get/_read as
+ * often as wanted, store_folder_refresh to pick up new mail,
+ * store_folder_set_flags + store_folder_sync to save changes,
+ * store_folder_close.  For writing new mail: store_appender_open,
+ * store_appender_add (many), store_appender_flush (durable point),
+ * store_appender_close (or _abort).  store_append does all three for one.
+ *
+ * On disk: mboxrd, "From " lines quoted as ">From ", ">From " as ">>From ".
+ * Flags live in "Status:" (R read, O old) and "X-Status:" (A replied,
+ * F flagged, D deleted) headers exactly as mutt writes them; MSG_PARTIAL in
+ * "X-Postie-Partial: yes" (kept by other programs as an unknown header).
+ * Reading accepts mboxo as well, LF or CRLF line ends, and "From " lines
+ * only where a separator can stand (file start or after a blank line, with
+ * a plausible date).
+ *
+ * Not thread-safe per object: one StoreFolder or StoreAppender belongs to
+ * one thread at a time.  Different objects may be used from different
+ * threads.
+ */
+#ifndef POSTIE_STORE_H
+#define POSTIE_STORE_H
+
+#include <glib.h>
+
+typedef enum {
+    MSG_READ = 1 << 0, MSG_REPLIED = 1 << 1, MSG_FLAGGED = 1 << 2,
+    MSG_DELETED = 1 << 3, MSG_OLD = 1 << 4,      /* mutt's O: seen, unread */
+    MSG_PARTIAL = 1 << 5,  /* headers only: body still on the server */
+} MsgFlags;
+
+#define MSG_FLAGS_ALL 0x3fu
+
+typedef struct {
+    guint64 offset;        /* of the "From " line in the file */
+    guint64 length;        /* whole message incl. From_ line */
+    guint32 flags;         /* MsgFlags */
+    gint64 date;           /* Date: as Unix time (0 if missing/bad) */
+    char *from, *to, *cc;  /* decoded, UTF-8, display form */
+    char *subject;         /* decoded UTF-8 */
+    char *message_id, *in_reply_to, *references;
+    char *uidl;            /* value of X-Postie-UIDL: "ACCOUNT UID", or NULL */
+    guint64 size;          /* message size in bytes (without From_ line) */
+    gboolean has_attachments;
+} StoreMessage;
+
+/* Folder names: the defaults, created by store_ensure_default_folders. */
+#define STORE_INBOX  "Inbox"
+#define STORE_OUTBOX "Outbox"
+#define STORE_SENT   "Sent"
+#define STORE_DRAFTS "Drafts"
+#define STORE_TRASH  "Trash"
+
+/* ---- reading a folder -------------------------------------------------- */
+
+typedef struct StoreFolder StoreFolder;
+
+/* Open and index the mbox at PATH (using and updating the index cache).
+ * A missing file is POSTIE_ERROR_NOT_FOUND; a file that is not an mbox
+ * (does not start with "From ") is POSTIE_ERROR_FORMAT; an empty file is a
+ * folder with no messages. */
+StoreFolder *store_folder_open(const char *path, GError **error);
+void store_folder_close(StoreFolder *f);
+const char *store_folder_path(const StoreFolder *f);
+guint store_folder_count(const StoreFolder *f);
+/* NULL if I is out of range.  Valid until the next refresh/sync/close. */
+const StoreMessage *store_folder_get(const StoreFolder *f, guint i);
+/* Raw RFC 5322 bytes of message i: no From_ line, ">From " unquoted. */
+GBytes *store_folder_read(StoreFolder *f, guint i, GError **error);
+/* Pick up mail appended (or other changes made) by anyone since open.
+ * *CHANGED (may be NULL) says whether the message list changed. */
+gboolean store_folder_refresh(StoreFolder *f, gboolean *changed, GError **error);
+void store_folder_set_flags(StoreFolder *f, guint i, guint32 flags);
+/* Write changed flags (and drop MSG_DELETED ones if EXPUNGE) through
+ * temp + fsync + rename.  If EXPUNGED is not NULL it receives copies
+ * (StoreMessage*, free with store_message_free) of what was expunged.
+ * Mail appended meanwhile by others is kept and indexed. */
+gboolean store_folder_sync(StoreFolder *f, gboolean expunge,
+                           GPtrArray **expunged, GError **error);
+/* Free a StoreMessage copy (from store_folder_sync or store_message_copy). */
+void store_message_free(StoreMessage *m);
+StoreMessage *store_message_copy(const StoreMessage *m);
+/* TRUE when the last open/refresh came from the cache without reading the
+ * folder (for tests and benchmarks). */
+gboolean store_folder_loaded_from_cache(const StoreFolder *f);
+/* How many bytes of the folder the last open/refresh scanned. */
+guint64 store_folder_bytes_scanned(const StoreFolder *f);
+
+/* ---- appending --------------------------------------------------------- */
+
+/* Appending: lock once, add many, one fsync for all (fetch and send).
+ * The folder file is created (mode 0600) if missing. */
+typedef struct StoreAppender StoreAppender;
+StoreAppender *store_appender_open(const char *path, GError **error);
+/* DATA: one RFC 5322 message (LF or CRLF line ends; a leading From_ line
+ * is dropped).  On error the folder is truncated back to before this
+ * message. */
+gboolean store_appender_add(StoreAppender *a, const char *data, gsize len,
+                            guint32 flags, GError **error);
+/* fsync; when TRUE, everything added so far is durable on disk. */
+gboolean store_appender_flush(StoreAppender *a, GError **error);
+/* flush + unlock + close. */
+gboolean store_appender_close(StoreAppender *a, GError **error);
+/* Truncate back to the last successful flush, unlock, close. */
+void store_appender_abort(StoreAppender *a);
+/* One message: open, add, close. */
+gboolean store_append(const char *path, const char *data, gsize len,
+                      guint32 flags, GError **error);
+
+/* ---- locking ----------------------------------------------------------- */
+
+/* How long to wait for a lock held by someone else before failing with
+ * POSTIE_ERROR_LOCKED.  Default 30 s, or $POSTIE_LOCK_TIMEOUT (seconds,
+ * may be fractional).  A negative value restores the default. */
+void store_set_lock_timeout(double seconds);
+double store_get_lock_timeout(void);
+
+/* ---- the folder directory --------------------------------------------- */
+
+gboolean store_ensure_default_folders(const char *mail_dir, GError **error);
+/* Check a user-given folder name: not empty, no '/', no leading '.', no
+ * control characters, not ending in ".lock", at most 255 bytes. */
+gboolean store_folder_name_valid(const char *name, GError **error);
+char *store_path_for(const char *mail_dir, const char *name, GError **error);
+/* Folder names (char*, g_free): the defaults first, then the rest sorted. */
+GPtrArray *store_list_folders(const char *mail_dir, GError **error);
+gboolean store_create_folder(const char *mail_dir, const char *name, GError **error);
+gboolean store_rename_folder(const char *mail_dir, const char *from, const char *to, GError **error);
+gboolean store_delete_folder(const char *mail_dir, const char *name, GError **error);
+/* Copy messages to another folder (append), optionally marking them
+ * deleted in the source (a move is then completed by store_folder_sync). */
+gboolean store_copy(StoreFolder *src, const guint *idx, guint n,
+                    const char *dest_path, gboolean move, GError **error);
+
+#endif
