@@ -6,16 +6,24 @@
 #include "fetch/private.h"
 
 static gboolean
-is_uidl_field(const char *line, gsize len)
+field_is(const char *line, gsize len, const char *name)
 {
-    static const char name[] = "x-postie-uidl";
-    gsize n = sizeof(name) - 1;
+    gsize n = strlen(name);
     if (len <= n || g_ascii_strncasecmp(line, name, n) != 0)
         return FALSE;
     gsize k = n;
     while (k < len && (line[k] == ' ' || line[k] == '\t'))
         k++;
     return k < len && line[k] == ':';
+}
+
+/* Fields the store rewrites (flags) or drops (Content-Length). */
+static gboolean
+is_store_field(const char *line, gsize len)
+{
+    return field_is(line, len, "Status") || field_is(line, len, "X-Status") ||
+           field_is(line, len, "X-Postie-Partial") ||
+           field_is(line, len, "Content-Length");
 }
 
 GString *
@@ -43,7 +51,8 @@ message_prepare(const char *raw, gsize len, const char *account,
                 if (skipping)
                     continue;    /* continuation of a dropped field */
             } else {
-                skipping = is_uidl_field(line, llen);
+                skipping = field_is(line, llen, "X-Postie-UIDL") ||
+                           is_store_field(line, llen);
                 if (skipping)
                     continue;
             }
@@ -60,4 +69,48 @@ message_digest_uid(const char *raw, gsize len)
     g_autofree char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
                                                        (const guchar *)raw, len);
     return g_strconcat("postie-sha256:", hex, NULL);
+}
+
+char *
+message_canonical_sum(const char *data, gsize len, gboolean from_store,
+                      gsize *canon_len)
+{
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    gsize total = 0;
+
+    while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+        len--;
+    if (!from_store) {
+        g_checksum_update(sum, (const guchar *)data, (gssize)len);
+        total = len;
+    } else {
+        /* Skip the store's flag fields in the header block. */
+        gboolean in_headers = TRUE, skipping = FALSE;
+        gsize pos = 0;
+        while (pos < len) {
+            const char *nl = memchr(data + pos, '\n', len - pos);
+            gsize end = nl ? (gsize)(nl - data) + 1 : len;
+            const char *line = data + pos;
+            gsize llen = end - pos - (nl ? 1 : 0);
+            gboolean keep = TRUE;
+            if (in_headers) {
+                if (llen == 0)
+                    in_headers = FALSE;
+                else if (line[0] == ' ' || line[0] == '\t')
+                    keep = !skipping;
+                else
+                    keep = !(skipping = is_store_field(line, llen));
+            }
+            if (keep) {
+                g_checksum_update(sum, (const guchar *)line, (gssize)(end - pos));
+                total += end - pos;
+            }
+            pos = end;
+        }
+    }
+    char *hex = g_strdup(g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    if (canon_len)
+        *canon_len = total;
+    return hex;
 }

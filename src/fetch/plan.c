@@ -53,7 +53,7 @@ plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
 
     for (guint i = 0; i < n; i++) {
         const ServerMsg *m = &msgs[i];
-        PlanItem it = { m->num, m->uid, m->size, ACT_NONE, FALSE, FALSE };
+        PlanItem it = { m->num, m->uid, m->size, ACT_NONE, FALSE, FALSE, m->no_dele };
         gboolean dup = m->uid &&
             GPOINTER_TO_UINT(g_hash_table_lookup(count, m->uid)) > 1;
         const UidlRecord *r = (m->uid && !dup) ?
@@ -62,8 +62,9 @@ plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
         if (!m->uid || dup) {
             /* Identified by content after download; see fetch.c. */
             it.act = ACT_RETR;
-            it.dele_after_download = !policy->leave_on_server && !dup &&
-                                    !m->no_dele;
+            it.uid = NULL;
+            it.no_dele = m->no_dele || dup;
+            it.dele_after_download = !policy->leave_on_server && !it.no_dele;
         } else if (!r) {
             gboolean headers = policy->headers_only ||
                 (policy->size_limit > 0 && m->size > policy->size_limit);

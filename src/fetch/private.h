@@ -26,7 +26,8 @@ typedef struct {
     gint64 first_seen;     /* Unix time postie first saw it on the server */
     char state;            /* UidlState */
     gboolean partial;      /* F: the copy being appended is headers only */
-    guint64 length;        /* F: bytes handed to the store */
+    guint64 length;        /* F: canonical length of the copy (message.c) */
+    char *sum;             /* F: its SHA-256, hex */
     char *folder;          /* H G X F C: folder name of the local copy */
 } UidlRecord;
 
@@ -116,11 +117,13 @@ typedef struct {
 
 typedef struct {
     guint num;
-    const char *uid;       /* points into the ServerMsg */
+    const char *uid;       /* points into the ServerMsg; NULL when the
+                              message must be identified by content */
     guint64 size;
     FetchAct act;
     gboolean dele;         /* DELE after the records are saved */
     gboolean dele_after_download; /* DELE only if the download succeeds */
+    gboolean no_dele;      /* cannot be told apart: never DELE */
 } PlanItem;
 
 typedef struct {
@@ -149,11 +152,76 @@ guint plan_prune(GHashTable *records, const ServerMsg *msgs, guint n);
 
 /* RAW as the store wants it: LF line ends, every X-Postie-UIDL header of
  * the original removed (a sender must not be able to name another message)
- * and ours, "X-Postie-UIDL: ACCOUNT UID", as the first header. */
+ * and ours, "X-Postie-UIDL: ACCOUNT UID", as the first header.  The fields
+ * the store rewrites or drops (Status, X-Status, X-Postie-Partial,
+ * Content-Length) are dropped here already, so that what the store gives
+ * back can be compared with what we handed it (message_canonical). */
 GString *message_prepare(const char *raw, gsize len, const char *account,
                          const char *uid);
 /* "postie-sha256:HEX" of RAW: the identity of a message on a server that
  * gives none (no UIDL, or a UID listed twice). */
 char *message_digest_uid(const char *raw, gsize len);
+/* The canonical form of a stored copy: DATA without the store's flag
+ * fields and without trailing newlines.  For a prepared message it is a
+ * prefix, so *LEN is set and DATA itself is hashed; for a copy read back
+ * from a folder the flag fields are removed first.  Returns the SHA-256
+ * hex of the canonical form. */
+char *message_canonical_sum(const char *data, gsize len, gboolean from_store,
+                            gsize *canon_len);
 
 #endif
+
+/* ---- fetch.c, batch.c, recover.c: the engine ----------------------------- */
+
+#include "fetch/fetch.h"
+#include "pop3/pop3.h"
+
+typedef struct {
+    const PostieConfig *cfg;
+    const Account *account;
+    const FetchCallbacks *cb;
+    gpointer cb_data;
+    GCancellable *cancellable;
+    PlanPolicy policy;
+    gint64 now;
+
+    char *records_path;
+    UidlFile *records_file;
+    GHashTable *records;       /* this server mailbox's section */
+    Pop3Session *session;
+    GHashTable *seen_digests;  /* digest UIDs seen this time (no UIDL) */
+
+    FetchSummary summary;
+    guint n_done, n_total;
+    guint64 bytes_done, bytes_total;
+    GArray *dele;              /* guint message numbers to DELE */
+    GPtrArray *dele_uids;      /* their UIDs, dropped from the records
+                                  after a successful QUIT */
+} FetchRun;
+
+/* One downloaded message waiting to be committed. */
+typedef struct {
+    guint num;
+    char *uid;
+    char *folder;
+    GString *data;             /* message_prepare()d */
+    gboolean partial;          /* headers only */
+    gboolean replace;          /* replaces a partial copy in FOLDER */
+    gboolean dele_after;       /* DELE once recorded */
+} BatchEntry;
+
+void batch_entry_free(gpointer p);
+/* Steps 2-4 of the order in fetch.h for ENTRIES; on success the message
+ * numbers to DELE are added to run->dele. */
+gboolean batch_commit(FetchRun *run, GPtrArray *entries, GError **error);
+/* Resolve in-flight (F) and cleanup (C) records left by an interrupted
+ * fetch, looking at the folders; saves the records if anything changed. */
+gboolean recover_in_flight(FetchRun *run, GError **error);
+/* Expunge from FOLDER the partial copies of UID (MSG_PARTIAL with our
+ * X-Postie-UIDL). */
+gboolean recover_expunge_partial(FetchRun *run, const char *folder,
+                                 const char *uid, GError **error);
+/* "ACCOUNT UID" as in X-Postie-UIDL. */
+char *fetch_uidl_value(const FetchRun *run, const char *uid);
+/* Path of folder NAME, created when missing. */
+char *fetch_folder_path(const FetchRun *run, const char *name, GError **error);

@@ -56,6 +56,7 @@ uidl_record_free(gpointer p)
         return;
     g_free(r->uid);
     g_free(r->folder);
+    g_free(r->sum);
     g_free(r);
 }
 
@@ -199,6 +200,14 @@ parse_record(const char *path, guint lineno, char *line, GHashTable *section,
                 return parse_error(error, path, lineno, _("bad length"));
             }
             r->length = v;
+        } else if (g_str_has_prefix(field, "sum=")) {
+            const char *h = field + 4;
+            if (strlen(h) != 64 || strspn(h, "0123456789abcdef") != 64) {
+                uidl_record_free(r);
+                return parse_error(error, path, lineno, _("bad checksum"));
+            }
+            g_free(r->sum);
+            r->sum = g_strdup(h);
         } else if (g_str_equal(field, "part=0") || g_str_equal(field, "part=1")) {
             r->partial = field[5] == '1';
         } else {
@@ -327,9 +336,12 @@ uidls_format(UidlFile *f, gsize *len)
             const UidlRecord *r = recs->pdata[j];
             g_string_append_printf(s, "%c %" G_GINT64_FORMAT " %s", r->state,
                                    r->first_seen, r->uid);
-            if (r->state == UIDL_IN_FLIGHT)
+            if (r->state == UIDL_IN_FLIGHT) {
                 g_string_append_printf(s, " len=%" G_GUINT64_FORMAT " part=%d",
                                        r->length, r->partial ? 1 : 0);
+                if (r->sum)
+                    g_string_append_printf(s, " sum=%s", r->sum);
+            }
             if (r->folder && strchr("HGXFC", r->state))
                 g_string_append_printf(s, " folder=%s", r->folder);
             g_string_append_c(s, '\n');
