@@ -17,8 +17,8 @@
  *   net_conn_free()
  *
  * Every error is in the POSTIE_ERROR domain and names the host:
- *   POSTIE_ERROR_NET        DNS, connect, timeout, connection closed, a line
- *                           longer than the limit
+ *   POSTIE_ERROR_NET        DNS, connect, timeout, connection closed
+ *   POSTIE_ERROR_PROTOCOL   a line longer than the caller's limit
  *   POSTIE_ERROR_TLS        handshake or certificate check failed
  *   POSTIE_ERROR_CANCELLED  the GCancellable was triggered
  *
@@ -112,8 +112,9 @@ gsize net_conn_buffered(const NetConn *c);
  * until the next call on C), NUL-terminated, with the line ending (CRLF or
  * a bare LF) removed; *LEN (may be NULL) gets its length.  A line may hold
  * NUL bytes; use *LEN.  A line longer than MAX_LEN bytes (0:
- * NET_DEFAULT_MAX_LINE) is an error (POSTIE_ERROR_NET, "line too long"), as
- * is the peer closing before a full line arrived.  Memory use stays bounded
+ * NET_DEFAULT_MAX_LINE) is POSTIE_ERROR_PROTOCOL ("the server sent a line
+ * longer than N bytes"); the peer closing before a full line arrived is
+ * POSTIE_ERROR_NET.  Memory use stays bounded
  * by MAX_LEN whatever the peer sends. */
 const char *net_conn_read_line(NetConn *c, gsize max_len, gsize *len,
                                GError **error);
