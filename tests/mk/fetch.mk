@@ -9,6 +9,8 @@ check_PROGRAMS += tests/integration/fetch-helper
 tests_integration_fetch_helper_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_integration_fetch_helper_LDADD = $(TEST_LINK_LIBS)
 FETCH_SH_TESTS = \
-	tests/integration/fetch-options.sh
+	tests/integration/fetch-options.sh \
+	tests/integration/fetch-headers.sh \
+	tests/integration/fetch-filters.sh
 TESTS += $(FETCH_SH_TESTS)
 EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh
