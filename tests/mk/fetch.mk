@@ -11,6 +11,7 @@ tests_integration_fetch_helper_LDADD = $(TEST_LINK_LIBS)
 FETCH_SH_TESTS = \
 	tests/integration/fetch-options.sh \
 	tests/integration/fetch-headers.sh \
-	tests/integration/fetch-filters.sh
+	tests/integration/fetch-filters.sh \
+	tests/integration/fetch-locks.sh
 TESTS += $(FETCH_SH_TESTS)
 EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh
