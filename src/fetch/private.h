@@ -197,6 +197,7 @@ typedef struct {
     GArray *dele;              /* guint message numbers to DELE */
     GPtrArray *dele_uids;      /* their UIDs, dropped from the records
                                   after a successful QUIT */
+    const char *crash_at;      /* test hook, see batch.c */
 } FetchRun;
 
 /* One downloaded message waiting to be committed. */

@@ -12,6 +12,8 @@ FETCH_SH_TESTS = \
 	tests/integration/fetch-options.sh \
 	tests/integration/fetch-headers.sh \
 	tests/integration/fetch-filters.sh \
-	tests/integration/fetch-locks.sh
+	tests/integration/fetch-locks.sh \
+	tests/integration/fetch-crash.sh \
+	tests/integration/fetch-recover.sh
 TESTS += $(FETCH_SH_TESTS)
 EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh
