@@ -304,6 +304,13 @@ fill(NetConn *c, GError **error)
                     _("%s: the connection is no longer usable"), desc);
         return FALSE;
     }
+    if (g_cancellable_is_cancelled(c->cancellable)) {
+        g_autofree char *desc = net_conn_describe(c);
+        c->broken = TRUE;
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CANCELLED,
+                    _("%s: cancelled"), desc);
+        return FALSE;
+    }
     if (c->start == c->end) {
         c->start = c->end = 0;
     } else if (c->start > 0 && c->size - c->end < READ_CHUNK / 2) {
@@ -351,6 +358,8 @@ fill(NetConn *c, GError **error)
             return closed_error(c, error);
         if (errno == EINTR)
             continue;
+        if (errno == ECONNRESET)
+            return closed_error(c, error);
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             if (!net_conn_wait(c, TRUE, _("waiting for the server"), error))
                 return FALSE;

@@ -44,10 +44,8 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
         return fail(a, e, error);
 
     /* Refuse before running password_command when nothing may be sent. */
-    if (!pop3_is_tls(s) && !a->allow_plaintext_password) {
-        if (!pop3_auth(s, requested, "-", "-", FALSE, &e))
-            return fail(a, e, error);
-    }
+    if (!pop3_may_send_secret(s, a->allow_plaintext_password, &e))
+        return fail(a, e, error);
     Pop3AuthMech mech;
     if (!pop3_auth_choose(s, requested, &mech, &e))
         return fail(a, e, error);

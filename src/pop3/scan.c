@@ -48,9 +48,17 @@ each_line(Pop3Session *s, LineFunc f, gpointer data)
     return TRUE;
 }
 
-/* Upper bound for message numbers we index arrays by: STAT's count is
- * known, but a hostile LIST could name message 4000000000. */
+/* Upper bound for STAT's count: a hostile server could claim 4000000000
+ * messages to make us allocate arrays for them. */
 #define MAX_MESSAGES 10000000u
+
+/* Message numbers keep counting deleted messages (RFC 1939), so the
+ * highest valid number is STAT's count plus the DELEs of this session. */
+static guint
+max_num(Pop3Session *s, guint count)
+{
+    return count + s->n_deleted;
+}
 
 typedef struct {
     guint count;
@@ -99,6 +107,7 @@ pop3_list(Pop3Session *s, GArray **sizes, GError **error)
     }
     if (!multiline_cmd(s, "LIST", NULL, error))
         return FALSE;
+    count = max_num(s, count);
     ListData d = { count, g_array_sized_new(FALSE, FALSE, sizeof(guint64), count) };
     g_array_set_size(d.sizes, count);
     for (guint i = 0; i < count; i++)
@@ -171,7 +180,7 @@ pop3_uidl(Pop3Session *s, GPtrArray **uids, GError **error)
         pop3_garbage_error(s, "STAT", error);
         return FALSE;
     }
-    return uidl_into(s, count, uids, NULL, error);
+    return uidl_into(s, max_num(s, count), uids, NULL, error);
 }
 
 static void

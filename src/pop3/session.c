@@ -55,6 +55,7 @@ pop3_session_free(Pop3Session *s)
     if (!s)
         return;
     net_conn_free(s->conn);
+    g_clear_object(&s->cancellable);
     if (s->ctx)
         SSL_CTX_free(s->ctx);
     g_free(s->host);
@@ -314,8 +315,9 @@ pop3_open(const Pop3Options *o, GError **error)
     s->fingerprint = (o->tls_fingerprint && *o->tls_fingerprint)
                      ? g_strdup(o->tls_fingerprint) : NULL;
     s->window = o->window ? o->window : POP3_DEFAULT_WINDOW;
+    s->cancellable = o->cancellable ? g_object_ref(o->cancellable) : NULL;
     s->msg = g_string_sized_new(64 * 1024);
-    s->max_line = NET_DEFAULT_MAX_LINE;
+    s->max_line = POP3_MAX_LINE;
     s->max_message = POP3_MAX_MESSAGE;
 
     if (o->security != SECURITY_NONE) {
@@ -344,7 +346,10 @@ pop3_open(const Pop3Options *o, GError **error)
 gboolean
 pop3_rset(Pop3Session *s, GError **error)
 {
-    return pop3_simple(s, "RSET", "RSET", NULL, error);
+    if (!pop3_simple(s, "RSET", "RSET", NULL, error))
+        return FALSE;
+    s->n_deleted = 0;
+    return TRUE;
 }
 
 gboolean
