@@ -31,15 +31,14 @@ warnf(FetchRun *run, const char *format, ...)
     warn(run, msg);
 }
 
-/* The key of this server mailbox in the records: USER@HOST:PORT. */
+/* The key of this server mailbox in the records: USER@HOST.  Not the
+ * port: moving from 110 to 995 must not download everything again. */
 static char *
 server_key(const Account *a)
 {
     const char *user = a->pop3.user ? a->pop3.user : a->address;
-    guint port = a->pop3.port ? a->pop3.port :
-                 (a->pop3.security == SECURITY_TLS ? 995 : 110);
-    return g_strdup_printf("%s@%s:%u", user ? user : "", a->pop3.host ? a->pop3.host : "",
-                           port);
+    return g_strdup_printf("%s@%s", user ? user : "",
+                           a->pop3.host ? a->pop3.host : "");
 }
 
 /* ---- downloading one batch ------------------------------------------------ */
@@ -210,7 +209,7 @@ open_records(FetchRun *run, const char *server, GError **error)
 
 static void
 plan_warnings(FetchRun *run, const FetchPlan *plan, gboolean has_uidl,
-              const ServerMsg *msgs, guint n)
+              GPtrArray *scan, guint n)
 {
     if (!has_uidl && n > 0)
         warn(run, run->policy.leave_on_server ?
@@ -228,7 +227,7 @@ plan_warnings(FetchRun *run, const FetchPlan *plan, gboolean has_uidl,
     }
     guint invalid = 0;
     for (guint i = 0; i < n; i++)
-        invalid += msgs[i].no_dele;
+        invalid += ((const Pop3Message *)scan->pdata[i])->uid_invalid;
     if (invalid)
         warnf(run, ngettext("the server sent %u invalid UID: that message is "
                             "recognised by content and never deleted on the server",
@@ -281,7 +280,7 @@ run_account(FetchRun *run, GError **error)
         plan_free(plan);
         return FALSE;
     }
-    plan_warnings(run, plan, has_uidl, msgs, n);
+    plan_warnings(run, plan, has_uidl, scan, n);
 
     run->n_total = plan->n_download;
     run->bytes_total = plan->bytes_download;

@@ -14,6 +14,10 @@ FETCH_SH_TESTS = \
 	tests/integration/fetch-filters.sh \
 	tests/integration/fetch-locks.sh \
 	tests/integration/fetch-crash.sh \
-	tests/integration/fetch-recover.sh
+	tests/integration/fetch-recover.sh \
+	tests/integration/fetch-faults.sh \
+	tests/integration/fetch-uidl.sh
 TESTS += $(FETCH_SH_TESTS)
-EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh
+EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh \
+	tests/integration/fetch-fakepop3.py tests/integration/fetch-faultproxy.py \
+	tests/integration/fetch-compare.py
