@@ -199,12 +199,8 @@ open_records(FetchRun *run, const char *server, GError **error)
     if (!run->records_file)
         return FALSE;
     run->records = uidls_section(run->records_file, server);
-    g_autoptr(GPtrArray) marks = marks_take(run->records_path, error);
-    if (!marks)
-        return FALSE;
-    for (guint i = 0; i < marks->len; i++)
-        marks_apply(run->records, marks->pdata[i]);
-    return TRUE;
+    run->marks = marks_take(run->records_path, error);
+    return run->marks != NULL;
 }
 
 static void
@@ -272,6 +268,8 @@ run_account(FetchRun *run, GError **error)
      * then save: this also makes the taken marks part of the records. */
     if (!recover_in_flight(run, error))
         return FALSE;
+    for (guint i = 0; i < run->marks->len; i++)
+        marks_apply(run->records, run->marks->pdata[i]);
     FetchPlan *plan = plan_make(msgs, n, run->records, &run->policy, run->now);
     if (!plan->uids_changed)
         plan_prune(run->records, msgs, n);
@@ -374,5 +372,7 @@ fetch_account(const PostieConfig *cfg, const Account *account,
     g_hash_table_unref(run.seen_digests);
     g_array_unref(run.dele);
     g_ptr_array_unref(run.dele_uids);
+    if (run.marks)
+        g_ptr_array_unref(run.marks);
     return ok;
 }

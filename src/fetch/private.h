@@ -198,6 +198,7 @@ typedef struct {
     GPtrArray *dele_uids;      /* their UIDs, dropped from the records
                                   after a successful QUIT */
     const char *crash_at;      /* test hook, see batch.c */
+    GPtrArray *marks;          /* requests taken from the journal */
 } FetchRun;
 
 /* One downloaded message waiting to be committed. */

@@ -43,6 +43,16 @@ out=$("$POSTIE" fetch 2>&1)
 like "$out" "^a: 0 new" "the next fetch recognises them"
 check_once "appended"
 
+# After the append, the user expunges one of the copies before the next
+# fetch: it is not downloaded again.
+wipe_local
+POSTIE_TEST_CRASH_AT=appended "$POSTIE" fetch >/dev/null 2>&1
+"$HELPER" expunge "$MAIL/Inbox" 4 >/dev/null
+out=$("$POSTIE" fetch 2>&1)
+like "$out" "^a: 0 new" "an in-flight copy expunged here is not downloaded again"
+is "$(folder_count Inbox)" 9 "9 messages left here"
+like "$(cat "$RECORDS/a")" "^R " "its record says deleted here"
+
 # A copy cut off by the crash: expunged and downloaded again.
 wipe_local
 POSTIE_TEST_CRASH_AT=appended "$POSTIE" fetch >/dev/null 2>&1
