@@ -56,7 +56,12 @@ folder_count() {
     if [ -f "$MAIL/$1" ]; then grep -c '^From ' "$MAIL/$1" || true; else echo 0; fi
 }
 # Message-IDs of the server mailbox / of local folders, sorted.
-server_ids() { grep -i '^Message-ID:' "$POP3_MAILBOX" | tr -d '\r' | sort; }
+server_ids() {
+    "$PYTHON3" -c 'import mailbox, sys
+for m in mailbox.mbox(sys.argv[1]):
+    if not str(m.get("Subject", "")).startswith("DON\x27T DELETE") and m.get("Message-ID"):
+        print("Message-ID: " + m["Message-ID"])' "$POP3_MAILBOX" | sort
+}
 local_ids() {
     for f in "$@"; do [ -f "$MAIL/$f" ] && grep -i '^Message-ID:' "$MAIL/$f"; done |
         tr -d '\r' | sort
