@@ -10,7 +10,7 @@
 # clients, not the cipher.  Needs dovecot-pop3d, mpop and fetchmail
 # (Debian packages); a missing client is skipped.
 #
-#   bench/fetch/run.sh [-n MESSAGES] [-r RUNS] [-R FETCHMAIL_RUNS] [-b BUILD_DIR]
+#   [CLIENTS="floor postie ..."] bench/fetch/run.sh [-n MESSAGES] [-r RUNS] [-R FETCHMAIL_RUNS] [-b BUILD_DIR]
 #
 # Prints one line per client: median wall time of RUNS (fetchmail, about
 # 80 times slower, runs FETCHMAIL_RUNS times, default 1), and the ratio
@@ -99,15 +99,16 @@ poll 127.0.0.1 port $POP3_PORT proto pop3 uidl
   mda "/bin/sh -c 'cat >> $s/fetchmail.mbox'"
 CONF
     chmod 600 "$s/fetchmailrc"
-    HOME=$s fetchmail --silent -f "$s/fetchmailrc" -i "$s/fetchids" --nosslcertck >/dev/null 2>&1 || true
-    grep -c '^Message-ID: ' "$s/fetchmail.mbox"
+    HOME=$s fetchmail -f "$s/fetchmailrc" -i "$s/fetchids" >"$s/fetchmail.log" 2>&1 || true
+    grep -c '^Message-ID: ' "$s/fetchmail.mbox" 2>/dev/null ||
+        { tail -5 "$s/fetchmail.log" >&2; echo 0; }
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 echo "# $n messages, $bytes bytes in the server mbox, median wall time of $runs runs ($fruns for fetchmail)"
 floor=
-for client in floor postie mpop fetchmail; do
+for client in ${CLIENTS:-floor postie mpop fetchmail}; do
     case $client in
         mpop) command -v mpop >/dev/null || { echo "mpop: not installed"; continue; } ;;
         fetchmail) command -v fetchmail >/dev/null || { echo "fetchmail: not installed"; continue; } ;;
