@@ -47,65 +47,127 @@ flags_letters(GString *out, const StoreMessage *m)
         g_string_append_c(out, '-');
 }
 
+/* Local time as "YYYY-MM-DD HH:MM".  The offset from UTC is looked up
+ * once per hour of time rather than per message: listing a big folder
+ * spends its time here otherwise. */
 static void
 append_date(GString *out, gint64 t)
 {
+    static gint64 cached_hour = G_MININT64;
+    static long cached_off;
     if (t == 0) {
         g_string_append(out, "                ");
         return;
     }
-    time_t tt = (time_t)t;
+    gint64 hour = t / 3600;
+    if (hour != cached_hour) {
+        time_t tt = (time_t)t;
+        struct tm lt;
+        if (!localtime_r(&tt, &lt)) {
+            g_string_append(out, "                ");
+            return;
+        }
+        cached_off = lt.tm_gmtoff;
+        cached_hour = hour;
+    }
+    time_t lt_t = (time_t)(t + cached_off);
     struct tm tm;
-    char buf[32];
-    if (!localtime_r(&tt, &tm) || strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm) == 0) {
+    if (!gmtime_r(&lt_t, &tm)) {
         g_string_append(out, "                ");
         return;
     }
-    g_string_append(out, buf);
+    char buf[17];
+    int y = tm.tm_year + 1900;
+    if (y < 0 || y > 9999) {
+        g_string_append(out, "                ");
+        return;
+    }
+    int v[5] = { y, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min };
+    buf[0] = (char)('0' + v[0] / 1000);
+    buf[1] = (char)('0' + v[0] / 100 % 10);
+    buf[2] = (char)('0' + v[0] / 10 % 10);
+    buf[3] = (char)('0' + v[0] % 10);
+    static const char sep[] = "-- :";
+    for (int k = 1; k < 5; k++) {
+        buf[4 + (k - 1) * 3] = sep[k - 1];
+        buf[5 + (k - 1) * 3] = (char)('0' + v[k] / 10);
+        buf[6 + (k - 1) * 3] = (char)('0' + v[k] % 10);
+    }
+    buf[16] = '\0';
+    g_string_append_len(out, buf, 16);
+}
+
+/* Printable ASCII needs no cleaning; everything else goes through
+ * term_safe. */
+static gboolean
+plain_ascii(const char *s, gsize len)
+{
+    for (gsize i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+            return FALSE;
+    return TRUE;
+}
+
+static void
+append_safe_len(GString *out, const char *s, gsize len)
+{
+    if (plain_ascii(s, len)) {
+        g_string_append_len(out, s, (gssize)len);
+        return;
+    }
+    g_autofree char *safe = term_safe(s, (gssize)len, 0);
+    g_string_append(out, safe);
 }
 
 static void
 append_safe(GString *out, const char *s)
 {
-    if (!s)
-        return;
-    g_autofree char *safe = term_safe(s, -1, 0);
-    g_string_append(out, safe);
+    if (s)
+        append_safe_len(out, s, strlen(s));
 }
 
-/* S made safe, cut or padded to exactly COLS terminal columns. */
+/* S[0..LEN) made safe, cut or padded to exactly COLS terminal columns. */
 static void
-append_column(GString *out, const char *s, gsize cols)
+append_column(GString *out, const char *s, gsize len, gsize cols)
 {
-    g_autofree char *safe = term_safe(s ? s : "", -1, 0);
+    g_autofree char *safe = plain_ascii(s, len) ? NULL : term_safe(s, (gssize)len, 0);
+    const char *p = safe ? safe : s, *end = safe ? safe + strlen(safe) : s + len;
     gsize used = 0;
-    for (const char *p = safe; *p; p = g_utf8_next_char(p)) {
+    while (p < end) {
         gunichar c = g_utf8_get_char(p);
-        gsize w = g_unichar_iszerowidth(c) ? 0 : g_unichar_iswide(c) ? 2 : 1;
+        const char *n = g_utf8_next_char(p);
+        gsize w = c < 0x80 ? 1 : g_unichar_iszerowidth(c) ? 0 : g_unichar_iswide(c) ? 2 : 1;
         if (used + w > cols)
             break;
-        g_string_append_len(out, p, g_utf8_next_char(p) - p);
+        g_string_append_len(out, p, n - p);
         used += w;
+        p = n;
     }
     for (; used < cols; used++)
         g_string_append_c(out, ' ');
 }
 
 /* The sender as people read it: the name, or the address alone. */
-static char *
-sender_name(const char *from)
+static void
+append_sender(GString *out, const char *from, gsize cols)
 {
     if (!from)
-        return g_strdup("");
+        from = "";
+    gsize len = strlen(from);
     const char *lt = strrchr(from, '<');
-    if (!lt || lt == from)
-        return g_strdup(from);
-    gsize n = (gsize)(lt - from);
-    while (n > 0 && from[n - 1] == ' ')
-        n--;
-    if (n >= 2 && from[0] == '"' && from[n - 1] == '"')
-        return g_strndup(from + 1, n - 2);
-    return n > 0 ? g_strndup(from, n) : g_strdup(from);
+    if (lt && lt > from) {
+        gsize n = (gsize)(lt - from);
+        while (n > 0 && from[n - 1] == ' ')
+            n--;
+        if (n >= 2 && from[0] == '"' && from[n - 1] == '"')
+            append_column(out, from + 1, n - 2, cols);
+        else if (n > 0)
+            append_column(out, from, n, cols);
+        else
+            append_column(out, from, len, cols);
+        return;
+    }
+    append_column(out, from, len, cols);
 }
 
 static void
@@ -212,8 +274,7 @@ cmd_list(CmdContext *ctx, int argc, char **argv)
             g_string_append_c(line, ' ');
             append_date(line, m->date);
             g_string_append(line, "  ");
-            g_autofree char *name = sender_name(m->from);
-            append_column(line, name, 24);
+            append_sender(line, m->from, 24);
             g_string_append(line, "  ");
             append_safe(line, m->subject);
         }

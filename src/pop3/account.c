@@ -52,8 +52,11 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
     g_autofree char *secret = pop3_auth_mech_is_oauth(mech)
                               ? conf_oauth_token(a, &e)
                               : conf_server_secret(a, sc, &e);
-    if (!secret)
-        return fail(a, e, error);
+    if (!secret) {
+        /* config/ already names the account in these messages */
+        g_propagate_error(error, e);
+        return NULL;
+    }
     const char *user = sc->user && *sc->user ? sc->user : a->address;
     gboolean ok = pop3_auth(s, mech, user ? user : "", secret,
                             a->allow_plaintext_password, &e);

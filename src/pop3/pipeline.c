@@ -71,7 +71,7 @@ read_one(Pop3Session *s, const Run *run, guint num, gboolean deliver,
         s->n_deleted++;
         return TRUE;
     }
-    if (!pop3_read_multiline(s, POP3_MAX_MESSAGE_LINE, error)) {
+    if (!pop3_read_multiline(s, POP3_MAX_MESSAGE_LINE, 0, error)) {
         g_prefix_error(error, _("while receiving message %u: "), num);
         return FALSE;
     }

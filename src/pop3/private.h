@@ -118,8 +118,10 @@ char *pop3_sasl_oauthbearer(const char *user, const char *host, guint16 port,
 gboolean pop3_send(Pop3Session *s, const char *line, GError **error);
 /* Read one status line into *REPLY (text valid until the next read). */
 gboolean pop3_read_reply(Pop3Session *s, Pop3Reply *reply, GError **error);
-/* Read a multi-line body into s->msg (decoded). */
-gboolean pop3_read_multiline(Pop3Session *s, gsize max_line, GError **error);
+/* Read a multi-line body into s->msg (decoded): lines up to MAX_LINE,
+ * all of it up to MAX_TOTAL bytes (0: s->max_message). */
+gboolean pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
+                             GError **error);
 /* Set *ERROR for a -ERR (or bad) REPLY to WHAT ("the login", "UIDL"...). */
 void pop3_reply_error(Pop3Session *s, const Pop3Reply *reply, gboolean login,
                       const char *what, GError **error);

@@ -77,9 +77,11 @@ list_line(Pop3Session *s, char *line, gpointer data)
     return TRUE;
 }
 
+/* A LIST or UIDL reply has one short line per message: bound the whole
+ * reply by the number of messages, not by the largest message size. */
 static gboolean
-multiline_cmd(Pop3Session *s, const char *cmd, gboolean *unsupported,
-              GError **error)
+multiline_cmd(Pop3Session *s, const char *cmd, guint lines,
+              gboolean *unsupported, GError **error)
 {
     Pop3Reply r;
     if (!pop3_send(s, cmd, error) || !pop3_read_reply(s, &r, error))
@@ -92,7 +94,7 @@ multiline_cmd(Pop3Session *s, const char *cmd, gboolean *unsupported,
         pop3_reply_error(s, &r, FALSE, cmd, error);
         return FALSE;
     }
-    return pop3_read_multiline(s, s->max_line, error);
+    return pop3_read_multiline(s, s->max_line, ((gsize) lines + 16) * 256, error);
 }
 
 gboolean
@@ -105,7 +107,7 @@ pop3_list(Pop3Session *s, GArray **sizes, GError **error)
         pop3_garbage_error(s, "STAT", error);
         return FALSE;
     }
-    if (!multiline_cmd(s, "LIST", NULL, error))
+    if (!multiline_cmd(s, "LIST", max_num(s, count), NULL, error))
         return FALSE;
     count = max_num(s, count);
     ListData d = { count, g_array_sized_new(FALSE, FALSE, sizeof(guint64), count) };
@@ -124,6 +126,7 @@ pop3_list(Pop3Session *s, GArray **sizes, GError **error)
 typedef struct {
     guint count;
     GPtrArray *uids;
+    guint8 *seen;           /* per message number: a line was read */
     guint invalid;
 } UidlData;
 
@@ -136,7 +139,7 @@ uidl_line(Pop3Session *s, char *line, gpointer data)
     gboolean valid;
     if (!pop3_parse_uidl_line(line, &num, &uid, &valid) || num > d->count)
         return FALSE;
-    if (g_ptr_array_index(d->uids, num - 1))
+    if (d->seen[num - 1]++)
         return FALSE;                   /* the same number twice */
     if (valid)
         g_ptr_array_index(d->uids, num - 1) = g_strdup(uid);
@@ -150,14 +153,15 @@ uidl_into(Pop3Session *s, guint count, GPtrArray **uids, guint *invalid,
           GError **error)
 {
     gboolean unsupported = FALSE;
-    if (!multiline_cmd(s, "UIDL", &unsupported, error)) {
+    if (!multiline_cmd(s, "UIDL", count, &unsupported, error)) {
         if (unsupported)
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED,
                         _("%s: the server does not support UIDL (server said: %s)"),
                         s->host, pop3_last_server_text(s));
         return FALSE;
     }
-    UidlData d = { count, g_ptr_array_new_full(count, g_free), 0 };
+    g_autofree guint8 *seen = g_malloc0(MAX(count, 1));
+    UidlData d = { count, g_ptr_array_new_full(count, g_free), seen, 0 };
     g_ptr_array_set_size(d.uids, count);
     if (!each_line(s, uidl_line, &d)) {
         g_ptr_array_unref(d.uids);

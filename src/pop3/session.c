@@ -102,10 +102,10 @@ pop3_send(Pop3Session *s, const char *line, GError **error)
 }
 
 static void
-set_server_text(Pop3Session *s, const char *text)
+set_server_text(Pop3Session *s, const char *text, gsize len)
 {
     g_free(s->server_text);
-    s->server_text = term_safe(text, -1, TERM_SAFE_DEFAULT);
+    s->server_text = term_safe(text, (gssize) MIN(len, 4096), TERM_SAFE_DEFAULT);
     if (g_utf8_strlen(s->server_text, -1) > 300) {
         char *end = g_utf8_offset_to_pointer(s->server_text, 300);
         *end = '\0';
@@ -123,7 +123,11 @@ pop3_read_reply(Pop3Session *s, Pop3Reply *reply, GError **error)
     if (!line)
         return net_failed(s, e, error);
     pop3_parse_reply(line, len, reply);
-    set_server_text(s, reply->kind == POP3_REPLY_BAD ? line : reply->text);
+    /* A bad line is shown whole, NUL bytes included (made visible). */
+    if (reply->kind == POP3_REPLY_BAD)
+        set_server_text(s, line, len);
+    else
+        set_server_text(s, reply->text, strlen(reply->text));
     return TRUE;
 }
 
@@ -173,8 +177,11 @@ pop3_simple(Pop3Session *s, const char *cmd, const char *what,
 }
 
 gboolean
-pop3_read_multiline(Pop3Session *s, gsize max_line, GError **error)
+pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
+                    GError **error)
 {
+    if (max_total == 0)
+        max_total = s->max_message;
     Pop3Unstuff u;
     pop3_unstuff_init(&u, max_line);
     g_string_truncate(s->msg, 0);
@@ -195,11 +202,11 @@ pop3_read_multiline(Pop3Session *s, gsize max_line, GError **error)
                           " bytes"), s->host, u.max_line);
             return FALSE;
         }
-        if (s->msg->len > s->max_message) {
+        if (s->msg->len > max_total) {
             s->broken = TRUE;
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
                         _("%s: the server sent a reply larger than %" G_GSIZE_FORMAT
-                          " bytes"), s->host, s->max_message);
+                          " bytes"), s->host, max_total);
             return FALSE;
         }
     }
@@ -225,7 +232,7 @@ capa(Pop3Session *s, GError **error)
         pop3_garbage_error(s, "CAPA", error);
         return FALSE;
     }
-    if (!pop3_read_multiline(s, s->max_line, error))
+    if (!pop3_read_multiline(s, s->max_line, s->max_line, error))
         return FALSE;
     g_autoptr(GPtrArray) mechs = g_ptr_array_new();
     guint caps = POP3_CAP_CAPA;

@@ -237,7 +237,7 @@ store_appender_open(const char *path, GError **error)
         appender_free(a);
         return NULL;
     }
-    if (!store_lock(&a->lock, path, a->fd, TRUE, error)) {
+    if (!store_lock_current(&a->lock, path, &a->fd, O_RDWR | O_CREAT | O_APPEND, error)) {
         appender_free(a);
         return NULL;
     }

@@ -118,7 +118,7 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
         return FALSE;
     }
     gsize len = (gsize)cst.st_size;
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, cfd, 0);
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, cfd, 0);
     close(cfd);
     if (map == MAP_FAILED)
         return FALSE;
@@ -140,6 +140,17 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
     char *strings = data + sizeof *h + (gsize)h->count * sizeof(CacheRecord);
     g_array_set_size(f->msgs, h->count);
     g_array_set_size(f->disk_flags, h->count);
+#ifdef MADV_POPULATE_WRITE
+    /* Fault the new index in with one call instead of page by page. */
+    {
+        long page = sysconf(_SC_PAGESIZE);
+        guintptr a = ((guintptr)f->msgs->data + (guintptr)page - 1) & ~(guintptr)(page - 1);
+        guintptr e = ((guintptr)f->msgs->data + (guintptr)h->count * sizeof(StoreMessage)) &
+                     ~(guintptr)(page - 1);
+        if (e > a)
+            madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+    }
+#endif
     guint64 prev_end = 0;
     for (guint32 i = 0; i < h->count; i++) {
         StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);

@@ -200,7 +200,7 @@ store_rename_folder(const char *mail_dir, const char *from, const char *to,
         return FALSE;
     }
     StoreLock lock;
-    if (!store_lock(&lock, src, fd, TRUE, error)) {
+    if (!store_lock_current(&lock, src, &fd, O_RDWR, error)) {
         close(fd);
         return FALSE;
     }
@@ -248,7 +248,7 @@ store_delete_folder(const char *mail_dir, const char *name, GError **error)
         return FALSE;
     }
     StoreLock lock;
-    if (!store_lock(&lock, path, fd, TRUE, error)) {
+    if (!store_lock_current(&lock, path, &fd, O_RDWR, error)) {
         close(fd);
         return FALSE;
     }

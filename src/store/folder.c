@@ -166,7 +166,8 @@ store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
         g_clear_error(error);
     }
 
-    if (!known) {
+    if (!known || !same_file) {
+        store_folder_clear(f);
         gboolean complete = FALSE;
         if (store_cache_load(f, fd, size, mt, &complete)) {
             set_identity(f, &st);

@@ -11,3 +11,11 @@ src_libpostie_a_SOURCES += \
 	src/store/sync.c \
 	src/store/dir.c
 dist_man_MANS += doc/postie-list.1 doc/postie-folders.1
+
+# The store benchmark (bench/store/run.sh builds it on demand; not part of
+# make or make check).
+EXTRA_PROGRAMS = bench/store/bench-open
+bench_store_bench_open_SOURCES = bench/store/bench-open.c
+bench_store_bench_open_LDADD = src/libpostie.a $(POSTIE_LIBS)
+CLEANFILES += bench/store/bench-open
+EXTRA_DIST += bench/store/run.sh bench/store/gen-mbox.py doc/benchmarks.md

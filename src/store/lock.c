@@ -163,6 +163,38 @@ store_lock(StoreLock *l, const char *path, int fd, gboolean write, GError **erro
     return TRUE;
 }
 
+gboolean
+store_lock_current(StoreLock *l, const char *path, int *fd, int flags,
+                   GError **error)
+{
+    /* Another program may replace the folder (rename) between our open
+     * and our getting the lock; then FD is on a file no one will read
+     * again, so open the new one and lock again. */
+    for (int attempt = 0; attempt < 10; attempt++) {
+        if (!store_lock(l, path, *fd, TRUE, error))
+            return FALSE;
+        struct stat a, b;
+        if (fstat(*fd, &a) < 0) {
+            postie_set_error_errno(error, errno, _("stat"), path);
+            store_unlock(l);
+            return FALSE;
+        }
+        if (stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            return TRUE;
+        store_unlock(l);
+        int nfd = open(path, flags | O_CLOEXEC | O_NOCTTY, 0600);
+        if (nfd < 0) {
+            postie_set_error_errno(error, errno, _("open folder"), path);
+            return FALSE;
+        }
+        close(*fd);
+        *fd = nfd;
+    }
+    g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_LOCKED,
+                _("folder %s keeps being replaced by another program"), path);
+    return FALSE;
+}
+
 void
 store_unlock(StoreLock *l)
 {

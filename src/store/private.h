@@ -61,6 +61,11 @@ typedef struct {
  * open on PATH (O_RDWR for a write lock).  Waits up to the lock timeout. */
 gboolean store_lock(StoreLock *l, const char *path, int fd, gboolean write,
                     GError **error);
+/* A write lock on the file now at PATH: like store_lock, but if the file
+ * was replaced while we waited, *FD is reopened (with open FLAGS) on the
+ * new one and locked instead. */
+gboolean store_lock_current(StoreLock *l, const char *path, int *fd, int flags,
+                            GError **error);
 void store_unlock(StoreLock *l);
 
 /* ---- append.c ---------------------------------------------------------- */

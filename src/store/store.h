@@ -29,6 +29,18 @@
  * only where a separator can stand (file start or after a blank line, with
  * a plausible date).
  *
+ * Locking: writers (appender, sync, rename, delete) take FOLDER.lock and
+ * an fcntl write lock and wait up to the lock timeout; opening and
+ * refreshing take an fcntl read lock only for the scan.  fcntl locks
+ * belong to the process, and closing any descriptor of a file drops them,
+ * so within one process the dotlock is what keeps two writers apart.
+ *
+ * Index cache: $XDG_STATE_HOME/postie/index/, one file per folder (mode
+ * 0600), keyed by the folder's device, inode, size and mtime and checked
+ * against the bytes at the end of the indexed region; an unchanged folder
+ * is not read, a grown one is scanned from its last known message on, and
+ * anything else is scanned again.  Deleting the cache is always safe.
+ *
  * Not thread-safe per object: one StoreFolder or StoreAppender belongs to
  * one thread at a time.  Different objects may be used from different
  * threads.

@@ -129,8 +129,13 @@ start_tls(FakeServer *fs)
         return FALSE;
     fs->ssl = SSL_new(fs->ctx);
     SSL_set_fd(fs->ssl, fs->fd);
-    g_string_append(fs->capture, "<TLS>\n");
-    return SSL_accept(fs->ssl) == 1;
+    if (SSL_accept(fs->ssl) != 1) {
+        g_string_append(fs->capture, "<TLS failed>\n");
+        return FALSE;
+    }
+    const char *sni = SSL_get_servername(fs->ssl, TLSEXT_NAMETYPE_host_name);
+    g_string_append_printf(fs->capture, "<TLS sni=%s>\n", sni ? sni : "");
+    return TRUE;
 }
 
 static gpointer

@@ -86,5 +86,36 @@ export POP3_PORT POP3S_PORT CA_FILE WRONG_POP3_PORT WRONG_POP3S_PORT \
     EXPIRED_POP3_PORT EXPIRED_POP3S_PORT NOSTLS_POP3_PORT WRONG_LOG \
     EXPIRED_LOG NOSTLS_LOG GOOD_LOG MSG_DIR N_MESSAGES CERT_DIR
 
+# The hostile POP3 server in every mode, and the fault proxy in front of
+# the good Dovecot's plain port (tests/servers/README).
+HOSTILE_DIR=$TEST_TMP/hostile
+mkdir -p "$HOSTILE_DIR"
+TEST_CLEANUP="$TEST_CLEANUP"'; for f in "$HOSTILE_DIR"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done'
+for mode in garbage-greeting no-greeting endless-line long-greeting \
+            unterminated bogus-listings bad-replies sane; do
+    p=$("$PY" "$S/fakepop3.py" --mode "$mode" --daemon \
+        --pidfile "$HOSTILE_DIR/$mode.pid" --log "$HOSTILE_DIR/$mode.log") ||
+        { echo "Bail out! cannot start fakepop3.py --mode $mode"; exit 1; }
+    var=HOSTILE_$(echo "$mode" | tr 'a-z-' 'A-Z_')_PORT
+    eval "$var=\$p"
+    export "$var"
+done
+proxy() {   # NAME MODE ARGS...
+    name=$1 mode=$2
+    shift 2
+    p=$("$PY" "$S/faultproxy.py" --daemon --pidfile "$HOSTILE_DIR/proxy-$name.pid" \
+        --log "$HOSTILE_DIR/proxy-$name.log" --target "127.0.0.1:$POP3_PORT" \
+        --mode "$mode" "$@") ||
+        { echo "Bail out! cannot start faultproxy.py --mode $mode"; exit 1; }
+    var=PROXY_$(echo "$name" | tr 'a-z-' 'A-Z_')_PORT
+    eval "$var=\$p"
+    export "$var"
+}
+proxy drop-retr drop-retr --n 3 --after 100
+proxy garbage garbage --n 1
+proxy longline longline --n 2 --then close
+proxy stall stall --n 2000
+export HOSTILE_DIR
+
 # POP3_TEST_WRAPPER: e.g. "valgrind -q" or "gdb -batch -ex run -ex bt --args"
 ${POP3_TEST_WRAPPER:-} "$top_builddir/tests/integration/test-pop3-dovecot" "$@"

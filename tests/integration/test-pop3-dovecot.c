@@ -453,7 +453,7 @@ test_drop_mid_retr(void)
         Compare c = { want, 0, 0 };
         g_assert_false(pop3_retr_many(s, nums, want->len, compare, &c, &e));
         g_test_message("cut after %u messages: %s", c.calls, e->message);
-        g_assert_true(e->code == POSTIE_ERROR_NET || e->code == POSTIE_ERROR_TLS);
+        g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_NET);
         g_assert_cmpuint(c.calls, <, want->len);
         g_assert_nonnull(strstr(e->message, "message"));
         g_assert_true(pop3_is_broken(s));
@@ -506,6 +506,158 @@ test_dele_rset_quit(void)
     pop3_session_free(s);        /* no QUIT: nothing deleted */
 }
 
+/* ---- the hostile server (tests/servers/fakepop3.py) ------------------- */
+
+typedef struct {
+    const char *port_var;
+    int code;                /* expected from pop3_open, 0: opens */
+    const char *in_message;
+} HostileCase;
+
+static void
+test_hostile_open(void)
+{
+    static const HostileCase cases[] = {
+        { "HOSTILE_GARBAGE_GREETING_PORT", POSTIE_ERROR_PROTOCOL, "does not look like" },
+        { "HOSTILE_NO_GREETING_PORT", POSTIE_ERROR_NET, "timed out" },
+        { "HOSTILE_ENDLESS_LINE_PORT", POSTIE_ERROR_PROTOCOL, "line longer than" },
+        { "HOSTILE_LONG_GREETING_PORT", POSTIE_ERROR_PROTOCOL, "line longer than" },
+        { "HOSTILE_UNTERMINATED_PORT", POSTIE_ERROR_NET, "closed the connection" },
+        { "HOSTILE_BAD_REPLIES_PORT", POSTIE_ERROR_PROTOCOL, "invalid reply to CAPA" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        Pop3Options o = opts(cases[i].port_var, SECURITY_NONE);
+        o.timeout = 3;
+        g_autoptr(GError) e = NULL;
+        g_assert_null(pop3_open(&o, &e));
+        g_test_message("%s: %s", cases[i].port_var, e->message);
+        g_assert_error(e, POSTIE_ERROR, cases[i].code);
+        g_assert_nonnull(strstr(e->message, cases[i].in_message));
+        g_assert_null(strchr(e->message, '\x1b'));
+    }
+}
+
+static char *
+hostile_log(const char *mode)
+{
+    g_autofree char *name = g_strconcat(mode, ".log", NULL);
+    g_autofree char *path = g_build_filename(env("HOSTILE_DIR"), name, NULL);
+    char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        text = g_strdup("");
+    return text;
+}
+
+static void
+test_hostile_listings(void)
+{
+    Pop3Options o = opts("HOSTILE_BOGUS_LISTINGS_PORT", SECURITY_NONE);
+    g_autoptr(GError) e = NULL;
+    Pop3Session *s = open_login(&o, POP3_AUTH_USER, "alice", "x", &e);
+    g_assert_no_error(e);
+    g_assert_null(pop3_scan(s, NULL, &e));
+    g_test_message("%s", e->message);
+    g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL);
+    g_assert_nonnull(strstr(e->message, "STAT"));
+    pop3_session_free(s);
+}
+
+static void
+test_hostile_sane(void)
+{
+    /* STLS required: this server has none, so nothing but CAPA is sent
+     * (its log has every line it received). */
+    Pop3Options o = opts("HOSTILE_SANE_PORT", SECURITY_STARTTLS);
+    g_autoptr(GError) e = NULL;
+    g_assert_null(pop3_open(&o, &e));
+    g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED);
+    g_clear_error(&e);
+
+    /* The baseline works: scan, RETR with a dot-stuffed line. */
+    o.security = SECURITY_NONE;
+    Pop3Session *s = open_login(&o, POP3_AUTH_USER, "alice", "sane-pw", &e);
+    g_assert_no_error(e);
+    gboolean has_uidl = FALSE;
+    g_autoptr(GPtrArray) m = pop3_scan(s, &has_uidl, &e);
+    g_assert_no_error(e);
+    g_assert_cmpuint(m->len, ==, 3);
+    g_assert_cmpstr(((Pop3Message *) g_ptr_array_index(m, 2))->uid, ==, "uid-3");
+    g_autoptr(GBytes) b = NULL;
+    g_assert_true(pop3_retr(s, 2, &b, &e));
+    const char want[] = "From: b@example.org\nSubject: two\n\n.dotted line\nsecond\n";
+    g_assert_cmpmem(g_bytes_get_data(b, NULL), g_bytes_get_size(b), want, sizeof want - 1);
+    g_assert_true(pop3_quit(s, &e));
+    pop3_session_free(s);
+
+    g_autofree char *log = hostile_log("sane");
+    /* conn 1 (the starttls attempt) sent only CAPA */
+    g_assert_nonnull(strstr(log, "conn 1 < CAPA"));
+    g_assert_null(strstr(log, "conn 1 < USER"));
+    g_assert_null(strstr(log, "conn 1 < PASS"));
+    g_assert_nonnull(strstr(log, "conn 2 < PASS sane-pw"));
+}
+
+/* ---- the fault proxy in front of Dovecot (tests/servers/faultproxy.py) -- */
+
+static void
+test_proxy_drop_retr(void)
+{
+    /* The proxy cuts the reply after the client's 3rd RETR.  One command
+     * at a time that is message 3; pipelined, the 3rd RETR goes out with
+     * the first batch, so the cut lands in an earlier message. */
+    g_autoptr(GPtrArray) want = originals();
+    guint windows[] = { 1, 64 };
+    for (gsize w = 0; w < G_N_ELEMENTS(windows); w++) {
+        Pop3Options o = opts("PROXY_DROP_RETR_PORT", SECURITY_NONE);
+        o.window = windows[w];
+        g_autoptr(GError) e = NULL;
+        Pop3Session *s = open_login(&o, POP3_AUTH_USER, "alice", "alice-pw-1", &e);
+        g_assert_no_error(e);
+        g_autofree guint *nums = g_new(guint, want->len);
+        for (guint i = 0; i < want->len; i++)
+            nums[i] = i + 1;
+        Compare c = { want, 0, 0 };   /* asserts each delivered message whole */
+        g_assert_false(pop3_retr_many(s, nums, want->len, compare, &c, &e));
+        g_test_message("window %u: %s", windows[w], e->message);
+        g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_NET);
+        g_autofree char *which = g_strdup_printf("message %u:", c.calls + 1);
+        g_assert_nonnull(strstr(e->message, which));
+        if (windows[w] == 1)
+            g_assert_cmpuint(c.calls, ==, 2);
+        else
+            g_assert_cmpuint(c.calls, <, 3);
+        pop3_session_free(s);
+    }
+}
+
+static void
+test_proxy_faults(void)
+{
+    static const HostileCase cases[] = {
+        { "PROXY_GARBAGE_PORT", POSTIE_ERROR_PROTOCOL, "does not look like" },
+        { "PROXY_LONGLINE_PORT", POSTIE_ERROR_PROTOCOL, "line longer than" },
+        { "PROXY_STALL_PORT", POSTIE_ERROR_NET, "timed out" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        Pop3Options o = opts(cases[i].port_var, SECURITY_NONE);
+        o.timeout = 3;
+        g_autoptr(GError) e = NULL;
+        Pop3Session *s = pop3_open(&o, &e);
+        if (s) {
+            /* the fault may come after the greeting and CAPA */
+            if (pop3_auth(s, POP3_AUTH_USER, "alice", "alice-pw-1", TRUE, &e)) {
+                g_autoptr(GPtrArray) m = pop3_scan(s, NULL, &e);
+                g_assert_null(m);
+            }
+            pop3_session_free(s);
+        }
+        g_assert_nonnull(e);
+        g_test_message("%s: %s", cases[i].port_var, e->message);
+        g_assert_error(e, POSTIE_ERROR, cases[i].code);
+        g_assert_nonnull(strstr(e->message, cases[i].in_message));
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -524,5 +676,10 @@ main(int argc, char **argv)
     g_test_add_func("/dovecot/retr-pipelined", test_retr_pipelined);
     g_test_add_func("/dovecot/drop-mid-retr", test_drop_mid_retr);
     g_test_add_func("/dovecot/dele-rset-quit", test_dele_rset_quit);
+    g_test_add_func("/hostile/open", test_hostile_open);
+    g_test_add_func("/hostile/bogus-listings", test_hostile_listings);
+    g_test_add_func("/hostile/sane-and-no-stls", test_hostile_sane);
+    g_test_add_func("/proxy/drop-retr", test_proxy_drop_retr);
+    g_test_add_func("/proxy/faults", test_proxy_faults);
     return g_test_run();
 }

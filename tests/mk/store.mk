@@ -11,3 +11,5 @@ TESTS += tests/unit/test-store-write
 check_PROGRAMS += tests/store/store-tool
 tests_store_store_tool_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_store_store_tool_LDADD = $(TEST_LINK_LIBS)
+TESTS += tests/store/cli.sh tests/store/mutt-interop.sh tests/store/faults.sh tests/store/crash.sh
+EXTRA_DIST += tests/store/cli.sh tests/store/mutt-interop.sh tests/store/faults.sh tests/store/crash.sh

@@ -8,6 +8,7 @@
  *   store-tool hold-lock FOLDER             lock, print "locked", wait for EOF
  *   store-tool rewrite-loop FOLDER          toggle flags of all, save, forever
  *   store-tool count FOLDER
+ *   store-tool read FOLDER N                message N's bytes to stdout
  *
  * FLAGS are letters: R read, O old, A replied, F flagged, D deleted,
  * P partial; "-" for none.  Numbers start at 1.  Exit 1 on error, with the
@@ -118,6 +119,16 @@ main(int argc, char **argv)
     int rc = 0;
     if (strcmp(cmd, "count") == 0) {
         printf("%u\n", store_folder_count(f));
+    } else if (strcmp(cmd, "read") == 0 && argc == 4) {
+        GBytes *b = store_folder_read(f, (guint)atoi(argv[3]) - 1, &error);
+        if (!b) {
+            rc = fail(error);
+        } else {
+            gsize len;
+            const char *d = g_bytes_get_data(b, &len);
+            fwrite(d, 1, len, stdout);
+            g_bytes_unref(b);
+        }
     } else if (strcmp(cmd, "flag") == 0 && argc == 5) {
         guint i = (guint)atoi(argv[3]) - 1;
         store_folder_set_flags(f, i, parse_flags(argv[4]));

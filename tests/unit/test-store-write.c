@@ -347,6 +347,34 @@ test_lock_fcntl_wait(Fixture *fx, gconstpointer data)
     store_folder_close(f);
 }
 
+/* A writer waits for the dotlock while another program replaces the
+ * folder by rename: the message must land in the new file. */
+static void
+test_lock_replaced_while_waiting(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 1);
+    g_autofree char *lock = g_strconcat(fx->path, ".lock", NULL);
+    g_autofree char *pid = g_strdup_printf("%d\n", (int)getppid());
+    g_assert_true(g_file_set_contents(lock, pid, -1, NULL));
+    store_set_lock_timeout(120);
+    AppendJob job = { fx->path, FALSE, 0 };
+    GThread *t = g_thread_new("append", append_thread, &job);
+    g_usleep(100 * 1000);
+    g_autofree char *other = g_build_filename(fx->dir, "new", NULL);
+    append_n(other, 50, 2);
+    g_assert_cmpint(rename(other, fx->path), ==, 0);
+    g_assert_cmpint(g_atomic_int_get(&job.done), ==, 0);
+    unlink(lock);
+    g_thread_join(t);
+    g_assert_true(job.ok);
+    StoreFolder *f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 3);
+    g_assert_cmpstr(store_folder_get(f, 0)->subject, ==, "message 50");
+    g_assert_cmpstr(store_folder_get(f, 2)->subject, ==, "message 7");
+    store_folder_close(f);
+}
+
 /* ---- flags and expunge ------------------------------------------------- */
 
 static void
@@ -758,6 +786,7 @@ main(int argc, char **argv)
     ADD("/store/append/abort", test_append_abort);
     ADD("/store/lock/dotlock", test_lock_dotlock_held);
     ADD("/store/lock/fcntl-wait", test_lock_fcntl_wait);
+    ADD("/store/lock/replaced-while-waiting", test_lock_replaced_while_waiting);
     ADD("/store/sync/flags", test_flags_sync);
     ADD("/store/sync/expunge", test_expunge);
     ADD("/store/sync/keeps-new-mail", test_sync_keeps_new_mail);
