@@ -66,7 +66,8 @@ on_message(guint num, const char *data, gsize len, gpointer user_data,
     const PlanItem *it = &b->items[b->next++];
 
     run->n_done++;
-    run->bytes_done += len;
+    /* In the server's octets, like bytes_total, so the bar ends full. */
+    run->bytes_done += it->act == ACT_TOP ? 0 : it->size;
     run->summary.bytes += len;
     if (run->cb && run->cb->message_done)
         run->cb->message_done(run->account->id, run->n_done, run->n_total,
