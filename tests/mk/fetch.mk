@@ -23,3 +23,12 @@ TESTS += $(FETCH_SH_TESTS)
 EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh \
 	tests/integration/fetch-fakepop3.py tests/integration/fetch-faultproxy.py \
 	tests/integration/fetch-compare.py
+
+# libFuzzer target (configure --enable-fuzzing CC=clang).
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-fetch
+tests_fuzz_fuzz_fetch_CFLAGS = $(TEST_COMPILE_FLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_fetch_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_fetch_LDADD = $(TEST_LINK_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-fetch.c
