@@ -298,6 +298,15 @@ gboolean
 store_appender_add(StoreAppender *a, const char *data, gsize len,
                    guint32 flags, GError **error)
 {
+    /* Where this message starts: the real end of the file, in case a
+     * program that ignores locks wrote meanwhile; only our own bytes are
+     * ever cut off again. */
+    struct stat st;
+    if (fstat(a->fd, &st) < 0) {
+        postie_set_error_errno(error, errno, _("stat"), a->path);
+        return FALSE;
+    }
+    a->size = (guint64)st.st_size;
     g_autoptr(GString) out = g_string_sized_new(len + len / 50 + 256);
     for (int i = 0; i < a->missing_newlines; i++)
         g_string_append_c(out, '\n');

@@ -352,8 +352,6 @@ store_scan(const char *map, guint64 len, guint64 start, GArray *msgs,
             }
             p = next;
         }
-        if (p >= len)
-            body = len;
 
         guint64 next = body >= len ? len : find_next(map, len, body, h[H_CONTENT_LENGTH]);
         m.offset = pos;

@@ -23,7 +23,9 @@
  *
  * On disk: mboxrd, "From " lines quoted as ">From ", ">From " as ">>From ".
  * Flags live in "Status:" (R read, O old) and "X-Status:" (A replied,
- * F flagged, D deleted) headers exactly as mutt writes them; MSG_PARTIAL in
+ * F flagged, D deleted) headers exactly as mutt writes them ("Status: RO"
+ * for read mail reads back as MSG_READ alone: MSG_OLD means seen but
+ * unread, "Status: O"); MSG_PARTIAL in
  * "X-Postie-Partial: yes" (kept by other programs as an unknown header).
  * Reading accepts mboxo as well, LF or CRLF line ends, and "From " lines
  * only where a separator can stand (file start or after a blank line, with

@@ -13,3 +13,8 @@ tests_store_store_tool_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_store_store_tool_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/store/cli.sh tests/store/mutt-interop.sh tests/store/faults.sh tests/store/crash.sh
 EXTRA_DIST += tests/store/cli.sh tests/store/mutt-interop.sh tests/store/faults.sh tests/store/crash.sh
+# The scanner's fuzz target; under make check it runs seeded mutations.
+check_PROGRAMS += tests/fuzz/fuzz-store-scan
+tests_fuzz_fuzz_store_scan_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_fuzz_fuzz_store_scan_LDADD = $(TEST_LINK_LIBS)
+TESTS += tests/fuzz/fuzz-store-scan
