@@ -14,8 +14,8 @@ contains = report
 folder = Reports
 CONF
 
-rand_delay() {   # 0 to 0.3 s
-    od -An -N2 -tu2 /dev/urandom | awk '{ printf "%.3f", ($1 % 300) / 1000 }'
+rand_delay() {   # 0 to 0.15 s
+    od -An -N2 -tu2 /dev/urandom | awk '{ printf "%.3f", ($1 % 150) / 1000 }'
 }
 
 crash_round() {   # crash_round SEED COUNT
