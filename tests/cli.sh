@@ -86,6 +86,14 @@ chmod 600 "$pw"
 out=$("$POSTIE" --config "$pw" config check 2>&1); rc=$?
 is "$rc" 0 "the same file with mode 0600 is accepted"
 
+# Commands that need a configuration refuse a broken one, naming the line.
+out=$("$POSTIE" --config "$bad" fetch 2>&1); rc=$?
+ok $([ "$rc" -ne 0 ] && echo 0 || echo 1) "fetch refuses a broken configuration"
+like "$out" "$bad:4: pop3_port" "fetch prints the problem at its line"
+out=$("$POSTIE" --config "$TEST_TMP/none.conf" flush 2>&1); rc=$?
+ok $([ "$rc" -ne 0 ] && echo 0 || echo 1) "flush without a configuration fails"
+like "$out" "none.conf" "flush names the missing file"
+
 # Translations: the German catalogue from the build tree.
 gmo=
 for d in "$top_builddir/po" "$top_srcdir/po"; do
