@@ -1,0 +1,284 @@
+#!/usr/bin/python3
+"""A capturing SMTP server for tests, on aiosmtpd.
+
+  smtpd.py --port P --outdir DIR [options]
+
+Options:
+  --cert FILE --key FILE   TLS certificate: STARTTLS is offered with it
+  --smtps                  implicit TLS (SMTPS) instead of STARTTLS
+  --no-starttls            do not offer STARTTLS (even with --cert)
+  --user U --password P    offer AUTH PLAIN and LOGIN, accept only U/P
+  --auth-required          530 for MAIL/RCPT/DATA before AUTH
+  --auth-require-tls       offer AUTH only after STARTTLS (default: AUTH is
+                           offered in plaintext too, so tests can see a
+                           client that would send its password in clear)
+  --reject REGEX           550 for recipients matching REGEX (search, no case)
+  --tempfail-data N        451 after DATA for the first N messages
+  --drop-after-data N      close the connection after the data of the first
+                           N messages, before the final reply
+  --no-8bitmime            do not advertise 8BITMIME
+  --pidfile FILE           write our pid there once listening
+
+Each accepted message is written to DIR as N.eml (the exact bytes after
+dot-unstuffing, CRLF as received) and then N.json:
+  {"n", "mail_from", "rcpt_tos", "mail_options", "rcpt_options", "tls",
+   "auth": null or {"login", "tls"}, "size"}
+N counts from 1.  N.json appears after N.eml is complete, so wait for it.
+DIR/commands.log gets one JSON object per line received from a client,
+except message data: {"conn", "tls", "line"} (AUTH continuation lines
+included, so "no password in plaintext" can be checked), plus
+{"conn", "tls", "event"} records: connect, starttls, data-begin,
+data-end (with "bytes"), tempfail, dropped, accepted.
+"""
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import re
+import signal
+import ssl
+import sys
+import threading
+import warnings
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+_conn_ids = itertools.count(1)
+_log_lock = threading.Lock()
+
+
+class Recorder:
+    """Writes captured messages and the command log."""
+
+    def __init__(self, outdir):
+        self.outdir = outdir
+        os.makedirs(outdir, exist_ok=True)
+        self.count = 0
+        self.ready = False
+        self.log = open(os.path.join(outdir, "commands.log"), "a", buffering=1)
+
+    def event(self, rec):
+        if not self.ready:   # the start-up self-check connection
+            return
+        with _log_lock:
+            self.log.write(json.dumps(rec) + "\n")
+            self.log.flush()
+
+    def save(self, data, meta):
+        self.count += 1
+        n = self.count
+        meta["n"] = n
+        meta["size"] = len(data)
+        for name, payload in (("%d.eml" % n, data),
+                              ("%d.json" % n, json.dumps(meta, indent=1).encode() + b"\n")):
+            tmp = os.path.join(self.outdir, "." + name + ".tmp")
+            with open(tmp, "wb") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            os.rename(tmp, os.path.join(self.outdir, name))
+        return n
+
+
+def is_tls(server):
+    t = server.transport
+    return bool(t is not None and t.get_extra_info("ssl_object") is not None)
+
+
+class LoggingReader:
+    """Wraps the connection's StreamReader: logs each line a client sends
+    outside message data."""
+
+    _own = ("_r", "_server")
+
+    def __init__(self, reader, server):
+        object.__setattr__(self, "_r", reader)
+        object.__setattr__(self, "_server", server)
+
+    def _note(self, line):
+        s = self._server
+        if not getattr(s, "in_data", False) and line:
+            s.recorder.event({"conn": s.conn_id, "tls": is_tls(s),
+                              "line": line.decode("utf-8", "replace").rstrip("\r\n")})
+        return line
+
+    async def readuntil(self, *a, **k):
+        return self._note(await self._r.readuntil(*a, **k))
+
+    async def readline(self):
+        return self._note(await self._r.readline())
+
+    async def read(self, *a, **k):
+        return await self._r.read(*a, **k)
+
+    def __getattr__(self, name):
+        return getattr(self._r, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._r, name, value)
+
+
+class TestSMTP(SMTP):
+    def __init__(self, handler, recorder, **kw):
+        super().__init__(handler, **kw)
+        self.recorder = recorder
+        self.conn_id = next(_conn_ids)
+        self.in_data = False
+        self.auth_info = None
+
+    def _client_connected_cb(self, reader, writer):
+        super()._client_connected_cb(LoggingReader(reader, self), writer)
+
+    def connection_made(self, transport):
+        starttls = self._original_transport is not None
+        super().connection_made(transport)
+        self.recorder.event({"conn": self.conn_id, "tls": is_tls(self),
+                             "event": "starttls" if starttls else "connect"})
+
+    async def smtp_DATA(self, arg):
+        self.in_data = True
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self.in_data = False
+
+
+class Handler:
+    def __init__(self, opts, recorder):
+        self.opts = opts
+        self.recorder = recorder
+        self.reject = re.compile(opts.reject, re.I) if opts.reject else None
+        self.tempfail_left = opts.tempfail_data
+        self.drop_left = opts.drop_after_data
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.opts.no_8bitmime:
+            responses = [r for r in responses if "8BITMIME" not in r]
+        if not self.opts.user:
+            responses = [r for r in responses if not r[4:].startswith("AUTH")]
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.reject and self.reject.search(address):
+            return "550 5.1.1 <%s>: Recipient address rejected" % address
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.append(rcpt_options)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        data = envelope.original_content
+        ev = {"conn": server.conn_id, "tls": is_tls(server)}
+        self.recorder.event(dict(ev, event="data-end", bytes=len(data)))
+        if self.drop_left > 0:
+            self.drop_left -= 1
+            self.recorder.event(dict(ev, event="dropped"))
+            server.transport.abort()
+            return "421 4.4.2 dropped"   # never reaches the client
+        if self.tempfail_left > 0:
+            self.tempfail_left -= 1
+            self.recorder.event(dict(ev, event="tempfail"))
+            return "451 4.3.0 Temporary failure, try again later"
+        meta = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": list(envelope.rcpt_tos),
+            "mail_options": list(envelope.mail_options),
+            "rcpt_options": [list(o) for o in envelope.rcpt_options],
+            "tls": is_tls(server),
+            "auth": server.auth_info,
+        }
+        n = self.recorder.save(data, meta)
+        self.recorder.event(dict(ev, event="accepted", n=n))
+        return "250 2.0.0 OK: queued as %d" % n
+
+
+def make_authenticator(opts):
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword)
+              and auth_data.login == opts.user.encode()
+              and auth_data.password == opts.password.encode())
+        server.recorder.event({"conn": server.conn_id, "tls": is_tls(server),
+                               "event": "auth-ok" if ok else "auth-failed",
+                               "mechanism": mechanism})
+        if not ok:
+            # handled=False: aiosmtpd answers 535 itself (else it hangs).
+            return AuthResult(success=False, handled=False)
+        server.auth_info = {"login": opts.user, "tls": is_tls(server),
+                            "mechanism": mechanism}
+        return AuthResult(success=True)
+    return authenticator
+
+
+class TestController(Controller):
+    def __init__(self, handler, recorder, **kw):
+        self.recorder = recorder
+        super().__init__(handler, **kw)
+
+    def factory(self):
+        return TestSMTP(self.handler, self.recorder, **self.SMTP_kwargs)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="capturing SMTP server for tests")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--outdir", required=True)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--smtps", action="store_true")
+    ap.add_argument("--no-starttls", action="store_true")
+    ap.add_argument("--user")
+    ap.add_argument("--password")
+    ap.add_argument("--auth-required", action="store_true")
+    ap.add_argument("--auth-require-tls", action="store_true")
+    ap.add_argument("--reject")
+    ap.add_argument("--tempfail-data", type=int, default=0)
+    ap.add_argument("--drop-after-data", type=int, default=0)
+    ap.add_argument("--no-8bitmime", action="store_true")
+    ap.add_argument("--pidfile")
+    opts = ap.parse_args(argv)
+
+    recorder = Recorder(opts.outdir)
+    ctx = None
+    if opts.cert:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(opts.cert, opts.key or opts.cert)
+        ctx.num_tickets = 0     # libesmtp 1.1.0 stalls on TLS 1.3 tickets
+    elif opts.smtps:
+        ap.error("--smtps needs --cert")
+
+    kw = dict(hostname="127.0.0.1", port=opts.port, server_hostname="localhost",
+              ready_timeout=30)
+    if opts.smtps:
+        kw["ssl_context"] = ctx
+    elif ctx is not None and not opts.no_starttls:
+        kw["tls_context"] = ctx
+    if opts.user:
+        kw["authenticator"] = make_authenticator(opts)
+        kw["auth_require_tls"] = opts.auth_require_tls
+        kw["auth_required"] = opts.auth_required
+
+    controller = TestController(Handler(opts, recorder), recorder, **kw)
+    controller.start()
+    global _conn_ids
+    _conn_ids = itertools.count(1)
+    recorder.ready = True
+    if opts.pidfile:
+        with open(opts.pidfile + ".tmp", "w") as f:
+            f.write("%d\n" % os.getpid())
+        os.rename(opts.pidfile + ".tmp", opts.pidfile)
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(3600):
+        pass
+    controller.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
