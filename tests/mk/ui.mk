@@ -1,1 +1,3 @@
-# Tests for ui.
+# Tests for ui: the real program driven in tmux (tests/ui/lib.sh).
+TESTS += tests/ui/screen.sh
+EXTRA_DIST += tests/ui/lib.sh tests/ui/mkmbox.py tests/ui/screen.sh
