@@ -1,1 +1,12 @@
 # src/send: Outbox -> SMTP (libesmtp) -> Sent.
+src_libpostie_a_SOURCES += \
+	src/send/send.h \
+	src/send/private.h \
+	src/send/headers.c \
+	src/send/prepare.c \
+	src/send/session.c \
+	src/send/bridge.c \
+	src/send/outbox.c
+dist_man_MANS += doc/postie-send.1 doc/postie-flush.1
+# The commands' shared reporting (program only).
+src_postie_SOURCES += src/cmd/send_report.h src/cmd/send_report.c

@@ -5,3 +5,4 @@ src_libpostie_a_SOURCES += \
 	src/util/termsafe.c \
 	src/util/atomicfile.c \
 	src/util/paths.c
+src_libpostie_a_SOURCES += src/util/safename.h src/util/safename.c

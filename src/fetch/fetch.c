@@ -1,0 +1,378 @@
+/* fetch_account(): one POP3 account into the local folders.  The order of
+ * work and why it never loses or duplicates mail is in fetch.h. */
+#include <config.h>
+
+#include <string.h>
+
+#include "fetch/private.h"
+#include "store/store.h"
+#include "util/util.h"
+
+/* A batch is made durable with about four fsyncs; these bounds keep that
+ * cost small per message and the memory held small. */
+#define BATCH_MAX_MESSAGES 500
+#define BATCH_MAX_BYTES ((guint64)32 * 1024 * 1024)
+
+static void
+warn(FetchRun *run, const char *message)
+{
+    run->summary.n_warnings++;
+    if (run->cb && run->cb->warning)
+        run->cb->warning(run->account->id, message, run->cb_data);
+}
+
+static void G_GNUC_PRINTF(2, 3)
+warnf(FetchRun *run, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    warn(run, msg);
+}
+
+/* The key of this server mailbox in the records: USER@HOST:PORT. */
+static char *
+server_key(const Account *a)
+{
+    const char *user = a->pop3.user ? a->pop3.user : a->address;
+    guint port = a->pop3.port ? a->pop3.port :
+                 (a->pop3.security == SECURITY_TLS ? 995 : 110);
+    return g_strdup_printf("%s@%s:%u", user ? user : "", a->pop3.host ? a->pop3.host : "",
+                           port);
+}
+
+/* ---- downloading one batch ------------------------------------------------ */
+
+typedef struct {
+    FetchRun *run;
+    const PlanItem *items;     /* the batch's plan items, in order */
+    guint n;
+    guint next;                /* index of the next expected message */
+    GPtrArray *entries;        /* BatchEntry* */
+    gboolean headers;          /* TOP n 0 */
+} BatchCtx;
+
+static gboolean
+on_message(guint num, const char *data, gsize len, gpointer user_data,
+           GError **error)
+{
+    BatchCtx *b = user_data;
+    FetchRun *run = b->run;
+    if (b->next >= b->n || b->items[b->next].num != num) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
+                    _("message %u arrived out of order"), num);
+        return FALSE;
+    }
+    const PlanItem *it = &b->items[b->next++];
+
+    run->n_done++;
+    run->bytes_done += len;
+    run->summary.bytes += len;
+    if (run->cb && run->cb->message_done)
+        run->cb->message_done(run->account->id, run->n_done, run->n_total,
+                              run->bytes_done, run->bytes_total, run->cb_data);
+
+    BatchEntry *e = g_new0(BatchEntry, 1);
+    e->num = num;
+    e->partial = b->headers;
+    e->dele_after = it->dele_after_download;
+    if (it->uid) {
+        e->uid = g_strdup(it->uid);
+    } else {
+        /* No usable UID: the content is the identity. */
+        e->uid = message_digest_uid(data, len);
+        gboolean again = g_hash_table_contains(run->seen_digests, e->uid);
+        g_hash_table_add(run->seen_digests, g_strdup(e->uid));
+        const UidlRecord *r = g_hash_table_lookup(run->records, e->uid);
+        if (r || again) {
+            /* Already here: delete it when the policy says so and it can
+             * be told apart from the others. */
+            gboolean expired = r && run->policy.delete_after_days > 0 &&
+                run->now - r->first_seen >=
+                    (gint64)run->policy.delete_after_days * 86400;
+            if (!it->no_dele && (it->dele_after_download || expired)) {
+                g_array_append_val(run->dele, e->num);
+                g_ptr_array_add(run->dele_uids, g_strdup(e->uid));
+            }
+            batch_entry_free(e);
+            return !g_cancellable_set_error_if_cancelled(run->cancellable, error);
+        }
+    }
+    if (it->act == ACT_RETR_REPLACE) {
+        const UidlRecord *r = g_hash_table_lookup(run->records, e->uid);
+        e->replace = TRUE;
+        e->folder = g_strdup(r && r->folder ? r->folder : run->account->inbox);
+    } else {
+        e->folder = g_strdup(filter_folder_for(run->cfg, run->account, data, len));
+    }
+    e->data = message_prepare(data, len, run->account->id, e->uid);
+    if (e->partial)
+        run->summary.n_headers_only++;
+    else
+        run->summary.n_new++;
+    g_ptr_array_add(b->entries, e);
+    return !g_cancellable_set_error_if_cancelled(run->cancellable, error);
+}
+
+static gboolean
+download_batch(FetchRun *run, const PlanItem *items, guint n, gboolean headers,
+               GError **error)
+{
+    g_autofree guint *nums = g_new(guint, n);
+    for (guint i = 0; i < n; i++)
+        nums[i] = items[i].num;
+    BatchCtx b = { run, items, n, 0, NULL, headers };
+    b.entries = g_ptr_array_new_with_free_func(batch_entry_free);
+    gboolean ok;
+    if (headers) {
+        g_autoptr(GError) local = NULL;
+        ok = pop3_top_many(run->session, nums, n, 0, on_message, &b, &local);
+        if (!ok && b.next == 0 &&
+            g_error_matches(local, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED) &&
+            !pop3_is_broken(run->session)) {
+            warn(run, _("the server does not support TOP: downloading whole "
+                        "messages instead of headers only"));
+            b.headers = FALSE;
+            ok = pop3_retr_many(run->session, nums, n, on_message, &b, error);
+        } else if (!ok) {
+            g_propagate_error(error, g_steal_pointer(&local));
+        }
+    } else {
+        ok = pop3_retr_many(run->session, nums, n, on_message, &b, error);
+    }
+    /* Whatever arrived whole is kept even when the rest failed: it costs
+     * nothing to save and spares a download. */
+    g_autoptr(GError) commit_error = NULL;
+    gboolean committed = batch_commit(run, b.entries, &commit_error);
+    g_ptr_array_unref(b.entries);
+    if (!committed) {
+        if (ok)
+            g_propagate_error(error, g_steal_pointer(&commit_error));
+        return FALSE;
+    }
+    return ok;
+}
+
+static gboolean
+download_all(FetchRun *run, const FetchPlan *plan, GError **error)
+{
+    const PlanItem *all = (const PlanItem *)(void *)plan->items->data;
+    guint n = plan->items->len;
+    g_autoptr(GArray) sel = g_array_new(FALSE, FALSE, sizeof(PlanItem));
+
+    /* Full downloads first, then headers only, each in bounded batches. */
+    for (int pass = 0; pass < 2; pass++) {
+        gboolean headers = pass == 1;
+        guint64 bytes = 0;
+        g_array_set_size(sel, 0);
+        for (guint i = 0; i <= n; i++) {
+            gboolean flush = i == n;
+            if (!flush) {
+                const PlanItem *it = &all[i];
+                if (it->act == ACT_NONE || (it->act == ACT_TOP) != headers)
+                    continue;
+                g_array_append_val(sel, *it);
+                bytes += it->size;
+                flush = sel->len >= BATCH_MAX_MESSAGES || bytes >= BATCH_MAX_BYTES;
+            }
+            if (flush && sel->len > 0) {
+                if (g_cancellable_set_error_if_cancelled(run->cancellable, error))
+                    return FALSE;
+                if (!download_batch(run, (const PlanItem *)(void *)sel->data,
+                                    sel->len, headers, error))
+                    return FALSE;
+                g_array_set_size(sel, 0);
+                bytes = 0;
+            }
+        }
+    }
+    return TRUE;
+}
+
+/* ---- the account ------------------------------------------------------------ */
+
+static gboolean
+open_records(FetchRun *run, const char *server, GError **error)
+{
+    run->records_path = uidls_path_for(run->account->id);
+    run->records_file = uidls_open(run->records_path, run->account->id, error);
+    if (!run->records_file)
+        return FALSE;
+    run->records = uidls_section(run->records_file, server);
+    g_autoptr(GPtrArray) marks = marks_take(run->records_path, error);
+    if (!marks)
+        return FALSE;
+    for (guint i = 0; i < marks->len; i++)
+        marks_apply(run->records, marks->pdata[i]);
+    return TRUE;
+}
+
+static void
+plan_warnings(FetchRun *run, const FetchPlan *plan, gboolean has_uidl,
+              const ServerMsg *msgs, guint n)
+{
+    if (!has_uidl && n > 0)
+        warn(run, run->policy.leave_on_server ?
+             _("the server does not support UIDL, so messages left on it can "
+               "only be recognised by downloading them again: every message "
+               "is downloaded on every fetch (nothing is stored twice). "
+               "Consider leave_on_server = false for this account") :
+             _("the server does not support UIDL: each message is recognised "
+               "by its content, and deleted once it is safely stored here"));
+    for (guint i = 0; i < plan->dup_uids->len; i++) {
+        g_autofree char *uid = term_safe(plan->dup_uids->pdata[i], -1, 0);
+        warnf(run, _("the server gives UID %s to more than one message: those "
+                     "messages are recognised by content and never deleted "
+                     "on the server"), uid);
+    }
+    guint invalid = 0;
+    for (guint i = 0; i < n; i++)
+        invalid += msgs[i].no_dele;
+    if (invalid)
+        warnf(run, ngettext("the server sent %u invalid UID: that message is "
+                            "recognised by content and never deleted on the server",
+                            "the server sent %u invalid UIDs: those messages are "
+                            "recognised by content and never deleted on the server",
+                            invalid), invalid);
+    if (plan->uids_changed)
+        warnf(run, _("none of the %u messages on the server has a UID seen "
+                     "before: the server seems to have changed every UID, so "
+                     "they are all downloaded again; the old records are kept "
+                     "and nothing is deleted on the server because of them"), n);
+}
+
+static gboolean
+run_account(FetchRun *run, GError **error)
+{
+    g_autofree char *server = server_key(run->account);
+    if (!open_records(run, server, error))
+        return FALSE;
+    g_autoptr(GError) perr = NULL;
+    run->session = pop3_account_open(run->account, run->cancellable, &perr);
+    if (!run->session) {
+        g_propagate_error(error, g_steal_pointer(&perr));
+        return FALSE;
+    }
+
+    gboolean has_uidl = TRUE;
+    g_autoptr(GPtrArray) scan = pop3_scan(run->session, &has_uidl, error);
+    if (!scan)
+        return FALSE;
+    guint n = scan->len;
+    g_autofree ServerMsg *msgs = g_new0(ServerMsg, n ? n : 1);
+    for (guint i = 0; i < n; i++) {
+        const Pop3Message *m = scan->pdata[i];
+        msgs[i].num = m->num;
+        msgs[i].size = m->size;
+        msgs[i].uid = m->uid;
+        msgs[i].no_dele = m->uid_invalid || m->uid_duplicate;
+    }
+
+    /* Crash leftovers first, then forget UIDs the server no longer has,
+     * then save: this also makes the taken marks part of the records. */
+    if (!recover_in_flight(run, error))
+        return FALSE;
+    FetchPlan *plan = plan_make(msgs, n, run->records, &run->policy, run->now);
+    if (!plan->uids_changed)
+        plan_prune(run->records, msgs, n);
+    if (!uidls_save(run->records_file, error) ||
+        !marks_done(run->records_path, error)) {
+        plan_free(plan);
+        return FALSE;
+    }
+    plan_warnings(run, plan, has_uidl, msgs, n);
+
+    run->n_total = plan->n_download;
+    run->bytes_total = plan->bytes_download;
+    if (run->cb && run->cb->account_started)
+        run->cb->account_started(run->account->id, run->n_total,
+                                 run->bytes_total, run->cb_data);
+
+    gboolean ok = download_all(run, plan, error);
+    if (ok) {
+        /* Already recorded messages the policy deletes. */
+        for (guint i = 0; i < plan->items->len; i++) {
+            const PlanItem *it = &g_array_index(plan->items, PlanItem, i);
+            if (it->dele) {
+                g_array_append_val(run->dele, it->num);
+                g_ptr_array_add(run->dele_uids, g_strdup(it->uid));
+            }
+        }
+    }
+    plan_free(plan);
+    if (!ok)
+        return FALSE;    /* no QUIT: the server deletes nothing */
+
+    guint n_done = 0;
+    if (run->dele->len > 0 &&
+        !pop3_dele_many(run->session, (const guint *)(void *)run->dele->data,
+                        run->dele->len, &n_done, error))
+        return FALSE;
+    if (!pop3_quit(run->session, error))
+        return FALSE;
+    run->summary.n_deleted = run->dele->len;
+    run->summary.n_left = n - run->dele->len;
+
+    /* Deleted for good: forget them.  Digest identities not seen this
+     * time (no UIDL) are gone from the server too. */
+    for (guint i = 0; i < run->dele_uids->len; i++)
+        g_hash_table_remove(run->records, run->dele_uids->pdata[i]);
+    if (!has_uidl || g_hash_table_size(run->seen_digests) > 0) {
+        GHashTableIter it;
+        gpointer k;
+        g_hash_table_iter_init(&it, run->records);
+        while (g_hash_table_iter_next(&it, &k, NULL))
+            if (g_str_has_prefix(k, "postie-sha256:") &&
+                !g_hash_table_contains(run->seen_digests, k))
+                g_hash_table_iter_remove(&it);
+    }
+    return uidls_save(run->records_file, error);
+}
+
+gboolean
+fetch_account(const PostieConfig *cfg, const Account *account,
+              const FetchOptions *options, const FetchCallbacks *callbacks,
+              gpointer data, GCancellable *cancellable, GError **error)
+{
+    FetchRun run = { 0 };
+    run.cfg = cfg;
+    run.account = account;
+    run.cb = callbacks;
+    run.cb_data = data;
+    run.cancellable = cancellable;
+    run.now = g_get_real_time() / G_USEC_PER_SEC;
+    run.policy.leave_on_server = account->leave_on_server;
+    run.policy.delete_after_days = account->delete_after_days;
+    run.policy.delete_when_deleted = account->delete_when_deleted;
+    run.policy.headers_only = account->headers_only ||
+                              (options && options->headers_only);
+    run.policy.size_limit = account->size_limit;
+    run.seen_digests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    run.dele = g_array_new(FALSE, FALSE, sizeof(guint));
+    run.dele_uids = g_ptr_array_new_with_free_func(g_free);
+
+    g_autoptr(GError) local = NULL;
+    gboolean ok = store_ensure_default_folders(cfg->mail_dir, &local) &&
+                  run_account(&run, &local);
+    if (!ok) {
+        /* pop3_account_open's errors already name the account. */
+        if (!g_str_has_prefix(local->message, "account "))
+            g_prefix_error(&local, _("account %s: "), account->id);
+        run.summary.n_deleted = 0;
+    }
+    if (callbacks && callbacks->account_finished)
+        callbacks->account_finished(account->id, &run.summary,
+                                    ok ? NULL : local, data);
+    if (!ok)
+        g_propagate_error(error, g_steal_pointer(&local));
+
+    if (run.session)
+        pop3_session_free(run.session);
+    uidls_close(run.records_file);
+    g_free(run.records_path);
+    g_hash_table_unref(run.seen_digests);
+    g_array_unref(run.dele);
+    g_ptr_array_unref(run.dele_uids);
+    return ok;
+}

@@ -1,0 +1,145 @@
+/* The fetch plan: from the server's list, our records and the account's
+ * policy, what to download (in full or headers only) and what to delete.
+ * No I/O here, so every rule is covered by table-driven unit tests.
+ *
+ * Rules, per message the server lists:
+ *   no record        new: RETR, or TOP n 0 when headers_only or over
+ *                    size_limit.  Not leave_on_server: DELE once the full
+ *                    message is safely recorded (never a headers-only one).
+ *   D downloaded     DELE when not leave_on_server, or first seen at least
+ *                    delete_after_days ago.
+ *   R deleted here   as D, and also when delete_when_deleted.
+ *   H headers only   kept on the server: its body exists nowhere else.
+ *   G want body      RETR, replacing the partial copy; then as D.
+ *   X want delete    DELE (the user asked for it).
+ * A UID the server lists more than once cannot tell its messages apart:
+ * each of them is downloaded (the engine identifies it by content) and
+ * never deleted by UID. */
+#include <config.h>
+
+#include <string.h>
+
+#include "fetch/private.h"
+
+static gboolean
+expired(const UidlRecord *r, const PlanPolicy *p, gint64 now)
+{
+    return p->delete_after_days > 0 &&
+           now - r->first_seen >= (gint64)p->delete_after_days * 86400;
+}
+
+FetchPlan *
+plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
+          const PlanPolicy *policy, gint64 now)
+{
+    FetchPlan *p = g_new0(FetchPlan, 1);
+    p->items = g_array_new(FALSE, TRUE, sizeof(PlanItem));
+    p->dup_uids = g_ptr_array_new_with_free_func(g_free);
+
+    /* Count every UID first: duplicates are treated apart. */
+    g_autoptr(GHashTable) count = g_hash_table_new(g_str_hash, g_str_equal);
+    guint matched = 0;
+    for (guint i = 0; i < n; i++) {
+        if (!msgs[i].uid)
+            continue;
+        guint c = GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid));
+        g_hash_table_insert(count, msgs[i].uid, GUINT_TO_POINTER(c + 1));
+        if (c == 1)
+            g_ptr_array_add(p->dup_uids, g_strdup(msgs[i].uid));
+        if (c == 0 && g_hash_table_contains(records, msgs[i].uid))
+            matched++;
+    }
+    p->uids_changed = n > 0 && matched == 0 && g_hash_table_size(records) > 0;
+
+    for (guint i = 0; i < n; i++) {
+        const ServerMsg *m = &msgs[i];
+        PlanItem it = { m->num, m->uid, m->size, ACT_NONE, FALSE, FALSE, m->no_dele };
+        gboolean dup = m->uid &&
+            GPOINTER_TO_UINT(g_hash_table_lookup(count, m->uid)) > 1;
+        const UidlRecord *r = (m->uid && !dup) ?
+            g_hash_table_lookup(records, m->uid) : NULL;
+
+        if (!m->uid || dup) {
+            /* Identified by content after download; see fetch.c. */
+            it.act = ACT_RETR;
+            it.uid = NULL;
+            it.no_dele = m->no_dele || dup;
+            it.dele_after_download = !policy->leave_on_server && !it.no_dele;
+        } else if (!r) {
+            gboolean headers = policy->headers_only ||
+                (policy->size_limit > 0 && m->size > policy->size_limit);
+            it.act = headers ? ACT_TOP : ACT_RETR;
+            it.dele_after_download = !headers && !policy->leave_on_server;
+        } else {
+            switch (r->state) {
+            case UIDL_DOWNLOADED:
+                it.dele = !policy->leave_on_server || expired(r, policy, now);
+                break;
+            case UIDL_DELETED_HERE:
+                it.dele = !policy->leave_on_server || expired(r, policy, now) ||
+                          policy->delete_when_deleted;
+                break;
+            case UIDL_WANT_BODY:
+                it.act = ACT_RETR_REPLACE;
+                it.dele_after_download = !policy->leave_on_server;
+                break;
+            case UIDL_WANT_DELETE:
+                it.dele = TRUE;
+                break;
+            case UIDL_HEADERS:
+            default:
+                break;
+            }
+        }
+        if (it.act != ACT_NONE) {
+            p->n_download++;
+            p->bytes_download += it.act == ACT_TOP ? 0 : m->size;
+        }
+        if (it.dele)
+            p->n_dele++;
+        g_array_append_val(p->items, it);
+    }
+    return p;
+}
+
+void
+plan_free(FetchPlan *p)
+{
+    if (!p)
+        return;
+    g_array_unref(p->items);
+    g_ptr_array_unref(p->dup_uids);
+    g_free(p);
+}
+
+guint
+plan_prune(GHashTable *records, const ServerMsg *msgs, guint n)
+{
+    g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
+    guint matched = 0;
+    for (guint i = 0; i < n; i++)
+        if (msgs[i].uid) {
+            g_hash_table_add(listed, msgs[i].uid);
+            if (g_hash_table_contains(records, msgs[i].uid))
+                matched++;
+        }
+    if (n > 0 && matched == 0)
+        return 0;            /* every UID changed?  Keep what we know. */
+
+    guint dropped = 0;
+    GHashTableIter it;
+    gpointer key, value;
+    g_hash_table_iter_init(&it, records);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        const UidlRecord *r = value;
+        /* Digest identities are not listed by the server; an empty list
+         * drops them like the rest (the server is empty). */
+        if (g_hash_table_contains(listed, key))
+            continue;
+        if (g_str_has_prefix(r->uid, "postie-sha256:") && n > 0)
+            continue;
+        g_hash_table_iter_remove(&it);
+        dropped++;
+    }
+    return dropped;
+}

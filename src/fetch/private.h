@@ -1,0 +1,227 @@
+/* fetch/ internals: UIDL records, marks, filters, plan, message preparation.
+ * Nothing outside src/fetch/ includes this header. */
+#ifndef POSTIE_FETCH_PRIVATE_H
+#define POSTIE_FETCH_PRIVATE_H
+
+#include <glib.h>
+
+#include "config/conf.h"
+
+/* ---- uidls.c: the records of UIDs seen --------------------------------- */
+
+/* What we know about one UID of one server mailbox.  The letter is what the
+ * records file holds. */
+typedef enum {
+    UIDL_DOWNLOADED   = 'D', /* the whole message is in a folder here */
+    UIDL_HEADERS      = 'H', /* only its headers are here (MSG_PARTIAL) */
+    UIDL_WANT_BODY    = 'G', /* headers here; the user asked for the rest */
+    UIDL_WANT_DELETE  = 'X', /* headers here; the user asked to DELE it */
+    UIDL_DELETED_HERE = 'R', /* the local copy was expunged */
+    UIDL_IN_FLIGHT    = 'F', /* being appended: may or may not be on disk */
+    UIDL_CLEANUP      = 'C', /* full copy on disk; partial copy to expunge */
+} UidlState;
+
+typedef struct {
+    char *uid;
+    gint64 first_seen;     /* Unix time postie first saw it on the server */
+    char state;            /* UidlState */
+    gboolean partial;      /* F: the copy being appended is headers only */
+    guint64 length;        /* F: canonical length of the copy (message.c) */
+    char *sum;             /* F: its SHA-256, hex */
+    char *folder;          /* H G X F C: folder name of the local copy */
+} UidlRecord;
+
+typedef struct UidlFile UidlFile;
+
+/* "$XDG_STATE_HOME/postie/uidls/ACCOUNT" (the name escaped so that any
+ * account name gives one plain file name). */
+char *uidls_path_for(const char *account);
+
+/* Take the account's fetch lock (ACCOUNT.lock beside the records, flock)
+ * without waiting: POSTIE_ERROR_LOCKED "a fetch for ACCOUNT is already
+ * running" when another process or thread holds it.  Then read the records.
+ * A missing file is an empty one; a malformed one is POSTIE_ERROR_FORMAT
+ * naming FILE:LINE, and nothing is read (the caller must stop: guessing
+ * would mean downloading or deleting everything again). */
+UidlFile *uidls_open(const char *path, const char *account, GError **error);
+/* Parse TEXT as the contents of PATH (used by uidls_open and the tests). */
+UidlFile *uidls_parse(const char *path, const char *text, gsize len,
+                      GError **error);
+/* The records of one server mailbox ("USER@HOST:PORT"), created empty. */
+GHashTable *uidls_section(UidlFile *f, const char *server);
+/* Write every section atomically (temp + fsync + rename, mode 0600). */
+gboolean uidls_save(UidlFile *f, GError **error);
+/* The text uidls_save writes. */
+char *uidls_format(UidlFile *f, gsize *len);
+/* Release the lock and free. */
+void uidls_close(UidlFile *f);
+
+UidlRecord *uidl_record_new(const char *uid, gint64 first_seen, char state);
+void uidl_record_free(gpointer r);
+void uidl_record_set_folder(UidlRecord *r, const char *folder);
+/* RFC 1939 unique-id: 1 to 70 characters 0x21..0x7E.  We take up to 512
+ * so that a sloppy server still works; anything else is refused. */
+gboolean uidl_valid(const char *uid);
+
+/* ---- marks.c: what the user asked for, between fetches ------------------ */
+
+/* Marks are appended to ACCOUNT.marks (O_APPEND, fsync, short flock of
+ * ACCOUNT.marks.lock) so that the screen never waits for a running fetch.
+ * The next fetch applies them under its own lock: marks_take moves the file
+ * aside to ACCOUNT.marks.applying and returns its lines; marks_done removes
+ * it once the records that include them are saved.  A crash in between
+ * applies them again, which changes nothing. */
+gboolean marks_append(const char *records_path, char state, const char *uid,
+                      GError **error);
+/* Returns an array of "S UID" strings (S a UidlState letter). */
+GPtrArray *marks_take(const char *records_path, GError **error);
+gboolean marks_done(const char *records_path, GError **error);
+/* Apply one taken mark to the records of SECTION. */
+void marks_apply(GHashTable *section, const char *mark);
+
+/* ---- filter.c: which folder a fetched message goes to ------------------- */
+
+/* Folder name for MESSAGE (raw RFC 5322 text, LF or CRLF) fetched by
+ * ACCOUNT: the first filter of CFG whose account is ACCOUNT's or unset and
+ * whose header (or any header, for "any") matches; else account->inbox.
+ * Every occurrence of a repeated header is tried; values are unfolded and
+ * RFC 2047-decoded before matching. */
+const char *filter_folder_for(const PostieConfig *cfg, const Account *account,
+                              const char *message, gsize len);
+/* Does FILTER match the header block of MESSAGE? */
+gboolean filter_matches(const Filter *filter, const char *message, gsize len);
+
+/* ---- plan.c: what to do with each message on the server ----------------- */
+
+typedef struct {
+    guint num;             /* message number in this session */
+    char *uid;             /* NULL when the server has no UIDL */
+    guint64 size;          /* from LIST */
+    gboolean no_dele;      /* never DELE it (an invalid UID: no identity) */
+} ServerMsg;
+
+typedef enum {
+    ACT_NONE,
+    ACT_RETR,              /* download in full */
+    ACT_TOP,               /* download headers only */
+    ACT_RETR_REPLACE,      /* download in full, replacing the partial copy */
+} FetchAct;
+
+typedef struct {
+    gboolean leave_on_server;
+    int delete_after_days;
+    gboolean delete_when_deleted;
+    gboolean headers_only;
+    guint64 size_limit;
+} PlanPolicy;
+
+typedef struct {
+    guint num;
+    const char *uid;       /* points into the ServerMsg; NULL when the
+                              message must be identified by content */
+    guint64 size;
+    FetchAct act;
+    gboolean dele;         /* DELE after the records are saved */
+    gboolean dele_after_download; /* DELE only if the download succeeds */
+    gboolean no_dele;      /* cannot be told apart: never DELE */
+} PlanItem;
+
+typedef struct {
+    GArray *items;         /* PlanItem, in message-number order */
+    guint n_download;
+    guint64 bytes_download;
+    guint n_dele;
+    GPtrArray *dup_uids;   /* UIDs the server listed more than once */
+    gboolean uids_changed; /* none of our records matched a non-empty list */
+} FetchPlan;
+
+/* Decide, for the messages the server lists, what to download and what to
+ * delete, from the records of this mailbox and the policy.  Records must
+ * hold no F or C states (recovery resolves those first).  Messages with a
+ * UID listed twice are downloaded and never deleted: we cannot tell them
+ * apart from each other. */
+FetchPlan *plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
+                     const PlanPolicy *policy, gint64 now);
+void plan_free(FetchPlan *p);
+/* Drop records of UIDs the server no longer lists (not when the list
+ * shares none of them: that looks like a server that changed every UID,
+ * and the records are kept so nothing is deleted or fetched by mistake). */
+guint plan_prune(GHashTable *records, const ServerMsg *msgs, guint n);
+
+/* ---- message.c: the bytes we hand to the store -------------------------- */
+
+/* RAW as the store wants it: LF line ends, every X-Postie-UIDL header of
+ * the original removed (a sender must not be able to name another message)
+ * and ours, "X-Postie-UIDL: ACCOUNT UID", as the first header.  The fields
+ * the store rewrites or drops (Status, X-Status, X-Postie-Partial,
+ * Content-Length) are dropped here already, so that what the store gives
+ * back can be compared with what we handed it (message_canonical). */
+GString *message_prepare(const char *raw, gsize len, const char *account,
+                         const char *uid);
+/* "postie-sha256:HEX" of RAW: the identity of a message on a server that
+ * gives none (no UIDL, or a UID listed twice). */
+char *message_digest_uid(const char *raw, gsize len);
+/* The canonical form of a stored copy: DATA without the store's flag
+ * fields and without trailing newlines.  For a prepared message it is a
+ * prefix, so *LEN is set and DATA itself is hashed; for a copy read back
+ * from a folder the flag fields are removed first.  Returns the SHA-256
+ * hex of the canonical form. */
+char *message_canonical_sum(const char *data, gsize len, gboolean from_store,
+                            gsize *canon_len);
+
+#endif
+
+/* ---- fetch.c, batch.c, recover.c: the engine ----------------------------- */
+
+#include "fetch/fetch.h"
+#include "pop3/pop3.h"
+
+typedef struct {
+    const PostieConfig *cfg;
+    const Account *account;
+    const FetchCallbacks *cb;
+    gpointer cb_data;
+    GCancellable *cancellable;
+    PlanPolicy policy;
+    gint64 now;
+
+    char *records_path;
+    UidlFile *records_file;
+    GHashTable *records;       /* this server mailbox's section */
+    Pop3Session *session;
+    GHashTable *seen_digests;  /* digest UIDs seen this time (no UIDL) */
+
+    FetchSummary summary;
+    guint n_done, n_total;
+    guint64 bytes_done, bytes_total;
+    GArray *dele;              /* guint message numbers to DELE */
+    GPtrArray *dele_uids;      /* their UIDs, dropped from the records
+                                  after a successful QUIT */
+} FetchRun;
+
+/* One downloaded message waiting to be committed. */
+typedef struct {
+    guint num;
+    char *uid;
+    char *folder;
+    GString *data;             /* message_prepare()d */
+    gboolean partial;          /* headers only */
+    gboolean replace;          /* replaces a partial copy in FOLDER */
+    gboolean dele_after;       /* DELE once recorded */
+} BatchEntry;
+
+void batch_entry_free(gpointer p);
+/* Steps 2-4 of the order in fetch.h for ENTRIES; on success the message
+ * numbers to DELE are added to run->dele. */
+gboolean batch_commit(FetchRun *run, GPtrArray *entries, GError **error);
+/* Resolve in-flight (F) and cleanup (C) records left by an interrupted
+ * fetch, looking at the folders; saves the records if anything changed. */
+gboolean recover_in_flight(FetchRun *run, GError **error);
+/* Expunge from FOLDER the partial copies of UID (MSG_PARTIAL with our
+ * X-Postie-UIDL). */
+gboolean recover_expunge_partial(FetchRun *run, const char *folder,
+                                 const char *uid, GError **error);
+/* "ACCOUNT UID" as in X-Postie-UIDL. */
+char *fetch_uidl_value(const FetchRun *run, const char *uid);
+/* Path of folder NAME, created when missing. */
+char *fetch_folder_path(const FetchRun *run, const char *name, GError **error);

@@ -1,0 +1,474 @@
+/* The records of UIDs seen, one file per account:
+ *
+ *   postie-uidls 1
+ *   # comment lines start with '#'
+ *   server alice@pop.example.org:995
+ *   D 1700000000 000001a3b4
+ *   H 1700000100 000001a3b5 folder=Inbox
+ *   F 1700000200 000001a3b6 len=4096 part=0 folder=Lists/dev
+ *
+ * One "server USER@HOST:PORT" line starts the records of that mailbox; each
+ * record is STATE FIRST-SEEN UID and, for some states, key=value fields, the
+ * folder last (it may hold spaces).  The file is rewritten whole through
+ * atomic_write_file, mode 0600, while the account's fetch lock is held.
+ * A file that does not parse is an error naming FILE:LINE and nothing else
+ * happens: forgetting records would download or delete everything again. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "fetch/fetch.h"
+#include "fetch/private.h"
+#include "util/util.h"
+
+#define UIDLS_MAGIC "postie-uidls 1"
+#define UIDLS_MAX_LINE 4096
+#define UIDL_MAX_LEN 512
+
+struct UidlFile {
+    char *path;
+    char *account;
+    int lock_fd;
+    GPtrArray *names;      /* section names, file order */
+    GHashTable *sections;  /* name -> GHashTable(uid -> UidlRecord*) */
+};
+
+UidlRecord *
+uidl_record_new(const char *uid, gint64 first_seen, char state)
+{
+    UidlRecord *r = g_new0(UidlRecord, 1);
+    r->uid = g_strdup(uid);
+    r->first_seen = first_seen;
+    r->state = state;
+    return r;
+}
+
+void
+uidl_record_free(gpointer p)
+{
+    UidlRecord *r = p;
+    if (!r)
+        return;
+    g_free(r->uid);
+    g_free(r->folder);
+    g_free(r->sum);
+    g_free(r);
+}
+
+void
+uidl_record_set_folder(UidlRecord *r, const char *folder)
+{
+    char *copy = g_strdup(folder);
+    g_free(r->folder);
+    r->folder = copy;
+}
+
+gboolean
+uidl_valid(const char *uid)
+{
+    gsize n = 0;
+    if (!uid)
+        return FALSE;
+    for (const char *p = uid; *p; p++, n++)
+        if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
+            return FALSE;
+    return n >= 1 && n <= UIDL_MAX_LEN;
+}
+
+static gboolean
+state_valid(char c)
+{
+    return strchr("DHGXRFC", c) != NULL && c != '\0';
+}
+
+/* Escape an account name into one safe file name: keep [A-Za-z0-9._-]
+ * (no leading dot), %XX for the rest. */
+static char *
+escape_name(const char *name)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (g_ascii_isalnum(c) || c == '_' || c == '-' ||
+            (c == '.' && p != name))
+            g_string_append_c(s, (char)c);
+        else
+            g_string_append_printf(s, "%%%02X", c);
+    }
+    if (s->len == 0)
+        g_string_append(s, "%00");
+    return g_string_free(s, FALSE);
+}
+
+char *
+uidls_path_for(const char *account)
+{
+    g_autofree char *state = paths_state_dir();
+    g_autofree char *name = escape_name(account);
+    return g_build_filename(state, "uidls", name, NULL);
+}
+
+static GHashTable *
+new_section_table(void)
+{
+    return g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                 uidl_record_free);
+}
+
+static UidlFile *
+uidl_file_new(const char *path)
+{
+    UidlFile *f = g_new0(UidlFile, 1);
+    f->path = g_strdup(path);
+    f->lock_fd = -1;
+    f->names = g_ptr_array_new_with_free_func(g_free);
+    f->sections = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify)g_hash_table_unref);
+    return f;
+}
+
+GHashTable *
+uidls_section(UidlFile *f, const char *server)
+{
+    GHashTable *t = g_hash_table_lookup(f->sections, server);
+    if (!t) {
+        t = new_section_table();
+        g_hash_table_insert(f->sections, g_strdup(server), t);
+        g_ptr_array_add(f->names, g_strdup(server));
+    }
+    return t;
+}
+
+static gboolean
+parse_error(GError **error, const char *path, guint line, const char *why)
+{
+    g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                _("%s:%u: %s (the UIDL records are damaged; fetching stops "
+                  "so that nothing is downloaded twice or deleted by "
+                  "mistake: repair the line, or move the file away to "
+                  "download every message on the server again)"),
+                path, line, why);
+    return FALSE;
+}
+
+static gboolean
+parse_record(const char *path, guint lineno, char *line, GHashTable *section,
+             GError **error)
+{
+    /* STATE SP FIRST-SEEN SP UID [SP key=value]... [SP folder=REST] */
+    if (!state_valid(line[0]) || line[1] != ' ')
+        return parse_error(error, path, lineno, _("unknown record state"));
+    char state = line[0];
+    char *p = line + 2;
+    char *end = NULL;
+    errno = 0;
+    gint64 seen = g_ascii_strtoll(p, &end, 10);
+    if (end == p || *end != ' ' || errno != 0 || seen < 0)
+        return parse_error(error, path, lineno, _("bad first-seen time"));
+    p = end + 1;
+    char *sp = strchr(p, ' ');
+    g_autofree char *uid = sp ? g_strndup(p, (gsize)(sp - p)) : g_strdup(p);
+    if (!uidl_valid(uid))
+        return parse_error(error, path, lineno, _("bad UID"));
+    if (g_hash_table_contains(section, uid))
+        return parse_error(error, path, lineno, _("UID recorded twice"));
+
+    UidlRecord *r = uidl_record_new(uid, seen, state);
+    p = sp ? sp + 1 : NULL;
+    while (p && *p) {
+        if (g_str_has_prefix(p, "folder=")) {
+            p += strlen("folder=");
+            if (*p == '\0') {
+                uidl_record_free(r);
+                return parse_error(error, path, lineno, _("empty folder name"));
+            }
+            uidl_record_set_folder(r, p);
+            break;
+        }
+        sp = strchr(p, ' ');
+        g_autofree char *field = sp ? g_strndup(p, (gsize)(sp - p)) : g_strdup(p);
+        p = sp ? sp + 1 : NULL;
+        if (g_str_has_prefix(field, "len=")) {
+            guint64 v;
+            if (!g_ascii_string_to_unsigned(field + 4, 10, 0, G_MAXUINT64, &v, NULL)) {
+                uidl_record_free(r);
+                return parse_error(error, path, lineno, _("bad length"));
+            }
+            r->length = v;
+        } else if (g_str_has_prefix(field, "sum=")) {
+            const char *h = field + 4;
+            if (strlen(h) != 64 || strspn(h, "0123456789abcdef") != 64) {
+                uidl_record_free(r);
+                return parse_error(error, path, lineno, _("bad checksum"));
+            }
+            g_free(r->sum);
+            r->sum = g_strdup(h);
+        } else if (g_str_equal(field, "part=0") || g_str_equal(field, "part=1")) {
+            r->partial = field[5] == '1';
+        } else {
+            uidl_record_free(r);
+            return parse_error(error, path, lineno, _("unknown field"));
+        }
+    }
+    gboolean needs_folder = strchr("HGFC", state) != NULL;
+    if (needs_folder && !r->folder) {
+        uidl_record_free(r);
+        return parse_error(error, path, lineno, _("record without its folder"));
+    }
+    g_hash_table_insert(section, r->uid, r);
+    return TRUE;
+}
+
+UidlFile *
+uidls_parse(const char *path, const char *text, gsize len, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    UidlFile *f = uidl_file_new(path);
+    GHashTable *section = NULL;
+    guint lineno = 0;
+    gsize pos = 0;
+
+    if (len == 0)
+        return f;
+    if (memchr(text, '\0', len)) {
+        parse_error(&local, path, 1, _("binary data in the file"));
+        goto fail;
+    }
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        gsize llen = nl ? (gsize)(nl - (text + pos)) : len - pos;
+        lineno++;
+        if (!nl) {
+            /* A write is atomic, so a missing newline is damage. */
+            parse_error(&local, path, lineno, _("last line is cut off"));
+            goto fail;
+        }
+        if (llen > UIDLS_MAX_LINE) {
+            parse_error(&local, path, lineno, _("line too long"));
+            goto fail;
+        }
+        g_autofree char *line = g_strndup(text + pos, llen);
+        pos += llen + 1;
+        if (!g_utf8_validate(line, -1, NULL)) {
+            parse_error(&local, path, lineno, _("invalid UTF-8"));
+            goto fail;
+        }
+        for (const char *c = line; *c; c++)
+            if ((unsigned char)*c < 0x20) {
+                parse_error(&local, path, lineno, _("control character"));
+                goto fail;
+            }
+        if (lineno == 1) {
+            if (!g_str_equal(line, UIDLS_MAGIC)) {
+                parse_error(&local, path, lineno,
+                            _("not a postie UIDL records file (format 1)"));
+                goto fail;
+            }
+            continue;
+        }
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        if (g_str_has_prefix(line, "server ")) {
+            const char *name = line + strlen("server ");
+            if (*name == '\0' || g_hash_table_contains(f->sections, name)) {
+                parse_error(&local, path, lineno,
+                            _("empty or repeated server line"));
+                goto fail;
+            }
+            section = uidls_section(f, name);
+            continue;
+        }
+        if (!section) {
+            parse_error(&local, path, lineno, _("record before any server line"));
+            goto fail;
+        }
+        if (!parse_record(path, lineno, line, section, &local))
+            goto fail;
+    }
+    return f;
+
+fail:
+    g_propagate_error(error, g_steal_pointer(&local));
+    uidls_close(f);
+    return NULL;
+}
+
+static int
+cmp_uid(gconstpointer a, gconstpointer b)
+{
+    const UidlRecord *x = *(UidlRecord *const *)a;
+    const UidlRecord *y = *(UidlRecord *const *)b;
+    return strcmp(x->uid, y->uid);
+}
+
+/* The records of a section sorted by UID (GLib 2.74 has no
+ * g_hash_table_get_values_as_ptr_array). */
+static GPtrArray *
+records_sorted(GHashTable *t)
+{
+    GPtrArray *a = g_ptr_array_sized_new(g_hash_table_size(t));
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init(&it, t);
+    while (g_hash_table_iter_next(&it, NULL, &v))
+        g_ptr_array_add(a, v);
+    g_ptr_array_sort(a, cmp_uid);
+    return a;
+}
+
+char *
+uidls_format(UidlFile *f, gsize *len)
+{
+    GString *s = g_string_new(UIDLS_MAGIC "\n");
+    g_string_append(s, "# UIDs seen on each server mailbox; see postie-fetch(1).\n"
+                       "# STATE FIRST-SEEN(Unix time) UID [len=N part=0|1] [folder=NAME]\n");
+    for (guint i = 0; i < f->names->len; i++) {
+        const char *name = f->names->pdata[i];
+        GHashTable *t = g_hash_table_lookup(f->sections, name);
+        g_string_append_printf(s, "server %s\n", name);
+        g_autoptr(GPtrArray) recs = records_sorted(t);
+        for (guint j = 0; j < recs->len; j++) {
+            const UidlRecord *r = recs->pdata[j];
+            g_string_append_printf(s, "%c %" G_GINT64_FORMAT " %s", r->state,
+                                   r->first_seen, r->uid);
+            if (r->state == UIDL_IN_FLIGHT) {
+                g_string_append_printf(s, " len=%" G_GUINT64_FORMAT " part=%d",
+                                       r->length, r->partial ? 1 : 0);
+                if (r->sum)
+                    g_string_append_printf(s, " sum=%s", r->sum);
+            }
+            if (r->folder && strchr("HGXFC", r->state))
+                g_string_append_printf(s, " folder=%s", r->folder);
+            g_string_append_c(s, '\n');
+        }
+    }
+    *len = s->len;
+    return g_string_free(s, FALSE);
+}
+
+gboolean
+uidls_save(UidlFile *f, GError **error)
+{
+    gsize len;
+    g_autofree char *text = uidls_format(f, &len);
+    return atomic_write_file(f->path, text, len, 0600, error);
+}
+
+static int
+take_lock(const char *path, const char *account, GError **error)
+{
+    g_autofree char *lock = g_strconcat(path, ".lock", NULL);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        postie_set_error_errno(error, errno, _("open"), lock);
+        return -1;
+    }
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno == EWOULDBLOCK)
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_LOCKED,
+                        _("a fetch for %s is already running"), account);
+        else
+            postie_set_error_errno(error, errno, _("lock"), lock);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+UidlFile *
+uidls_open(const char *path, const char *account, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    if (!paths_ensure_dir(dir, 0700, error))
+        return NULL;
+    int fd = take_lock(path, account, error);
+    if (fd < 0)
+        return NULL;
+
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    g_autoptr(GError) local = NULL;
+    if (!g_file_get_contents(path, &text, &len, &local)) {
+        if (!g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_IO,
+                        _("cannot read %s: %s"), path, local->message);
+            close(fd);
+            return NULL;
+        }
+    }
+    UidlFile *f = uidls_parse(path, text ? text : "", len, error);
+    if (!f) {
+        close(fd);
+        return NULL;
+    }
+    f->account = g_strdup(account);
+    f->lock_fd = fd;
+    return f;
+}
+
+void
+uidls_close(UidlFile *f)
+{
+    if (!f)
+        return;
+    if (f->lock_fd >= 0)
+        close(f->lock_fd);   /* releases the flock */
+    g_free(f->path);
+    g_free(f->account);
+    g_ptr_array_unref(f->names);
+    g_hash_table_unref(f->sections);
+    g_free(f);
+}
+
+/* ---- listing headers-only messages (fetch.h) ----------------------------- */
+
+void
+fetch_partial_free(gpointer p)
+{
+    FetchPartial *x = p;
+    if (!x)
+        return;
+    g_free(x->uid);
+    g_free(x->folder);
+    g_free(x);
+}
+
+GPtrArray *
+fetch_list_partial(const char *account, GError **error)
+{
+    g_autofree char *path = uidls_path_for(account);
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    GPtrArray *out = g_ptr_array_new_with_free_func(fetch_partial_free);
+    if (!g_file_get_contents(path, &text, &len, NULL))
+        return out;                 /* nothing fetched yet */
+    UidlFile *f = uidls_parse(path, text, len, error);
+    if (!f) {
+        g_ptr_array_unref(out);
+        return NULL;
+    }
+    for (guint i = 0; i < f->names->len; i++) {
+        GHashTable *t = g_hash_table_lookup(f->sections, f->names->pdata[i]);
+        g_autoptr(GPtrArray) recs = records_sorted(t);
+        for (guint j = 0; j < recs->len; j++) {
+            const UidlRecord *r = recs->pdata[j];
+            if (!strchr("HGX", r->state) || !r->folder)
+                continue;
+            FetchPartial *p = g_new0(FetchPartial, 1);
+            p->uid = g_strdup(r->uid);
+            p->folder = g_strdup(r->folder);
+            p->state = r->state;
+            p->first_seen = r->first_seen;
+            g_ptr_array_add(out, p);
+        }
+    }
+    uidls_close(f);
+    return out;
+}

@@ -1,0 +1,372 @@
+/* HTML -> readable text.  A converter the user chose (config
+ * html_converter, or a mailcap text/html entry with copiousoutput) does it
+ * best; the built-in one keeps paragraphs, list items and link targets and
+ * drops everything else, so a message is readable with no helper at all. */
+#include <config.h>
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "mime/private.h"
+
+/* ---- running a converter ---------------------------------------------- */
+
+GBytes *
+mime_run_filter(char **argv, GBytes *in, GError **error)
+{
+    GSubprocess *proc = g_subprocess_newv((const char *const *)argv,
+                                          G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                          G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                          G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                          error);
+    if (!proc)
+        return NULL;
+    GBytes *out = NULL;
+    gboolean ok = g_subprocess_communicate(proc, in, NULL, &out, NULL, error);
+    if (ok && !(g_subprocess_get_if_exited(proc) && g_subprocess_get_exit_status(proc) == 0)) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FAILED,
+                    _("'%s' failed"), argv[0]);
+        ok = FALSE;
+    }
+    g_object_unref(proc);
+    if (!ok) {
+        if (out)
+            g_bytes_unref(out);
+        return NULL;
+    }
+    return out;
+}
+
+static char *
+convert_with_argv(char **argv, const char *html)
+{
+    GBytes *in = g_bytes_new(html, strlen(html));
+    GBytes *out = mime_run_filter(argv, in, NULL);
+    g_bytes_unref(in);
+    if (!out)
+        return NULL;
+    gsize len = 0;
+    const char *data = g_bytes_get_data(out, &len);
+    char *text = mime_charset_to_utf8(data, len, "UTF-8");
+    g_bytes_unref(out);
+    return text;
+}
+
+/* The mailcap entry gets the HTML in a private file, named by %s. */
+static char *
+convert_with_mailcap(const MimeMailcapEntry *e, const char *html)
+{
+    g_autofree char *dir = g_dir_make_tmp("postie-XXXXXX", NULL);
+    if (!dir)
+        return NULL;
+    g_autofree char *file = g_build_filename(dir, "message.html", NULL);
+    char *text = NULL;
+    if (g_file_set_contents_full(file, html, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL)) {
+        g_auto(GStrv) argv = mime_mailcap_argv(e->command, file, "text/html", NULL);
+        if (argv)
+            text = convert_with_argv(argv, "");
+    }
+    g_unlink(file);
+    g_rmdir(dir);
+    return text;
+}
+
+char *
+mime_html_to_text(const char *html, const MimeViewOptions *opts)
+{
+    if (opts && !opts->no_external) {
+        char *text = NULL;
+        if (opts->html_converter && *opts->html_converter) {
+            g_auto(GStrv) argv = NULL;
+            if (g_shell_parse_argv(opts->html_converter, NULL, &argv, NULL))
+                text = convert_with_argv(argv, html);
+        } else {
+            GPtrArray *mc = mime_mailcap_load(opts->mailcap_files);
+            const MimeMailcapEntry *e = mime_mailcap_find(mc, "text/html", TRUE);
+            if (e)
+                text = convert_with_mailcap(e, html);
+            g_ptr_array_unref(mc);
+        }
+        if (text)
+            return text;
+    }
+    return mime_html_to_text_builtin(html);
+}
+
+/* ---- the built-in converter -------------------------------------------- */
+
+static const struct { const char *name; const char *utf8; } entities[] = {
+    { "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+    { "apos", "'" }, { "nbsp", " " }, { "copy", "\xC2\xA9" },
+    { "reg", "\xC2\xAE" }, { "euro", "\xE2\x82\xAC" }, { "pound", "\xC2\xA3" },
+    { "mdash", "\xE2\x80\x94" }, { "ndash", "\xE2\x80\x93" },
+    { "hellip", "\xE2\x80\xA6" }, { "laquo", "\xC2\xAB" }, { "raquo", "\xC2\xBB" },
+    { "lsquo", "\xE2\x80\x98" }, { "rsquo", "\xE2\x80\x99" },
+    { "ldquo", "\xE2\x80\x9C" }, { "rdquo", "\xE2\x80\x9D" },
+    { "bull", "\xE2\x80\xA2" }, { "middot", "\xC2\xB7" }, { "shy", "" },
+    { "auml", "\xC3\xA4" }, { "ouml", "\xC3\xB6" }, { "uuml", "\xC3\xBC" },
+    { "Auml", "\xC3\x84" }, { "Ouml", "\xC3\x96" }, { "Uuml", "\xC3\x9C" },
+    { "szlig", "\xC3\x9F" }, { "eacute", "\xC3\xA9" }, { "egrave", "\xC3\xA8" },
+    { "aacute", "\xC3\xA1" }, { "agrave", "\xC3\xA0" }, { "ccedil", "\xC3\xA7" },
+    { "times", "\xC3\x97" }, { "deg", "\xC2\xB0" }, { "trade", "\xE2\x84\xA2" },
+};
+
+/* Decode the entity at P (just after '&'); appends to OUT and returns the
+ * characters used, or 0 when it is no entity (the '&' is then literal). */
+static gsize
+decode_entity(const char *p, GString *out)
+{
+    if (p[0] == '#') {
+        gboolean hex = p[1] == 'x' || p[1] == 'X';
+        const char *q = p + (hex ? 2 : 1);
+        guint64 v = 0;
+        gsize digits = 0;
+        while (digits < 8 && (hex ? g_ascii_isxdigit(*q) : g_ascii_isdigit(*q))) {
+            v = v * (hex ? 16 : 10) + (guint64)(hex ? g_ascii_xdigit_value(*q) : g_ascii_digit_value(*q));
+            q++, digits++;
+        }
+        if (digits == 0)
+            return 0;
+        if (*q == ';')
+            q++;
+        gunichar c = (gunichar)v;
+        if (v == 0 || v > 0x10FFFF || !g_unichar_validate(c))
+            c = 0xFFFD;
+        g_string_append_unichar(out, c);
+        return (gsize)(q - p);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(entities); i++) {
+        gsize n = strlen(entities[i].name);
+        if (strncmp(p, entities[i].name, n) == 0 && !g_ascii_isalnum(p[n])) {
+            g_string_append(out, entities[i].utf8);
+            return n + (p[n] == ';' ? 1 : 0);
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    GString *out;
+    gboolean pre;
+    gboolean space;          /* a space is pending (collapsed whitespace) */
+    char *href;              /* of the open <a>, or NULL */
+    gsize link_start;        /* out->len when <a> opened */
+} Html;
+
+static void
+trim_trailing_spaces(GString *s)
+{
+    while (s->len > 0 && s->str[s->len - 1] == ' ')
+        g_string_truncate(s, s->len - 1);
+}
+
+/* Ensure the output ends with at least N newlines (N = 1 line break,
+ * N = 2 paragraph break), unless nothing was written yet. */
+static void
+newlines(Html *h, int n)
+{
+    trim_trailing_spaces(h->out);
+    h->space = FALSE;
+    if (h->out->len == 0)
+        return;
+    int have = 0;
+    for (gsize i = h->out->len; i > 0 && h->out->str[i - 1] == '\n' && have < n; i--)
+        have++;
+    for (; have < n; have++)
+        g_string_append_c(h->out, '\n');
+}
+
+static void
+put_text(Html *h, const char *s, gsize len)
+{
+    for (gsize i = 0; i < len; i++) {
+        char c = s[i];
+        if (!h->pre && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')) {
+            h->space = TRUE;
+            continue;
+        }
+        if (h->space) {
+            if (h->out->len > 0 && h->out->str[h->out->len - 1] != '\n')
+                g_string_append_c(h->out, ' ');
+            h->space = FALSE;
+        }
+        if (h->pre && c == '\r')
+            continue;
+        g_string_append_c(h->out, c);
+    }
+}
+
+/* The value of attribute NAME in the tag text T (without < and >). */
+static char *
+tag_attr(const char *t, gsize len, const char *name)
+{
+    gsize nl = strlen(name);
+    for (gsize i = 0; i + nl < len; i++) {
+        if ((i == 0 || g_ascii_isspace(t[i - 1])) && g_ascii_strncasecmp(t + i, name, nl) == 0) {
+            gsize j = i + nl;
+            while (j < len && g_ascii_isspace(t[j]))
+                j++;
+            if (j >= len || t[j] != '=')
+                continue;
+            j++;
+            while (j < len && g_ascii_isspace(t[j]))
+                j++;
+            char q = (j < len && (t[j] == '"' || t[j] == '\'')) ? t[j++] : 0;
+            gsize k = j;
+            while (k < len && (q ? t[k] != q : !g_ascii_isspace(t[k])))
+                k++;
+            GString *v = g_string_new(NULL);
+            for (gsize m = j; m < k; m++) {
+                gsize used = t[m] == '&' ? decode_entity(t + m + 1, v) : 0;
+                if (used)
+                    m += used;
+                else
+                    g_string_append_c(v, t[m]);
+            }
+            return g_string_free(v, FALSE);
+        }
+    }
+    return NULL;
+}
+
+static gboolean
+name_is(const char *name, const char *const *list)
+{
+    for (; *list; list++)
+        if (g_ascii_strcasecmp(name, *list) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static void
+handle_tag(Html *h, const char *t, gsize len)
+{
+    gboolean closing = len > 0 && t[0] == '/';
+    const char *n = t + (closing ? 1 : 0);
+    gsize nlen = 0;
+    while (n + nlen < t + len && (g_ascii_isalnum(n[nlen])))
+        nlen++;
+    g_autofree char *name = g_strndup(n, nlen);
+
+    static const char *const para[] = { "p", "div", "table", "h1", "h2", "h3", "h4", "h5",
+                                        "h6", "blockquote", "ul", "ol", "dl", "hr", "address",
+                                        "section", "article", "header", "footer", "form", NULL };
+    static const char *const line[] = { "br", "tr", "dt", "dd", "title", NULL };
+
+    if (g_ascii_strcasecmp(name, "pre") == 0) {
+        newlines(h, 2);
+        h->pre = !closing;
+    } else if (name_is(name, para)) {
+        newlines(h, 2);
+        if (!closing && g_ascii_strcasecmp(name, "hr") == 0) {
+            g_string_append(h->out, "----------");
+            newlines(h, 2);
+        }
+    } else if (name_is(name, line)) {
+        newlines(h, 1);
+    } else if (g_ascii_strcasecmp(name, "li") == 0 && !closing) {
+        newlines(h, 1);
+        g_string_append(h->out, "* ");
+    } else if ((g_ascii_strcasecmp(name, "td") == 0 || g_ascii_strcasecmp(name, "th") == 0) && closing) {
+        h->space = TRUE;
+    } else if (g_ascii_strcasecmp(name, "img") == 0 && !closing) {
+        g_autofree char *alt = tag_attr(t, len, "alt");
+        if (alt && *alt) {
+            put_text(h, "[", 1);
+            put_text(h, alt, strlen(alt));
+            put_text(h, "]", 1);
+        }
+    } else if (g_ascii_strcasecmp(name, "a") == 0) {
+        if (!closing) {
+            g_free(h->href);
+            h->href = tag_attr(t, len, "href");
+            h->link_start = h->out->len;
+        } else if (h->href) {
+            /* "text <url>" unless the text already is the url. */
+            const char *shown = h->out->str + h->link_start;
+            const char *url = h->href;
+            if (g_str_has_prefix(url, "mailto:"))
+                url += 7;
+            if (*url && !strstr(shown, url) && url[0] != '#') {
+                g_string_append(h->out, " <");
+                g_string_append(h->out, url);
+                g_string_append(h->out, ">");
+            }
+            g_clear_pointer(&h->href, g_free);
+        }
+    }
+}
+
+char *
+mime_html_to_text_builtin(const char *html)
+{
+    Html h = { g_string_new(NULL), FALSE, FALSE, NULL, 0 };
+    const char *p = html ? html : "";
+    static const char *const skip[] = { "script", "style", "head", NULL };
+
+    while (*p) {
+        if (*p == '<') {
+            if (strncmp(p, "<!--", 4) == 0) {
+                const char *e = strstr(p + 4, "-->");
+                p = e ? e + 3 : p + strlen(p);
+                continue;
+            }
+            const char *e = strchr(p, '>');
+            if (!e) {
+                put_text(&h, p, strlen(p));
+                break;
+            }
+            const char *t = p + 1;
+            gsize tlen = (gsize)(e - t);
+            gsize nlen = 0;
+            while (nlen < tlen && g_ascii_isalnum(t[nlen]))
+                nlen++;
+            g_autofree char *name = g_strndup(t, nlen);
+            if (nlen > 0 && name_is(name, skip)) {
+                /* Skip to the matching close tag; the <title> is not body. */
+                g_autofree char *close = g_strconcat("</", name, NULL);
+                const char *q = e + 1;
+                const char *found = NULL;
+                for (; *q; q++)
+                    if (*q == '<' && g_ascii_strncasecmp(q, close, strlen(close)) == 0) {
+                        found = q;
+                        break;
+                    }
+                if (!found) {
+                    p = e + 1;
+                    continue;
+                }
+                const char *ce = strchr(found, '>');
+                p = ce ? ce + 1 : found + strlen(found);
+                continue;
+            }
+            handle_tag(&h, t, tlen);
+            p = e + 1;
+        } else if (*p == '&') {
+            GString *ent = g_string_new(NULL);
+            gsize used = decode_entity(p + 1, ent);
+            if (used) {
+                put_text(&h, ent->str, ent->len);
+                p += used + 1;
+            } else {
+                put_text(&h, "&", 1);
+                p++;
+            }
+            g_string_free(ent, TRUE);
+        } else {
+            const char *q = p;
+            while (*q && *q != '<' && *q != '&')
+                q++;
+            put_text(&h, p, (gsize)(q - p));
+            p = q;
+        }
+    }
+    g_free(h.href);
+    trim_trailing_spaces(h.out);
+    while (h.out->len > 0 && h.out->str[h.out->len - 1] == '\n')
+        g_string_truncate(h.out, h.out->len - 1);
+    if (h.out->len > 0)
+        g_string_append_c(h.out, '\n');
+    return g_string_free(h.out, FALSE);
+}

@@ -1,0 +1,445 @@
+/* A message as the pager shows it.  One walk over the MIME tree fills the
+ * body text and the attachment list together, so the numbers in the text
+ * ("[-- attachment 2 ... --]") and in the list always agree. */
+#include <config.h>
+
+#include <string.h>
+
+#include "mime/private.h"
+
+typedef struct {
+    const MimeViewOptions *opts;
+    GString *body;
+    GPtrArray *attachments;
+} Walk;
+
+static void walk(Walk *w, GMimeObject *obj, int depth);
+
+static void
+attachment_free(MimeAttachment *a)
+{
+    if (!a)
+        return;
+    g_free(a->name);
+    g_free(a->display_name);
+    g_free(a->content_type);
+    if (a->data)
+        g_bytes_unref(a->data);
+    g_free(a);
+}
+
+static void
+header_free(MimeHeader *h)
+{
+    g_free(h->name);
+    g_free(h->value);
+    g_free(h);
+}
+
+void
+mime_view_free(MimeView *v)
+{
+    if (!v)
+        return;
+    g_ptr_array_unref(v->headers);
+    g_ptr_array_unref(v->lines);
+    g_ptr_array_unref(v->attachments);
+    g_free(v->body_text);
+    g_free(v);
+}
+
+static MimeAttachment *
+add_attachment(Walk *w, const char *name, const char *type, GBytes *data,
+               gboolean uuencoded, gboolean damaged)
+{
+    MimeAttachment *a = g_new0(MimeAttachment, 1);
+    a->index = w->attachments->len + 1;
+    a->name = name && *name ? g_utf8_make_valid(name, -1) : NULL;
+    a->display_name = a->name ? term_safe(a->name, -1, 0) : g_strdup(_("(no name)"));
+    g_autofree char *lower = g_ascii_strdown(type ? type : "application/octet-stream", -1);
+    a->content_type = term_safe(lower, -1, 0);
+    a->data = data ? g_bytes_ref(data) : g_bytes_new(NULL, 0);
+    a->size = g_bytes_get_size(a->data);
+    a->uuencoded = uuencoded;
+    a->damaged = damaged;
+    g_ptr_array_add(w->attachments, a);
+    return a;
+}
+
+/* A blank line between parts shown one after another. */
+static void
+separate(Walk *w)
+{
+    if (w->body->len == 0)
+        return;
+    if (w->body->str[w->body->len - 1] != '\n')
+        g_string_append_c(w->body, '\n');
+    if (w->body->len >= 2 && w->body->str[w->body->len - 2] != '\n')
+        g_string_append_c(w->body, '\n');
+}
+
+static void
+append_marker(GString *out, const MimeAttachment *a)
+{
+    if (out->len > 0 && out->str[out->len - 1] != '\n')
+        g_string_append_c(out, '\n');
+    g_autofree char *size = g_format_size(a->size);
+    if (a->damaged)
+        g_string_append_printf(out, _("[-- attachment %u: %s (%s, %s, damaged) --]\n"),
+                               a->index, a->name ? a->name : _("(no name)"), a->content_type, size);
+    else
+        g_string_append_printf(out, _("[-- attachment %u: %s (%s, %s) --]\n"),
+                               a->index, a->name ? a->name : _("(no name)"), a->content_type, size);
+}
+
+static char *
+guess_type(const char *name)
+{
+    if (!name)
+        return g_strdup("application/octet-stream");
+    g_autofree char *ct = g_content_type_guess(name, NULL, 0, NULL);
+    char *mime = ct ? g_content_type_get_mime_type(ct) : NULL;
+    return mime ? mime : g_strdup("application/octet-stream");
+}
+
+/* Text with inline uuencode blocks: each block becomes an attachment and a
+ * marker line where it stood. */
+static void
+append_text_scanning_uu(Walk *w, const char *text)
+{
+    GString *rest = g_string_new(NULL);
+    GPtrArray *blocks = mime_uu_scan(text, strlen(text), rest);
+    if (blocks->len == 0) {
+        g_string_append(w->body, text);
+    } else {
+        gsize done = 0;
+        for (guint i = 0; i < blocks->len; i++) {
+            MimeUuBlock *b = blocks->pdata[i];
+            g_string_append_len(w->body, rest->str + done, (gssize)(b->rest_offset - done));
+            done = b->rest_offset;
+            g_autofree char *type = guess_type(b->name);
+            MimeAttachment *a = add_attachment(w, b->name, type, b->data, TRUE, b->damaged);
+            append_marker(w->body, a);
+        }
+        g_string_append_len(w->body, rest->str + done, (gssize)(rest->len - done));
+    }
+    g_ptr_array_unref(blocks);
+    g_string_free(rest, TRUE);
+}
+
+static gboolean
+is_uuencode_cte(GMimeObject *obj)
+{
+    const char *cte = g_mime_object_get_header(obj, "Content-Transfer-Encoding");
+    if (!cte)
+        return FALSE;
+    g_autofree char *v = g_strstrip(g_ascii_strdown(cte, -1));
+    return strcmp(v, "x-uuencode") == 0 || strcmp(v, "uuencode") == 0 ||
+           strcmp(v, "x-uue") == 0 || strcmp(v, "uue") == 0;
+}
+
+static char *
+part_text(GMimePart *part)
+{
+    g_autoptr(GBytes) data = mime_part_decoded(part);
+    gsize len = 0;
+    const char *p = g_bytes_get_data(data, &len);
+    const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+    return mime_charset_to_utf8(p, len, charset);
+}
+
+static char *
+part_name(GMimeObject *obj)
+{
+    const char *name = GMIME_IS_PART(obj) ? g_mime_part_get_filename(GMIME_PART(obj)) : NULL;
+    if (!name)
+        name = g_mime_object_get_content_disposition_parameter(obj, "filename");
+    if (!name)
+        name = g_mime_object_get_content_type_parameter(obj, "name");
+    if (!name)
+        return NULL;
+    /* Encoded words inside a quoted file name (not allowed, but common). */
+    char *dec = strstr(name, "=?") ? g_mime_utils_header_decode_text(mime_parser_options(), name) : NULL;
+    return dec ? dec : g_strdup(name);
+}
+
+static void
+walk_part(Walk *w, GMimePart *part)
+{
+    GMimeObject *obj = GMIME_OBJECT(part);
+    GMimeContentType *ct = g_mime_object_get_content_type(obj);
+    g_autofree char *type = ct ? g_mime_content_type_get_mime_type(ct) : g_strdup("text/plain");
+    g_autofree char *lower = g_ascii_strdown(type, -1);
+    g_autofree char *name = part_name(obj);
+
+    if (is_uuencode_cte(obj)) {
+        g_autoptr(GBytes) raw = mime_part_raw(part);
+        gsize len = 0;
+        const char *p = g_bytes_get_data(raw, &len);
+        GPtrArray *blocks = mime_uu_scan(p ? p : "", len, NULL);
+        if (blocks->len == 0) {
+            MimeAttachment *a = add_attachment(w, name, lower, NULL, TRUE, TRUE);
+            separate(w);
+            append_marker(w->body, a);
+        }
+        for (guint i = 0; i < blocks->len; i++) {
+            MimeUuBlock *b = blocks->pdata[i];
+            const char *n = name ? name : b->name;
+            g_autofree char *t = strcmp(lower, "application/octet-stream") == 0 ||
+                                         g_str_has_prefix(lower, "text/")
+                                     ? guess_type(n) : g_strdup(lower);
+            MimeAttachment *a = add_attachment(w, n, t, b->data, TRUE, b->damaged);
+            separate(w);
+            append_marker(w->body, a);
+        }
+        g_ptr_array_unref(blocks);
+        return;
+    }
+
+    gboolean attachment = g_mime_part_is_attachment(part);
+    if (!attachment && strcmp(lower, "text/plain") == 0) {
+        g_autofree char *text = part_text(part);
+        const char *format = g_mime_object_get_content_type_parameter(obj, "format");
+        if (format && g_ascii_strcasecmp(format, "flowed") == 0) {
+            const char *delsp = g_mime_object_get_content_type_parameter(obj, "delsp");
+            char *flowed = mime_flowed_reflow(text, delsp && g_ascii_strcasecmp(delsp, "yes") == 0);
+            g_free(text);
+            text = flowed;
+        }
+        separate(w);
+        append_text_scanning_uu(w, text);
+        return;
+    }
+    if (!attachment && strcmp(lower, "text/html") == 0) {
+        g_autofree char *html = part_text(part);
+        g_autofree char *text = mime_html_to_text(html, w->opts);
+        separate(w);
+        g_string_append(w->body, text);
+        return;
+    }
+    g_autoptr(GBytes) data = mime_part_decoded(part);
+    MimeAttachment *a = add_attachment(w, name, lower, data, FALSE, FALSE);
+    separate(w);
+    append_marker(w->body, a);
+}
+
+/* The alternative to show: the last text/plain one (the parts go from
+ * plainest to richest, but plain is what we show best), else the last
+ * one we can show at all. */
+static GMimeObject *
+pick_alternative(GMimeMultipart *mp)
+{
+    int n = g_mime_multipart_get_count(mp);
+    GMimeObject *plain = NULL, *other = NULL;
+    for (int i = 0; i < n; i++) {
+        GMimeObject *child = g_mime_multipart_get_part(mp, i);
+        GMimeContentType *ct = g_mime_object_get_content_type(child);
+        if (ct && g_mime_content_type_is_type(ct, "text", "plain") && GMIME_IS_PART(child) &&
+            !g_mime_part_is_attachment(GMIME_PART(child)))
+            plain = child;
+        else if (ct && (g_mime_content_type_is_type(ct, "text", "html") ||
+                        g_mime_content_type_is_type(ct, "multipart", "*")))
+            other = child;
+    }
+    if (plain)
+        return plain;
+    if (other)
+        return other;
+    return n > 0 ? g_mime_multipart_get_part(mp, 0) : NULL;
+}
+
+static void append_headers(GString *out, GMimeMessage *msg);
+
+static void
+walk_message_part(Walk *w, GMimeMessagePart *mpart, int depth)
+{
+    GMimeMessage *inner = g_mime_message_part_get_message(mpart);
+    GMimeObject *obj = GMIME_OBJECT(mpart);
+    g_autofree char *name = part_name(obj);
+    if (!name && inner && g_mime_message_get_subject(inner))
+        name = g_strconcat(g_mime_message_get_subject(inner), ".eml", NULL);
+
+    GBytes *data = NULL;
+    if (inner) {
+        GMimeStream *mem = g_mime_stream_mem_new();
+        g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
+        GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+        data = g_bytes_new(ba->data, ba->len);
+        g_object_unref(mem);
+    }
+    MimeAttachment *a = add_attachment(w, name ? name : "message.eml", "message/rfc822", data,
+                                       FALSE, inner == NULL);
+    if (data)
+        g_bytes_unref(data);
+    separate(w);
+    append_marker(w->body, a);
+    if (!inner)
+        return;
+    g_string_append(w->body, _("-------- Embedded message --------\n"));
+    append_headers(w->body, inner);
+    g_string_append_c(w->body, '\n');
+    GMimeObject *body = g_mime_message_get_mime_part(inner);
+    if (body)
+        walk(w, body, depth + 1);
+    if (w->body->len > 0 && w->body->str[w->body->len - 1] != '\n')
+        g_string_append_c(w->body, '\n');
+    g_string_append(w->body, _("-------- End of embedded message --------\n"));
+}
+
+static void
+walk(Walk *w, GMimeObject *obj, int depth)
+{
+    if (!obj)
+        return;
+    if (depth > MIME_MAX_DEPTH) {
+        separate(w);
+        g_string_append(w->body, _("[-- nested too deeply, not shown --]\n"));
+        return;
+    }
+    if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        GMimeContentType *ct = g_mime_object_get_content_type(obj);
+        if (ct && g_mime_content_type_is_type(ct, "multipart", "alternative")) {
+            walk(w, pick_alternative(mp), depth + 1);
+            return;
+        }
+        int n = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < n; i++)
+            walk(w, g_mime_multipart_get_part(mp, i), depth + 1);
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        walk_message_part(w, GMIME_MESSAGE_PART(obj), depth);
+    } else if (GMIME_IS_PART(obj)) {
+        walk_part(w, GMIME_PART(obj));
+    }
+}
+
+/* ---- headers ----------------------------------------------------------- */
+
+static char *
+address_header(GMimeMessage *msg, GMimeAddressType type, const char *name)
+{
+    InternetAddressList *list = g_mime_message_get_addresses(msg, type);
+    if (list && internet_address_list_length(list) > 0) {
+        char *s = internet_address_list_to_string(list, NULL, FALSE);
+        if (s && *s)
+            return s;
+        g_free(s);
+    }
+    /* Unparseable: show what is there, decoded as text. */
+    return mime_header_decoded(GMIME_OBJECT(msg), name);
+}
+
+static const struct { const char *name; int type; } shown[] = {
+    { N_("From"), GMIME_ADDRESS_TYPE_FROM },
+    { N_("To"), GMIME_ADDRESS_TYPE_TO },
+    { N_("Cc"), GMIME_ADDRESS_TYPE_CC },
+    { N_("Date"), -1 },
+    { N_("Subject"), -2 },
+};
+
+static char *
+header_value(GMimeMessage *msg, guint i)
+{
+    if (shown[i].type >= 0)
+        return address_header(msg, (GMimeAddressType)shown[i].type, shown[i].name);
+    if (shown[i].type == -1)
+        return mime_header_decoded(GMIME_OBJECT(msg), "Date");
+    const char *s = g_mime_message_get_subject(msg);
+    if (!s)
+        return NULL;
+    char *u = g_mime_utils_header_unfold(s);
+    return g_strstrip(u);
+}
+
+static void
+append_headers(GString *out, GMimeMessage *msg)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(shown); i++) {
+        g_autofree char *v = header_value(msg, i);
+        if (v)
+            g_string_append_printf(out, "%s: %s\n", shown[i].name, v);
+    }
+}
+
+/* ---- the view ---------------------------------------------------------- */
+
+MimeView *
+mime_view_new(GBytes *raw, const MimeViewOptions *opts, GError **error)
+{
+    static const MimeViewOptions defaults = { NULL, NULL, FALSE };
+    GMimeMessage *msg = mime_parse(raw, error);
+    if (!msg)
+        return NULL;
+
+    MimeView *v = g_new0(MimeView, 1);
+    v->headers = g_ptr_array_new_with_free_func((GDestroyNotify)header_free);
+    v->lines = g_ptr_array_new_with_free_func(g_free);
+    v->attachments = g_ptr_array_new_with_free_func((GDestroyNotify)attachment_free);
+
+    for (guint i = 0; i < G_N_ELEMENTS(shown); i++) {
+        g_autofree char *value = header_value(msg, i);
+        if (!value)
+            continue;
+        MimeHeader *h = g_new0(MimeHeader, 1);
+        h->name = g_strdup(shown[i].name);
+        h->value = term_safe(value, -1, 0);
+        g_ptr_array_add(v->headers, h);
+    }
+
+    Walk w = { opts ? opts : &defaults, g_string_new(NULL), v->attachments };
+    walk(&w, g_mime_message_get_mime_part(msg), 0);
+    g_object_unref(msg);
+
+    /* Trailing blank lines add nothing. */
+    while (w.body->len > 0 && w.body->str[w.body->len - 1] == '\n')
+        g_string_truncate(w.body, w.body->len - 1);
+    v->body_text = g_string_free(w.body, FALSE);
+
+    g_autofree char *safe = term_safe(v->body_text, -1, TERM_SAFE_KEEP_NEWLINES);
+    if (*safe) {
+        char **lines = g_strsplit(safe, "\n", -1);
+        for (char **l = lines; *l; l++)
+            g_ptr_array_add(v->lines, g_steal_pointer(l));
+        g_free(lines);
+    }
+    return v;
+}
+
+char *
+mime_attachment_describe(const MimeAttachment *a)
+{
+    g_autofree char *size = g_format_size(a->size);
+    return g_strdup_printf("[%u] %s (%s, %s%s)", a->index, a->display_name, a->content_type, size,
+                           a->damaged ? _(", damaged") : "");
+}
+
+char *
+mime_view_to_text(const MimeView *v)
+{
+    GString *out = g_string_new(NULL);
+    for (guint i = 0; i < v->headers->len; i++) {
+        const MimeHeader *h = v->headers->pdata[i];
+        g_string_append_printf(out, "%s: %s\n", _(h->name), h->value);
+    }
+    g_string_append_c(out, '\n');
+    for (guint i = 0; i < v->lines->len; i++) {
+        g_string_append(out, v->lines->pdata[i]);
+        g_string_append_c(out, '\n');
+    }
+    if (v->attachments->len > 0) {
+        g_string_append(out, _("\n[-- Attachments --]\n"));
+        for (guint i = 0; i < v->attachments->len; i++) {
+            g_autofree char *d = mime_attachment_describe(v->attachments->pdata[i]);
+            g_string_append(out, d);
+            g_string_append_c(out, '\n');
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+char *
+mime_render(GBytes *raw, const MimeViewOptions *opts, GError **error)
+{
+    g_autoptr(MimeView) v = mime_view_new(raw, opts, error);
+    return v ? mime_view_to_text(v) : NULL;
+}

@@ -1,0 +1,33 @@
+/* net/ internals: the connection struct shared by conn.c and tls.c. */
+#ifndef POSTIE_NET_PRIVATE_H
+#define POSTIE_NET_PRIVATE_H
+
+#include "net/net.h"
+
+struct NetConn {
+    int fd;                    /* non-blocking socket */
+    char *host;                /* as given: errors, SNI, certificate */
+    guint16 port;
+    char address[64];          /* numeric peer address */
+    int timeout_ms;
+    GCancellable *cancellable; /* may be NULL */
+    SSL *ssl;                  /* NULL until TLS */
+    gboolean broken;           /* a fatal error happened */
+
+    /* received bytes: buf[start, end) are unread */
+    char *buf;
+    gsize start, end, size;
+};
+
+/* Wait until FD is readable (WANT_READ) or writable, or the timeout, or
+ * cancellation.  WHAT names the operation in the error. */
+gboolean net_conn_wait(NetConn *c, gboolean want_read, const char *what,
+                       GError **error);
+
+/* Describe the host in errors: "HOST:PORT" or "[V6]:PORT". */
+char *net_conn_describe(const NetConn *c);
+
+/* Pull the OpenSSL error queue into one string (g_free), or NULL. */
+char *net_tls_error_string(void);
+
+#endif

@@ -1,0 +1,235 @@
+/* STAT, LIST and UIDL: what is in the mailbox, and the checks on UIDs. */
+#include <config.h>
+
+#include <string.h>
+
+#include "pop3/private.h"
+#include "util/util.h"
+
+gboolean
+pop3_stat(Pop3Session *s, guint *count, guint64 *octets, GError **error)
+{
+    Pop3Reply r;
+    if (!pop3_simple(s, "STAT", "STAT", &r, error))
+        return FALSE;
+    guint c;
+    guint64 o;
+    if (!pop3_parse_stat(r.text, &c, &o)) {
+        pop3_garbage_error(s, "STAT", error);
+        return FALSE;
+    }
+    if (count)
+        *count = c;
+    if (octets)
+        *octets = o;
+    return TRUE;
+}
+
+/* Walk the lines of the multi-line reply in s->msg. */
+typedef gboolean (*LineFunc)(Pop3Session *s, char *line, gpointer data);
+
+static gboolean
+each_line(Pop3Session *s, LineFunc f, gpointer data)
+{
+    char *line = s->msg->str;
+    char *end = s->msg->str + s->msg->len;
+    while (line < end) {
+        char *nl = memchr(line, '\n', (gsize) (end - line));
+        if (nl)
+            *nl = '\0';
+        if (strlen(line) != (gsize) ((nl ? nl : end) - line))
+            return FALSE;               /* NUL byte inside */
+        if (!f(s, line, data))
+            return FALSE;
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    return TRUE;
+}
+
+/* Upper bound for message numbers we index arrays by: STAT's count is
+ * known, but a hostile LIST could name message 4000000000. */
+#define MAX_MESSAGES 10000000u
+
+typedef struct {
+    guint count;
+    GArray *sizes;
+} ListData;
+
+static gboolean
+list_line(Pop3Session *s, char *line, gpointer data)
+{
+    ListData *d = data;
+    guint num;
+    guint64 size;
+    if (!pop3_parse_list_line(line, &num, &size) || num > d->count)
+        return FALSE;
+    g_array_index(d->sizes, guint64, num - 1) = size;
+    return TRUE;
+}
+
+static gboolean
+multiline_cmd(Pop3Session *s, const char *cmd, gboolean *unsupported,
+              GError **error)
+{
+    Pop3Reply r;
+    if (!pop3_send(s, cmd, error) || !pop3_read_reply(s, &r, error))
+        return FALSE;
+    if (r.kind == POP3_REPLY_ERR && unsupported) {
+        *unsupported = TRUE;
+        return FALSE;
+    }
+    if (r.kind != POP3_REPLY_OK) {
+        pop3_reply_error(s, &r, FALSE, cmd, error);
+        return FALSE;
+    }
+    return pop3_read_multiline(s, s->max_line, error);
+}
+
+gboolean
+pop3_list(Pop3Session *s, GArray **sizes, GError **error)
+{
+    guint count;
+    if (!pop3_stat(s, &count, NULL, error))
+        return FALSE;
+    if (count > MAX_MESSAGES) {
+        pop3_garbage_error(s, "STAT", error);
+        return FALSE;
+    }
+    if (!multiline_cmd(s, "LIST", NULL, error))
+        return FALSE;
+    ListData d = { count, g_array_sized_new(FALSE, FALSE, sizeof(guint64), count) };
+    g_array_set_size(d.sizes, count);
+    for (guint i = 0; i < count; i++)
+        g_array_index(d.sizes, guint64, i) = G_MAXUINT64;
+    if (!each_line(s, list_line, &d)) {
+        g_array_unref(d.sizes);
+        pop3_garbage_error(s, "LIST", error);
+        return FALSE;
+    }
+    *sizes = d.sizes;
+    return TRUE;
+}
+
+typedef struct {
+    guint count;
+    GPtrArray *uids;
+    guint invalid;
+} UidlData;
+
+static gboolean
+uidl_line(Pop3Session *s, char *line, gpointer data)
+{
+    UidlData *d = data;
+    guint num;
+    const char *uid;
+    gboolean valid;
+    if (!pop3_parse_uidl_line(line, &num, &uid, &valid) || num > d->count)
+        return FALSE;
+    if (g_ptr_array_index(d->uids, num - 1))
+        return FALSE;                   /* the same number twice */
+    if (valid)
+        g_ptr_array_index(d->uids, num - 1) = g_strdup(uid);
+    else
+        d->invalid++;
+    return TRUE;
+}
+
+static gboolean
+uidl_into(Pop3Session *s, guint count, GPtrArray **uids, guint *invalid,
+          GError **error)
+{
+    gboolean unsupported = FALSE;
+    if (!multiline_cmd(s, "UIDL", &unsupported, error)) {
+        if (unsupported)
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED,
+                        _("%s: the server does not support UIDL (server said: %s)"),
+                        s->host, pop3_last_server_text(s));
+        return FALSE;
+    }
+    UidlData d = { count, g_ptr_array_new_full(count, g_free), 0 };
+    g_ptr_array_set_size(d.uids, count);
+    if (!each_line(s, uidl_line, &d)) {
+        g_ptr_array_unref(d.uids);
+        pop3_garbage_error(s, "UIDL", error);
+        return FALSE;
+    }
+    *uids = d.uids;
+    if (invalid)
+        *invalid = d.invalid;
+    return TRUE;
+}
+
+gboolean
+pop3_uidl(Pop3Session *s, GPtrArray **uids, GError **error)
+{
+    guint count;
+    if (!pop3_stat(s, &count, NULL, error))
+        return FALSE;
+    if (count > MAX_MESSAGES) {
+        pop3_garbage_error(s, "STAT", error);
+        return FALSE;
+    }
+    return uidl_into(s, count, uids, NULL, error);
+}
+
+static void
+message_free(gpointer p)
+{
+    Pop3Message *m = p;
+    g_free(m->uid);
+    g_free(m);
+}
+
+GPtrArray *
+pop3_scan(Pop3Session *s, gboolean *has_uidl, GError **error)
+{
+    g_autoptr(GArray) sizes = NULL;
+    if (!pop3_list(s, &sizes, error))
+        return NULL;
+    guint count = sizes->len;
+    g_autoptr(GPtrArray) uids = NULL;
+    gboolean with_uidl = TRUE;
+    GError *e = NULL;
+    if (!uidl_into(s, count, &uids, NULL, &e)) {
+        if (!g_error_matches(e, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED)) {
+            g_propagate_error(error, e);
+            return NULL;
+        }
+        g_error_free(e);
+        with_uidl = FALSE;
+    }
+    if (has_uidl)
+        *has_uidl = with_uidl;
+
+    /* Count each UID, to flag the duplicates. */
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; with_uidl && i < count; i++) {
+        const char *u = g_ptr_array_index(uids, i);
+        if (u)
+            g_hash_table_insert(seen, (gpointer) u,
+                GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(seen, u)) + 1));
+    }
+    GPtrArray *out = g_ptr_array_new_full(count, message_free);
+    for (guint i = 0; i < count; i++) {
+        guint64 size = g_array_index(sizes, guint64, i);
+        if (size == G_MAXUINT64)
+            continue;                   /* deleted in this session */
+        Pop3Message *m = g_new0(Pop3Message, 1);
+        m->num = i + 1;
+        m->size = size;
+        if (with_uidl) {
+            const char *u = g_ptr_array_index(uids, i);
+            if (u) {
+                m->uid = g_strdup(u);
+                m->uid_duplicate =
+                    GPOINTER_TO_UINT(g_hash_table_lookup(seen, u)) > 1;
+            } else {
+                m->uid_invalid = TRUE;
+            }
+        }
+        g_ptr_array_add(out, m);
+    }
+    return out;
+}

@@ -1,0 +1,73 @@
+# Shared set-up for the fetch tests: a private Dovecot, a config for one
+# or more accounts on it, and counting helpers.  Source after setting
+# nothing; it sources tests/lib/common.sh itself.
+. "$top_srcdir/tests/lib/common.sh"
+
+SERVERS=$top_srcdir/tests/servers
+MAIL=$XDG_DATA_HOME/postie/mail
+RECORDS=$XDG_STATE_HOME/postie/uidls
+CONFIG=$XDG_CONFIG_HOME/postie/config
+HELPER=$top_builddir/tests/integration/fetch-helper
+export POSTIE_LOCK_TIMEOUT=${POSTIE_LOCK_TIMEOUT:-2}
+
+command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
+    skip_all "Dovecot is not installed (contrib/install-deps)"
+
+start_dovecot() {
+    "$SERVERS/dovecot.sh" start "$TEST_TMP/dc" "$@" >/dev/null ||
+        { echo "Bail out! cannot start Dovecot"; exit 1; }
+    . "$TEST_TMP/dc/dovecot.env"
+    TEST_CLEANUP="\"$SERVERS/dovecot.sh\" stop \"$TEST_TMP/dc\"; ${TEST_CLEANUP:-}"
+}
+
+# add_mail [dovecot.sh add-mail options]: messages for the first user.
+add_mail() {
+    "$SERVERS/dovecot.sh" add-mail "$TEST_TMP/dc" "$@" >/dev/null
+}
+
+# account NAME [KEY=VALUE]...: an [account NAME] group for alice over
+# POP3S with the test CA; extra keys override or add.
+account() {
+    name=$1; shift
+    {
+        echo "[account $name]"
+        echo "address = alice@example.org"
+        echo "pop3_host = $POP3_HOST"
+        echo "pop3_port = $POP3S_PORT"
+        echo "pop3_user = ${ACCOUNT_USER:-$POP3_USER}"
+        echo "password = ${ACCOUNT_PASSWORD:-$POP3_PASSWORD}"
+        echo "ca_file = $CA_FILE"
+        echo "timeout = 30"
+        for kv in "$@"; do
+            echo "${kv%%=*} = ${kv#*=}"
+        done
+        echo
+    } >> "$CONFIG"
+    chmod 600 "$CONFIG"
+}
+
+new_config() { : > "$CONFIG"; chmod 600 "$CONFIG"; }
+
+# Messages in the server mailbox, in a local folder.
+# (Dovecot may keep a "FOLDER INTERNAL DATA" pseudo message: not counted.)
+server_count() { grep -c '^From ' "$POP3_MAILBOX" | { read n; echo $((n - $(grep -c '^Subject: DON.T DELETE THIS MESSAGE' "$POP3_MAILBOX"))); }; }
+folder_count() {
+    if [ -f "$MAIL/$1" ]; then grep -c '^From ' "$MAIL/$1" || true; else echo 0; fi
+}
+# Message-IDs of the server mailbox / of local folders, sorted.
+server_ids() { grep -i '^Message-ID:' "$POP3_MAILBOX" | tr -d '\r' | sort; }
+local_ids() {
+    for f in "$@"; do [ -f "$MAIL/$f" ] && grep -i '^Message-ID:' "$MAIL/$f"; done |
+        tr -d '\r' | sort
+}
+
+# A small message with a Message-ID.
+message() {   # message ID [HEADER: VALUE]... ; body from $BODY
+    id=$1; shift
+    printf 'From: Sender <sender@example.net>\nTo: alice@example.org\n'
+    printf 'Subject: message %s\nMessage-ID: <%s@test>\n' "$id" "$id"
+    for h in "$@"; do printf '%s\n' "$h"; done
+    printf '\n%s\n' "${BODY:-Body of message $id.}"
+}
+
+wipe_local() { rm -rf "$MAIL" "$RECORDS" "$XDG_STATE_HOME/postie/index"; }
