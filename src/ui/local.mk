@@ -18,4 +18,7 @@ src_postie_SOURCES += \
 	src/ui/prompt.c \
 	src/ui/status.c \
 	src/ui/features.c \
+	src/ui/attach.c \
+	src/ui/compose.c \
+	src/ui/editor.c \
 	src/ui/setup.c

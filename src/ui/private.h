@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "config/conf.h"
+#include "mime/mime.h"
 #include "store/store.h"
 #include "util/util.h"
 
@@ -151,9 +152,11 @@ typedef struct {
     GPtrArray *rows;         /* wrapped rows for ROWS_WIDTH */
     GArray *row_kinds;
     int rows_width;
+    MimeView *view;          /* the parsed message (attachments) */
 } Rendered;
 
-Rendered *rendered_new(StoreFolder *f, guint idx, GError **error);
+Rendered *rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
+                       GError **error);
 void rendered_free(Rendered *r);
 void rendered_wrap(Rendered *r, int width);
 /* Draw rows [top, top+rect.h) into RECT. */
@@ -265,6 +268,19 @@ gboolean ui_handle_events(Ui *ui);
 /* Called about once a second: automatic fetch every check_interval. */
 gboolean ui_timer_tick(Ui *ui);
 void ui_run_feature(Ui *ui, UiAction a);
+void ui_start_fetch(Ui *ui);
+/* Deliver the Outbox of ACCOUNT (NULL: all) in the background. */
+void ui_start_send(Ui *ui, const char *account);
+
+/* attach.c: the attachments of the selected message. */
+void attachments_run(Ui *ui);
+
+/* editor.c: edit *TEXT in the user's editor (curses suspended). */
+gboolean editor_edit(Ui *ui, char **text, GError **error);
+
+/* compose.c */
+void compose_new(Ui *ui);
+void compose_reply(Ui *ui, MimeReplyKind kind);
 
 /* setup.c: first run.  Returns the path written, or NULL if abandoned. */
 char *setup_run(const char *config_path);

@@ -58,6 +58,7 @@ ui_main(CmdContext *ctx)
     if (!cfg)
         return EXIT_FAIL;
 
+    mime_init();
     Ui ui = { 0 };
     ui.cfg = cfg;
     ui.wake_fd[0] = ui.wake_fd[1] = -1;
