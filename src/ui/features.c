@@ -305,7 +305,7 @@ ui_features_shutdown(Ui *ui)
 gboolean
 ui_timer_tick(Ui *ui)
 {
-    if (ui->cfg->check_interval <= 0 || ui->busy)
+    if (!ui->cfg || ui->cfg->check_interval <= 0 || ui->busy)
         return FALSE;
     gint64 now = g_get_monotonic_time();
     if (now < ui->next_check)

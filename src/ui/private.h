@@ -243,6 +243,9 @@ typedef GPtrArray *(*CompleteFunc)(const char *text, gpointer data);
 /* Read a line on the message line; NULL when cancelled with Esc/^G. */
 char *prompt_line(Ui *ui, const char *question, const char *initial,
                   CompleteFunc complete, gpointer data);
+/* The same; with SECRET the text shows as stars (passwords). */
+char *prompt_line_full(Ui *ui, const char *question, const char *initial,
+                       CompleteFunc complete, gpointer data, gboolean secret);
 /* y/n question; DEF answers Enter. */
 gboolean prompt_yesno(Ui *ui, const char *question, gboolean def);
 /* One key out of CHOICES (e.g. "sqdc"); 0 when cancelled. */

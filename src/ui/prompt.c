@@ -31,6 +31,13 @@ char *
 prompt_line(Ui *ui, const char *question, const char *initial,
             CompleteFunc complete, gpointer data)
 {
+    return prompt_line_full(ui, question, initial, complete, data, FALSE);
+}
+
+char *
+prompt_line_full(Ui *ui, const char *question, const char *initial,
+                 CompleteFunc complete, gpointer data, gboolean secret)
+{
     GArray *buf = g_array_new(TRUE, TRUE, sizeof(gunichar));
     if (initial && g_utf8_validate(initial, -1, NULL)) {
         glong n;
@@ -46,8 +53,10 @@ prompt_line(Ui *ui, const char *question, const char *initial,
     for (;;) {
         g_autofree char *text = g_ucs4_to_utf8((gunichar *)buf->data, cur, NULL, NULL, NULL);
         g_autofree char *all = g_ucs4_to_utf8((gunichar *)buf->data, buf->len, NULL, NULL, NULL);
-        g_autofree char *safe_all = term_safe(all, -1, TERM_SAFE_DEFAULT);
-        g_autofree char *safe_pre = term_safe(text, -1, TERM_SAFE_DEFAULT);
+        g_autofree char *safe_all = secret ? g_strnfill(buf->len, '*')
+                                           : term_safe(all, -1, TERM_SAFE_DEFAULT);
+        g_autofree char *safe_pre = secret ? g_strnfill(cur, '*')
+                                           : term_safe(text, -1, TERM_SAFE_DEFAULT);
         int qw = draw_width(question);
         int cols = ui->layout.message.w;
         int y = ui->layout.message.y;

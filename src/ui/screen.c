@@ -22,6 +22,14 @@ static gint64 last_refresh; /* monotonic time of the last folder check */
 void
 ui_redraw(Ui *ui)
 {
+    if (!ui->keys) {
+        /* the first-run form: it redraws itself between questions */
+        layout_compute(&ui->layout, LINES, COLS, FALSE, PREVIEW_OFF, 50);
+        erase();
+        message_draw(ui);
+        refresh();
+        return;
+    }
     layout_compute(&ui->layout, LINES, COLS, ui->show_folders, ui->preview_mode,
                    ui->preview_percent);
     erase();
