@@ -22,3 +22,7 @@ src_postie_SOURCES += \
 	src/ui/compose.c \
 	src/ui/editor.c \
 	src/ui/setup.c
+
+# The screen's keys and behaviour.
+dist_man_MANS += doc/postie-keys.7
+EXTRA_DIST += bench/ui/bigfolder.sh

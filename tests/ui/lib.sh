@@ -15,7 +15,7 @@ start_postie() {
     printf '%s\n' "$@" > "$TEST_TMP/args"
     cat > "$TEST_TMP/run.sh" <<RUN
 #!/bin/sh
-export LC_ALL=C.UTF-8 TERM=xterm-256color HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME'
+export LC_ALL=C.UTF-8 TERM=tmux-256color HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME'
 export XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME'
 ${UI_ENV:-}
 "$POSTIE" "\$@"
