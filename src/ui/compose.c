@@ -253,6 +253,7 @@ finish(Compose *c, int how)
     }
     note_used(c);
     after_done(c);
+    ui_update_outbox(ui);
     if (how == 'y') {
         ui_message(ui, _("Queued; sending..."));
         ui_start_send(ui, account);

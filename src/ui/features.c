@@ -154,11 +154,11 @@ send_message_done(const SendResult *r, guint i, guint n, gpointer data)
     if (r->status == SEND_STATUS_SKIPPED)
         return;
     /* The reason carries the server's reply (already terminal-safe). */
-    post(data, EV_ERROR, g_strdup_printf(_("Not sent (%s, stays in the Outbox): %s: %s"),
+    post(data, EV_ERROR, g_strdup_printf(_("Not sent (%s): %s [\"%s\" stays in the Outbox]"),
                                          r->status == SEND_STATUS_TEMPORARY ? _("temporary")
                                                                             : _("permanent"),
-                                         r->subject ? r->subject : "",
-                                         r->error ? r->error : ""));
+                                         r->error ? r->error : "",
+                                         r->subject ? r->subject : ""));
 }
 
 static void
@@ -260,6 +260,7 @@ ui_handle_events(Ui *ui)
             break;
         case EV_DONE:
             finish_job(ui);
+            ui_update_outbox(ui);
             break;
         }
         g_free(e->text);
@@ -326,6 +327,23 @@ void
 ui_start_send(Ui *ui, const char *account)
 {
     start_job(ui, TRUE, account);
+}
+
+void
+ui_update_outbox(Ui *ui)
+{
+    g_autofree char *path = store_path_for(ui->mail_dir, STORE_OUTBOX, NULL);
+    if (!path)
+        return;
+    /* The open folder may be the Outbox itself: use it, it is current. */
+    if (ui->folder && !g_strcmp0(ui->folder_name, STORE_OUTBOX)) {
+        ui->outbox_count = store_folder_count(ui->folder);
+        return;
+    }
+    StoreFolder *f = store_folder_open(path, NULL);
+    ui->outbox_count = f ? store_folder_count(f) : 0;
+    if (f)
+        store_folder_close(f);
 }
 
 /* ---- small actions on the selected message ------------------------------ */

@@ -7,10 +7,11 @@
 #include <string.h>
 
 #include "mime/mime.h"
+#include "send/send.h"
 
 #include "ui/private.h"
 
-enum { KIND_BODY = 0, KIND_HEADER = 1, KIND_QUOTED = 2, KIND_ATTACH = 3 };
+enum { KIND_BODY = 0, KIND_HEADER = 1, KIND_QUOTED = 2, KIND_ATTACH = 3, KIND_ERROR = 4 };
 
 static void
 add_line(Rendered *r, const char *text, int kind)
@@ -29,7 +30,8 @@ add_header(Rendered *r, const char *name, const char *value)
 }
 
 Rendered *
-rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg, GError **error)
+rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
+             gboolean with_send_error, GError **error)
 {
     g_autoptr(GBytes) bytes = store_folder_read(f, idx, error);
     if (!bytes)
@@ -50,6 +52,16 @@ rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg, GError **error)
     for (guint i = 0; i < view->headers->len; i++) {
         MimeHeader *h = view->headers->pdata[i];
         add_header(r, h->name, h->value);
+    }
+    if (with_send_error) {
+        gsize len;
+        const char *data = g_bytes_get_data(bytes, &len);
+        g_autofree char *err = send_message_error(data, len);
+        guint attempts = send_message_attempts(data, len);
+        if (err) {
+            g_autofree char *l = g_strdup_printf(_("Not sent (%u attempts): %s"), attempts, err);
+            add_line(r, l, KIND_ERROR);
+        }
     }
     add_line(r, "", KIND_BODY);
     for (guint i = 0; i < view->lines->len; i++) {
@@ -123,6 +135,8 @@ rendered_draw(Rendered *r, const Rect *rect, int top)
             attrset(colors_attr(COL_QUOTED));
         else if (kind == KIND_ATTACH)
             attrset(colors_attr(COL_TREE));
+        else if (kind == KIND_ERROR)
+            attrset(colors_attr(COL_ERROR));
         draw_text(rect->y + i, rect->x, r->rows->pdata[row], rect->w, TRUE);
     }
     attrset(A_NORMAL);
@@ -141,7 +155,8 @@ preview_sync(Ui *ui)
     g_clear_pointer(&ui->preview, rendered_free);
     ui->preview_top = 0;
     g_autoptr(GError) error = NULL;
-    ui->preview = rendered_new(ui->folder, ui->sel_idx, ui->cfg, &error);
+    ui->preview = rendered_new(ui->folder, ui->sel_idx, ui->cfg,
+                               !g_strcmp0(ui->folder_name, STORE_OUTBOX), &error);
     if (!ui->preview)
         ui_error(ui, "%s", error->message);
 }

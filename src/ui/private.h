@@ -155,8 +155,10 @@ typedef struct {
     MimeView *view;          /* the parsed message (attachments) */
 } Rendered;
 
+/* WITH_SEND_ERROR: show the delivery error recorded in an Outbox message
+ * (only there: elsewhere the header would come from outside). */
 Rendered *rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
-                       GError **error);
+                       gboolean with_send_error, GError **error);
 void rendered_free(Rendered *r);
 void rendered_wrap(Rendered *r, int width);
 /* Draw rows [top, top+rect.h) into RECT. */
@@ -203,6 +205,7 @@ struct Ui {
     GAsyncQueue *events;     /* UiEvent* from workers */
     gint64 next_check;       /* monotonic time of the next auto fetch */
     gboolean busy;           /* a worker is running */
+    guint outbox_count;      /* messages waiting in the Outbox */
 };
 
 /* msglist.c */
@@ -274,6 +277,8 @@ void ui_run_feature(Ui *ui, UiAction a);
 void ui_start_fetch(Ui *ui);
 /* Deliver the Outbox of ACCOUNT (NULL: all) in the background. */
 void ui_start_send(Ui *ui, const char *account);
+/* Count the messages waiting in the Outbox (for the status line). */
+void ui_update_outbox(Ui *ui);
 
 /* attach.c: the attachments of the selected message. */
 void attachments_run(Ui *ui);

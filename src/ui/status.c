@@ -50,6 +50,8 @@ status_draw(Ui *ui)
     }
     g_string_append_printf(s, _(" (%s%s%s)"), ui->view.reverse ? "reverse-" : "",
                            sort_name(ui->view.sort), ui->view.threads ? _(", threads") : "");
+    if (ui->outbox_count)
+        g_string_append_printf(s, _("  Outbox: %u"), ui->outbox_count);
     if (ui->progress)
         g_string_append_printf(s, "  %s", ui->progress);
     g_string_append(s, " --");

@@ -105,7 +105,8 @@ ui_main(CmdContext *ctx)
     colors_init(cfg, ui.problems);
 
     folders_reload(&ui);
-    ui_open_folder(&ui, "Inbox");
+    ui_open_folder(&ui, STORE_INBOX);
+    ui_update_outbox(&ui);
     if (ui.problems->len > 0)
         ui_error(&ui, "%s", (char *)ui.problems->pdata[0]);
 

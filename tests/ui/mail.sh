@@ -13,7 +13,7 @@ SERVERS=$top_srcdir/tests/servers
 "$SERVERS/dovecot.sh" start "$TEST_TMP/dc" >/dev/null || { echo "Bail out! cannot start Dovecot"; exit 1; }
 TEST_CLEANUP="\"$SERVERS/dovecot.sh\" stop \"$TEST_TMP/dc\"; $TEST_CLEANUP"
 . "$TEST_TMP/dc/dovecot.env"
-"$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" --certs "$CERT_DIR" >/dev/null || { echo "Bail out! cannot start the SMTP server"; exit 1; }
+"$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" --certs "$CERT_DIR" --reject 'refused' >/dev/null || { echo "Bail out! cannot start the SMTP server"; exit 1; }
 TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
 . "$TEST_TMP/smtp/smtpd.env"
 "$SERVERS/dovecot.sh" add-mail "$TEST_TMP/dc" --generate 12 >/dev/null
@@ -99,6 +99,26 @@ keys q
 wait_for 'Discard this message'; ok $? "cancelling a changed message asks"
 keys y
 wait_for 'Message discarded'; ok $? "and discards on yes"
+
+# A recipient the server refuses: the failure shows with the server's
+# reply, the message stays in the Outbox and says why.
+keys m
+wait_for '^To:'
+type_text 'refused@example.net'
+keys Enter
+wait_for '^Subject:'
+type_text 'Will bounce'
+keys Enter
+wait_for 'compose'
+keys y
+wait_for 'Not sent \(permanent' 60; ok $? "a refused message is reported"
+like "$(screen | tail -1)" '550' "the report carries the server's reply code"
+wait_for 'Outbox: 1'; ok $? "the status line shows one message waiting in the Outbox"
+keys c
+type_text Outbox
+keys Enter
+wait_for 'Will bounce'; ok $? "the Outbox folder lists it"
+wait_for 'Not sent \([0-9]+ attempts?\): '; ok $? "its preview shows why it was not sent"
 
 keys q
 wait_for 'EXIT=0'; ok $? "q quits"
