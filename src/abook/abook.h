@@ -31,7 +31,9 @@
  *   abook_free(ab);
  *
  * Strings are UTF-8.  Text that came from outside (every field) must go
- * through term_safe() before it is drawn or printed.
+ * through term_safe() before it is drawn or printed.  An Abook is not
+ * locked: use it from one thread (the screen's).  Addresses are parsed
+ * with GMime, which abook initialises itself once if needed.
  */
 #ifndef POSTIE_ABOOK_H
 #define POSTIE_ABOOK_H
@@ -93,10 +95,12 @@ gboolean abook_address_valid(const char *address);
 /* ---- the book ------------------------------------------------------------ */
 
 /* Load PATH (NULL: paths_data_dir()/contacts.vcf) and the use counts.  A
- * missing file is an empty book.  A file that cannot be read is an error;
- * lines that cannot be parsed are kept in *problems when not NULL
- * ("FILE:LINE: why", char*) and, being unparsed, preserved only if they
- * were inside a vCard (as unknown properties). */
+ * missing file is an empty book.  A file that cannot be read, or holds no
+ * vCard at all, is an error (so it is never overwritten).  Lines that
+ * could not be used are described in *problems when not NULL ("FILE:LINE:
+ * why", char*): a line without ':' is kept as the rest of the line before
+ * it (a fold without its leading space); lines outside any vCard are lost
+ * at the next save. */
 Abook *abook_open(const char *path, GPtrArray **problems, GError **error);
 /* An empty book that will be saved to PATH (tests, imports into a new file). */
 Abook *abook_new(const char *path, const char *used_path);
@@ -105,7 +109,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Abook, abook_free)
 const char *abook_path(const Abook *ab);
 
 /* Write the contacts file if anything changed, and the use counts if they
- * changed.  Both atomically, mode 0600; the directories are created. */
+ * changed.  Both atomically, mode 0600; the directories are created.  If
+ * another program rewrote the contacts file since it was loaded, the
+ * contacts it added are taken in first (merged by address), so nothing is
+ * lost; contacts removed here stay removed. */
 gboolean abook_save(Abook *ab, GError **error);
 
 guint abook_count(const Abook *ab);
@@ -145,7 +152,8 @@ guint abook_merge_duplicates(Abook *ab);
 /* Contacts and groups where QUERY is a substring of a name, nickname,
  * address, organisation (case- and accent-insensitive: "jose" finds
  * "José").  An empty QUERY gives everything.  Sorted by name.  The array
- * holds borrowed pointers; free it with g_ptr_array_unref. */
+ * holds borrowed pointers, valid until a contact is removed or merged;
+ * free it with g_ptr_array_unref. */
 GPtrArray *abook_search(const Abook *ab, const char *query);
 
 /* Completion for To/Cc/Bcc: strings "Name <addr>" (and group names) whose
@@ -155,8 +163,10 @@ GPtrArray *abook_search(const Abook *ab, const char *query);
 GPtrArray *abook_complete(const Abook *ab, const char *prefix, guint max);
 
 /* If NAME is a group (its FN, case-insensitive), its members' addresses
- * ("Name <addr>" strings), nested groups expanded, each address once.
- * NULL when NAME is not a group. */
+ * as display strings ready for a To: header ("Name <addr>", or "addr" for
+ * members that are not contacts), nested groups expanded, each address
+ * once.  NULL when NAME is not a group.  Call it on each recipient before
+ * building the message. */
 GPtrArray *abook_expand(const Abook *ab, const char *name);
 
 /* ---- use counts --------------------------------------------------------- */

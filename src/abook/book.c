@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "abook/private.h"
 #include "util/util.h"
@@ -29,6 +30,8 @@ abook_new(const char *path, const char *used_path)
     }
     ab->contacts = g_ptr_array_new_with_free_func((GDestroyNotify)abook_contact_free);
     ab->used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ab->removed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ab->disk_mtime = -1;
     return ab;
 }
 
@@ -41,6 +44,7 @@ abook_free(Abook *ab)
     g_free(ab->used_path);
     g_ptr_array_unref(ab->contacts);
     g_hash_table_unref(ab->used);
+    g_hash_table_unref(ab->removed);
     if (ab->by_address)
         g_hash_table_unref(ab->by_address);
     g_free(ab);
@@ -50,6 +54,20 @@ const char *
 abook_path(const Abook *ab)
 {
     return ab->path;
+}
+
+/* What the file on disk looks like now (-1: missing). */
+static void
+disk_state(const char *path, gint64 *mtime, goffset *size)
+{
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        *mtime = -1;
+        *size = -1;
+        return;
+    }
+    *mtime = (gint64)st.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + st.st_mtim.tv_nsec;
+    *size = st.st_size;
 }
 
 Abook *
@@ -62,6 +80,7 @@ abook_open(const char *path, GPtrArray **problems, GError **error)
 
     if (problems)
         *problems = g_ptr_array_new_with_free_func(g_free);
+    disk_state(ab->path, &ab->disk_mtime, &ab->disk_size);
     if (!g_file_get_contents(ab->path, &data, &len, &local)) {
         if (!g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_IO,
@@ -77,7 +96,7 @@ abook_open(const char *path, GPtrArray **problems, GError **error)
             AbookImportReport rep = { 0 };
             rep.problems = problems ? g_ptr_array_ref(*problems)
                                     : g_ptr_array_new_with_free_func(g_free);
-            gboolean ok = abook_parse_vcard(data, len, ab->path, ab->contacts,
+            gboolean ok = abook_parse_vcard_own(data, len, ab->path, ab->contacts,
                                             &rep, error);
             abook_import_report_clear(&rep);
             /* Not a vCard file: refuse, so a save never overwrites it. */
@@ -97,6 +116,48 @@ abook_open(const char *path, GPtrArray **problems, GError **error)
     return g_steal_pointer(&ab);
 }
 
+/* Another program (a second postie, an editor, a sync tool) wrote the file
+ * since we read it: keep what it added, so saving loses nothing.  Our own
+ * version of a contact wins; contacts we removed stay removed. */
+static gboolean
+take_changes_on_disk(Abook *ab, GError **error)
+{
+    gint64 mtime;
+    goffset size;
+    disk_state(ab->path, &mtime, &size);
+    if (mtime == ab->disk_mtime && size == ab->disk_size)
+        return TRUE;
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(ab->path, &data, &len, NULL))
+        return TRUE;                 /* gone: nothing to keep */
+    g_autoptr(GPtrArray) theirs = g_ptr_array_new_with_free_func((GDestroyNotify)abook_contact_free);
+    AbookImportReport rep = { 0 };
+    gboolean ok = abook_parse_vcard_own(data, len, ab->path, theirs, &rep, error);
+    abook_import_report_clear(&rep);
+    if (!ok) {
+        g_prefix_error(error, _("not overwriting a file another program changed: "));
+        return FALSE;
+    }
+    g_autoptr(GHashTable) ours = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < ab->contacts->len; i++) {
+        AbookContact *c = ab->contacts->pdata[i];
+        if (c->uid)
+            g_hash_table_add(ours, c->uid);
+    }
+    g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func((GDestroyNotify)abook_contact_free);
+    for (guint i = 0; i < theirs->len; i++) {
+        AbookContact *c = theirs->pdata[i];
+        if (c->uid && (g_hash_table_contains(ours, c->uid) ||
+                       g_hash_table_contains(ab->removed, c->uid)))
+            continue;
+        theirs->pdata[i] = NULL;
+        g_ptr_array_add(added, c);
+    }
+    abook_import_contacts(ab, added, NULL);
+    return TRUE;
+}
+
 gboolean
 abook_save(Abook *ab, GError **error)
 {
@@ -104,9 +165,12 @@ abook_save(Abook *ab, GError **error)
         g_autofree char *dir = g_path_get_dirname(ab->path);
         if (!paths_ensure_dir(dir, 0700, error))
             return FALSE;
+        if (!take_changes_on_disk(ab, error))
+            return FALSE;
         g_autofree char *text = abook_export_vcard(ab);
         if (!atomic_write_file(ab->path, text, strlen(text), 0600, error))
             return FALSE;
+        disk_state(ab->path, &ab->disk_mtime, &ab->disk_size);
         ab->dirty = FALSE;
     }
     if (ab->used_dirty) {
@@ -205,6 +269,8 @@ abook_remove(Abook *ab, AbookContact *c)
 {
     repoint_members(ab, c, NULL);
     drop_index(ab);
+    if (c->uid)
+        g_hash_table_add(ab->removed, g_strdup(c->uid));
     g_ptr_array_remove(ab->contacts, c);
     ab->dirty = TRUE;
 }
@@ -249,10 +315,17 @@ AbookContact *
 abook_find_name(const Abook *ab, const char *name, gboolean group)
 {
     g_autofree char *key = abook_fold(name);
+    gsize klen = strlen(key);
     for (guint i = 0; i < ab->contacts->len; i++) {
         AbookContact *c = ab->contacts->pdata[i];
         if (c->is_group != group || !c->fn)
             continue;
+        /* The search key starts with the folded full name and a newline. */
+        if (c->search_key) {
+            if (strncmp(c->search_key, key, klen) == 0 && c->search_key[klen] == '\n')
+                return c;
+            continue;
+        }
         g_autofree char *o = abook_fold(c->fn);
         if (strcmp(o, key) == 0)
             return c;
@@ -330,6 +403,8 @@ abook_merge(Abook *ab, AbookContact *into, AbookContact *from)
     abook_contact_absorb(into, from);
     repoint_members(ab, from, into);
     drop_index(ab);
+    if (from->uid)
+        g_hash_table_add(ab->removed, g_strdup(from->uid));
     g_ptr_array_remove(ab->contacts, from);
     abook_changed(ab, into);
 }

@@ -43,10 +43,13 @@ char *
 abook_to_utf8(const char *data, gssize len, const char *charset,
               gboolean *converted)
 {
-    if (len < 0)
-        len = (gssize)strlen(data);
     if (converted)
         *converted = FALSE;
+    /* An empty GByteArray has no data pointer at all. */
+    if (!data || len == 0)
+        return g_strdup("");
+    if (len < 0)
+        len = (gssize)strlen(data);
     if (charset && *charset && g_ascii_strcasecmp(charset, "UTF-8") != 0 &&
         g_ascii_strcasecmp(charset, "US-ASCII") != 0) {
         char *out = g_convert(data, len, "UTF-8", charset, NULL, NULL, NULL);

@@ -102,20 +102,17 @@ parse_alias(const char *line, guint lineno, const char *fname, GPtrArray *out,
 {
     const char *p = line + 5;            /* after "alias" */
     g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func(g_free);
-    char *key = NULL;
+    g_autofree char *key = NULL;
     for (;;) {
         key = next_word(&p);
         if (!key || strcmp(key, "-group") != 0)
             break;
-        g_free(key);
+        g_clear_pointer(&key, g_free);
         char *tag = next_word(&p);
-        if (!tag) {
-            key = NULL;
+        if (!tag)
             break;
-        }
         g_ptr_array_add(tags, tag);
     }
-    g_autofree char *owned_key = key;
     if (!key) {
         abook_report(report, fname, lineno, _("alias without a name, skipped"));
         return;

@@ -10,6 +10,9 @@ struct Abook {
     GPtrArray *contacts;     /* AbookContact*, owned */
     GHashTable *used;        /* folded key -> GUINT_TO_POINTER(count) */
     GHashTable *by_address;  /* address key -> AbookContact*, built on demand */
+    GHashTable *removed;     /* UIDs removed or merged away since load */
+    gint64 disk_mtime;       /* the file as loaded or saved: if another */
+    goffset disk_size;       /* program changed it, its additions are kept */
     gboolean dirty;          /* contacts changed since load/save */
     gboolean used_dirty;
 };
@@ -41,6 +44,11 @@ void abook_report(AbookImportReport *report, const char *name, guint line,
 gboolean abook_parse_vcard(const char *data, gsize len, const char *name,
                            GPtrArray *out, AbookImportReport *report,
                            GError **error);
+/* The same for the book's own file: addresses kept as unknown properties
+ * are not reported again at every load. */
+gboolean abook_parse_vcard_own(const char *data, gsize len, const char *name,
+                               GPtrArray *out, AbookImportReport *report,
+                               GError **error);
 gboolean abook_parse_csv(const char *data, gsize len, const char *name,
                          GPtrArray *out, AbookImportReport *report,
                          GError **error);

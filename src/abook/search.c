@@ -64,6 +64,7 @@ typedef struct {
     char *key;           /* address key, for removing duplicates */
     char *name;          /* folded, for ranking */
     guint used;
+    guint order;         /* the contact's preferred address first */
 } Candidate;
 
 static void
@@ -83,7 +84,11 @@ cmp_candidates(gconstpointer a, gconstpointer b)
     if (x->used != y->used)
         return x->used > y->used ? -1 : 1;
     int r = strcmp(x->name, y->name);
-    return r ? r : strcmp(x->key, y->key);
+    if (r)
+        return r;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->key, y->key);
 }
 
 static void
@@ -96,6 +101,10 @@ add_candidate(const Abook *ab, GPtrArray *cands, GHashTable *seen,
         gboolean named = c->fn && *c->fn && g_ascii_strcasecmp(c->fn, e->address) != 0;
         cand->display = abook_format_address(named ? c->fn : NULL, e->address);
         cand->used = abook_used_count(ab, e->address);
+        cand->order = e->address == abook_contact_primary(c) ? 0 : 1;
+        for (guint k = 0; k < c->emails->len && cand->order; k++)
+            if (c->emails->pdata[k] == e)
+                cand->order = k + 1;
     } else {
         cand->key = g_strconcat("group:", c->fn, NULL);
         cand->display = g_strdup(c->fn);
@@ -169,12 +178,16 @@ find_uid(const Abook *ab, const char *uri)
     return NULL;
 }
 
+/* Groups of groups deeper than this are not a person's doing; stop
+ * before a hostile file can exhaust the stack. */
+#define MAX_GROUP_DEPTH 16
+
 static void
 expand_into(const Abook *ab, const AbookContact *g, GPtrArray *out,
-            GHashTable *seen, GHashTable *visited)
+            GHashTable *seen, GHashTable *visited, guint depth)
 {
-    if (g_hash_table_contains(visited, g))
-        return;                  /* a group containing itself */
+    if (depth > MAX_GROUP_DEPTH || g_hash_table_contains(visited, g))
+        return;                  /* too deep, or a group containing itself */
     g_hash_table_add(visited, (gpointer)g);
     for (guint i = 0; i < g->members->len; i++) {
         const char *m = g->members->pdata[i];
@@ -196,7 +209,7 @@ expand_into(const Abook *ab, const AbookContact *g, GPtrArray *out,
             if (!c)
                 continue;
             if (c->is_group) {
-                expand_into(ab, c, out, seen, visited);
+                expand_into(ab, c, out, seen, visited, depth + 1);
                 continue;
             }
             addr = abook_contact_primary(c);
@@ -224,6 +237,6 @@ abook_expand(const Abook *ab, const char *name)
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) visited = g_hash_table_new(NULL, NULL);
-    expand_into(ab, g, out, seen, visited);
+    expand_into(ab, g, out, seen, visited, 0);
     return out;
 }

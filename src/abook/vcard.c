@@ -23,6 +23,7 @@ typedef struct {
     guint line;
     char *group;         /* "item1" or NULL */
     char *name;          /* upper case */
+    char *raw_name;      /* as written, for properties kept unchanged */
     GPtrArray *params;   /* Param* */
     char *value;         /* UTF-8 after QP and charset decoding */
     gboolean decoded_qp;
@@ -43,6 +44,7 @@ prop_clear(Prop *p)
 {
     g_free(p->group);
     g_free(p->name);
+    g_free(p->raw_name);
     if (p->params)
         g_ptr_array_unref(p->params);
     g_free(p->value);
@@ -110,13 +112,43 @@ line_is_qp(const char *s)
     return strstr(head, "QUOTED-PRINTABLE") != NULL;
 }
 
-/* Read one logical line: unfold continuation lines (leading space or tab)
- * and join quoted-printable soft line breaks ("=" at the end). */
+/* Is the next line one no property can start with: text without a ':'
+ * even after its own continuation lines (a long name may push the colon
+ * past the fold)?  Writers that fold without the leading space leave
+ * these, and vCard 2.1 base64 is often continued that way. */
+static gboolean
+next_is_stray(const Lines *l)
+{
+    Lines look = *l;
+    const char *s;
+    gsize n;
+    if (!next_line(&look, &s, &n) || n == 0 || s[0] == ' ' || s[0] == '\t' ||
+        memchr(s, ':', n))
+        return FALSE;
+    while (peek_line(&look, &s, &n) && n > 0 && (s[0] == ' ' || s[0] == '\t')) {
+        next_line(&look, &s, &n);
+        if (memchr(s, ':', n))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+starts_ci(const char *s, const char *prefix)
+{
+    return g_ascii_strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Read one logical line: unfold continuation lines (leading space or tab),
+ * join quoted-printable soft line breaks ("=" at the end), and join lines
+ * without a ':' to the line before, so that a badly folded value is kept
+ * whole rather than dropped; *stray_line is set to the first such line. */
 static char *
-next_logical(Lines *l, guint *first_line)
+next_logical(Lines *l, guint *first_line, guint *stray_line)
 {
     const char *s;
     gsize n;
+    *stray_line = 0;
     if (!next_line(l, &s, &n))
         return NULL;
     *first_line = l->line;
@@ -137,6 +169,14 @@ next_logical(Lines *l, guint *first_line)
         if (out->len && out->str[out->len - 1] == '=' && line_is_qp(out->str)) {
             next_line(l, &ns, &nn);
             g_string_truncate(out, out->len - 1);
+            g_string_append_len(out, ns, (gssize)nn);
+            continue;
+        }
+        if (next_is_stray(l) && find_value_colon(out->str) &&
+            !starts_ci(out->str, "BEGIN:") && !starts_ci(out->str, "END:")) {
+            next_line(l, &ns, &nn);
+            if (!*stray_line)
+                *stray_line = l->line;
             g_string_append_len(out, ns, (gssize)nn);
             continue;
         }
@@ -281,6 +321,7 @@ parse_prop(const char *line, Prop *out, const char **why)
     }
     out->group = dot ? g_strndup(full, (gsize)(dot - full)) : NULL;
     out->name = g_ascii_strup(name, -1);
+    out->raw_name = g_strdup(name);
     out->params = g_ptr_array_new_with_free_func(param_free);
 
     /* Parameters, split at ';' outside quotes. */
@@ -310,12 +351,21 @@ parse_prop(const char *line, Prop *out, const char **why)
                 v++;
                 vl -= 2;
             }
-            pa->value = caret_decode(v, vl);
+            g_autofree char *decoded = caret_decode(v, vl);
+            /* Parameters carry no charset of their own. */
+            pa->value = abook_to_utf8(decoded, -1, NULL, NULL);
         } else {
             g_autofree char *pn = g_strndup(s, (gsize)(p - s));
             pa->name = g_ascii_strup(g_strstrip(pn), -1);
         }
-        g_ptr_array_add(out->params, pa);
+        /* A name we could not write back is dropped, not the property. */
+        gboolean good = *pa->name != '\0';
+        for (const char *c = pa->name; *c && good; c++)
+            good = g_ascii_isalnum(*c) || *c == '-' || *c == '_';
+        if (good)
+            g_ptr_array_add(out->params, pa);
+        else
+            param_free(pa);
         if (p >= colon)
             break;
     }
@@ -355,7 +405,7 @@ prop_to_line(const Prop *p)
     GString *s = g_string_new(NULL);
     if (p->group)
         g_string_append_printf(s, "%s.", p->group);
-    g_string_append(s, p->name);
+    g_string_append(s, p->raw_name);
     for (guint i = 0; i < p->params->len; i++) {
         const Param *pa = p->params->pdata[i];
         if (strcmp(pa->name, "CHARSET") == 0)
@@ -406,6 +456,7 @@ typedef struct {
     AbookContact *c;     /* the card being read, or NULL outside one */
     guint begin_line;
     gboolean has_fn;
+    gboolean own_file;   /* our own contacts file: no notes about what we kept */
 } Reader;
 
 static void
@@ -417,7 +468,8 @@ add_email(Reader *r, const Prop *p)
     if (g_ascii_strncasecmp(addr, "mailto:", 7) == 0)
         addr += 7;
     if (!abook_address_valid(addr)) {
-        abook_report(r->report, r->name, p->line,
+        if (!r->own_file)
+            abook_report(r->report, r->name, p->line,
                      _("'%s' is not a mail address; kept as an unknown property"), v);
         g_ptr_array_add(r->c->extra, prop_to_line(p));
         return;
@@ -534,23 +586,27 @@ end_card(Reader *r, GPtrArray *out)
     g_ptr_array_add(out, c);
 }
 
-gboolean
-abook_parse_vcard(const char *data, gsize len, const char *name,
-                  GPtrArray *out, AbookImportReport *report, GError **error)
+static gboolean
+parse_vcard(const char *data, gsize len, const char *name, gboolean own_file,
+            GPtrArray *out, AbookImportReport *report, GError **error)
 {
     Lines l = { data, data + len, 0 };
-    Reader r = { name, report, NULL, 0, FALSE };
+    Reader r = { name, report, NULL, 0, FALSE, own_file };
     guint nested = 0;            /* depth of skipped AGENT vCards */
     gboolean any_card = FALSE;
-    char *line;
-    guint lineno;
+    char *next;
+    guint lineno, stray;
 
     /* A UTF-8 byte order mark is not part of the first line. */
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         l.p += 3;
 
-    while ((line = next_logical(&l, &lineno))) {
-        g_autofree char *owned = line;
+    while ((next = next_logical(&l, &lineno, &stray))) {
+        g_autofree char *line = next;
+        if (stray)
+            abook_report(report, name, stray,
+                         _("no ':' in the line: taken as the rest of the line before "
+                           "(folded without the leading space?)"));
         if (!*g_strstrip(line))
             continue;
         Prop p = { 0 };
@@ -601,4 +657,18 @@ abook_parse_vcard(const char *data, gsize len, const char *name,
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean
+abook_parse_vcard(const char *data, gsize len, const char *name,
+                  GPtrArray *out, AbookImportReport *report, GError **error)
+{
+    return parse_vcard(data, len, name, FALSE, out, report, error);
+}
+
+gboolean
+abook_parse_vcard_own(const char *data, gsize len, const char *name,
+                      GPtrArray *out, AbookImportReport *report, GError **error)
+{
+    return parse_vcard(data, len, name, TRUE, out, report, error);
 }

@@ -167,11 +167,18 @@ static int
 abook_query(int argc, char **argv)
 {
     GOptionEntry entries[] = { { NULL } };
-    if (!cmd_parse_options(&argc, &argv, entries, _("STRING"),
+    /* What the user typed in mutt may start with '-': only --help is an
+     * option here. */
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) &&
+        !cmd_parse_options(&argc, &argv, entries, _("STRING"),
                            _("Print the matching addresses the way mutt's "
                              "query_command expects:\na line of text, then "
                              "\"address<TAB>name<TAB>other\" lines.")))
         return EXIT_USAGE;
+    if (argc >= 2 && strcmp(argv[1], "--") == 0) {
+        argv++;
+        argc--;
+    }
     if (argc < 2) {
         cmd_usage_error("abook query", _("give the text to look for"));
         return EXIT_USAGE;
@@ -358,6 +365,8 @@ cmd_abook(CmdContext *ctx, int argc, char **argv)
             continue;
         /* GOption names the command from argv[0] in its messages. */
         g_autofree char *name = g_strdup_printf("abook %s", subs[i].name);
+        g_autofree char *prgname = g_strdup_printf("postie %s", name);
+        g_set_prgname(prgname);
         g_autofree char **sub_argv = g_new0(char *, argc);
         sub_argv[0] = name;
         for (int k = 2; k < argc; k++)

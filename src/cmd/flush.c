@@ -40,9 +40,9 @@ cmd_flush(CmdContext *ctx, int argc, char **argv)
     g_autoptr(GError) error = NULL;
     guint sent = 0, failed = 0;
     gboolean ok = send_flush(cfg, account, retry ? SEND_FLUSH_RETRY_FAILED : 0,
-                             &send_report_callbacks, &report, &sent, &failed, &error);
+                             &send_report_callbacks, &report, NULL, &sent, &failed, &error);
     if (!quiet)
-        printf(_("%u sent, %u still in the Outbox\n"), sent, failed);
+        printf(_("%u sent, %u still in the Outbox\n"), sent, failed + report.skipped);
     if (ok)
         return EX_OK;
     if (error->code != POSTIE_ERROR_TEMPORARY && error->code != POSTIE_ERROR_REJECTED)

@@ -73,23 +73,39 @@ append_safe(GString *out, const char *s)
     g_string_append(out, safe);
 }
 
-/* SAFE cut or padded to exactly COLS terminal columns. */
+/* S made safe, cut or padded to exactly COLS terminal columns. */
 static void
 append_column(GString *out, const char *s, gsize cols)
 {
     g_autofree char *safe = term_safe(s ? s : "", -1, 0);
     gsize used = 0;
     for (const char *p = safe; *p; p = g_utf8_next_char(p)) {
-        const char *n = g_utf8_next_char(p);
-        g_autofree char *one = g_strndup(p, (gsize)(n - p));
-        gsize w = term_width(one);
+        gunichar c = g_utf8_get_char(p);
+        gsize w = g_unichar_iszerowidth(c) ? 0 : g_unichar_iswide(c) ? 2 : 1;
         if (used + w > cols)
             break;
-        g_string_append_len(out, p, n - p);
+        g_string_append_len(out, p, g_utf8_next_char(p) - p);
         used += w;
     }
     for (; used < cols; used++)
         g_string_append_c(out, ' ');
+}
+
+/* The sender as people read it: the name, or the address alone. */
+static char *
+sender_name(const char *from)
+{
+    if (!from)
+        return g_strdup("");
+    const char *lt = strrchr(from, '<');
+    if (!lt || lt == from)
+        return g_strdup(from);
+    gsize n = (gsize)(lt - from);
+    while (n > 0 && from[n - 1] == ' ')
+        n--;
+    if (n >= 2 && from[0] == '"' && from[n - 1] == '"')
+        return g_strndup(from + 1, n - 2);
+    return n > 0 ? g_strndup(from, n) : g_strdup(from);
 }
 
 static void
@@ -196,7 +212,8 @@ cmd_list(CmdContext *ctx, int argc, char **argv)
             g_string_append_c(line, ' ');
             append_date(line, m->date);
             g_string_append(line, "  ");
-            append_column(line, m->from, 24);
+            g_autofree char *name = sender_name(m->from);
+            append_column(line, name, 24);
             g_string_append(line, "  ");
             append_safe(line, m->subject);
         }

@@ -185,7 +185,7 @@ cmd_send(CmdContext *ctx, int argc, char **argv)
     SendReport report = { .verbose = verbose, .tty = tty, .message_id = msgid };
     guint sent = 0, failed = 0;
     gboolean ok = send_flush(cfg, used, SEND_FLUSH_DEFAULT, &send_report_callbacks,
-                             &report, &sent, &failed, &error);
+                             &report, NULL, &sent, &failed, &error);
     if (report.seen && report.status == SEND_STATUS_SENT)
         return EX_OK;   /* ours went; others that failed were reported */
     if (report.seen && report.status == SEND_STATUS_PERMANENT)

@@ -46,6 +46,8 @@ message_done(const SendResult *res, guint i, guint n, gpointer data)
     SendReport *r = data;
     gboolean ours = r->message_id && res->message_id &&
                     !g_strcmp0(r->message_id, res->message_id);
+    if (res->status == SEND_STATUS_SKIPPED)
+        r->skipped++;
     if (ours) {
         r->seen = TRUE;
         r->status = res->status;

@@ -14,6 +14,7 @@ typedef struct {
     SendStatus status;         /* its outcome, when seen */
     gboolean seen;
     gboolean any_rcpt_rejected;
+    guint skipped;             /* refused earlier, not retried */
 } SendReport;
 
 /* Callbacks that print to stderr (progress) and stdout (results). */

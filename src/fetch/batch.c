@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "fetch/private.h"
 #include "store/store.h"
@@ -72,6 +73,16 @@ append_folder(FetchRun *run, GPtrArray *entries, const char *folder,
     return TRUE;
 }
 
+/* Test hook: $POSTIE_TEST_CRASH_AT = in-flight | appended | recorded
+ * makes the process die (exit 137, like kill -9) right after that step of
+ * the first batch, so the tests can check each window deterministically. */
+static void
+crash_point(const FetchRun *run, const char *step)
+{
+    if (run->crash_at && strcmp(run->crash_at, step) == 0)
+        _exit(137);
+}
+
 gboolean
 batch_commit(FetchRun *run, GPtrArray *entries, GError **error)
 {
@@ -93,6 +104,7 @@ batch_commit(FetchRun *run, GPtrArray *entries, GError **error)
     }
     if (!uidls_save(run->records_file, error))
         return FALSE;
+    crash_point(run, "in-flight");
 
     /* 3. Append and fsync, folder by folder. */
     g_autoptr(GHashTable) done = g_hash_table_new(g_str_hash, g_str_equal);
@@ -104,6 +116,7 @@ batch_commit(FetchRun *run, GPtrArray *entries, GError **error)
         if (!append_folder(run, entries, e->folder, error))
             return FALSE;    /* in-flight records stay: next time checks */
     }
+    crash_point(run, "appended");
 
     /* 4. Recorded: never downloaded again. */
     gboolean cleanup = FALSE;
@@ -124,6 +137,7 @@ batch_commit(FetchRun *run, GPtrArray *entries, GError **error)
     }
     if (!uidls_save(run->records_file, error))
         return FALSE;
+    crash_point(run, "recorded");
 
     /* The full copy is safe: drop the partial one it replaces. */
     if (cleanup) {

@@ -31,15 +31,14 @@ warnf(FetchRun *run, const char *format, ...)
     warn(run, msg);
 }
 
-/* The key of this server mailbox in the records: USER@HOST:PORT. */
+/* The key of this server mailbox in the records: USER@HOST.  Not the
+ * port: moving from 110 to 995 must not download everything again. */
 static char *
 server_key(const Account *a)
 {
     const char *user = a->pop3.user ? a->pop3.user : a->address;
-    guint port = a->pop3.port ? a->pop3.port :
-                 (a->pop3.security == SECURITY_TLS ? 995 : 110);
-    return g_strdup_printf("%s@%s:%u", user ? user : "", a->pop3.host ? a->pop3.host : "",
-                           port);
+    return g_strdup_printf("%s@%s", user ? user : "",
+                           a->pop3.host ? a->pop3.host : "");
 }
 
 /* ---- downloading one batch ------------------------------------------------ */
@@ -200,17 +199,13 @@ open_records(FetchRun *run, const char *server, GError **error)
     if (!run->records_file)
         return FALSE;
     run->records = uidls_section(run->records_file, server);
-    g_autoptr(GPtrArray) marks = marks_take(run->records_path, error);
-    if (!marks)
-        return FALSE;
-    for (guint i = 0; i < marks->len; i++)
-        marks_apply(run->records, marks->pdata[i]);
-    return TRUE;
+    run->marks = marks_take(run->records_path, error);
+    return run->marks != NULL;
 }
 
 static void
 plan_warnings(FetchRun *run, const FetchPlan *plan, gboolean has_uidl,
-              const ServerMsg *msgs, guint n)
+              GPtrArray *scan, guint n)
 {
     if (!has_uidl && n > 0)
         warn(run, run->policy.leave_on_server ?
@@ -228,7 +223,7 @@ plan_warnings(FetchRun *run, const FetchPlan *plan, gboolean has_uidl,
     }
     guint invalid = 0;
     for (guint i = 0; i < n; i++)
-        invalid += msgs[i].no_dele;
+        invalid += ((const Pop3Message *)scan->pdata[i])->uid_invalid;
     if (invalid)
         warnf(run, ngettext("the server sent %u invalid UID: that message is "
                             "recognised by content and never deleted on the server",
@@ -273,6 +268,8 @@ run_account(FetchRun *run, GError **error)
      * then save: this also makes the taken marks part of the records. */
     if (!recover_in_flight(run, error))
         return FALSE;
+    for (guint i = 0; i < run->marks->len; i++)
+        marks_apply(run->records, run->marks->pdata[i]);
     FetchPlan *plan = plan_make(msgs, n, run->records, &run->policy, run->now);
     if (!plan->uids_changed)
         plan_prune(run->records, msgs, n);
@@ -281,7 +278,7 @@ run_account(FetchRun *run, GError **error)
         plan_free(plan);
         return FALSE;
     }
-    plan_warnings(run, plan, has_uidl, msgs, n);
+    plan_warnings(run, plan, has_uidl, scan, n);
 
     run->n_total = plan->n_download;
     run->bytes_total = plan->bytes_download;
@@ -351,6 +348,7 @@ fetch_account(const PostieConfig *cfg, const Account *account,
     run.seen_digests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     run.dele = g_array_new(FALSE, FALSE, sizeof(guint));
     run.dele_uids = g_ptr_array_new_with_free_func(g_free);
+    run.crash_at = g_getenv("POSTIE_TEST_CRASH_AT");
 
     g_autoptr(GError) local = NULL;
     gboolean ok = store_ensure_default_folders(cfg->mail_dir, &local) &&
@@ -374,5 +372,7 @@ fetch_account(const PostieConfig *cfg, const Account *account,
     g_hash_table_unref(run.seen_digests);
     g_array_unref(run.dele);
     g_ptr_array_unref(run.dele_uids);
+    if (run.marks)
+        g_ptr_array_unref(run.marks);
     return ok;
 }

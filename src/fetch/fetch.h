@@ -13,7 +13,7 @@
  *   private.h  internals shared by these files (and the unit tests)
  *
  * The records ($XDG_STATE_HOME/postie/uidls/ACCOUNT, mode 0600) keep, per
- * server mailbox (USER@HOST:PORT), every UID seen with its first-seen time
+ * server mailbox (USER@HOST), every UID seen with its first-seen time
  * and state: downloaded, headers only, headers only + body wanted, headers
  * only + delete wanted, deleted here, in flight.  The file is rewritten
  * atomically and only while ACCOUNT.lock is held (flock); a second fetch of

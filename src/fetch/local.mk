@@ -9,3 +9,5 @@ src_libpostie_a_SOURCES += \
 	src/fetch/filter.c \
 	src/fetch/plan.c \
 	src/fetch/message.c
+dist_man_MANS += doc/postie-fetch.1
+EXTRA_DIST += bench/fetch/run.sh bench/fetch/floor.py

@@ -47,7 +47,7 @@ UidlFile *uidls_open(const char *path, const char *account, GError **error);
 /* Parse TEXT as the contents of PATH (used by uidls_open and the tests). */
 UidlFile *uidls_parse(const char *path, const char *text, gsize len,
                       GError **error);
-/* The records of one server mailbox ("USER@HOST:PORT"), created empty. */
+/* The records of one server mailbox ("USER@HOST"), created empty. */
 GHashTable *uidls_section(UidlFile *f, const char *server);
 /* Write every section atomically (temp + fsync + rename, mode 0600). */
 gboolean uidls_save(UidlFile *f, GError **error);
@@ -197,6 +197,8 @@ typedef struct {
     GArray *dele;              /* guint message numbers to DELE */
     GPtrArray *dele_uids;      /* their UIDs, dropped from the records
                                   after a successful QUIT */
+    const char *crash_at;      /* test hook, see batch.c */
+    GPtrArray *marks;          /* requests taken from the journal */
 } FetchRun;
 
 /* One downloaded message waiting to be committed. */

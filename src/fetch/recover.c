@@ -91,6 +91,18 @@ recover_expunge_partial(FetchRun *run, const char *folder, const char *uid,
     return examine(run, folder, &probe, TRUE, &found, error);
 }
 
+/* Did the user expunge a copy of UID since (a pending request)? */
+static gboolean
+deleted_here(const FetchRun *run, const char *uid)
+{
+    for (guint i = 0; run->marks && i < run->marks->len; i++) {
+        const char *m = run->marks->pdata[i];
+        if (m[0] == UIDL_DELETED_HERE && strcmp(m + 2, uid) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 gboolean
 recover_in_flight(FetchRun *run, GError **error)
 {
@@ -132,6 +144,10 @@ recover_in_flight(FetchRun *run, GError **error)
             }
         } else if (!r->partial && found.n_partial_copies > 0) {
             r->state = UIDL_WANT_BODY;   /* the partial copy is still here */
+        } else if (deleted_here(run, r->uid)) {
+            /* The copy made it, and the user has expunged it since. */
+            r->state = UIDL_DELETED_HERE;
+            g_clear_pointer(&r->folder, g_free);
         } else {
             g_hash_table_remove(run->records, r->uid);   /* download again */
             continue;

@@ -2,12 +2,12 @@
  *
  *   postie-uidls 1
  *   # comment lines start with '#'
- *   server alice@pop.example.org:995
+ *   server alice@pop.example.org
  *   D 1700000000 000001a3b4
  *   H 1700000100 000001a3b5 folder=Inbox
  *   F 1700000200 000001a3b6 len=4096 part=0 folder=Lists/dev
  *
- * One "server USER@HOST:PORT" line starts the records of that mailbox; each
+ * One "server USER@HOST" line starts the records of that mailbox; each
  * record is STATE FIRST-SEEN UID and, for some states, key=value fields, the
  * folder last (it may hold spaces).  The file is rewritten whole through
  * atomic_write_file, mode 0600, while the account's fetch lock is held.

@@ -72,6 +72,16 @@ mime_attachment_open(const MimeAttachment *a, const char *const *mailcap_files,
     if (!dir)
         return FALSE;
     g_autofree char *name = plain_name(a->name);
+    /* nametemplate=%s.html: some viewers go by the extension. */
+    const char *t = e->nametemplate ? strstr(e->nametemplate, "%s") : NULL;
+    if (t && t[2]) {
+        g_autofree char *suffix = plain_name(t + 2);
+        if (!g_str_has_suffix(name, suffix)) {
+            char *n = g_strconcat(name, t[2] == '.' ? "." : "", suffix, NULL);
+            g_free(name);
+            name = n;
+        }
+    }
     char *path = NULL;
     gboolean ok = FALSE;
     int fd = safe_create(dir, name, &path, error);

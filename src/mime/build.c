@@ -167,21 +167,84 @@ file_part(const char *path, const char *data, gsize len)
     GMimePart *part = g_mime_part_new_with_type(type, slash + 1);
     g_mime_object_set_disposition(GMIME_OBJECT(part), GMIME_DISPOSITION_ATTACHMENT);
     g_mime_part_set_filename(part, name);
+    /* GMime would pick the smallest charset (often ISO-8859-1) for the
+     * RFC 2231 name; UTF-8 is what every reader handles. */
+    GMimeParamList *dp = g_mime_content_disposition_get_parameters(
+        g_mime_object_get_content_disposition(GMIME_OBJECT(part)));
+    GMimeParam *fp = dp ? g_mime_param_list_get_parameter(dp, "filename") : NULL;
+    if (fp)
+        g_mime_param_set_charset(fp, "UTF-8");
+    GMimeParamList *tp = g_mime_content_type_get_parameters(
+        g_mime_object_get_content_type(GMIME_OBJECT(part)));
+    GMimeParam *np = tp ? g_mime_param_list_get_parameter(tp, "name") : NULL;
+    if (np)
+        g_mime_param_set_charset(np, "UTF-8");
     GMimeStream *mem = g_mime_stream_mem_new_with_buffer(data, len);
     GMimeDataWrapper *dw = g_mime_data_wrapper_new_with_stream(mem, GMIME_CONTENT_ENCODING_DEFAULT);
     g_mime_part_set_content(part, dw);
     g_object_unref(dw);
     g_object_unref(mem);
+    /* Binary types always travel as base64; text may go as it is or QP
+     * (chosen by g_mime_object_encode). */
+    if (strcmp(type, "text") != 0)
+        g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
     return GMIME_OBJECT(part);
 }
 
-/* The name on a "begin 644 NAME" line: one line, no path. */
+/* The name on a "begin 644 NAME" line: one line, no path, ASCII (the
+ * readers behind uuencode-only gateways know no charsets, and an ASCII
+ * body can stay 7bit, so the blocks arrive exactly as written). */
 static char *
 uu_name(const char *path)
 {
     g_autofree char *base = g_path_get_basename(path);
-    g_autofree char *line = one_line(base);
-    return g_utf8_make_valid(*line ? line : "attachment", -1);
+    g_autofree char *valid = g_utf8_make_valid(base, -1);
+    g_autofree char *ascii = g_str_to_ascii(valid, "C");
+    char *line = one_line(ascii);
+    for (char *p = line; *p; p++)
+        if (*p == '?' || *p == '/' || *p == '\\')
+            *p = '_';
+    if (!*line) {
+        g_free(line);
+        line = g_strdup("attachment");
+    }
+    return line;
+}
+
+/* Raw 8-bit header values (common in old mail) as RFC 2047 words. */
+static void
+encode_headers_7bit(GMimeObject *obj)
+{
+    GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+    int n = list ? g_mime_header_list_get_count(list) : 0;
+    for (int i = 0; i < n; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+        const char *raw = g_mime_header_get_raw_value(h);
+        gboolean ascii = TRUE;
+        for (const char *p = raw; p && *p; p++)
+            if ((unsigned char)*p >= 0x80)
+                ascii = FALSE;
+        if (ascii)
+            continue;
+        const char *value = g_mime_header_get_value(h);
+        g_autofree char *valid = g_utf8_make_valid(value ? value : "", -1);
+        g_mime_header_set_value(h, NULL, valid, "utf-8");
+    }
+}
+
+static void
+encode_7bit(GMimeObject *parent, GMimeObject *part, gpointer unused)
+{
+    encode_headers_7bit(part);
+    if (GMIME_IS_PART(part))
+        g_mime_object_encode(part, GMIME_ENCODING_CONSTRAINT_7BIT);
+    if (GMIME_IS_MESSAGE_PART(part)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+        if (inner) {
+            encode_headers_7bit(GMIME_OBJECT(inner));
+            g_mime_message_foreach(inner, encode_7bit, NULL);
+        }
+    }
 }
 
 /* Everything but the From line, which mime_build checked and set. */
@@ -252,6 +315,10 @@ fill_message(GMimeMessage *msg, const MimeDraft *d, GPtrArray *files, GError **e
                 g_object_unref(mp);
                 return FALSE;
             }
+            /* The forwarded message must be 7-bit too; encoding the outer
+             * message does not reach inside it. */
+            encode_headers_7bit(GMIME_OBJECT(inner));
+            g_mime_message_foreach(inner, encode_7bit, NULL);
             GMimeMessagePart *mpart = g_mime_message_part_new_with_message("rfc822", inner);
             g_object_unref(inner);
             g_mime_object_set_disposition(GMIME_OBJECT(mpart), GMIME_DISPOSITION_INLINE);

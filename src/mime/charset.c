@@ -36,6 +36,20 @@ utf8_valid_but_nuls(const char *data, gsize len)
     return TRUE;
 }
 
+/* Does DATA hold at least one well-formed multi-byte UTF-8 character? */
+static gboolean
+has_utf8_sequence(const char *data, gsize len)
+{
+    for (gsize i = 0; i < len; i++) {
+        if ((unsigned char)data[i] < 0xC2)
+            continue;
+        gunichar c = g_utf8_get_char_validated(data + i, (gssize)(len - i));
+        if (c != (gunichar)-1 && c != (gunichar)-2)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static char *
 try_convert(const char *data, gsize len, const char *from)
 {
@@ -67,6 +81,12 @@ mime_charset_to_utf8(const char *data, gsize len, const char *charset)
     }
     if (utf8_valid_but_nuls(data, len))
         return replace_nuls(data, len);
+    /* Mostly UTF-8 with some broken bytes: keep what is good and show
+     * the rest as U+FFFD.  No UTF-8 sequence at all: a legacy charset. */
+    if (has_utf8_sequence(data, len)) {
+        g_autofree char *valid = g_utf8_make_valid(data, (gssize)len);
+        return replace_nuls(valid, strlen(valid));
+    }
     char *r = try_convert(data, len, "WINDOWS-1252");
     if (r)
         return r;

@@ -12,30 +12,81 @@
 
 /* ---- running a converter ---------------------------------------------- */
 
+guint mime_filter_timeout_ms = 30000;
+
+typedef struct {
+    gboolean done;
+    GBytes *out;
+    GError *error;
+} Communication;
+
+static void
+communicated(GObject *source, GAsyncResult *res, gpointer data)
+{
+    Communication *c = data;
+    g_subprocess_communicate_finish(G_SUBPROCESS(source), res, &c->out, NULL, &c->error);
+    c->done = TRUE;
+}
+
+static gboolean
+timed_out(gpointer data)
+{
+    *(gboolean *)data = TRUE;
+    return G_SOURCE_REMOVE;
+}
+
+/* A converter that hangs must not hang the screen: it is killed after
+ * mime_filter_timeout_ms.  Runs its own main context, so it works from any
+ * thread. */
 GBytes *
 mime_run_filter(char **argv, GBytes *in, GError **error)
 {
+    GMainContext *ctx = g_main_context_new();
+    g_main_context_push_thread_default(ctx);
+    GBytes *result = NULL;
     GSubprocess *proc = g_subprocess_newv((const char *const *)argv,
                                           G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                           G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                           G_SUBPROCESS_FLAGS_STDERR_SILENCE,
                                           error);
-    if (!proc)
-        return NULL;
-    GBytes *out = NULL;
-    gboolean ok = g_subprocess_communicate(proc, in, NULL, &out, NULL, error);
-    if (ok && !(g_subprocess_get_if_exited(proc) && g_subprocess_get_exit_status(proc) == 0)) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FAILED,
-                    _("'%s' failed"), argv[0]);
-        ok = FALSE;
+    if (proc) {
+        Communication c = { FALSE, NULL, NULL };
+        gboolean late = FALSE, killed = FALSE;
+        GCancellable *cancel = g_cancellable_new();
+        GSource *timer = g_timeout_source_new(mime_filter_timeout_ms);
+        g_source_set_callback(timer, timed_out, &late, NULL);
+        g_source_attach(timer, ctx);
+        g_subprocess_communicate_async(proc, in, cancel, communicated, &c);
+        while (!c.done) {
+            g_main_context_iteration(ctx, TRUE);
+            if (late && !killed) {
+                g_subprocess_force_exit(proc);
+                g_cancellable_cancel(cancel);
+                killed = TRUE;
+            }
+        }
+        g_source_destroy(timer);
+        g_source_unref(timer);
+        g_subprocess_wait(proc, NULL, NULL);
+        if (killed) {
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FAILED,
+                        _("'%s' took too long and was stopped"), argv[0]);
+        } else if (c.error) {
+            g_propagate_error(error, g_steal_pointer(&c.error));
+        } else if (!(g_subprocess_get_if_exited(proc) && g_subprocess_get_exit_status(proc) == 0)) {
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FAILED, _("'%s' failed"), argv[0]);
+        } else {
+            result = g_steal_pointer(&c.out);
+        }
+        g_clear_error(&c.error);
+        if (c.out)
+            g_bytes_unref(c.out);
+        g_object_unref(cancel);
+        g_object_unref(proc);
     }
-    g_object_unref(proc);
-    if (!ok) {
-        if (out)
-            g_bytes_unref(out);
-        return NULL;
-    }
-    return out;
+    g_main_context_pop_thread_default(ctx);
+    g_main_context_unref(ctx);
+    return result;
 }
 
 static char *
@@ -48,7 +99,8 @@ convert_with_argv(char **argv, const char *html)
         return NULL;
     gsize len = 0;
     const char *data = g_bytes_get_data(out, &len);
-    char *text = mime_charset_to_utf8(data, len, "UTF-8");
+    /* No output at all is a failure too: the built-in one does better. */
+    char *text = len > 0 ? mime_charset_to_utf8(data, len, "UTF-8") : NULL;
     g_bytes_unref(out);
     return text;
 }
@@ -122,8 +174,11 @@ decode_entity(const char *p, GString *out)
         const char *q = p + (hex ? 2 : 1);
         guint64 v = 0;
         gsize digits = 0;
-        while (digits < 8 && (hex ? g_ascii_isxdigit(*q) : g_ascii_isdigit(*q))) {
-            v = v * (hex ? 16 : 10) + (guint64)(hex ? g_ascii_xdigit_value(*q) : g_ascii_digit_value(*q));
+        while (hex ? g_ascii_isxdigit(*q) : g_ascii_isdigit(*q)) {
+            if (digits < 8)   /* beyond that it is out of range anyway */
+                v = v * (hex ? 16 : 10) + (guint64)(hex ? g_ascii_xdigit_value(*q) : g_ascii_digit_value(*q));
+            else
+                v = G_MAXUINT64;
             q++, digits++;
         }
         if (digits == 0)
@@ -283,8 +338,9 @@ handle_tag(Html *h, const char *t, gsize len)
             h->href = tag_attr(t, len, "href");
             h->link_start = h->out->len;
         } else if (h->href) {
-            /* "text <url>" unless the text already is the url. */
-            const char *shown = h->out->str + h->link_start;
+            /* "text <url>" unless the text already is the url.  (Trimming
+             * may have cut the output below where the link began.) */
+            const char *shown = h->out->str + MIN(h->link_start, h->out->len);
             const char *url = h->href;
             if (g_str_has_prefix(url, "mailto:"))
                 url += 7;
@@ -333,10 +389,8 @@ mime_html_to_text_builtin(const char *html)
                         found = q;
                         break;
                     }
-                if (!found) {
-                    p = e + 1;
-                    continue;
-                }
+                if (!found)
+                    break;   /* unclosed: it runs to the end, as in browsers */
                 const char *ce = strchr(found, '>');
                 p = ce ? ce + 1 : found + strlen(found);
                 continue;

@@ -11,3 +11,7 @@ src_libpostie_a_SOURCES += \
 	src/mime/attach.c \
 	src/mime/build.c \
 	src/mime/reply.c
+
+# The commands built on mime/ (program only).
+src_postie_SOURCES += src/cmd/message.h src/cmd/message.c
+dist_man_MANS += doc/postie-show.1 doc/postie-attachments.1 doc/postie-save.1

@@ -128,7 +128,19 @@ mime_mailcap_load(const char *const *files)
     GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)mime_mailcap_entry_free);
     g_autofree char *home = g_build_filename(g_get_home_dir(), ".mailcap", NULL);
     const char *defaults[] = { home, "/etc/mailcap", NULL };
-    for (const char *const *f = files ? files : defaults; *f; f++) {
+    /* RFC 1524: $MAILCAPS, a colon-separated list, replaces the defaults. */
+    g_auto(GStrv) from_env = NULL;
+    const char *env = g_getenv("MAILCAPS");
+    if (!files && env && *env) {
+        from_env = g_strsplit(env, ":", -1);
+        for (char **f = from_env; *f; f++) {
+            char *x = paths_expand_home(*f);
+            g_free(*f);
+            *f = x;
+        }
+    }
+    const char *const *list = files ? files : from_env ? (const char *const *)from_env : defaults;
+    for (const char *const *f = list; *f; f++) {
         g_autofree char *text = NULL;
         if (!g_file_get_contents(*f, &text, NULL, NULL))
             continue;

@@ -12,6 +12,7 @@
  *   attach.c     save an attachment under a safe name; open it via mailcap
  *   build.c      MimeDraft -> RFC 5322 message bytes
  *   reply.c      reply, reply-all and forward drafts from a message
+ *   private.h    what these files share (parser options, part contents)
  *
  * Call mime_init() once before anything else (it is cheap to repeat).
  * Everything this directory returns *for display* (MimeView headers and
@@ -35,8 +36,7 @@ typedef struct {
      * HTML on stdin; NULL: a mailcap text/html entry with copiousoutput;
      * none of these: the built-in converter. */
     const char *html_converter;
-    /* Mailcap files to read, NULL-terminated; NULL: ~/.mailcap, then
-     * /etc/mailcap. */
+    /* Mailcap files to read, NULL-terminated; NULL: as mime_mailcap_load. */
     const char *const *mailcap_files;
     /* Only the built-in HTML converter (no helper programs at all). */
     gboolean no_external;
@@ -115,12 +115,13 @@ void mime_uu_encode_block(GString *out, const char *name, const guint8 *data, gs
 char *mime_attachment_save(const MimeAttachment *a, const char *dir, GError **error);
 
 /* Open A with the mailcap entry for its type: the data goes into a private
- * temporary file (0600 in a 0700 directory), the command runs as an argv
- * vector with the file name as its own argument, and the file is removed
- * when the command ends.  When the entry has copiousoutput and OUTPUT is
- * not NULL, the command's output is returned there (term-safe).
- * The caller gives up the terminal before calling (the screen ends
- * curses), since the entry may need it (needsterminal). */
+ * temporary file (0600 in a 0700 directory, named after A with only
+ * [A-Za-z0-9._-] kept, plus the entry's nametemplate suffix), the command
+ * runs as an argv vector with the file name as its own argument, and the
+ * file is removed when the command ends.  When the entry has copiousoutput
+ * and OUTPUT is not NULL, the command's output is returned there
+ * (term-safe).  The caller gives up the terminal before calling (the
+ * screen ends curses), since the entry may need it (needsterminal). */
 gboolean mime_attachment_open(const MimeAttachment *a, const char *const *mailcap_files,
                               char **output, GError **error);
 
@@ -140,8 +141,8 @@ void mime_mailcap_entry_free(MimeMailcapEntry *e);
  * separated by ";" ("\;" is a literal semicolon).  Bad lines are skipped.
  * Returns MimeMailcapEntry*. */
 GPtrArray *mime_mailcap_parse(const char *text);
-/* Read FILES in order (NULL: ~/.mailcap, /etc/mailcap); missing files are
- * skipped. */
+/* Read FILES in order (NULL: the files in $MAILCAPS, colon-separated, or
+ * else ~/.mailcap, /etc/mailcap); missing files are skipped. */
 GPtrArray *mime_mailcap_load(const char *const *files);
 /* First entry for TYPE (exact, then a wildcard entry); with WANT_COPIOUS only
  * entries with copiousoutput.  Entries with a test command are taken only

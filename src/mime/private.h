@@ -20,7 +20,9 @@ char *mime_header_decoded(GMimeObject *obj, const char *name);
 GBytes *mime_part_decoded(GMimePart *part);
 /* The content of a leaf part still in its transfer encoding. */
 GBytes *mime_part_raw(GMimePart *part);
-/* Run ARGV with IN on stdin; its stdout, or NULL when it failed. */
+/* Run ARGV with IN on stdin; its stdout, or NULL when it failed, exited
+ * non-zero, or ran longer than mime_filter_timeout_ms (then killed). */
 GBytes *mime_run_filter(char **argv, GBytes *in, GError **error);
+extern guint mime_filter_timeout_ms;
 
 #endif

@@ -88,6 +88,8 @@ static char *
 own_recipient(GMimeMessage *msg, const char *const *own)
 {
     InternetAddressList *all = g_mime_message_get_all_recipients(msg);
+    if (!all)
+        return NULL;   /* no recipients at all */
     char *found = NULL;
     for (const char *const *o = own; o && *o && !found; o++) {
         int n = internet_address_list_length(all);

@@ -148,6 +148,96 @@ part_text(GMimePart *part)
     return mime_charset_to_utf8(p, len, charset);
 }
 
+/* RFC 2231 PARAM (e.g. "filename") read again from the raw header VALUE:
+ * GMime turns bytes that do not fit the declared charset into U+FFFD, but
+ * senders often mislabel (us-ascii for Latin-1), so the bytes are decoded
+ * here with the fallbacks of mime_charset_to_utf8.  NULL if not there. */
+static char *
+rfc2231_fallback(const char *value, const char *param)
+{
+    if (!value)
+        return NULL;
+    enum { MAX_SEGMENTS = 64 };
+    GString *seg[MAX_SEGMENTS] = { NULL };
+    g_autofree char *charset = NULL;
+    gsize plen = strlen(param);
+    const char *p = value;
+    while (*p) {
+        while (*p == ';' || g_ascii_isspace(*p))
+            p++;
+        const char *key = p;
+        while (*p && *p != '=' && *p != ';')
+            p++;
+        if (*p != '=')
+            continue;
+        g_autofree char *k = g_strstrip(g_ascii_strdown(key, p - key));
+        p++;
+        while (g_ascii_isspace(*p))
+            p++;
+        GString *v = g_string_new(NULL);
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1])
+                    p++;
+                g_string_append_c(v, *p);
+            }
+            if (*p == '"')
+                p++;
+        } else {
+            while (*p && *p != ';' && !g_ascii_isspace(*p))
+                g_string_append_c(v, *p++);
+        }
+        int n = -1;
+        gboolean ext = FALSE;
+        if (strncmp(k, param, plen) == 0 && k[plen] == '*') {
+            const char *rest = k + plen + 1;
+            if (*rest == '\0') {
+                n = 0;
+                ext = TRUE;
+            } else if (g_ascii_isdigit(*rest)) {
+                char *end = NULL;
+                guint64 idx = g_ascii_strtoull(rest, &end, 10);
+                if (idx < MAX_SEGMENTS && (*end == '\0' || (end[0] == '*' && end[1] == '\0'))) {
+                    n = (int)idx;
+                    ext = *end == '*';
+                }
+            }
+        }
+        if (n < 0 || seg[n]) {
+            g_string_free(v, TRUE);
+            continue;
+        }
+        seg[n] = g_string_new(NULL);
+        const char *s = v->str;
+        if (ext && n == 0) {
+            const char *q1 = strchr(s, '\'');
+            const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+            if (q2) {
+                charset = g_strndup(s, (gsize)(q1 - s));
+                s = q2 + 1;
+            }
+        }
+        for (; *s; s++) {
+            if (ext && *s == '%' && g_ascii_isxdigit(s[1]) && g_ascii_isxdigit(s[2])) {
+                g_string_append_c(seg[n], (char)(g_ascii_xdigit_value(s[1]) * 16 + g_ascii_xdigit_value(s[2])));
+                s += 2;
+            } else {
+                g_string_append_c(seg[n], *s);
+            }
+        }
+        g_string_free(v, TRUE);
+    }
+    GString *all = g_string_new(NULL);
+    for (int i = 0; i < MAX_SEGMENTS && seg[i]; i++)
+        g_string_append_len(all, seg[i]->str, (gssize)seg[i]->len);
+    for (int i = 0; i < MAX_SEGMENTS; i++)
+        if (seg[i])
+            g_string_free(seg[i], TRUE);
+    char *r = all->len ? mime_charset_to_utf8(all->str, all->len, charset) : NULL;
+    g_string_free(all, TRUE);
+    return r;
+}
+
 static char *
 part_name(GMimeObject *obj)
 {
@@ -160,7 +250,22 @@ part_name(GMimeObject *obj)
         return NULL;
     /* Encoded words inside a quoted file name (not allowed, but common). */
     char *dec = strstr(name, "=?") ? g_mime_utils_header_decode_text(mime_parser_options(), name) : NULL;
-    return dec ? dec : g_strdup(name);
+    if (!dec)
+        dec = g_strdup(name);
+    if (!g_utf8_validate(dec, -1, NULL) || strstr(dec, "\xEF\xBF\xBD")) {
+        char *again = rfc2231_fallback(g_mime_object_get_header(obj, "Content-Disposition"), "filename");
+        if (!again)
+            again = rfc2231_fallback(g_mime_object_get_header(obj, "Content-Type"), "name");
+        if (again && !strstr(again, "\xEF\xBF\xBD")) {
+            g_free(dec);
+            return again;
+        }
+        g_free(again);
+        again = mime_charset_to_utf8(dec, strlen(dec), NULL);
+        g_free(dec);
+        dec = again;
+    }
+    return dec;
 }
 
 static void
@@ -184,7 +289,9 @@ walk_part(Walk *w, GMimePart *part)
         }
         for (guint i = 0; i < blocks->len; i++) {
             MimeUuBlock *b = blocks->pdata[i];
-            const char *n = name ? name : b->name;
+            /* One block: the part's name if it has one; several: each
+             * block's own. */
+            const char *n = name && blocks->len == 1 ? name : b->name;
             g_autofree char *t = strcmp(lower, "application/octet-stream") == 0 ||
                                          g_str_has_prefix(lower, "text/")
                                      ? guess_type(n) : g_strdup(lower);

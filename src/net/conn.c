@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <time.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,6 +19,32 @@
 #include "util/util.h"
 
 #define READ_CHUNK (64 * 1024)
+
+void
+net_sigpipe_block(NetSigpipeGuard *g)
+{
+    sigset_t pipe, pending;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    sigpending(&pending);
+    g->was_pending = sigismember(&pending, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, &g->old);
+}
+
+void
+net_sigpipe_restore(NetSigpipeGuard *g)
+{
+    sigset_t pipe, pending;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    sigpending(&pending);
+    if (!g->was_pending && sigismember(&pending, SIGPIPE)) {
+        struct timespec zero = { 0, 0 };
+        while (sigtimedwait(&pipe, NULL, &zero) < 0 && errno == EINTR)
+            ;
+    }
+    pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
 
 char *
 net_conn_describe(const NetConn *c)
@@ -270,9 +298,12 @@ net_conn_free(NetConn *c)
     if (c->ssl) {
         if (!c->broken) {
             /* Best effort close_notify; never wait for the peer's. */
+            NetSigpipeGuard g;
+            net_sigpipe_block(&g);
             ERR_set_mark();
             (void) SSL_shutdown(c->ssl);
             ERR_pop_to_mark();
+            net_sigpipe_restore(&g);
         }
         SSL_free(c->ssl);
     }
@@ -304,6 +335,13 @@ fill(NetConn *c, GError **error)
                     _("%s: the connection is no longer usable"), desc);
         return FALSE;
     }
+    if (g_cancellable_is_cancelled(c->cancellable)) {
+        g_autofree char *desc = net_conn_describe(c);
+        c->broken = TRUE;
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CANCELLED,
+                    _("%s: cancelled"), desc);
+        return FALSE;
+    }
     if (c->start == c->end) {
         c->start = c->end = 0;
     } else if (c->start > 0 && c->size - c->end < READ_CHUNK / 2) {
@@ -320,7 +358,10 @@ fill(NetConn *c, GError **error)
         if (c->ssl) {
             ERR_clear_error();
             size_t got = 0;
+            NetSigpipeGuard g;
+            net_sigpipe_block(&g);
             int r = SSL_read_ex(c->ssl, c->buf + c->end, room, &got);
+            net_sigpipe_restore(&g);
             if (r > 0) {
                 c->end += got;
                 return TRUE;
@@ -332,8 +373,12 @@ fill(NetConn *c, GError **error)
                     return FALSE;
                 continue;
             }
-            if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL)
+            if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL
+                || (err == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error())
+                                            == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
+                ERR_clear_error();
                 return closed_error(c, error);
+            }
             g_autofree char *desc = net_conn_describe(c);
             g_autofree char *why = net_tls_error_string();
             c->broken = TRUE;
@@ -351,6 +396,8 @@ fill(NetConn *c, GError **error)
             return closed_error(c, error);
         if (errno == EINTR)
             continue;
+        if (errno == ECONNRESET)
+            return closed_error(c, error);
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             if (!net_conn_wait(c, TRUE, _("waiting for the server"), error))
                 return FALSE;
@@ -438,7 +485,10 @@ net_conn_write(NetConn *c, const void *data, gsize len, GError **error)
         if (c->ssl) {
             ERR_clear_error();
             size_t done = 0;
+            NetSigpipeGuard g;
+            net_sigpipe_block(&g);
             int r = SSL_write_ex(c->ssl, p, len, &done);
+            net_sigpipe_restore(&g);
             if (r > 0) {
                 p += done;
                 len -= done;

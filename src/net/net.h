@@ -7,7 +7,8 @@
  *              SSL_CTX to libesmtp): TLS 1.2 or newer, system CAs or
  *              ca_file, SNI, chain + host name check, SHA-256 pinning;
  *              and net_conn_start_tls() for implicit TLS and STLS
- *   private.h  the NetConn struct, shared by conn.c and tls.c
+ *   private.h  the NetConn struct, shared by conn.c and tls.c, and the
+ *              SIGPIPE guard around OpenSSL calls that may write
  *
  * Order of calls:
  *   net_conn_connect()                 TCP to host:port
@@ -33,7 +34,7 @@
 /* ---- the TLS policy (used by pop3/ and by send/ through libesmtp) ------ */
 
 /* A client context: TLS 1.2 or newer, the system CA store (or only CA_FILE
- * when not NULL), no compression, no session tickets renegotiation tricks.
+ * when not NULL; "~/" is expanded), no compression, no renegotiation.
  * Peer verification is left to net_tls_check_peer() after the handshake
  * (SSL_VERIFY_NONE in the context), so that a pinned self-signed
  * certificate can be accepted and every refusal gets a precise reason.

@@ -2,6 +2,8 @@
 #ifndef POSTIE_NET_PRIVATE_H
 #define POSTIE_NET_PRIVATE_H
 
+#include <signal.h>
+
 #include "net/net.h"
 
 struct NetConn {
@@ -26,6 +28,17 @@ gboolean net_conn_wait(NetConn *c, gboolean want_read, const char *what,
 
 /* Describe the host in errors: "HOST:PORT" or "[V6]:PORT". */
 char *net_conn_describe(const NetConn *c);
+
+/* OpenSSL writes to the socket with write(), which raises SIGPIPE when
+ * the peer is gone.  The program ignores SIGPIPE, but the library must
+ * not depend on it: block it around TLS calls that may write, and eat a
+ * SIGPIPE they caused. */
+typedef struct {
+    gboolean was_pending;
+    sigset_t old;
+} NetSigpipeGuard;
+void net_sigpipe_block(NetSigpipeGuard *g);
+void net_sigpipe_restore(NetSigpipeGuard *g);
 
 /* Pull the OpenSSL error queue into one string (g_free), or NULL. */
 char *net_tls_error_string(void);

@@ -252,7 +252,10 @@ net_conn_start_tls(NetConn *c, SSL_CTX *ctx, const char *fingerprint,
     SSL_set_connect_state(c->ssl);
     for (;;) {
         ERR_clear_error();
+        NetSigpipeGuard g;
+        net_sigpipe_block(&g);
         int r = SSL_connect(c->ssl);
+        net_sigpipe_restore(&g);
         if (r == 1)
             break;
         int err = SSL_get_error(c->ssl, r);

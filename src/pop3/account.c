@@ -44,18 +44,19 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
         return fail(a, e, error);
 
     /* Refuse before running password_command when nothing may be sent. */
-    if (!pop3_is_tls(s) && !a->allow_plaintext_password) {
-        if (!pop3_auth(s, requested, "-", "-", FALSE, &e))
-            return fail(a, e, error);
-    }
+    if (!pop3_may_send_secret(s, a->allow_plaintext_password, &e))
+        return fail(a, e, error);
     Pop3AuthMech mech;
     if (!pop3_auth_choose(s, requested, &mech, &e))
         return fail(a, e, error);
     g_autofree char *secret = pop3_auth_mech_is_oauth(mech)
                               ? conf_oauth_token(a, &e)
                               : conf_server_secret(a, sc, &e);
-    if (!secret)
-        return fail(a, e, error);
+    if (!secret) {
+        /* config/ already names the account in these messages */
+        g_propagate_error(error, e);
+        return NULL;
+    }
     const char *user = sc->user && *sc->user ? sc->user : a->address;
     gboolean ok = pop3_auth(s, mech, user ? user : "", secret,
                             a->allow_plaintext_password, &e);

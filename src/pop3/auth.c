@@ -272,19 +272,24 @@ auth_sasl(Pop3Session *s, Pop3AuthMech mech, const char *user,
 }
 
 gboolean
+pop3_may_send_secret(Pop3Session *s, gboolean allow_plaintext, GError **error)
+{
+    if (pop3_is_tls(s) || allow_plaintext)
+        return TRUE;
+    g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_INSECURE,
+                _("%s: refusing to log in over a connection without TLS; "
+                  "use security = tls or starttls, or set "
+                  "allow_plaintext_password = true to accept the risk"),
+                s->host);
+    return FALSE;
+}
+
+gboolean
 pop3_auth(Pop3Session *s, Pop3AuthMech requested, const char *user,
           const char *secret, gboolean allow_plaintext, GError **error)
 {
-    if (!pop3_check_usable(s, error))
+    if (!pop3_check_usable(s, error) || !pop3_may_send_secret(s, allow_plaintext, error))
         return FALSE;
-    if (!pop3_is_tls(s) && !allow_plaintext) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_INSECURE,
-                    _("%s: refusing to log in over a connection without TLS; "
-                      "use security = tls or starttls, or set "
-                      "allow_plaintext_password = true to accept the risk"),
-                    s->host);
-        return FALSE;
-    }
     /* A user name or secret with line breaks would inject commands. */
     if (!user || !secret || strpbrk(user, "\r\n") || strpbrk(secret, "\r\n")) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,

@@ -46,8 +46,11 @@ read_one(Pop3Session *s, const Run *run, guint num, gboolean deliver,
          GError **stop_error, GError **error)
 {
     Pop3Reply r;
-    if (!pop3_read_reply(s, &r, error))
+    if (!pop3_read_reply(s, &r, error)) {
+        if (run->op != OP_DELE)
+            g_prefix_error(error, _("while receiving message %u: "), num);
         return FALSE;
+    }
     if (r.kind == POP3_REPLY_BAD || r.kind == POP3_REPLY_CONTINUE) {
         g_autofree char *what = g_strdup_printf("%s %u", op_name(run->op), num);
         pop3_garbage_error(s, what, error);
@@ -64,9 +67,11 @@ read_one(Pop3Session *s, const Run *run, guint num, gboolean deliver,
         }
         return TRUE;
     }
-    if (run->op == OP_DELE)
+    if (run->op == OP_DELE) {
+        s->n_deleted++;
         return TRUE;
-    if (!pop3_read_multiline(s, POP3_MAX_MESSAGE_LINE, error)) {
+    }
+    if (!pop3_read_multiline(s, POP3_MAX_MESSAGE_LINE, 0, error)) {
         g_prefix_error(error, _("while receiving message %u: "), num);
         return FALSE;
     }
@@ -114,6 +119,14 @@ run_many(Pop3Session *s, const Run *run, const guint *nums, guint n,
         }
         if (done == sent)
             break;                  /* stopped with nothing outstanding */
+        if (g_cancellable_is_cancelled(s->cancellable)) {
+            /* Replies are still on their way: the session is out of step. */
+            s->broken = TRUE;
+            g_clear_error(&stop);
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CANCELLED,
+                        _("%s: cancelled"), s->host);
+            return FALSE;
+        }
         if (!read_one(s, run, nums[done], stop == NULL, &stop, error)) {
             g_clear_error(&stop);
             return FALSE;

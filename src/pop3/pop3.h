@@ -78,11 +78,13 @@ typedef struct {
 } Pop3Options;
 
 #define POP3_DEFAULT_WINDOW 64
-/* Longest line accepted in any reply (status, CAPA, LIST/UIDL, message
- * line): a longer one is a clear POSTIE_ERROR_PROTOCOL, not a memory hog. */
-#define POP3_MAX_LINE (256 * 1024)
-/* Largest single message accepted by RETR/TOP. */
-#define POP3_MAX_MESSAGE ((gsize) 1024 * 1024 * 1024)
+/* Longest line accepted in a status, CAPA, LIST or UIDL reply; a longer
+ * one is a clear POSTIE_ERROR_PROTOCOL, not a memory hog.  (Lines inside
+ * a message may be up to 16 MiB: real mail has odd long lines.) */
+#define POP3_MAX_LINE (64 * 1024)
+/* Largest single message RETR/TOP accept (POSTIE_ERROR_PROTOCOL beyond);
+ * a caller seeing a larger LIST size should fetch headers only. */
+#define POP3_MAX_MESSAGE ((gsize) 256 * 1024 * 1024)
 
 /* Connect and get to the AUTHORIZATION state per the security policy (see
  * the order of calls above).  Returns NULL with *error set on failure. */

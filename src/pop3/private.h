@@ -21,8 +21,12 @@ struct Pop3Session {
     char **mechs;              /* SASL mechanisms, upper case */
     char *apop_timestamp;      /* "<...>" from the greeting, or NULL */
     guint window;
+    GCancellable *cancellable; /* may be NULL */
     gboolean broken;
     gboolean authenticated;
+    guint n_deleted;           /* DELEs accepted since login or RSET: the
+                                  message numbers go up to STAT's count
+                                  plus this */
     char *server_text;         /* term_safe text of the last reply */
     GString *msg;              /* reused buffer for one message */
     gsize max_line;            /* reply lines */
@@ -110,14 +114,14 @@ char *pop3_sasl_oauthbearer(const char *user, const char *host, guint16 port,
 
 /* ---- session internals (session.c) ---------------------------------------- */
 
-/* Send one command line (CRLF added).  SHOWN, when not NULL, replaces the
- * line in traces (never used for secrets in errors either). */
+/* Send one command line (CRLF added); the copy is wiped (secrets). */
 gboolean pop3_send(Pop3Session *s, const char *line, GError **error);
 /* Read one status line into *REPLY (text valid until the next read). */
 gboolean pop3_read_reply(Pop3Session *s, Pop3Reply *reply, GError **error);
-/* Read a multi-line body into s->msg (decoded). */
-gboolean pop3_read_multiline(Pop3Session *s, gsize max_line, GError **error);
-/* Read and discard a multi-line body of an unwanted reply. */
+/* Read a multi-line body into s->msg (decoded): lines up to MAX_LINE,
+ * all of it up to MAX_TOTAL bytes (0: s->max_message). */
+gboolean pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
+                             GError **error);
 /* Set *ERROR for a -ERR (or bad) REPLY to WHAT ("the login", "UIDL"...). */
 void pop3_reply_error(Pop3Session *s, const Pop3Reply *reply, gboolean login,
                       const char *what, GError **error);
@@ -126,6 +130,9 @@ void pop3_garbage_error(Pop3Session *s, const char *what, GError **error);
 /* Simple command expecting +OK. */
 gboolean pop3_simple(Pop3Session *s, const char *cmd, const char *what,
                      Pop3Reply *reply, GError **error);
+/* POSTIE_ERROR_INSECURE unless the connection has TLS or ALLOW_PLAINTEXT. */
+gboolean pop3_may_send_secret(Pop3Session *s, gboolean allow_plaintext,
+                              GError **error);
 /* Fail early when the session is broken. */
 gboolean pop3_check_usable(Pop3Session *s, GError **error);
 

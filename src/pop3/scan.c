@@ -48,9 +48,17 @@ each_line(Pop3Session *s, LineFunc f, gpointer data)
     return TRUE;
 }
 
-/* Upper bound for message numbers we index arrays by: STAT's count is
- * known, but a hostile LIST could name message 4000000000. */
+/* Upper bound for STAT's count: a hostile server could claim 4000000000
+ * messages to make us allocate arrays for them. */
 #define MAX_MESSAGES 10000000u
+
+/* Message numbers keep counting deleted messages (RFC 1939), so the
+ * highest valid number is STAT's count plus the DELEs of this session. */
+static guint
+max_num(Pop3Session *s, guint count)
+{
+    return count + s->n_deleted;
+}
 
 typedef struct {
     guint count;
@@ -69,9 +77,11 @@ list_line(Pop3Session *s, char *line, gpointer data)
     return TRUE;
 }
 
+/* A LIST or UIDL reply has one short line per message: bound the whole
+ * reply by the number of messages, not by the largest message size. */
 static gboolean
-multiline_cmd(Pop3Session *s, const char *cmd, gboolean *unsupported,
-              GError **error)
+multiline_cmd(Pop3Session *s, const char *cmd, guint lines,
+              gboolean *unsupported, GError **error)
 {
     Pop3Reply r;
     if (!pop3_send(s, cmd, error) || !pop3_read_reply(s, &r, error))
@@ -84,7 +94,7 @@ multiline_cmd(Pop3Session *s, const char *cmd, gboolean *unsupported,
         pop3_reply_error(s, &r, FALSE, cmd, error);
         return FALSE;
     }
-    return pop3_read_multiline(s, s->max_line, error);
+    return pop3_read_multiline(s, s->max_line, ((gsize) lines + 16) * 256, error);
 }
 
 gboolean
@@ -97,8 +107,9 @@ pop3_list(Pop3Session *s, GArray **sizes, GError **error)
         pop3_garbage_error(s, "STAT", error);
         return FALSE;
     }
-    if (!multiline_cmd(s, "LIST", NULL, error))
+    if (!multiline_cmd(s, "LIST", max_num(s, count), NULL, error))
         return FALSE;
+    count = max_num(s, count);
     ListData d = { count, g_array_sized_new(FALSE, FALSE, sizeof(guint64), count) };
     g_array_set_size(d.sizes, count);
     for (guint i = 0; i < count; i++)
@@ -141,7 +152,7 @@ uidl_into(Pop3Session *s, guint count, GPtrArray **uids, guint *invalid,
           GError **error)
 {
     gboolean unsupported = FALSE;
-    if (!multiline_cmd(s, "UIDL", &unsupported, error)) {
+    if (!multiline_cmd(s, "UIDL", count, &unsupported, error)) {
         if (unsupported)
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED,
                         _("%s: the server does not support UIDL (server said: %s)"),
@@ -171,7 +182,7 @@ pop3_uidl(Pop3Session *s, GPtrArray **uids, GError **error)
         pop3_garbage_error(s, "STAT", error);
         return FALSE;
     }
-    return uidl_into(s, count, uids, NULL, error);
+    return uidl_into(s, max_num(s, count), uids, NULL, error);
 }
 
 static void

@@ -55,6 +55,7 @@ pop3_session_free(Pop3Session *s)
     if (!s)
         return;
     net_conn_free(s->conn);
+    g_clear_object(&s->cancellable);
     if (s->ctx)
         SSL_CTX_free(s->ctx);
     g_free(s->host);
@@ -172,8 +173,11 @@ pop3_simple(Pop3Session *s, const char *cmd, const char *what,
 }
 
 gboolean
-pop3_read_multiline(Pop3Session *s, gsize max_line, GError **error)
+pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
+                    GError **error)
 {
+    if (max_total == 0)
+        max_total = s->max_message;
     Pop3Unstuff u;
     pop3_unstuff_init(&u, max_line);
     g_string_truncate(s->msg, 0);
@@ -194,11 +198,11 @@ pop3_read_multiline(Pop3Session *s, gsize max_line, GError **error)
                           " bytes"), s->host, u.max_line);
             return FALSE;
         }
-        if (s->msg->len > s->max_message) {
+        if (s->msg->len > max_total) {
             s->broken = TRUE;
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
                         _("%s: the server sent a reply larger than %" G_GSIZE_FORMAT
-                          " bytes"), s->host, s->max_message);
+                          " bytes"), s->host, max_total);
             return FALSE;
         }
     }
@@ -224,7 +228,7 @@ capa(Pop3Session *s, GError **error)
         pop3_garbage_error(s, "CAPA", error);
         return FALSE;
     }
-    if (!pop3_read_multiline(s, s->max_line, error))
+    if (!pop3_read_multiline(s, s->max_line, s->max_line, error))
         return FALSE;
     g_autoptr(GPtrArray) mechs = g_ptr_array_new();
     guint caps = POP3_CAP_CAPA;
@@ -314,8 +318,9 @@ pop3_open(const Pop3Options *o, GError **error)
     s->fingerprint = (o->tls_fingerprint && *o->tls_fingerprint)
                      ? g_strdup(o->tls_fingerprint) : NULL;
     s->window = o->window ? o->window : POP3_DEFAULT_WINDOW;
+    s->cancellable = o->cancellable ? g_object_ref(o->cancellable) : NULL;
     s->msg = g_string_sized_new(64 * 1024);
-    s->max_line = NET_DEFAULT_MAX_LINE;
+    s->max_line = POP3_MAX_LINE;
     s->max_message = POP3_MAX_MESSAGE;
 
     if (o->security != SECURITY_NONE) {
@@ -344,7 +349,10 @@ pop3_open(const Pop3Options *o, GError **error)
 gboolean
 pop3_rset(Pop3Session *s, GError **error)
 {
-    return pop3_simple(s, "RSET", "RSET", NULL, error);
+    if (!pop3_simple(s, "RSET", "RSET", NULL, error))
+        return FALSE;
+    s->n_deleted = 0;
+    return TRUE;
 }
 
 gboolean

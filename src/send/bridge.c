@@ -7,8 +7,8 @@
  * port can be reached by every local user, so the relay serves only a
  * connection whose other end is a socket of this very process (found by
  * its address pair among our own descriptors); anything else is closed at
- * once, before a byte is relayed.  The listener takes one connection and
- * is closed as soon as ours is accepted.
+ * once, before a byte is relayed, and so is every connection that
+ * arrives after ours.
  */
 #include <config.h>
 
@@ -99,8 +99,6 @@ relay(gpointer data)
 {
     Bridge *b = data;
     int fd = accept_ours(b);
-    close(b->listen_fd);
-    b->listen_fd = -1;
     if (fd < 0) {
         if (!g_atomic_int_get(&b->aborted))
             g_set_error(&b->error, POSTIE_ERROR, POSTIE_ERROR_NET,
@@ -116,17 +114,24 @@ relay(gpointer data)
         gboolean up_ready = net_conn_buffered(b->conn) > 0 || SSL_pending(ssl) > 0;
         short up_ev = 0;
         if (!up_ready) {
-            struct pollfd p[3] = {
+            struct pollfd p[4] = {
                 { .fd = fd, .events = POLLIN },
                 { .fd = up, .events = POLLIN },
                 { .fd = b->wake[0], .events = POLLIN },
+                { .fd = b->listen_fd, .events = POLLIN },
             };
-            int r = poll(p, 3, -1);
+            int r = poll(p, 4, -1);
             if (r < 0 && errno == EINTR)
                 continue;
             if (r < 0 || (p[2].revents & POLLIN) || g_atomic_int_get(&b->aborted))
                 break;
             up_ev = p[1].revents;
+            if (p[3].revents & POLLIN) {
+                /* Ours is connected: anyone else is turned away. */
+                int other = accept4(b->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+                if (other >= 0)
+                    close(other);
+            }
             if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
                 ssize_t n = read(fd, buf, sizeof buf);
                 if (n < 0 && errno == EINTR)

@@ -298,7 +298,7 @@ subject_of(const char *data, gsize len)
 /* Deliver the items of one account; fill results and copies. */
 static gboolean
 flush_account(Account *a, GPtrArray *items, const SendCallbacks *cb,
-              gpointer data, GError **error)
+              gpointer data, GCancellable *cancellable, GError **error)
 {
     g_autoptr(GPtrArray) msgs = g_ptr_array_new();
     for (guint i = 0; i < items->len; i++) {
@@ -328,7 +328,7 @@ flush_account(Account *a, GPtrArray *items, const SendCallbacks *cb,
     GError *session_error = NULL;
     if (msgs->len > 0) {
         Progress p = { cb, data, a->id };
-        session_run(a, msgs, on_progress, &p, &session_error);
+        session_run(a, msgs, on_progress, &p, cancellable, &session_error);
     }
 
     guint sent = 0, failed = 0;
@@ -355,6 +355,8 @@ flush_account(Account *a, GPtrArray *items, const SendCallbacks *cb,
         it->remove = TRUE;
         if (delivered)
             g_ptr_array_unref(delivered);
+        if (cb && cb->message_done)
+            cb->message_done(it->result, i, items->len, data);
     }
     if (cb && cb->account_finished)
         cb->account_finished(a->id, sent, failed, session_error, data);
@@ -452,8 +454,8 @@ account_of(PostieConfig *cfg, const char *d, gsize len)
 
 gboolean
 send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
-           const SendCallbacks *cb, gpointer data, guint *sent_out,
-           guint *failed_out, GError **error)
+           const SendCallbacks *cb, gpointer data, GCancellable *cancellable,
+           guint *sent_out, guint *failed_out, GError **error)
 {
     Account *only = NULL;
     if (account) {
@@ -490,6 +492,12 @@ send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
         Account *a = cfg->accounts->pdata[ai];
         if (only && a != only)
             continue;
+        if (g_cancellable_is_cancelled(cancellable)) {
+            if (!first)
+                g_set_error(&first, POSTIE_ERROR, POSTIE_ERROR_CANCELLED,
+                            _("sending was cancelled"));
+            break;
+        }
         g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(item_free);
         g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func(item_free);
         guint n = store_folder_count(f);
@@ -542,7 +550,7 @@ send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
             continue;
 
         GError *e = NULL;
-        if (!flush_account(a, items, cb, data, &e)) {
+        if (!flush_account(a, items, cb, data, cancellable, &e)) {
             ok = FALSE;
             if (!first)
                 first = e;
@@ -551,8 +559,6 @@ send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
         }
         for (guint i = 0; i < items->len; i++) {
             Item *it = items->pdata[i];
-            if (cb && cb->message_done)
-                cb->message_done(it->result, i, items->len, data);
             if (it->result->status == SEND_STATUS_SENT)
                 sent++;
             else {

@@ -235,6 +235,8 @@ send_pick_account(PostieConfig *cfg, const char *data, gsize len,
 {
     g_autofree char *from = first_from_address(data, len);
     Account *a = from ? conf_account_for_address(cfg, from) : NULL;
+    if (a && !a->smtp.host)
+        a = NULL;   /* a fetch-only identity: fall back to the others */
     if (!a && wanted) {
         a = conf_find_account(cfg, wanted);
         if (!a) {

@@ -3,6 +3,7 @@
 #define POSTIE_SEND_PRIVATE_H
 
 #include <glib.h>
+#include <gio/gio.h>
 
 #include "send/send.h"
 
@@ -87,7 +88,8 @@ typedef void (*SessionProgress)(guint done, guint total, gpointer data);
  * server.  FALSE with ERROR when the session as a whole failed before or
  * while transferring (then the per-message codes say how far each got). */
 gboolean session_run(const Account *account, GPtrArray *messages,
-                     SessionProgress progress, gpointer data, GError **error);
+                     SessionProgress progress, gpointer data,
+                     GCancellable *cancellable, GError **error);
 
 /* ---- bridge.c ---------------------------------------------------------- */
 typedef struct Bridge Bridge;

@@ -28,6 +28,12 @@
  * SEND_FLUSH_RETRY_FAILED is given (after the user edited the message).
  * A crash at any moment loses nothing; at worst a message goes twice.
  *
+ * The program must ignore SIGPIPE (main.c does): a server closing the
+ * connection during DATA would otherwise kill it inside libesmtp.
+ * send_flush() blocks (connect and every reply bounded by the account's
+ * timeout); the screen calls it from a worker thread, and the callbacks
+ * run in that thread.
+ *
  * Errors (POSTIE_ERROR domain), for a whole account:
  *   NET (connect, DNS, timeout, dropped), TLS (handshake, certificate),
  *   UNSUPPORTED (no STARTTLS, CRAM-MD5 unusable), INSECURE (password
@@ -38,6 +44,7 @@
 #define POSTIE_SEND_H
 
 #include <glib.h>
+#include <gio/gio.h>
 
 #include "config/conf.h"
 
@@ -109,10 +116,13 @@ typedef enum {
  * FALSE with ERROR for the first account-level failure (the others are
  * still tried and reported through account_finished), or when any message
  * failed (POSTIE_ERROR_REJECTED for a 5xx, POSTIE_ERROR_TEMPORARY for a
- * 4xx).  Safe against concurrent flushes: one per account at a time. */
+ * 4xx).  Safe against concurrent flushes: one at a time.  CANCELLABLE
+ * (may be NULL) cuts the connection at once: what the server had not
+ * confirmed stays in the Outbox (POSTIE_ERROR_CANCELLED). */
 gboolean send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
                     const SendCallbacks *callbacks, gpointer data,
-                    guint *sent, guint *failed, GError **error);
+                    GCancellable *cancellable, guint *sent, guint *failed,
+                    GError **error);
 
 /* The recorded error of an Outbox message (its raw bytes), or NULL when
  * none: "temporary: ..." / "permanent: ...", terminal-safe. */

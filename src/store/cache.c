@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -89,26 +91,49 @@ message_strings(StoreMessage *m, char **s[S_COUNT])
     return NULL;
 }
 
+void
+store_blob_free(gpointer p)
+{
+    StoreBlob *b = p;
+    if (b->len > 0)
+        munmap(b->data, b->len);
+    g_free(b);
+}
+
+/* The cache is mapped, not read: the records are walked once, and the
+ * strings are paged in only when someone looks at them. */
 gboolean
 store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
                  gboolean *complete)
 {
     *complete = FALSE;
     g_autofree char *path = store_cache_path(f->path);
-    char *data = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, NULL))
+    int cfd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (cfd < 0)
         return FALSE;
+    struct stat cst;
+    if (fstat(cfd, &cst) < 0 || !S_ISREG(cst.st_mode) ||
+        (guint64)cst.st_size < sizeof(CacheHeader) || (guint64)cst.st_size > G_MAXSIZE) {
+        close(cfd);
+        return FALSE;
+    }
+    gsize len = (gsize)cst.st_size;
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, cfd, 0);
+    close(cfd);
+    if (map == MAP_FAILED)
+        return FALSE;
+    StoreBlob blob = { map, len };
+    char *data = map;
     const CacheHeader *h = (const CacheHeader *)data;
     struct stat st;
-    if (len < sizeof *h || memcmp(h->magic, CACHE_MAGIC, 8) != 0 ||
+    if (memcmp(h->magic, CACHE_MAGIC, 8) != 0 ||
         h->byte_order != BYTE_ORDER_MARK || fstat(fd, &st) < 0 ||
         h->dev != (guint64)st.st_dev || h->ino != (guint64)st.st_ino ||
         h->size > file_size ||
         (guint64)h->count > (len - sizeof *h) / sizeof(CacheRecord) ||
         sizeof *h + (guint64)h->count * sizeof(CacheRecord) + h->strings_len != len ||
         (h->strings_len > 0 && data[len - 1] != '\0')) {
-        g_free(data);
+        munmap(map, len);
         return FALSE;
     }
     const CacheRecord *rec = (const CacheRecord *)(data + sizeof *h);
@@ -151,7 +176,7 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
         goto bad;
     if (h->count == 0 && h->size != 0)
         goto bad;
-    g_ptr_array_add(f->blobs, data);
+    g_ptr_array_add(f->blobs, g_memdup2(&blob, sizeof blob));
     *complete = h->size == file_size && h->mtime_ns == mtime_ns;
     /* A partial cache is only useful when we can scan on from it. */
     return *complete || h->count > 0;
@@ -159,10 +184,18 @@ bad:
     g_array_set_size(f->msgs, 0);
     g_array_set_size(f->disk_flags, 0);
     f->indexed_size = 0;
-    g_free(data);
+    munmap(map, len);
     return FALSE;
 }
 
+static gboolean
+put(FILE *fp, const void *p, gsize n)
+{
+    return n == 0 || fwrite(p, 1, n, fp) == n;
+}
+
+/* Written through a buffered temp file (no copy of the whole cache in
+ * memory), fsynced and renamed: the same steps as atomic_write_file. */
 void
 store_cache_save(StoreFolder *f)
 {
@@ -182,46 +215,65 @@ store_cache_save(StoreFolder *f)
     }
     if (strings_len >= NO_STRING)
         return;
-    gsize total = sizeof(CacheHeader) + (gsize)n * sizeof(CacheRecord) + strings_len;
-    char *buf = g_malloc0(total);
-    CacheHeader *h = (CacheHeader *)buf;
-    memcpy(h->magic, CACHE_MAGIC, 8);
-    h->byte_order = BYTE_ORDER_MARK;
-    h->count = n;
-    h->dev = (guint64)f->dev;
-    h->ino = (guint64)f->ino;
-    h->size = f->indexed_size;
-    h->mtime_ns = f->mtime_ns;
-    h->tail_hash = f->tail_hash;
-    h->strings_len = strings_len;
-    CacheRecord *rec = (CacheRecord *)(buf + sizeof *h);
-    char *strings = buf + sizeof *h + (gsize)n * sizeof(CacheRecord);
+
+    g_autofree char *tmp = g_strdup_printf("%s.tmp.XXXXXX", path);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    FILE *fp = fdopen(fd, "w");
+    if (!fp) {
+        close(fd);
+        unlink(tmp);
+        return;
+    }
+    setvbuf(fp, NULL, _IOFBF, 1 << 20);
+
+    CacheHeader h = { { 0 } };
+    memcpy(h.magic, CACHE_MAGIC, 8);
+    h.byte_order = BYTE_ORDER_MARK;
+    h.count = n;
+    h.dev = (guint64)f->dev;
+    h.ino = (guint64)f->ino;
+    h.size = f->indexed_size;
+    h.mtime_ns = f->mtime_ns;
+    h.tail_hash = f->tail_hash;
+    h.strings_len = strings_len;
+    gboolean ok = put(fp, &h, sizeof h);
     gsize so = 0;
-    for (guint i = 0; i < n; i++) {
+    for (guint i = 0; ok && i < n; i++) {
         StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
-        CacheRecord *r = &rec[i];
-        r->offset = m->offset;
-        r->length = m->length;
-        r->size = m->size;
-        r->date = m->date;
-        r->flags = g_array_index(f->disk_flags, guint32, i);
-        r->has_attachments = m->has_attachments ? 1 : 0;
+        CacheRecord r = { 0 };
+        r.offset = m->offset;
+        r.length = m->length;
+        r.size = m->size;
+        r.date = m->date;
+        r.flags = g_array_index(f->disk_flags, guint32, i);
+        r.has_attachments = m->has_attachments ? 1 : 0;
         char **s[S_COUNT];
         message_strings(m, s);
         for (int k = 0; k < S_COUNT; k++) {
             if (!*s[k]) {
-                r->str[k] = NO_STRING;
+                r.str[k] = NO_STRING;
                 continue;
             }
-            gsize l = strlen(*s[k]) + 1;
-            memcpy(strings + so, *s[k], l);
-            r->str[k] = (guint32)so;
-            so += l;
+            r.str[k] = (guint32)so;
+            so += strlen(*s[k]) + 1;
         }
+        ok = put(fp, &r, sizeof r);
     }
+    for (guint i = 0; ok && i < n; i++) {
+        char **s[S_COUNT];
+        message_strings(&g_array_index(f->msgs, StoreMessage, i), s);
+        for (int k = 0; ok && k < S_COUNT; k++)
+            if (*s[k])
+                ok = put(fp, *s[k], strlen(*s[k]) + 1);
+    }
+    ok = ok && fflush(fp) == 0 && fsync(fd) == 0;
+    ok = fclose(fp) == 0 && ok;
     /* A cache that cannot be written only costs time on the next open. */
-    g_autoptr(GError) error = NULL;
-    if (!atomic_write_file(path, buf, total, 0600, &error))
-        g_debug("index cache not saved: %s", error->message);
-    g_free(buf);
+    if (!ok || rename(tmp, path) < 0) {
+        unlink(tmp);
+        return;
+    }
+    fsync_parent_dir(path, NULL);
 }

@@ -101,6 +101,38 @@ store_decode_text(GStringChunk *strings, const char *v, gsize len)
     return intern(strings, d);
 }
 
+/* "Name <addr>" with an optional quoted or encoded name: decoded without
+ * the full address parser (and its IDN work), which is the common case. */
+static char *
+simple_mailbox(const char *s)
+{
+    const char *lt = strchr(s, '<');
+    gsize len = strlen(s);
+    if (!lt || strchr(lt + 1, '<') || len == 0 || s[len - 1] != '>' ||
+        memchr(lt, '"', len - (gsize)(lt - s)))
+        return NULL;
+    const char *name = s, *ne = lt;
+    while (ne > name && ne[-1] == ' ')
+        ne--;
+    if (ne - name >= 2 && name[0] == '"' && ne[-1] == '"') {
+        name++;
+        ne--;
+        if (memchr(name, '"', (gsize)(ne - name)))
+            return NULL;
+    } else if (memchr(name, '"', (gsize)(ne - name)) || memchr(name, ',', (gsize)(ne - name))) {
+        return NULL;
+    }
+    g_autofree char *n = g_strndup(name, (gsize)(ne - name));
+    if (strstr(n, "=?")) {
+        char *d = g_mime_utils_header_decode_text(NULL, n);
+        g_free(n);
+        n = d;
+    }
+    if (!*n)
+        return g_strndup(lt + 1, len - (gsize)(lt - s) - 2);
+    return g_strdup_printf("%s %s", n, lt);
+}
+
 char *
 store_decode_addresses(GStringChunk *strings, const char *v, gsize len)
 {
@@ -112,12 +144,16 @@ store_decode_addresses(GStringChunk *strings, const char *v, gsize len)
         return r;
     }
     store_gmime_init();
-    InternetAddressList *list = internet_address_list_parse(NULL, s);
     char *d = NULL;
-    if (list && internet_address_list_length(list) > 0)
-        d = internet_address_list_to_string(list, NULL, FALSE);
-    if (list)
-        g_object_unref(list);
+    if (ascii && !strchr(s, '(') && !strchr(s, '\\'))
+        d = simple_mailbox(s);
+    if (!d) {
+        InternetAddressList *list = internet_address_list_parse(NULL, s);
+        if (list && internet_address_list_length(list) > 0)
+            d = internet_address_list_to_string(list, NULL, FALSE);
+        if (list)
+            g_object_unref(list);
+    }
     if (!d || !*d) {
         g_free(d);
         d = g_mime_utils_header_decode_text(NULL, s);

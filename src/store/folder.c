@@ -237,9 +237,9 @@ store_folder_open(const char *path, GError **error)
     StoreFolder *f = g_new0(StoreFolder, 1);
     f->path = g_strdup(path);
     f->fd = fd;
-    f->msgs = g_array_new(FALSE, TRUE, sizeof(StoreMessage));
-    f->disk_flags = g_array_new(FALSE, TRUE, sizeof(guint32));
-    f->blobs = g_ptr_array_new_with_free_func(g_free);
+    f->msgs = g_array_new(FALSE, FALSE, sizeof(StoreMessage));
+    f->disk_flags = g_array_new(FALSE, FALSE, sizeof(guint32));
+    f->blobs = g_ptr_array_new_with_free_func(store_blob_free);
     store_folder_clear(f);
     if (!update_locked(f, NULL, error)) {
         store_folder_close(f);

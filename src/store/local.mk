@@ -10,3 +10,4 @@ src_libpostie_a_SOURCES += \
 	src/store/append.c \
 	src/store/sync.c \
 	src/store/dir.c
+dist_man_MANS += doc/postie-list.1 doc/postie-folders.1

@@ -13,7 +13,7 @@ struct StoreFolder {
     GArray *msgs;             /* StoreMessage */
     GArray *disk_flags;       /* guint32: flags as written in the file */
     GStringChunk *strings;    /* strings of messages indexed by scanning */
-    GPtrArray *blobs;         /* cache buffers that messages point into */
+    GPtrArray *blobs;         /* StoreBlob: mapped caches messages point into */
     guint64 indexed_size;     /* bytes of the file the index covers */
     dev_t dev;
     ino_t ino;
@@ -85,6 +85,12 @@ const char *store_map(int fd, guint64 len, const char *path, GError **error);
 void store_unmap(const char *map, guint64 len);
 
 /* ---- cache.c ----------------------------------------------------------- */
+
+typedef struct {
+    void *data;
+    gsize len;
+} StoreBlob;
+void store_blob_free(gpointer blob);
 
 char *store_cache_path(const char *folder_path);
 /* Try to fill F (empty) from the cache of FD, the folder now FILE_SIZE

@@ -280,7 +280,7 @@ fill_message(StoreMessage *m, Span *h, GStringChunk *strings)
 }
 
 /* Drop pages already scanned so a big folder does not sit in our RSS. */
-#define RELEASE_CHUNK (32u << 20)
+#define RELEASE_CHUNK (4u << 20)
 
 gboolean
 store_scan(const char *map, guint64 len, guint64 start, GArray *msgs,

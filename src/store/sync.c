@@ -77,6 +77,25 @@ write_with_flags(int fd, const char *map, const StoreMessage *m, guint32 flags,
     return copy_range(fd, map, (guint64)(q - map), (guint64)(end - q), tmp, error);
 }
 
+/* Temp files of a rewrite that was killed.  Only a lock holder creates
+ * them, and we hold the lock, so any that exist are orphans. */
+static void
+remove_orphans(const char *dir, const char *base)
+{
+    g_autofree char *prefix = g_strdup_printf(".%s.postie-tmp.", base);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (!d)
+        return;
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        if (g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6) {
+            g_autofree char *p = g_build_filename(dir, name, NULL);
+            unlink(p);
+        }
+    }
+    g_dir_close(d);
+}
+
 static gboolean
 needs_sync(StoreFolder *f, gboolean expunge)
 {
@@ -149,6 +168,7 @@ store_folder_sync(StoreFolder *f, gboolean expunge, GPtrArray **expunged,
 
     dir = g_path_get_dirname(f->path);
     base = g_path_get_basename(f->path);
+    remove_orphans(dir, base);
     tmp = g_strdup_printf("%s/.%s.postie-tmp.XXXXXX", dir, base);
     out = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
     if (out < 0) {

@@ -26,7 +26,8 @@ add_mail() {
 }
 
 # account NAME [KEY=VALUE]...: an [account NAME] group for alice over
-# POP3S with the test CA; extra keys override or add.
+# POP3S with the test CA; extra keys are added (POP3_HOST, POP3S_PORT,
+# CA_FILE (empty: none), ACCOUNT_USER and ACCOUNT_PASSWORD override).
 account() {
     name=$1; shift
     {
@@ -36,7 +37,7 @@ account() {
         echo "pop3_port = $POP3S_PORT"
         echo "pop3_user = ${ACCOUNT_USER:-$POP3_USER}"
         echo "password = ${ACCOUNT_PASSWORD:-$POP3_PASSWORD}"
-        echo "ca_file = $CA_FILE"
+        [ -z "$CA_FILE" ] || echo "ca_file = $CA_FILE"
         echo "timeout = 30"
         for kv in "$@"; do
             echo "${kv%%=*} = ${kv#*=}"
@@ -55,7 +56,12 @@ folder_count() {
     if [ -f "$MAIL/$1" ]; then grep -c '^From ' "$MAIL/$1" || true; else echo 0; fi
 }
 # Message-IDs of the server mailbox / of local folders, sorted.
-server_ids() { grep -i '^Message-ID:' "$POP3_MAILBOX" | tr -d '\r' | sort; }
+server_ids() {
+    "$PYTHON3" -c 'import mailbox, sys
+for m in mailbox.mbox(sys.argv[1]):
+    if not str(m.get("Subject", "")).startswith("DON\x27T DELETE") and m.get("Message-ID"):
+        print("Message-ID: " + m["Message-ID"])' "$POP3_MAILBOX" | sort
+}
 local_ids() {
     for f in "$@"; do [ -f "$MAIL/$f" ] && grep -i '^Message-ID:' "$MAIL/$f"; done |
         tr -d '\r' | sort

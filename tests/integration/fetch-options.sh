@@ -83,6 +83,19 @@ is "$(server_count)" 0 "the server is empty again"
 is "$(folder_count Inbox)" 35 "31 + 4 messages here"
 is "$(local_ids Inbox | uniq -d | wc -l)" 0 "no Message-ID twice"
 
+# --- cancelled from the screen's worker thread --------------------------------
+wipe_local
+new_config
+account a
+add_mail --generate 40 --seed 12
+res=$("$HELPER" cancel-after 10 a 2>&1)
+like "$res" "^cancelled$" "a fetch in a worker thread stops when cancelled"
+out=$("$POSTIE" fetch 2>&1)
+like "$out" "^a: [0-9]+ new" "the next fetch continues"
+local_ids Inbox > "$TEST_TMP/got"; server_ids > "$TEST_TMP/want"
+diff "$TEST_TMP/got" "$TEST_TMP/want" | sed 's/^/# /'
+cmp -s "$TEST_TMP/got" "$TEST_TMP/want"; ok $? "every message exactly once after a cancel"
+
 # --- errors: wrong password, account named in the message, exit 1 ----------
 new_config
 ACCOUNT_PASSWORD=wrong account bad

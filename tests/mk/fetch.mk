@@ -9,6 +9,16 @@ check_PROGRAMS += tests/integration/fetch-helper
 tests_integration_fetch_helper_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_integration_fetch_helper_LDADD = $(TEST_LINK_LIBS)
 FETCH_SH_TESTS = \
-	tests/integration/fetch-options.sh
+	tests/integration/fetch-options.sh \
+	tests/integration/fetch-headers.sh \
+	tests/integration/fetch-filters.sh \
+	tests/integration/fetch-locks.sh \
+	tests/integration/fetch-crash.sh \
+	tests/integration/fetch-recover.sh \
+	tests/integration/fetch-faults.sh \
+	tests/integration/fetch-uidl.sh \
+	tests/integration/fetch-diskfull.sh
 TESTS += $(FETCH_SH_TESTS)
-EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh
+EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh \
+	tests/integration/fetch-fakepop3.py tests/integration/fetch-faultproxy.py \
+	tests/integration/fetch-compare.py

@@ -1,7 +1,22 @@
-# Tests for send: against the capturing SMTP server of tests/servers.
+# Tests for send: unit tests of the header handling, and the real postie
+# against the capturing SMTP server of tests/servers.
+check_PROGRAMS += tests/unit/test-send
+tests_unit_test_send_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_unit_test_send_LDADD = $(TEST_LINK_LIBS)
+TESTS += tests/unit/test-send
 TESTS += \
 	tests/integration/send-delivery.sh \
-	tests/integration/send-security.sh
+	tests/integration/send-security.sh \
+	tests/integration/send-failures.sh \
+	tests/integration/send-kill.sh \
+	tests/integration/send-sessions.sh \
+	tests/integration/send-sendmail.sh \
+	tests/integration/send-tls-extra.py
 EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-delivery.sh \
-	tests/integration/send-security.sh
+	tests/integration/send-security.sh \
+	tests/integration/send-failures.sh \
+	tests/integration/send-kill.sh \
+	tests/integration/send-sessions.sh \
+	tests/integration/send-sendmail.sh \
+	tests/integration/send-tls-extra.py

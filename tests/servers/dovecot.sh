@@ -42,10 +42,9 @@ do_stop() {
     while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
         sleep 0.05; i=$((i + 1))
     done
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -9 "$pid" 2>/dev/null || true
-        pkill -9 -P "$pid" 2>/dev/null || true
-    fi
+    # The master runs in its own session (pgid = its pid): take down
+    # whatever is left of it.
+    kill -9 -- "-$pid" 2>/dev/null || true
     rm -f "$(pidfile)"
 }
 
@@ -210,8 +209,10 @@ service submission-login {
 CONF
 
     : >> "$dir/dovecot.log"
-    "$DOVECOT" -c "$dir/dovecot.conf" ||
-        { tail -n 20 "$dir/dovecot.log" >&2; die "dovecot did not start"; }
+    # No inherited descriptors: a caller reading our output must see EOF.
+    "$DOVECOT" -c "$dir/dovecot.conf" </dev/null >"$dir/start.log" 2>&1 ||
+        { cat "$dir/start.log" >&2; tail -n 20 "$dir/dovecot.log" >&2
+          die "dovecot did not start"; }
     ok=1
     "$PY" "$here/netutil.py" wait-port "$pop3_port" 30 || ok=0
     if [ "$stls" = yes ] && [ $ok -eq 1 ]; then

@@ -9,7 +9,10 @@ KB each, every tenth with a base64 attachment (deterministic for a seed),
 after the files.  The mbox is locked the way Dovecot expects while it is
 written (MBOX.lock dotlock plus an fcntl write lock), so this is safe
 while Dovecot runs; everything is written with one write and fsynced.
-Lines starting with ">*From " are quoted (mboxrd).  --owner-of PATH gives
+Bodies are not quoted; a Content-Length header (which Dovecot uses to
+find the next message and hides, like Status, X-Status, X-UID, X-IMAP,
+X-IMAPbase and X-Keywords) keeps "From " lines in them safe, so RETR
+gives back each message byte for byte (with CRLF line ends).  --owner-of PATH gives
 a newly created mbox the owner and group of PATH (for root-run tests whose
 mail user is not root).
 """
@@ -21,7 +24,6 @@ import re
 import sys
 import time
 
-FROM_RE = re.compile(rb"^(>*From )", re.M)
 
 WORDS = (b"mail server fetch message folder account queue report meeting "
          b"invoice schedule budget release draft review update backup network "
@@ -42,8 +44,16 @@ def mbox_entry(msg):
     if m:
         sender = m.group(1)
     date = time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime()).encode()
-    body = FROM_RE.sub(rb">\1", msg)
-    return b"From " + sender + b" " + date + b"\n" + body + b"\n"
+    if msg.startswith(b"\n"):
+        body = msg[1:]
+    else:
+        end = msg.find(b"\n\n")
+        body = msg[end + 2:] if end >= 0 else b""
+    # Content-Length instead of ">From " quoting: Dovecot finds the next
+    # message by it, hides the header and never unquotes, so this is the
+    # way to get every message back byte for byte.
+    return (b"From " + sender + b" " + date + b"\n" +
+            b"Content-Length: %d\n" % len(body) + msg + b"\n")
 
 
 def sentence(rng, n):

@@ -1,0 +1,79 @@
+/* Reading one message for the show, attachments and save commands. */
+#include <config.h>
+
+#include <string.h>
+
+#include "cmd/message.h"
+#include "store/store.h"
+#include "util/util.h"
+
+static char *
+folder_path(CmdContext *ctx, const char *arg, GError **error)
+{
+    if (strchr(arg, '/'))
+        return g_strdup(arg);
+    g_autofree char *mail_dir = cmd_mail_dir(ctx);
+    if (!mail_dir) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                    _("no mail folder directory configured"));
+        return NULL;
+    }
+    if (!store_ensure_default_folders(mail_dir, error))
+        return NULL;
+    return store_path_for(mail_dir, arg, error);
+}
+
+static gboolean
+parse_number(const char *s, guint64 *n)
+{
+    if (!s || !*s)
+        return FALSE;
+    for (const char *p = s; *p; p++)
+        if (!g_ascii_isdigit(*p))
+            return FALSE;
+    return g_ascii_string_to_unsigned(s, 10, 1, G_MAXUINT, n, NULL);
+}
+
+MimeView *
+cmd_message_view(CmdContext *ctx, const char *folder, const char *number)
+{
+    guint64 n = 0;
+    if (!parse_number(number, &n)) {
+        g_autofree char *safe = term_safe(number ? number : "", -1, 0);
+        cmd_errorf(_("'%s' is not a message number (1, 2, ... as 'postie list' shows)"), safe);
+        return NULL;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = folder_path(ctx, folder ? folder : "Inbox", &error);
+    if (!path) {
+        cmd_print_error(error);
+        return NULL;
+    }
+    StoreFolder *f = store_folder_open(path, &error);
+    if (!f) {
+        cmd_print_error(error);
+        return NULL;
+    }
+    guint count = store_folder_count(f);
+    if (n > count) {
+        g_autofree char *safe = term_safe(path, -1, 0);
+        cmd_errorf(ngettext("no message %u in %s: it holds %u message",
+                            "no message %u in %s: it holds %u messages", count),
+                   (guint)n, safe, count);
+        store_folder_close(f);
+        return NULL;
+    }
+    GBytes *raw = store_folder_read(f, (guint)(n - 1), &error);
+    store_folder_close(f);
+    if (!raw) {
+        cmd_print_error(error);
+        return NULL;
+    }
+    mime_init();
+    MimeViewOptions opts = { ctx->config ? ctx->config->html_converter : NULL, NULL, FALSE };
+    MimeView *v = mime_view_new(raw, &opts, &error);
+    g_bytes_unref(raw);
+    if (!v)
+        cmd_print_error(error);
+    return v;
+}

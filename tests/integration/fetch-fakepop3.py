@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""A small scripted POP3 server for the fetch tests: what Dovecot will not
+do.  Serves the files of MAILDIR (one message each, sorted by name) to any
+USER/PASS, plain text, on 127.0.0.1.
+
+  fetch-fakepop3.py MAILDIR PORTFILE [--no-uidl] [--uids A,B,...]
+
+--no-uidl     no UIDL in CAPA, and -ERR to UIDL
+--uids LIST   the UIDs to give, in order (repeat one for duplicates)
+Writes the chosen port to PORTFILE once listening.  DELE + QUIT removes the
+files.  Runs until killed.
+"""
+import os
+import socket
+import socketserver
+import sys
+
+
+class Handler(socketserver.StreamRequestHandler):
+    def send(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        srv = self.server
+        names = sorted(os.listdir(srv.maildir))
+        msgs = []
+        for n in names:
+            with open(os.path.join(srv.maildir, n), "rb") as f:
+                data = f.read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            msgs.append((n, data))
+        deleted = set()
+        self.send("+OK fake POP3 ready")
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            words = line.decode("ascii", "replace").strip().split()
+            if not words:
+                self.send("-ERR empty")
+                continue
+            cmd, args = words[0].upper(), words[1:]
+            if cmd == "CAPA":
+                self.send("+OK")
+                for c in ["USER", "TOP", "PIPELINING"] + ([] if srv.no_uidl else ["UIDL"]):
+                    self.send(c)
+                self.send(".")
+            elif cmd in ("USER", "PASS", "NOOP", "RSET"):
+                self.send("+OK")
+            elif cmd == "STAT":
+                live = [m for i, m in enumerate(msgs) if i not in deleted]
+                self.send("+OK %d %d" % (len(live), sum(len(m[1]) for m in live)))
+            elif cmd == "LIST":
+                self.send("+OK")
+                for i, m in enumerate(msgs):
+                    if i not in deleted:
+                        self.send("%d %d" % (i + 1, len(m[1])))
+                self.send(".")
+            elif cmd == "UIDL":
+                if srv.no_uidl:
+                    self.send("-ERR no UIDL here")
+                    continue
+                self.send("+OK")
+                for i, m in enumerate(msgs):
+                    if i not in deleted:
+                        uid = srv.uids[i] if i < len(srv.uids) else "u-" + m[0]
+                        self.send("%d %s" % (i + 1, uid))
+                self.send(".")
+            elif cmd in ("RETR", "TOP"):
+                try:
+                    i = int(args[0]) - 1
+                    data = msgs[i][1]
+                except (ValueError, IndexError):
+                    self.send("-ERR no such message")
+                    continue
+                if cmd == "TOP":
+                    data = data.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
+                self.send("+OK")
+                out = []
+                for l in data.split(b"\r\n")[:-1] if data.endswith(b"\r\n") else data.split(b"\r\n"):
+                    out.append((b"." + l) if l.startswith(b".") else l)
+                self.wfile.write(b"\r\n".join(out) + b"\r\n.\r\n")
+            elif cmd == "DELE":
+                deleted.add(int(args[0]) - 1)
+                self.send("+OK")
+            elif cmd == "QUIT":
+                for i in deleted:
+                    os.unlink(os.path.join(srv.maildir, msgs[i][0]))
+                self.send("+OK bye")
+                return
+            else:
+                self.send("-ERR unknown")
+            self.wfile.flush()
+
+
+class Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+def main():
+    args = sys.argv[1:]
+    maildir, portfile = args[0], args[1]
+    srv = Server(("127.0.0.1", 0), Handler)
+    srv.maildir = maildir
+    srv.no_uidl = "--no-uidl" in args
+    srv.uids = args[args.index("--uids") + 1].split(",") if "--uids" in args else []
+    with open(portfile + ".tmp", "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(portfile + ".tmp", portfile)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+/* Unit tests for send/: the header block as text, copies for the wire and
+ * for Sent, CRLF, envelopes from hostile headers, the 7-bit variant. */
+#include <config.h>
+
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gmime/gmime.h>
+
+#include "store/store.h"
+
+#include "send/private.h"
+#include "util/util.h"
+
+typedef struct {
+    const char *msg;
+    const char *name;
+    const char *value;   /* NULL: absent */
+} GetCase;
+
+static const GetCase get_cases[] = {
+    { "To: a@b\nSubject: hi\n\nbody\n", "Subject", "hi" },
+    { "To: a@b\nSubject: hi\n\nbody\n", "subject", "hi" },
+    { "To: a@b,\n c@d\nX: y\n\n", "To", "a@b, c@d" },
+    { "To: a@b\n\nSubject: in body\n", "Subject", NULL },
+    { "To : spaced\n\n", "To", "spaced" },
+    { "Tox: no\n\n", "To", NULL },
+    { "To: first\nTo: second\n\n", "To", "first" },
+    { "Subject:\n\n", "Subject", "" },
+    { "\nSubject: body only\n", "Subject", NULL },
+    { "Subject: no body", "Subject", "no body" },
+    { "Subject: a\r\n\tb\n\n", "Subject", "a\tb" },
+};
+
+static void
+test_header_get(void)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(get_cases); i++) {
+        const GetCase *c = &get_cases[i];
+        g_autofree char *v = send_header_get(c->msg, strlen(c->msg), c->name);
+        g_assert_cmpstr(v, ==, c->value);
+    }
+}
+
+typedef struct {
+    const char *in;
+    const char *wire;
+    const char *sent;
+} CopyCase;
+
+static const CopyCase copy_cases[] = {
+    { "From: a@b\nBcc: x@y\nTo: c@d\n\nbody\nBcc: stays in body\n",
+      "From: a@b\nTo: c@d\n\nbody\nBcc: stays in body\n",
+      "From: a@b\nBcc: x@y\nTo: c@d\n\nbody\nBcc: stays in body\n" },
+    { "BCC: x@y,\n  z@w\nTo: c@d\n\nb\n", "To: c@d\n\nb\n", "BCC: x@y,\n  z@w\nTo: c@d\n\nb\n" },
+    { "X-Postie-Account: w\nX-Postie-Send-Error: 451\n foo\nTo: c@d\nStatus: RO\n\nb\n",
+      "To: c@d\n\nb\n", "To: c@d\n\nb\n" },
+    { "Return-Path: <r@s>\nTo: c@d\n\n", "To: c@d\n\n", "Return-Path: <r@s>\nTo: c@d\n\n" },
+    { "Bccx: keep\nTo: c@d\n\n", "Bccx: keep\nTo: c@d\n\n", "Bccx: keep\nTo: c@d\n\n" },
+};
+
+static void
+test_copies(void)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(copy_cases); i++) {
+        const CopyCase *c = &copy_cases[i];
+        g_autoptr(GString) w = send_copy_for_wire(c->in, strlen(c->in));
+        g_autoptr(GString) s = send_copy_for_sent(c->in, strlen(c->in));
+        g_assert_cmpstr(w->str, ==, c->wire);
+        g_assert_cmpstr(s->str, ==, c->sent);
+    }
+}
+
+static void
+test_crlf(void)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "a\nb\n", "a\r\nb\r\n" },
+        { "a\r\nb\n", "a\r\nb\r\n" },
+        { "no end", "no end\r\n" },
+        { "\n", "\r\n" },
+        { "", "" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GString) o = send_to_crlf(cases[i].in, strlen(cases[i].in));
+        g_assert_cmpstr(o->str, ==, cases[i].out);
+        g_autoptr(GString) back = g_string_new(o->str);
+        send_lf_normalize(back);
+        g_autoptr(GString) again = send_to_crlf(back->str, back->len);
+        g_assert_cmpstr(again->str, ==, o->str);
+    }
+}
+
+typedef struct {
+    const char *msg;
+    const char *from;     /* NULL: expect an error */
+    const char *rcpts;    /* comma-joined */
+} EnvCase;
+
+static const EnvCase env_cases[] = {
+    { "To: a@x.org\nCc: B <b@x.org>\nBcc: c@x.org\n\n", "me@home.org", "a@x.org,b@x.org,c@x.org" },
+    { "To: a@x.org, A@X.ORG\n\n", "me@home.org", "a@x.org" },
+    { "To: list: a@x.org, b@x.org;\n\n", "me@home.org", "a@x.org,b@x.org" },
+    { "X-Postie-Envelope-To: e@x.org\nTo: a@x.org\n\n", "me@home.org", "e@x.org" },
+    { "X-Postie-Envelope-From: bounce@x.org\nTo: a@x.org\n\n", "bounce@x.org", "a@x.org" },
+    { "X-Postie-Delivered-To: a@x.org\nTo: a@x.org, b@x.org\n\n", "me@home.org", "b@x.org" },
+    { "Subject: none\n\n", NULL, NULL },
+    { "To: \"x\" <a b@x.org>\n\n", NULL, NULL },
+    { "To: <a@x.org>\r\nRCPT TO:<evil@x.org>\n\n", "me@home.org", "a@x.org" },
+    { "X-Postie-Envelope-From: bad>addr@x.org\nTo: a@x.org\n\n", NULL, NULL },
+    { "To: j\xc3\xb6rg@x.org\n\n", NULL, NULL },
+    { "To: undisclosed-recipients:;\nBcc: h@x.org\n\n", "me@home.org", "h@x.org" },
+};
+
+static void
+test_envelope(void)
+{
+    Account a = { 0 };
+    a.id = (char *)"t";
+    a.address = (char *)"me@home.org";
+    for (gsize i = 0; i < G_N_ELEMENTS(env_cases); i++) {
+        const EnvCase *c = &env_cases[i];
+        g_autofree char *from = NULL;
+        g_autoptr(GPtrArray) rcpts = NULL;
+        g_autoptr(GError) e = NULL;
+        gboolean ok = send_envelope_of(&a, c->msg, strlen(c->msg), &from, &rcpts, &e);
+        if (!c->from) {
+            g_assert_false(ok);
+            g_assert_nonnull(e);
+            continue;
+        }
+        g_assert_no_error(e);
+        g_assert_true(ok);
+        g_assert_cmpstr(from, ==, c->from);
+        g_ptr_array_add(rcpts, NULL);
+        g_autofree char *j = g_strjoinv(",", (char **)rcpts->pdata);
+        g_assert_cmpstr(j, ==, c->rcpts);
+    }
+}
+
+static void
+test_encode_7bit(void)
+{
+    const char *m = "From: a@b\nTo: c@d\nSubject: s\nMIME-Version: 1.0\n"
+                    "Content-Type: text/plain; charset=UTF-8\n"
+                    "Content-Transfer-Encoding: 8bit\n\nGr\xc3\xbc\xc3\x9f" "e\n";
+    g_assert_true(send_has_8bit(m, strlen(m)));
+    g_autoptr(GString) o = send_encode_7bit(m, strlen(m));
+    g_assert_nonnull(o);
+    g_assert_false(send_has_8bit(o->str, o->len));
+    g_assert_true(strstr(o->str, "Content-Transfer-Encoding: quoted-printable") ||
+                  strstr(o->str, "Content-Transfer-Encoding: base64"));
+    g_assert_null(strstr(o->str, "Content-Transfer-Encoding: 8bit"));
+}
+
+static void
+test_message_id(void)
+{
+    g_autofree char *id = send_make_message_id("someone@example.org");
+    g_assert_true(g_str_has_prefix(id, "<"));
+    g_assert_true(g_str_has_suffix(id, "@example.org>"));
+    g_autofree char *id2 = send_make_message_id(NULL);
+    g_assert_true(g_str_has_suffix(id2, "@localhost>"));
+}
+
+static void
+test_recorded_error(void)
+{
+    const char *m = "X-Postie-Send-Status: temporary\nX-Postie-Send-Attempts: 3\n"
+                    "X-Postie-Send-Error: 451 \x1b[2Jlater\nTo: a@b\n\n";
+    g_autofree char *e = send_message_error(m, strlen(m));
+    g_assert_cmpstr(e, ==, "temporary: 451 ^[[2Jlater");
+    g_assert_cmpuint(send_message_attempts(m, strlen(m)), ==, 3);
+    g_assert_null(send_message_error("To: a@b\n\n", 9));
+}
+
+static gpointer
+cancel_soon(gpointer data)
+{
+    g_usleep(200 * 1000);
+    g_cancellable_cancel(data);
+    return NULL;
+}
+
+/* A server that never greets: the flush waits until it is cancelled, and
+ * the message stays in the Outbox. */
+static void
+test_cancel(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("postie-send-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    g_setenv("XDG_STATE_HOME", dir, TRUE);
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t sl = sizeof sa;
+    g_assert_cmpint(bind(l, (struct sockaddr *)&sa, sizeof sa), ==, 0);
+    g_assert_cmpint(listen(l, 4), ==, 0);
+    g_assert_cmpint(getsockname(l, (struct sockaddr *)&sa, &sl), ==, 0);
+
+    g_autofree char *conf = g_build_filename(dir, "config", NULL);
+    g_autofree char *text = g_strdup_printf(
+        "[general]\nmail_dir = %s/mail\n\n[account t]\naddress = a@example.org\n"
+        "smtp_host = 127.0.0.1\nsmtp_port = %u\nsmtp_security = none\n"
+        "smtp_auth = none\ntimeout = 60\n", dir, ntohs(sa.sin_port));
+    g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+    chmod(conf, 0600);
+    g_autoptr(GError) e = NULL;
+    PostieConfig *cfg = conf_load(conf, NULL, &e);
+    g_assert_no_error(e);
+    const char *m = "From: a@example.org\nTo: b@example.net\nSubject: c\n\nbody\n";
+    g_assert_true(send_queue(cfg, m, strlen(m), NULL, NULL, NULL, &e));
+    g_assert_no_error(e);
+
+    GCancellable *c = g_cancellable_new();
+    GThread *t = g_thread_new("cancel", cancel_soon, c);
+    gint64 t0 = g_get_monotonic_time();
+    gboolean ok = send_flush(cfg, NULL, 0, NULL, NULL, c, NULL, NULL, &e);
+    g_thread_join(t);
+    g_assert_false(ok);
+    g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_CANCELLED);
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 50 * G_USEC_PER_SEC);
+    g_clear_error(&e);
+
+    g_autofree char *outbox = g_build_filename(dir, "mail", "Outbox", NULL);
+    StoreFolder *f = store_folder_open(outbox, &e);
+    g_assert_no_error(e);
+    g_assert_cmpuint(store_folder_count(f), ==, 1);
+    GBytes *b = store_folder_read(f, 0, &e);
+    gsize len;
+    const char *d = g_bytes_get_data(b, &len);
+    g_autofree char *err = send_message_error(d, len);
+    g_assert_nonnull(strstr(err, "cancelled"));
+    g_bytes_unref(b);
+    store_folder_close(f);
+    g_object_unref(c);
+    conf_free(cfg);
+    close(l);
+    const char *rm[] = { "rm", "-rf", dir, NULL };
+    g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                 NULL, NULL, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_mime_init();
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/send/header-get", test_header_get);
+    g_test_add_func("/send/copies", test_copies);
+    g_test_add_func("/send/crlf", test_crlf);
+    g_test_add_func("/send/envelope", test_envelope);
+    g_test_add_func("/send/encode-7bit", test_encode_7bit);
+    g_test_add_func("/send/message-id", test_message_id);
+    g_test_add_func("/send/recorded-error", test_recorded_error);
+    g_test_add_func("/send/cancel", test_cancel);
+    int rc = g_test_run();
+    g_mime_shutdown();
+    return rc;
+}

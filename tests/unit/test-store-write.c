@@ -1,0 +1,773 @@
+/* Unit tests for store/ writing: appending, locking, flags, expunge, the
+ * index cache, folder directory operations, copy and move. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "store/store.h"
+#include "store/private.h"
+#include "util/util.h"
+
+static char *state_dir;
+
+typedef struct {
+    char *dir;
+    char *path;
+} Fixture;
+
+static void
+fx_setup(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    fx->dir = g_dir_make_tmp("postie-store-XXXXXX", NULL);
+    fx->path = g_build_filename(fx->dir, "Inbox", NULL);
+    store_set_lock_timeout(20);
+}
+
+static void
+rm_rf(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d) {
+        const char *n;
+        while ((n = g_dir_read_name(d))) {
+            g_autofree char *p = g_build_filename(dir, n, NULL);
+            if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
+                rm_rf(p);
+            else
+                unlink(p);
+        }
+        g_dir_close(d);
+    }
+    g_rmdir(dir);
+}
+
+static void
+fx_teardown(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    rm_rf(fx->dir);
+    g_free(fx->dir);
+    g_free(fx->path);
+}
+
+static char *
+make_message(int n, const char *extra_body)
+{
+    return g_strdup_printf("From: Sender %d <sender%d@example.org>\n"
+                           "To: me@example.org\n"
+                           "Subject: message %d\n"
+                           "Date: Mon, 1 Jan 2024 10:00:%02d +0000\n"
+                           "Message-ID: <%d@example.org>\n"
+                           "\n"
+                           "Body of message %d.\n%s",
+                           n, n, n, n % 60, n, n, extra_body ? extra_body : "");
+}
+
+static void
+append_n(const char *path, int first, int count)
+{
+    g_autoptr(GError) error = NULL;
+    StoreAppender *a = store_appender_open(path, &error);
+    g_assert_no_error(error);
+    for (int i = first; i < first + count; i++) {
+        g_autofree char *m = make_message(i, NULL);
+        g_assert_true(store_appender_add(a, m, strlen(m), 0, &error));
+        g_assert_no_error(error);
+    }
+    g_assert_true(store_appender_close(a, &error));
+    g_assert_no_error(error);
+}
+
+static StoreFolder *
+open_ok(const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    StoreFolder *f = store_folder_open(path, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(f);
+    return f;
+}
+
+static char *
+read_string(StoreFolder *f, guint i)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) b = store_folder_read(f, i, &error);
+    g_assert_no_error(error);
+    gsize len;
+    const char *d = g_bytes_get_data(b, &len);
+    return g_strndup(d, len);
+}
+
+static char *
+file_contents(const char *path)
+{
+    char *s = NULL;
+    g_assert_true(g_file_get_contents(path, &s, NULL, NULL));
+    return s;
+}
+
+/* ---- append ------------------------------------------------------------ */
+
+static void
+test_append_roundtrip(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const char *const bodies[] = {
+        "From the start\n>From quoted once\n>>From twice\nFrom: not a header\n",
+        "",
+        "no final newline",
+    };
+    g_autoptr(GError) error = NULL;
+    StoreAppender *a = store_appender_open(fx->path, &error);
+    g_assert_no_error(error);
+    for (int i = 0; i < 3; i++) {
+        g_autofree char *m = make_message(i, bodies[i]);
+        g_assert_true(store_appender_add(a, m, strlen(m), i == 1 ? MSG_READ | MSG_FLAGGED : 0, &error));
+    }
+    /* CRLF input becomes LF; a given From_ line and old flag headers are
+     * replaced. */
+    const char crlf[] = "From old@sender Mon Jan  1 10:00:00 2024\r\n"
+                        "Return-Path: <bounce@example.org>\r\n"
+                        "Status: RO\r\nX-Status: D\r\nContent-Length: 9999\r\n"
+                        "Subject: crlf\r\n\r\nline\r\nFrom me\r\n";
+    g_assert_true(store_appender_add(a, crlf, strlen(crlf), MSG_REPLIED, &error));
+    g_assert_true(store_appender_close(a, &error));
+    g_assert_no_error(error);
+
+    struct stat st;
+    g_assert_cmpint(stat(fx->path, &st), ==, 0);
+    g_assert_cmpuint(st.st_mode & 0777, ==, 0600);
+
+    StoreFolder *f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 4);
+    for (int i = 0; i < 3; i++) {
+        g_autofree char *want = make_message(i, bodies[i]);
+        g_autofree char *got = read_string(f, (guint)i);
+        if (i == 2) {
+            /* A newline is added so the next From_ line can follow. */
+            g_autofree char *w2 = g_strconcat(want, "\n", NULL);
+            g_assert_cmpstr(got, ==, w2);
+        } else if (i == 1) {
+            g_assert_nonnull(strstr(got, "\nStatus: RO\nX-Status: F\n\n"));
+        } else {
+            g_assert_cmpstr(got, ==, want);
+        }
+    }
+    g_assert_cmphex(store_folder_get(f, 1)->flags, ==, MSG_READ | MSG_FLAGGED);
+    g_assert_cmpstr(store_folder_get(f, 0)->subject, ==, "message 0");
+    g_autofree char *got = read_string(f, 3);
+    g_assert_cmpstr(got, ==, "Return-Path: <bounce@example.org>\nSubject: crlf\n"
+                             "X-Status: A\n\nline\nFrom me\n");
+    g_assert_cmphex(store_folder_get(f, 3)->flags, ==, MSG_REPLIED);
+    store_folder_close(f);
+
+    g_autofree char *raw = file_contents(fx->path);
+    g_assert_true(g_str_has_prefix(raw, "From sender0@example.org "));
+    g_assert_nonnull(strstr(raw, "\n>From the start\n>>From quoted once\n>>>From twice\n"));
+    g_assert_nonnull(strstr(raw, "\n\nFrom bounce@example.org "));
+}
+
+static void
+test_append_after_no_newline(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    const char *old = "From a@b Mon Jan  1 10:00:00 2024\nSubject: old\n\nno newline";
+    g_assert_true(g_file_set_contents(fx->path, old, -1, NULL));
+    append_n(fx->path, 1, 1);
+    StoreFolder *f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 2);
+    g_assert_cmpstr(store_folder_get(f, 1)->subject, ==, "message 1");
+    store_folder_close(f);
+}
+
+static void
+test_append_refuses_non_mbox(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    g_assert_true(g_file_set_contents(fx->path, "not mail\n", -1, NULL));
+    g_autoptr(GError) error = NULL;
+    g_assert_false(store_append(fx->path, "Subject: x\n\ny\n", 14, 0, &error));
+    g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT);
+    g_autofree char *raw = file_contents(fx->path);
+    g_assert_cmpstr(raw, ==, "not mail\n");
+}
+
+static void
+test_append_abort(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    g_autoptr(GError) error = NULL;
+    StoreAppender *a = store_appender_open(fx->path, &error);
+    for (int i = 0; i < 2; i++) {
+        g_autofree char *m = make_message(i, NULL);
+        g_assert_true(store_appender_add(a, m, strlen(m), 0, &error));
+    }
+    g_assert_true(store_appender_flush(a, &error));
+    g_autofree char *m = make_message(9, NULL);
+    g_assert_true(store_appender_add(a, m, strlen(m), 0, &error));
+    store_appender_abort(a);
+    StoreFolder *f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 2);
+    store_folder_close(f);
+}
+
+/* ---- locking ----------------------------------------------------------- */
+
+static void
+test_lock_dotlock_held(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 1);
+    g_autofree char *lock = g_strconcat(fx->path, ".lock", NULL);
+    /* A live process (our parent) holds it. */
+    g_autofree char *pid = g_strdup_printf("%d\n", (int)getppid());
+    g_assert_true(g_file_set_contents(lock, pid, -1, NULL));
+    store_set_lock_timeout(0.3);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *m = make_message(1, NULL);
+    g_assert_false(store_append(fx->path, m, strlen(m), 0, &error));
+    g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_LOCKED);
+    g_assert_nonnull(strstr(error->message, fx->path));
+    g_assert_true(g_file_test(lock, G_FILE_TEST_EXISTS));
+    g_clear_error(&error);
+
+    /* A lock of a dead process is stale and removed. */
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    waitpid(child, NULL, 0);
+    g_free(pid);
+    pid = g_strdup_printf("%d\n", (int)child);
+    g_assert_true(g_file_set_contents(lock, pid, -1, NULL));
+    g_assert_true(store_append(fx->path, m, strlen(m), 0, &error));
+    g_assert_no_error(error);
+
+    /* An empty lock file older than five minutes is stale too. */
+    g_assert_true(g_file_set_contents(lock, "", 0, NULL));
+    struct timeval tv[2] = { { time(NULL) - 600, 0 }, { time(NULL) - 600, 0 } };
+    g_assert_cmpint(utimes(lock, tv), ==, 0);
+    g_assert_true(store_append(fx->path, m, strlen(m), 0, &error));
+    g_assert_no_error(error);
+    g_assert_false(g_file_test(lock, G_FILE_TEST_EXISTS));
+
+    StoreFolder *f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 3);
+    store_folder_close(f);
+}
+
+/* A child holds an fcntl lock until told to let go through a pipe. */
+static pid_t
+hold_fcntl_lock(const char *path, int *release_fd)
+{
+    int go[2], ready[2];
+    g_assert_cmpint(pipe(go), ==, 0);
+    g_assert_cmpint(pipe(ready), ==, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(go[1]);
+        close(ready[0]);
+        int fd = open(path, O_RDWR);
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+        if (fd < 0 || fcntl(fd, F_SETLKW, &fl) < 0)
+            _exit(1);
+        if (write(ready[1], "x", 1) != 1)
+            _exit(1);
+        char c;
+        while (read(go[0], &c, 1) < 0 && errno == EINTR)
+            ;
+        _exit(0);
+    }
+    close(go[0]);
+    close(ready[1]);
+    char c;
+    g_assert_cmpint(read(ready[0], &c, 1), ==, 1);
+    close(ready[0]);
+    *release_fd = go[1];
+    return pid;
+}
+
+typedef struct {
+    const char *path;
+    gboolean ok;
+    gint done;
+} AppendJob;
+
+static gpointer
+append_thread(gpointer p)
+{
+    AppendJob *j = p;
+    g_autofree char *m = make_message(7, NULL);
+    j->ok = store_append(j->path, m, strlen(m), 0, NULL);
+    g_atomic_int_set(&j->done, 1);
+    return NULL;
+}
+
+static void
+test_lock_fcntl_wait(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 2);
+    int release;
+    pid_t pid = hold_fcntl_lock(fx->path, &release);
+
+    /* Held: a short timeout fails with a clear error. */
+    store_set_lock_timeout(0.2);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *m = make_message(5, NULL);
+    g_assert_false(store_append(fx->path, m, strlen(m), 0, &error));
+    g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_LOCKED);
+    g_assert_nonnull(strstr(error->message, "Inbox"));
+    /* The dotlock we took is gone again. */
+    g_autofree char *lock = g_strconcat(fx->path, ".lock", NULL);
+    g_assert_false(g_file_test(lock, G_FILE_TEST_EXISTS));
+
+    /* With a long timeout the append waits, and lands once released. */
+    store_set_lock_timeout(120);
+    AppendJob job = { fx->path, FALSE, 0 };
+    GThread *t = g_thread_new("append", append_thread, &job);
+    g_usleep(100 * 1000);
+    g_assert_cmpint(g_atomic_int_get(&job.done), ==, 0);   /* still waiting */
+    close(release);
+    g_thread_join(t);
+    waitpid(pid, NULL, 0);
+    g_assert_true(job.ok);
+    StoreFolder *f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 3);
+    g_assert_cmpstr(store_folder_get(f, 2)->subject, ==, "message 7");
+    store_folder_close(f);
+}
+
+/* ---- flags and expunge ------------------------------------------------- */
+
+static void
+test_flags_sync(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 4);
+    g_assert_cmpint(chmod(fx->path, 0640), ==, 0);
+    StoreFolder *f = open_ok(fx->path);
+    g_autofree char *before2 = read_string(f, 2);
+    store_folder_set_flags(f, 0, MSG_READ);
+    store_folder_set_flags(f, 1, MSG_READ | MSG_REPLIED | MSG_FLAGGED);
+    store_folder_set_flags(f, 3, MSG_OLD | MSG_DELETED | MSG_PARTIAL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) gone = NULL;
+    g_assert_true(store_folder_sync(f, FALSE, &gone, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(gone->len, ==, 0);
+    g_assert_cmphex(store_folder_get(f, 1)->flags, ==, MSG_READ | MSG_REPLIED | MSG_FLAGGED);
+    /* The index stays usable after the rewrite. */
+    g_autofree char *after2 = read_string(f, 2);
+    g_assert_cmpstr(before2, ==, after2);
+    store_folder_close(f);
+
+    struct stat st;
+    g_assert_cmpint(stat(fx->path, &st), ==, 0);
+    g_assert_cmpuint(st.st_mode & 0777, ==, 0640);
+    g_autofree char *raw = file_contents(fx->path);
+    g_assert_nonnull(strstr(raw, "Subject: message 0\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n"
+                                 "Message-ID: <0@example.org>\nStatus: RO\n\n"));
+    g_assert_nonnull(strstr(raw, "<1@example.org>\nStatus: RO\nX-Status: AF\n\n"));
+    g_assert_nonnull(strstr(raw, "<3@example.org>\nStatus: O\nX-Status: D\nX-Postie-Partial: yes\n\n"));
+
+    f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 4);
+    g_assert_cmphex(store_folder_get(f, 0)->flags, ==, MSG_READ);
+    g_assert_cmphex(store_folder_get(f, 1)->flags, ==, MSG_READ | MSG_REPLIED | MSG_FLAGGED);
+    g_assert_cmphex(store_folder_get(f, 2)->flags, ==, 0);
+    g_assert_cmphex(store_folder_get(f, 3)->flags, ==, MSG_OLD | MSG_DELETED | MSG_PARTIAL);
+    /* Clearing flags removes the headers again. */
+    store_folder_set_flags(f, 1, 0);
+    g_assert_true(store_folder_sync(f, FALSE, NULL, &error));
+    store_folder_close(f);
+    g_free(raw);
+    raw = file_contents(fx->path);
+    g_assert_null(strstr(raw, "X-Status: AF"));
+}
+
+static void
+test_expunge(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 5);
+    StoreFolder *f = open_ok(fx->path);
+    g_autofree char *m1 = read_string(f, 1);
+    g_autofree char *m4 = read_string(f, 4);
+    store_folder_set_flags(f, 0, MSG_DELETED);
+    store_folder_set_flags(f, 2, MSG_DELETED | MSG_READ);
+    store_folder_set_flags(f, 3, MSG_DELETED);
+    store_folder_set_flags(f, 4, MSG_READ);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) gone = NULL;
+    g_assert_true(store_folder_sync(f, TRUE, &gone, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(gone->len, ==, 3);
+    g_assert_cmpstr(((StoreMessage *)gone->pdata[1])->subject, ==, "message 2");
+    g_assert_cmpuint(store_folder_count(f), ==, 2);
+    g_autofree char *n0 = read_string(f, 0);
+    g_assert_cmpstr(n0, ==, m1);
+    store_folder_close(f);
+
+    f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 2);
+    g_assert_cmpstr(store_folder_get(f, 0)->subject, ==, "message 1");
+    g_assert_cmpstr(store_folder_get(f, 1)->subject, ==, "message 4");
+    g_assert_cmphex(store_folder_get(f, 1)->flags, ==, MSG_READ);
+    g_autofree char *n1 = read_string(f, 1);
+    g_assert_true(g_str_has_suffix(n1, "\nStatus: RO\n\nBody of message 4.\n"));
+    /* Expunge everything. */
+    store_folder_set_flags(f, 0, MSG_DELETED);
+    store_folder_set_flags(f, 1, MSG_DELETED);
+    g_assert_true(store_folder_sync(f, TRUE, NULL, &error));
+    g_assert_cmpuint(store_folder_count(f), ==, 0);
+    store_folder_close(f);
+    struct stat st;
+    g_assert_cmpint(stat(fx->path, &st), ==, 0);
+    g_assert_cmpint(st.st_size, ==, 0);
+    (void)m4;
+}
+
+static void
+test_sync_keeps_new_mail(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 3);
+    StoreFolder *f = open_ok(fx->path);
+    /* Someone else delivers two messages meanwhile. */
+    append_n(fx->path, 10, 2);
+    store_folder_set_flags(f, 2, MSG_READ);
+    store_folder_set_flags(f, 0, MSG_DELETED);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_folder_sync(f, TRUE, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(store_folder_count(f), ==, 4);
+    store_folder_close(f);
+    f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 4);
+    g_assert_cmpstr(store_folder_get(f, 1)->subject, ==, "message 2");
+    g_assert_cmphex(store_folder_get(f, 1)->flags, ==, MSG_READ);
+    g_assert_cmpstr(store_folder_get(f, 3)->subject, ==, "message 11");
+    store_folder_close(f);
+}
+
+static void
+test_sync_refuses_replaced(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 3);
+    StoreFolder *f = open_ok(fx->path);
+    /* Another program rewrites the folder (new inode, other content). */
+    StoreFolder *g = open_ok(fx->path);
+    store_folder_set_flags(g, 1, MSG_DELETED);
+    g_assert_true(store_folder_sync(g, TRUE, NULL, NULL));
+    store_folder_close(g);
+
+    store_folder_set_flags(f, 0, MSG_DELETED);
+    g_autoptr(GError) error = NULL;
+    g_assert_false(store_folder_sync(f, TRUE, NULL, &error));
+    g_assert_nonnull(error);
+    g_assert_nonnull(strstr(error->message, "changed by another program"));
+    /* After a refresh it works on the new file. */
+    gboolean changed = FALSE;
+    g_clear_error(&error);
+    g_assert_true(store_folder_refresh(f, &changed, &error));
+    g_assert_true(changed);
+    g_assert_cmpuint(store_folder_count(f), ==, 2);
+    store_folder_close(f);
+}
+
+static void
+test_refresh(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 2);
+    StoreFolder *f = open_ok(fx->path);
+    gboolean changed = TRUE;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_folder_refresh(f, &changed, &error));
+    g_assert_false(changed);
+    append_n(fx->path, 2, 3);
+    g_assert_true(store_folder_refresh(f, &changed, &error));
+    g_assert_true(changed);
+    g_assert_cmpuint(store_folder_count(f), ==, 5);
+    g_assert_cmpstr(store_folder_get(f, 4)->subject, ==, "message 4");
+    store_folder_close(f);
+}
+
+/* ---- the index cache --------------------------------------------------- */
+
+static guint64
+file_size(const char *path)
+{
+    struct stat st;
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    return (guint64)st.st_size;
+}
+
+static void
+bump_mtime(const char *path)
+{
+    struct stat st;
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    struct timeval tv[2] = { { st.st_mtime + 5, 0 }, { st.st_mtime + 5, 0 } };
+    g_assert_cmpint(utimes(path, tv), ==, 0);
+}
+
+static void
+test_cache_cases(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 20);
+
+    /* First open scans everything and writes the cache (mode 0600). */
+    StoreFolder *f = open_ok(fx->path);
+    g_assert_false(store_folder_loaded_from_cache(f));
+    g_assert_cmpuint(store_folder_bytes_scanned(f), ==, file_size(fx->path));
+    guint64 last_offset = store_folder_get(f, 19)->offset;
+    store_folder_close(f);
+    g_autofree char *cache = store_cache_path(fx->path);
+    struct stat st;
+    g_assert_cmpint(stat(cache, &st), ==, 0);
+    g_assert_cmpuint(st.st_mode & 0777, ==, 0600);
+
+    /* Unchanged: from the cache, nothing scanned. */
+    f = open_ok(fx->path);
+    g_assert_true(store_folder_loaded_from_cache(f));
+    g_assert_cmpuint(store_folder_bytes_scanned(f), ==, 0);
+    g_assert_cmpstr(store_folder_get(f, 7)->subject, ==, "message 7");
+    g_autofree char *m7 = read_string(f, 7);
+    g_assert_true(g_str_has_suffix(m7, "Body of message 7.\n"));
+    store_folder_close(f);
+
+    /* Grown: only the tail (from the old last message) is scanned. */
+    guint64 old_size = file_size(fx->path);
+    append_n(fx->path, 20, 3);
+    f = open_ok(fx->path);
+    g_assert_false(store_folder_loaded_from_cache(f));
+    g_assert_cmpuint(store_folder_count(f), ==, 23);
+    g_assert_cmpuint(store_folder_bytes_scanned(f), ==, file_size(fx->path) - last_offset);
+    g_assert_cmpuint(store_folder_bytes_scanned(f), <, file_size(fx->path) - old_size + 400);
+    g_assert_cmpstr(store_folder_get(f, 22)->subject, ==, "message 22");
+    store_folder_close(f);
+    f = open_ok(fx->path);
+    g_assert_true(store_folder_loaded_from_cache(f));
+    store_folder_close(f);
+
+    /* Changed in the middle, same size: "message 5" -> "massage 5". */
+    g_autofree char *raw = file_contents(fx->path);
+    gsize size = strlen(raw);
+    char *p = strstr(raw, "Subject: message 5\n");
+    g_assert_nonnull(p);
+    p[10] = 'a';
+    g_assert_true(g_file_set_contents(fx->path, raw, (gssize)size, NULL));
+    bump_mtime(fx->path);
+    g_assert_cmpuint(file_size(fx->path), ==, size);
+    f = open_ok(fx->path);
+    g_assert_false(store_folder_loaded_from_cache(f));
+    g_assert_cmpuint(store_folder_bytes_scanned(f), ==, size);
+    g_assert_cmpstr(store_folder_get(f, 5)->subject, ==, "massage 5");
+    store_folder_close(f);
+
+    /* Same file (inode), changed in place with the same size. */
+    int fd = open(fx->path, O_WRONLY);
+    g_assert_cmpint(fd, >=, 0);
+    gsize off = (gsize)(strstr(raw, "Subject: message 6\n") - raw) + 10;
+    g_assert_cmpint(pwrite(fd, "u", 1, (off_t)off), ==, 1);
+    close(fd);
+    bump_mtime(fx->path);
+    f = open_ok(fx->path);
+    g_assert_false(store_folder_loaded_from_cache(f));
+    g_assert_cmpstr(store_folder_get(f, 6)->subject, ==, "mussage 6");
+    store_folder_close(f);
+
+    /* Truncated in the middle of a message: re-indexed. */
+    fd = open(fx->path, O_WRONLY);
+    g_assert_cmpint(ftruncate(fd, (off_t)(last_offset + 80)), ==, 0);
+    close(fd);
+    f = open_ok(fx->path);
+    g_assert_false(store_folder_loaded_from_cache(f));
+    g_assert_cmpuint(store_folder_count(f), ==, 20);
+    store_folder_close(f);
+
+    /* Rewritten (new file, different content, larger) via rename. */
+    g_autofree char *other = g_build_filename(fx->dir, "other", NULL);
+    append_n(other, 100, 30);
+    g_assert_cmpint(rename(other, fx->path), ==, 0);
+    f = open_ok(fx->path);
+    g_assert_false(store_folder_loaded_from_cache(f));
+    g_assert_cmpuint(store_folder_count(f), ==, 30);
+    g_assert_cmpstr(store_folder_get(f, 0)->subject, ==, "message 100");
+    store_folder_close(f);
+
+    /* Grown, but not by appending: bytes at the old end changed. */
+    g_free(raw);
+    raw = file_contents(fx->path);
+    size = strlen(raw);
+    g_autofree char *grown = g_strdup_printf("From x@y Mon Jan  1 10:00:00 2024\nSubject: new first\n\nhi\n\n%s", raw);
+    fd = open(fx->path, O_WRONLY);
+    g_assert_true(write_all(fd, grown, strlen(grown), fx->path, NULL));
+    close(fd);
+    f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 31);
+    g_assert_cmpstr(store_folder_get(f, 0)->subject, ==, "new first");
+    g_assert_cmpuint(store_folder_bytes_scanned(f), ==, strlen(grown));
+    store_folder_close(f);
+
+    /* A damaged cache file is not trusted. */
+    g_assert_true(g_file_set_contents(cache, "POSTIDX2garbage", -1, NULL));
+    f = open_ok(fx->path);
+    g_assert_false(store_folder_loaded_from_cache(f));
+    g_assert_cmpuint(store_folder_count(f), ==, 31);
+    store_folder_close(f);
+    g_autofree char *cdata = NULL;
+    gsize clen;
+    g_assert_true(g_file_get_contents(cache, &cdata, &clen, NULL));
+    /* Flip bytes in the records: offsets that no longer tile the file. */
+    for (gsize i = 80; i < clen && i < 400; i += 7)
+        cdata[i] ^= 0x5a;
+    g_assert_true(g_file_set_contents(cache, cdata, (gssize)clen, NULL));
+    f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 31);
+    for (guint i = 0; i < 31; i++)
+        g_assert_nonnull(store_folder_get(f, i)->subject);
+    store_folder_close(f);
+}
+
+/* ---- the folder directory ---------------------------------------------- */
+
+static void
+test_folders(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    g_autofree char *mail = g_build_filename(fx->dir, "mail", NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_ensure_default_folders(mail, &error));
+    g_assert_no_error(error);
+    g_assert_true(store_create_folder(mail, "Lists", &error));
+    g_assert_true(store_create_folder(mail, "Archive 2024", &error));
+    g_assert_no_error(error);
+    g_assert_false(store_create_folder(mail, "Lists", &error));
+    g_clear_error(&error);
+
+    static const char *const bad[] = { "", ".hidden", "a/b", "..", "tab\tname",
+                                       "esc\x1b[1m", "x.lock", "bad\xff" };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_false(store_create_folder(mail, bad[i], &error));
+        g_assert_nonnull(error);
+        g_assert_nonnull(strstr(error->message, "not a valid folder name"));
+        g_clear_error(&error);
+    }
+
+    g_autoptr(GPtrArray) list = store_list_folders(mail, &error);
+    g_assert_no_error(error);
+    const char *want[] = { "Inbox", "Outbox", "Sent", "Drafts", "Trash", "Archive 2024", "Lists" };
+    g_assert_cmpuint(list->len, ==, G_N_ELEMENTS(want));
+    for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+        g_assert_cmpstr(list->pdata[i], ==, want[i]);
+
+    g_autofree char *lists = store_path_for(mail, "Lists", &error);
+    append_n(lists, 0, 2);
+    g_assert_true(store_rename_folder(mail, "Lists", "Mailing lists", &error));
+    g_assert_no_error(error);
+    g_assert_false(store_rename_folder(mail, "Mailing lists", "Archive 2024", &error));
+    g_assert_nonnull(strstr(error->message, "already exists"));
+    g_clear_error(&error);
+    g_assert_false(store_rename_folder(mail, "Inbox", "Old", &error));
+    g_clear_error(&error);
+    g_assert_false(store_rename_folder(mail, "Nope", "Other", &error));
+    g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    g_autofree char *ml = store_path_for(mail, "Mailing lists", &error);
+    StoreFolder *f = open_ok(ml);
+    g_assert_cmpuint(store_folder_count(f), ==, 2);
+    store_folder_close(f);
+
+    g_assert_true(store_delete_folder(mail, "Archive 2024", &error));
+    g_assert_no_error(error);
+    g_assert_false(store_delete_folder(mail, "Trash", &error));
+    g_clear_error(&error);
+    g_ptr_array_unref(list);
+    list = store_list_folders(mail, &error);
+    g_assert_cmpuint(list->len, ==, 6);
+    g_assert_cmpstr(list->pdata[5], ==, "Mailing lists");
+}
+
+static void
+test_copy_move(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    g_autofree char *mail = g_build_filename(fx->dir, "mail", NULL);
+    g_assert_true(store_ensure_default_folders(mail, NULL));
+    g_autofree char *inbox = g_build_filename(mail, "Inbox", NULL);
+    g_autofree char *trash = g_build_filename(mail, "Trash", NULL);
+    g_autofree char *body = g_strdup("From the top\n>From quoted\n");
+    g_autoptr(GError) error = NULL;
+    for (int i = 0; i < 4; i++) {
+        g_autofree char *m = make_message(i, body);
+        g_assert_true(store_append(inbox, m, strlen(m), i == 1 ? MSG_READ | MSG_FLAGGED : 0, &error));
+    }
+    StoreFolder *f = open_ok(inbox);
+    guint copy[] = { 0, 1 };
+    g_assert_true(store_copy(f, copy, 2, trash, FALSE, &error));
+    g_assert_no_error(error);
+    g_assert_cmphex(store_folder_get(f, 0)->flags, ==, 0);
+    guint move[] = { 1, 3 };
+    g_assert_true(store_copy(f, move, 2, trash, TRUE, &error));
+    g_assert_no_error(error);
+    g_assert_true(store_folder_get(f, 3)->flags & MSG_DELETED);
+    g_assert_false(store_copy(f, move, 2, inbox, FALSE, &error));
+    g_clear_error(&error);
+    guint bad[] = { 9 };
+    g_assert_false(store_copy(f, bad, 1, trash, FALSE, &error));
+    g_clear_error(&error);
+    g_autofree char *orig1 = read_string(f, 1);
+    g_assert_true(store_folder_sync(f, TRUE, NULL, &error));
+    g_assert_cmpuint(store_folder_count(f), ==, 2);
+    store_folder_close(f);
+
+    StoreFolder *t = open_ok(trash);
+    g_assert_cmpuint(store_folder_count(t), ==, 4);
+    g_assert_cmpstr(store_folder_get(t, 2)->subject, ==, "message 1");
+    g_assert_cmphex(store_folder_get(t, 2)->flags, ==, MSG_READ | MSG_FLAGGED);
+    g_assert_cmpstr(store_folder_get(t, 3)->subject, ==, "message 3");
+    g_autofree char *copied1 = read_string(t, 2);
+    g_assert_cmpstr(copied1, ==, orig1);
+    store_folder_close(t);
+}
+
+int
+main(int argc, char **argv)
+{
+    state_dir = g_dir_make_tmp("postie-state-XXXXXX", NULL);
+    g_setenv("XDG_STATE_HOME", state_dir, TRUE);
+    g_test_init(&argc, &argv, NULL);
+#define ADD(name, fn) g_test_add(name, Fixture, NULL, fx_setup, fn, fx_teardown)
+    ADD("/store/append/roundtrip", test_append_roundtrip);
+    ADD("/store/append/after-no-newline", test_append_after_no_newline);
+    ADD("/store/append/refuses-non-mbox", test_append_refuses_non_mbox);
+    ADD("/store/append/abort", test_append_abort);
+    ADD("/store/lock/dotlock", test_lock_dotlock_held);
+    ADD("/store/lock/fcntl-wait", test_lock_fcntl_wait);
+    ADD("/store/sync/flags", test_flags_sync);
+    ADD("/store/sync/expunge", test_expunge);
+    ADD("/store/sync/keeps-new-mail", test_sync_keeps_new_mail);
+    ADD("/store/sync/refuses-replaced", test_sync_refuses_replaced);
+    ADD("/store/refresh", test_refresh);
+    ADD("/store/cache/cases", test_cache_cases);
+    ADD("/store/dir/folders", test_folders);
+    ADD("/store/dir/copy-move", test_copy_move);
+    int rc = g_test_run();
+    rm_rf(state_dir);
+    g_free(state_dir);
+    return rc;
+}
