@@ -181,8 +181,8 @@ send_thread(gpointer data)
     SendCallbacks cb = { send_started, send_progress, send_message_done, send_finished };
     guint sent = 0, failed = 0;
     g_autoptr(GError) error = NULL;
-    if (!send_flush(job->cfg, job->account, SEND_FLUSH_DEFAULT, &cb, job, &sent, &failed,
-                    &error) && sent == 0 && failed == 0 && error)
+    if (!send_flush(job->cfg, job->account, SEND_FLUSH_DEFAULT, &cb, job, cancel, &sent,
+                    &failed, &error) && sent == 0 && failed == 0 && error)
         post(job, EV_ERROR, g_strdup_printf(_("Sending failed: %s"), error->message));
     else if (sent == 0 && failed == 0 && !error)
         post(job, EV_REPORT, g_strdup(_("The Outbox is empty.")));

@@ -24,6 +24,11 @@ def msg(i, frm, subj, body, date, mid, irt=None, extra=""):
         h.append("Content-Transfer-Encoding: 8bit")
     return "\n".join(h) + "\n\n" + body + "\n\n"
 
+def uu_block():
+    import binascii
+    data = b"UUNOTES decoded fine\n"
+    return "begin 644 notes.txt\n" + binascii.b2a_uu(data).decode() + "`\nend\n"
+
 def small(out):
     esc = "\x1b"
     parts = [
@@ -42,7 +47,7 @@ def small(out):
             "", "Thu, 04 Jan 2024 08:00:00 +0000", "m5@example.org",
             extra="Content-Type: multipart/mixed; boundary=BB\n"),
     ]
-    parts[4] = parts[4].replace("\n\n\n\n", "\n\n--BB\nContent-Type: text/plain\n\nThe report is attached.\n--BB\n"
+    parts[4] = parts[4].replace("\n\n\n\n", "\n\n--BB\nContent-Type: text/plain\n\nThe report is attached, and the notes:\n\n" + uu_block() + "\n--BB\n"
                                 "Content-Type: application/pdf; name=report.pdf\nContent-Disposition: attachment; filename=report.pdf\n"
                                 "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--BB--\n\n")
     out.write("".join(parts))

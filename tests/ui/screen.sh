@@ -85,6 +85,29 @@ for line in sys.stdin:
 }
 is "$(widths)" "100" "list rows with wide characters are exactly as wide as the screen"
 
+# Attachments: a MIME part and an inline uuencode block; save one.
+keys /
+type_text 'Report attached'
+keys Enter
+wait_for 'report.pdf'; ok $? "the preview lists the attachment"
+keys v
+wait_for '-- attachments --'; ok $? "v opens the attachments"
+like "$(screen)" "\\[1\\] notes.txt.*uuencoded" "the inline uuencode block is among them (first: it stands in the text)"
+keys s
+wait_for '^Save into directory:'; ok $? "s asks for a directory"
+mkdir -p "$TEST_TMP/saved"
+tm send-keys -t t C-u
+type_text "$TEST_TMP/saved/"
+keys Enter
+wait_for 'Saved '; ok $? "the attachment is saved"
+is "$(cat "$TEST_TMP/saved/notes.txt" 2>/dev/null)" "UUNOTES decoded fine" "the uuencoded data is decoded into the file"
+keys q
+wait_for 'postie: Inbox'; ok $? "q leaves the attachments"
+keys /
+type_text 'taro'
+keys Enter
+wait_for 'WIDEBODY'
+
 # Resize: smaller, then very wide.
 tm resize-window -t t -x 80 -y 24
 wait_for '^-- postie: Inbox'; ok $? "after shrinking to 80x24 the status line is drawn"
