@@ -205,7 +205,13 @@ static gboolean
 start_job(Ui *ui, gboolean is_send, const char *account)
 {
     if (ui->busy) {
-        ui_error(ui, _("Still busy with the last fetch or send; wait for it to finish."));
+        /* Run it when the current job is done. */
+        if (is_send)
+            ui->send_again = TRUE;
+        else
+            ui->fetch_again = TRUE;
+        ui_message(ui, is_send ? _("Sending follows when the current job is done.")
+                               : _("Fetching follows when the current job is done."));
         return FALSE;
     }
     Job *job = g_new0(Job, 1);
@@ -259,8 +265,17 @@ ui_handle_events(Ui *ui)
             ui_error(ui, "%s", e->text);
             break;
         case EV_DONE:
+            if (running_job && !running_job->is_send)
+                ui_reload_folder(ui);
             finish_job(ui);
             ui_update_outbox(ui);
+            if (ui->send_again) {
+                ui->send_again = FALSE;
+                start_job(ui, TRUE, NULL);
+            } else if (ui->fetch_again) {
+                ui->fetch_again = FALSE;
+                start_job(ui, FALSE, NULL);
+            }
             break;
         }
         g_free(e->text);

@@ -125,3 +125,45 @@ folders_change(Ui *ui)
         ui_message(ui, _("Opened %s: %u messages."), safe, ui->view.n);
     }
 }
+
+/* Open the current folder afresh, keeping the selected message.  Used
+ * after a fetch, which may have rewritten the folder (a headers-only
+ * message replaced by the whole one). */
+void
+ui_reload_folder(Ui *ui)
+{
+    if (!ui->folder || !ui->folder_name)
+        return;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = store_path_for(ui->mail_dir, ui->folder_name, &error);
+    StoreFolder *f = path ? store_folder_open(path, &error) : NULL;
+    if (!f) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    /* Flags changed here and not yet written carry over, by Message-ID
+     * (the old index may be out of date, so it is never written). */
+    GHashTable *flags = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < store_folder_count(ui->folder); i++) {
+        const StoreMessage *m = store_folder_get(ui->folder, i);
+        if (m->message_id)
+            g_hash_table_insert(flags, m->message_id, GUINT_TO_POINTER(m->flags));
+    }
+    for (guint i = 0; i < store_folder_count(f); i++) {
+        const StoreMessage *m = store_folder_get(f, i);
+        gpointer old;
+        if (!m->message_id ||
+            !g_hash_table_lookup_extended(flags, m->message_id, NULL, &old))
+            continue;
+        guint32 keep = (GPOINTER_TO_UINT(old) & ~(guint32)MSG_PARTIAL) |
+                       (m->flags & MSG_PARTIAL);
+        if (keep != m->flags)
+            store_folder_set_flags(f, i, keep);
+    }
+    g_hash_table_destroy(flags);
+    store_folder_close(ui->folder);
+    ui->folder = f;
+    ui->view.folder = f;
+    view_rebuild(&ui->view, TRUE);
+    msglist_reselect(ui);
+}

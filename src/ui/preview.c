@@ -42,7 +42,10 @@ rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
     if (!view)
         return NULL;
     Rendered *r = g_new0(Rendered, 1);
-    r->offset = store_folder_get(f, idx)->offset;
+    const StoreMessage *m = store_folder_get(f, idx);
+    r->offset = m->offset;
+    r->length = m->length;
+    r->message_id = g_strdup(m->message_id);
     r->lines = g_ptr_array_new_with_free_func(g_free);
     r->kinds = g_array_new(FALSE, FALSE, sizeof(int));
     r->rows_width = -1;
@@ -86,6 +89,7 @@ rendered_free(Rendered *r)
     if (!r)
         return;
     g_ptr_array_unref(r->lines);
+    g_free(r->message_id);
     if (r->view)
         mime_view_free(r->view);
     g_array_unref(r->kinds);
@@ -150,7 +154,9 @@ preview_sync(Ui *ui)
         g_clear_pointer(&ui->preview, rendered_free);
         return;
     }
-    if (ui->preview && ui->preview->offset == m->offset)
+    if (ui->preview && ui->preview->offset == m->offset &&
+        ui->preview->length == m->length &&
+        !g_strcmp0(ui->preview->message_id, m->message_id))
         return;
     g_clear_pointer(&ui->preview, rendered_free);
     ui->preview_top = 0;

@@ -146,7 +146,9 @@ void view_ensure_keys(MsgView *v, SortKey s);
 /* ---- rendering messages (preview.c) ----------------------------------- */
 
 typedef struct {
-    guint64 offset;          /* which message this is (store offset) */
+    guint64 offset;          /* which message this is (store offset, */
+    guint64 length;          /* length and Message-ID: a rewrite of the */
+    char *message_id;        /* folder may put another one there) */
     GPtrArray *lines;        /* logical lines (safe UTF-8) */
     GArray *kinds;           /* int per line: 0 body, 1 header, 2 quoted */
     GPtrArray *rows;         /* wrapped rows for ROWS_WIDTH */
@@ -206,6 +208,8 @@ struct Ui {
     gint64 next_check;       /* monotonic time of the next auto fetch */
     gboolean busy;           /* a worker is running */
     guint outbox_count;      /* messages waiting in the Outbox */
+    gboolean fetch_again;    /* asked for while busy: run when done */
+    gboolean send_again;
 };
 
 /* msglist.c */
@@ -222,6 +226,7 @@ void folders_reload(Ui *ui);
 void folders_draw(Ui *ui);
 gboolean ui_open_folder(Ui *ui, const char *name);
 void ui_close_folder(Ui *ui);
+void ui_reload_folder(Ui *ui);
 void folders_change(Ui *ui);
 
 /* preview.c: keep ui->preview in step with the selection and draw it. */

@@ -4,6 +4,7 @@ UI_SH_TESTS = \
 	tests/ui/keys.sh \
 	tests/ui/setup.sh \
 	tests/ui/drafts.sh \
-	tests/ui/mail.sh
+	tests/ui/mail.sh \
+	tests/ui/partial.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
