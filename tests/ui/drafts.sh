@@ -23,11 +23,18 @@ ED
 chmod +x "$TEST_TMP/editor.sh"
 UI_ENV="export VISUAL='$TEST_TMP/editor.sh'"
 
+# An address book with one contact, for completion.
+mkdir -p "$XDG_DATA_HOME/postie"
+printf 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Dora Explorer\r\nEMAIL:dora@example.net\r\nEND:VCARD\r\n' \
+    > "$XDG_DATA_HOME/postie/contacts.vcf"
+
 start_postie 100 30
 wait_for 'postie: Inbox'; ok $? "the screen opens"
 keys m
 wait_for '^To:'
-type_text 'dora@example.net'
+type_text 'Dor'
+keys Tab
+wait_for '^To: Dora Explorer <dora@example.net>'; ok $? "Tab completes the address from the address book"
 keys Enter
 wait_for '^Subject:'
 type_text 'Unfinished thoughts'
@@ -39,12 +46,12 @@ like "$(cat "$MAIL/Drafts")" 'Subject: Unfinished thoughts' "the draft is in the
 keys c
 type_text Drafts
 keys Enter
-wait_for 'To dora@example.net'; ok $? "the Drafts folder lists the draft by its recipient"
+wait_for 'To Dora Explorer'; ok $? "the Drafts folder lists the draft by its recipient"
 keys m
 wait_for 'Resume the selected draft'; ok $? "m in Drafts offers to resume"
 keys y
 wait_for 'Subject: Unfinished thoughts'; ok $? "the resumed draft has its subject"
-like "$(screen)" 'To: dora@example.net' "and its recipient"
+like "$(screen)" 'To: Dora Explorer <dora@example.net>' "and its recipient"
 like "$(screen)" 'DRAFT BODY' "and its text"
 keys w
 wait_for 'Queued in the Outbox'; ok $? "w queues it"
