@@ -7,6 +7,8 @@ servers_scripts = tests/servers/mkcerts.sh tests/servers/dovecot.sh \
 	tests/servers/servers.py tests/servers/daemon.py \
 	tests/servers/faultproxy.py tests/servers/fakepop3.py
 servers_tests = tests/servers/test-dovecot.py tests/servers/test-smtpd.py \
+	tests/servers/test-demo.sh \
 	tests/servers/test-faults.py
 TESTS += $(servers_tests)
-EXTRA_DIST += tests/servers/README $(servers_scripts) $(servers_tests)
+EXTRA_DIST += tests/servers/README $(servers_scripts) $(servers_tests) \
+	contrib/demo-mail.py

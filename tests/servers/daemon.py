@@ -6,6 +6,8 @@ go to the background, then tell the caller the port.
 the child listens, so `port=$(... --daemon --pidfile F)` needs no polling;
 stop with `kill $(cat F)`.  Without --daemon the port is printed (and
 written to --port-file) once listening, and SIGTERM/SIGINT stop it.
+--tls CERTDIR: clients speak TLS from the first byte (the server side of
+POP3S), with a certificate made by mkcerts.sh.
 """
 import asyncio
 import os
@@ -20,6 +22,11 @@ def add_arguments(ap):
     ap.add_argument("--daemon", action="store_true",
                     help="go to the background; print the port and exit")
     ap.add_argument("--log", help="append one line per event here")
+    ap.add_argument("--tls", metavar="CERTDIR",
+                    help="speak TLS from the first byte (like POP3S) with the "
+                         "certificate CERTDIR/NAME.pem made by mkcerts.sh")
+    ap.add_argument("--tls-cert", metavar="NAME", default="localhost",
+                    help="localhost (default), wronghost, expired or selfsigned")
 
 
 class Log:
@@ -61,9 +68,17 @@ def run(opts, handle_client):
             if opts.log else devnull
         os.dup2(err, 2)
 
+    ctx = None
+    if opts.tls:
+        import ssl
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        base = os.path.join(opts.tls, opts.tls_cert)
+        ctx.load_cert_chain(base + ".pem", base + ".key")
+        ctx.num_tickets = 0
+
     async def main():
         server = await asyncio.start_server(handle_client, "127.0.0.1", opts.port,
-                                            limit=1 << 24)
+                                            limit=1 << 24, ssl=ctx)
         port = server.sockets[0].getsockname()[1]
         if opts.pidfile:
             _write(opts.pidfile, "%d\n" % os.getpid())

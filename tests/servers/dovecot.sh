@@ -98,6 +98,9 @@ do_start() {
 
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
+    # Dovecot's sockets live in DIR/run; a Unix socket path has at most
+    # 107 bytes, and the longest name Dovecot uses there is about 25.
+    [ ${#dir} -le 80 ] || die "$dir is too long for Dovecot's sockets (80 bytes at most)"
     mkdir -p "$dir/run" "$dir/state" "$dir/home"
     if [ -z "$certs" ]; then
         certs=$dir/certs

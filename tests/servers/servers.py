@@ -71,8 +71,8 @@ class Dovecot(_Server):
         self.dir, self.args, self.env = dir, list(args), {}
 
     def start(self):
+        self._started()   # a half-done start is still stopped at exit
         _run(["sh", os.path.join(HERE, "dovecot.sh"), "start", self.dir] + self.args)
-        self._started()
         self.env = serverenv.load(os.path.join(self.dir, "dovecot.env"))
         return self
 
@@ -101,8 +101,8 @@ class Smtpd(_Server):
         self.dir, self.args, self.env = dir, list(args), {}
 
     def start(self):
+        self._started()   # a half-done start is still stopped at exit
         _run(["sh", os.path.join(HERE, "smtpd.sh"), "start", self.dir] + self.args)
-        self._started()
         self.env = serverenv.load(os.path.join(self.dir, "smtpd.env"))
         return self
 

@@ -9,6 +9,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 from servers import Dovecot, FakePop3, FaultProxy, Tap, _stop_all  # noqa: E402
 
@@ -78,6 +79,24 @@ try:
         got2, err2 = session(fp.port, 3)
         t.ok(len(got1) == 0 and err1 is not None and len(got2) == 3 and err2 is None,
              "--faulty 1: only the first connection is cut", (got1, err1, got2, err2))
+
+    # TLS on the client side (POP3S), plain to Dovecot: RETRs are visible.
+    certs = os.path.join(tmp, "dv", "certs")
+    with FaultProxy(port, "drop-retr", n=2, extra=["--tls", certs]) as fp:
+        import ssl
+        ctx = ssl.create_default_context(cafile=os.path.join(certs, "ca.pem"))
+        got = []
+        try:
+            p = poplib.POP3_SSL("localhost", fp.port, timeout=TIMEOUT, context=ctx)
+            p.user("alice")
+            p.pass_("alice-pw-1")
+            for i in (1, 2, 3):
+                got.append(p.retr(i))
+            err = None
+        except Exception as e:   # noqa: BLE001
+            err = e
+        t.ok(len(got) == 1 and err is not None and not isinstance(err, ssl.SSLCertVerificationError),
+             "--tls: a verified POP3S client, cut in its second RETR", (len(got), err))
 
     with FaultProxy(port, "drop-bytes", n=10) as fp:
         data, why = raw(fp.port)
