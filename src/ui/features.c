@@ -288,9 +288,9 @@ void
 ui_features_init(Ui *ui)
 {
     ui->events = g_async_queue_new();
+    /* With automatic checks on, the first one is at start-up. */
     if (ui->cfg->check_interval > 0)
-        ui->next_check = g_get_monotonic_time() +
-                         (gint64)ui->cfg->check_interval * 60 * G_USEC_PER_SEC;
+        ui->next_check = g_get_monotonic_time();
 }
 
 void
@@ -322,6 +322,13 @@ gboolean
 ui_timer_tick(Ui *ui)
 {
     if (!ui->cfg || ui->cfg->check_interval <= 0 || ui->busy)
+        return FALSE;
+    gboolean any = FALSE;
+    for (guint i = 0; i < ui->cfg->accounts->len; i++) {
+        Account *a = ui->cfg->accounts->pdata[i];
+        any |= a->fetch && a->pop3.host;
+    }
+    if (!any)
         return FALSE;
     gint64 now = g_get_monotonic_time();
     if (now < ui->next_check)

@@ -8,6 +8,7 @@ MAIL="$TEST_TMP/mail"
 cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
 [general]
 mail_dir = $MAIL
+check_interval = 0
 
 [account home]
 name = Alice Example

@@ -18,6 +18,7 @@ MAIL="$TEST_TMP/mail"
 cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
 [general]
 mail_dir = $MAIL
+check_interval = 0
 
 [account home]
 address = alice@example.org
@@ -43,6 +44,16 @@ wait_for 'downloaded at the next fetch'; ok $? "D marks it for download"
 keys G
 wait_for 'PARTIALBODY' 60; ok $? "after the next fetch the preview shows the whole message"
 unlike "$(screen)" '│N +H ' "no message is marked H any more"
+keys q
+wait_for 'EXIT=0'; ok $? "q quits"
+tm kill-server
+
+# With automatic checks on, the screen fetches at start-up.
+printf 'From: Quinn <q@example.net>\nTo: alice@example.org\nSubject: At start-up\nMessage-ID: <start@test>\n\nSTARTUPBODY\n' > "$TEST_TMP/m2"
+"$SERVERS/dovecot.sh" add-mail "$TEST_TMP/dc" "$TEST_TMP/m2" >/dev/null
+sed -i 's/^check_interval = 0$/check_interval = 5/' "$XDG_CONFIG_HOME/postie/config"
+start_postie 100 30
+wait_for 'At start-up' 60; ok $? "check_interval: new mail is fetched at start-up without a key"
 keys q
 wait_for 'EXIT=0'; ok $? "q quits"
 done_testing
