@@ -1,4 +1,29 @@
 # src/ui: The ncurses screen (part of the program, not the core library).
 src_postie_SOURCES += \
 	src/ui/ui.h \
-	src/ui/ui.c
+	src/ui/private.h \
+	src/ui/ui.c \
+	src/ui/screen.c \
+	src/ui/layout.c \
+	src/ui/draw.c \
+	src/ui/colors.c \
+	src/ui/keymap.c \
+	src/ui/help.c \
+	src/ui/folderlist.c \
+	src/ui/msglist.c \
+	src/ui/sort.c \
+	src/ui/threads.c \
+	src/ui/preview.c \
+	src/ui/pager.c \
+	src/ui/prompt.c \
+	src/ui/status.c \
+	src/ui/features.c \
+	src/ui/attach.c \
+	src/ui/compose.c \
+	src/ui/editor.c \
+	src/ui/setup.c
+
+# The screen's keys and behaviour.
+dist_man_MANS += doc/postie-keys.7
+EXTRA_DIST += bench/ui/bigfolder.sh
+EXTRA_DIST += doc/bench-ui.md

@@ -1,1 +1,10 @@
-# Tests for ui.
+# Tests for ui: the real program driven in tmux (tests/ui/lib.sh).
+UI_SH_TESTS = \
+	tests/ui/screen.sh \
+	tests/ui/keys.sh \
+	tests/ui/setup.sh \
+	tests/ui/drafts.sh \
+	tests/ui/mail.sh \
+	tests/ui/partial.sh
+TESTS += $(UI_SH_TESTS)
+EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py

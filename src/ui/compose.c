@@ -1,0 +1,489 @@
+/* Compose: a header form (identity, To, Cc, Bcc, Subject) with address
+ * completion from the address book, the body in the user's editor,
+ * attachments added and removed, then send now, queue in the Outbox,
+ * save as a draft, or cancel.  Replies and forwards start from mime/'s
+ * builders; drafts in the Drafts folder can be resumed. */
+#include <config.h>
+
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "abook/abook.h"
+#include "send/send.h"
+#include "ui/private.h"
+
+typedef struct {
+    Ui *ui;
+    MimeDraft *d;
+    Account *account;
+    Abook *abook;
+    gboolean changed;
+    int sel;                 /* selected attachment */
+    /* What to update once the message is safely queued or saved. */
+    gboolean from_draft;     /* resumed: remove the old draft */
+    gboolean is_reply;       /* mark the original replied */
+    char *orig_folder;
+    guint64 orig_offset;
+    char *orig_msgid;
+} Compose;
+
+static void
+set_identity(Compose *c, Account *a)
+{
+    c->account = a;
+    if (!a)
+        return;
+    g_free(c->d->from_name);
+    g_free(c->d->from_address);
+    c->d->from_name = g_strdup(a->real_name);
+    c->d->from_address = g_strdup(a->address);
+    c->d->attachment_encoding = a->attachment_encoding;
+}
+
+/* Completion of the last address in a comma-separated list. */
+static GPtrArray *
+complete_address(const char *text, gpointer data)
+{
+    Compose *c = data;
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    if (!c->abook)
+        return out;
+    const char *comma = strrchr(text, ',');
+    const char *word = comma ? comma + 1 : text;
+    while (*word == ' ')
+        word++;
+    if (!*word)
+        return out;
+    g_autofree char *head = g_strndup(text, (gsize)(word - text));
+    GPtrArray *found = abook_complete(c->abook, word, 20);
+    for (guint i = 0; found && i < found->len; i++)
+        g_ptr_array_add(out, g_strconcat(head, (char *)found->pdata[i], NULL));
+    if (found)
+        g_ptr_array_unref(found);
+    return out;
+}
+
+static void
+edit_field(Compose *c, const char *label, char **field, gboolean addresses)
+{
+    g_autofree char *q = g_strdup_printf("%s: ", label);
+    char *v = prompt_line(c->ui, q, *field ? *field : "", addresses ? complete_address : NULL, c);
+    if (!v)
+        return;
+    g_strstrip(v);
+    if (g_strcmp0(v, *field ? *field : "") != 0)
+        c->changed = TRUE;
+    g_free(*field);
+    *field = *v ? v : (g_free(v), NULL);
+}
+
+static void
+edit_body(Compose *c)
+{
+    g_autoptr(GError) error = NULL;
+    char *text = g_strdup(c->d->body ? c->d->body : "");
+    if (!editor_edit(c->ui, &text, &error)) {
+        ui_error(c->ui, "%s", error->message);
+        g_free(text);
+        return;
+    }
+    if (g_strcmp0(text, c->d->body) != 0)
+        c->changed = TRUE;
+    g_free(c->d->body);
+    c->d->body = text;
+}
+
+static void
+add_attachment(Compose *c)
+{
+    g_autofree char *path = prompt_line(c->ui, _("Attach file (Tab completes): "), NULL,
+                                        complete_path, NULL);
+    if (!path || !*g_strstrip(path))
+        return;
+    g_autofree char *full = paths_expand_home(path);
+    if (!g_file_test(full, G_FILE_TEST_IS_REGULAR)) {
+        ui_error(c->ui, _("%s is not a file."), full);
+        return;
+    }
+    g_ptr_array_add(c->d->attachments, g_steal_pointer(&full));
+    c->sel = (int)c->d->attachments->len - 1;
+    c->changed = TRUE;
+}
+
+static void
+draw_form(Compose *c)
+{
+    Ui *ui = c->ui;
+    MimeDraft *d = c->d;
+    erase();
+    attrset(colors_attr(COL_HINT));
+    draw_text(0, 0, _("y:Send  w:Queue  P:Draft  q:Cancel  e:Body  a:Attach  D:Detach  "
+                      "t:To  c:Cc  b:Bcc  s:Subject  i:Identity"), COLS, TRUE);
+    attrset(A_NORMAL);
+    g_autofree char *from = d->from_name ? g_strdup_printf("%s <%s>  [%s]", d->from_name,
+                                                           d->from_address ? d->from_address : "",
+                                                           c->account ? c->account->id : "")
+                                         : g_strdup_printf("%s  [%s]",
+                                                           d->from_address ? d->from_address : "",
+                                                           c->account ? c->account->id : "");
+    const struct { const char *label; const char *value; } rows[] = {
+        { N_("From"), from }, { N_("To"), d->to }, { N_("Cc"), d->cc },
+        { N_("Bcc"), d->bcc }, { N_("Subject"), d->subject },
+    };
+    int y = 1;
+    for (gsize i = 0; i < G_N_ELEMENTS(rows); i++, y++) {
+        g_autofree char *label = g_strdup_printf("%8s: ", _(rows[i].label));
+        attrset(colors_attr(COL_HEADER));
+        int w = draw_text(y, 0, label, COLS, FALSE);
+        attrset(A_NORMAL);
+        draw_untrusted(y, w, rows[i].value ? rows[i].value : "", COLS - w, TRUE);
+    }
+    attrset(colors_attr(COL_DIVIDER));
+    g_autofree char *ah = g_strdup_printf(_("-- Attachments: %u --"), d->attachments->len);
+    draw_text(y++, 0, ah, COLS, TRUE);
+    attrset(A_NORMAL);
+    for (guint i = 0; i < d->attachments->len && y < LINES - 6; i++, y++) {
+        attrset((int)i == c->sel ? colors_attr(COL_INDICATOR) : A_NORMAL);
+        draw_untrusted(y, 2, d->attachments->pdata[i], COLS - 2, TRUE);
+    }
+    attrset(colors_attr(COL_DIVIDER));
+    draw_text(y++, 0, _("-- Message --"), COLS, TRUE);
+    attrset(A_NORMAL);
+    g_autofree char *safe = term_safe(d->body ? d->body : "", -1, TERM_SAFE_KEEP_NEWLINES);
+    g_auto(GStrv) lines = g_strsplit(safe, "\n", -1);
+    for (int i = 0; lines[i] && y < LINES - 2; i++, y++)
+        draw_text(y, 0, lines[i], COLS, TRUE);
+    attrset(colors_attr(COL_STATUS));
+    g_autofree char *st = g_strdup_printf(_("-- compose%s%s --"),
+                                          c->changed ? _(" (changed)") : "",
+                                          ui->progress ? ui->progress : "");
+    draw_text(LINES - 2, 0, st, COLS, TRUE);
+    attrset(A_NORMAL);
+    message_draw(ui);
+    refresh();
+}
+
+static void
+note_used(Compose *c)
+{
+    if (!c->abook)
+        return;
+    const char *lists[] = { c->d->to, c->d->cc, c->d->bcc };
+    for (gsize i = 0; i < G_N_ELEMENTS(lists); i++) {
+        if (!lists[i])
+            continue;
+        g_auto(GStrv) parts = g_strsplit(lists[i], ",", -1);
+        for (int k = 0; parts[k]; k++)
+            if (*g_strstrip(parts[k]))
+                abook_note_used(c->abook, parts[k]);
+    }
+    g_autoptr(GError) error = NULL;
+    abook_save(c->abook, &error);   /* use counts only: not worth stopping for */
+}
+
+/* Mark the original replied, or the resumed draft deleted, when the
+ * folder showing it is still open. */
+static void
+after_done(Compose *c)
+{
+    Ui *ui = c->ui;
+    if (!(c->is_reply || c->from_draft) || !ui->folder ||
+        g_strcmp0(ui->folder_name, c->orig_folder) != 0)
+        return;
+    for (guint i = 0; i < ui->view.n; i++) {
+        const StoreMessage *m = store_folder_get(ui->folder, i);
+        if (m->offset != c->orig_offset || g_strcmp0(m->message_id, c->orig_msgid))
+            continue;
+        store_folder_set_flags(ui->folder, i,
+                               m->flags | (c->from_draft ? MSG_DELETED : MSG_REPLIED));
+        if (c->from_draft) {
+            g_autoptr(GError) error = NULL;
+            if (store_folder_sync(ui->folder, TRUE, NULL, &error)) {
+                view_rebuild(&ui->view, TRUE);
+                msglist_reselect(ui);
+            }
+        }
+        break;
+    }
+}
+
+/* 'y' send now, 'w' queue, 'P' draft.  TRUE when the compose is over. */
+static gboolean
+finish(Compose *c, int how)
+{
+    Ui *ui = c->ui;
+    MimeDraft *d = c->d;
+    if (how != 'P' && !d->to && !d->cc && !d->bcc) {
+        ui_error(ui, _("No recipients: give at least To, Cc or Bcc."));
+        return FALSE;
+    }
+    if (!d->from_address) {
+        ui_error(ui, _("No sender address: set up an account first (see postie.conf(5))."));
+        return FALSE;
+    }
+    if (how != 'P' && (!d->subject || !*d->subject) &&
+        !prompt_yesno(ui, _("No subject. Send anyway?"), FALSE))
+        return FALSE;
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) msg = mime_build(d, &error);
+    if (!msg) {
+        ui_error(ui, "%s", error->message);
+        return FALSE;
+    }
+    gsize len;
+    const char *data = g_bytes_get_data(msg, &len);
+    if (how == 'P') {
+        g_autofree char *path = store_path_for(ui->mail_dir, STORE_DRAFTS, &error);
+        if (!path || !store_append(path, data, len, MSG_READ, &error)) {
+            ui_error(ui, "%s", error->message);
+            return FALSE;
+        }
+        ui_message(ui, _("Saved in Drafts."));
+        after_done(c);
+        return TRUE;
+    }
+    SendQueueOptions opts = { 0 };
+    opts.account = c->account ? c->account->id : NULL;
+    g_autofree char *account = NULL;
+    if (!send_queue(ui->cfg, data, len, &opts, &account, NULL, &error)) {
+        ui_error(ui, "%s", error->message);
+        return FALSE;
+    }
+    note_used(c);
+    after_done(c);
+    ui_update_outbox(ui);
+    if (how == 'y') {
+        ui_message(ui, _("Queued; sending..."));
+        ui_start_send(ui, account);
+    } else {
+        ui_message(ui, _("Queued in the Outbox; the send-outbox key sends it."));
+    }
+    return TRUE;
+}
+
+static void
+compose_run(Compose *c)
+{
+    Ui *ui = c->ui;
+    for (;;) {
+        draw_form(c);
+        int key = ui_getkey(ui);
+        if (key == (UI_KEY_FUNC | KEY_RESIZE) || key == UI_KEY_EVENT)
+            continue;
+        g_clear_pointer(&ui->message, g_free);
+        UiAction a = keymap_lookup(ui->keys, key);
+        switch (key) {
+        case 't': edit_field(c, _("To"), &c->d->to, TRUE); continue;
+        case 'c': edit_field(c, _("Cc"), &c->d->cc, TRUE); continue;
+        case 'b': edit_field(c, _("Bcc"), &c->d->bcc, TRUE); continue;
+        case 's': edit_field(c, _("Subject"), &c->d->subject, FALSE); continue;
+        case 'e': edit_body(c); continue;
+        case 'a': add_attachment(c); continue;
+        case 'D':
+            if (c->sel >= 0 && (guint)c->sel < c->d->attachments->len) {
+                g_ptr_array_remove_index(c->d->attachments, (guint)c->sel);
+                c->sel = MIN(c->sel, (int)c->d->attachments->len - 1);
+                c->changed = TRUE;
+            }
+            continue;
+        case 'i': {
+            GPtrArray *accts = ui->cfg->accounts;
+            if (accts->len == 0)
+                continue;
+            guint k = 0;
+            while (k < accts->len && accts->pdata[k] != c->account)
+                k++;
+            set_identity(c, accts->pdata[(k + 1) % accts->len]);
+            c->changed = TRUE;
+            continue;
+        }
+        case 'y': case 'w': case 'P':
+            if (finish(c, key))
+                return;
+            continue;
+        default:
+            break;
+        }
+        if (a == ACT_DOWN)
+            c->sel = MIN(c->sel + 1, (int)c->d->attachments->len - 1);
+        else if (a == ACT_UP)
+            c->sel = MAX(c->sel - 1, 0);
+        else if (a == ACT_QUIT || key == 27) {
+            if (!c->changed ||
+                prompt_yesno(ui, _("Discard this message?"), FALSE)) {
+                ui_message(ui, _("Message discarded."));
+                return;
+            }
+        }
+    }
+}
+
+static void
+compose_free(Compose *c)
+{
+    mime_draft_free(c->d);
+    if (c->abook)
+        abook_free(c->abook);
+    g_free(c->orig_folder);
+    g_free(c->orig_msgid);
+}
+
+static void
+compose_init(Compose *c, Ui *ui, MimeDraft *d)
+{
+    memset(c, 0, sizeof *c);
+    c->ui = ui;
+    c->d = d;
+    if (!d->attachments)
+        d->attachments = g_ptr_array_new_with_free_func(g_free);
+    Account *a = d->from_address ? conf_account_for_address(ui->cfg, d->from_address) : NULL;
+    set_identity(c, a ? a : conf_default_account(ui->cfg));
+    g_autoptr(GError) error = NULL;
+    c->abook = abook_open(NULL, NULL, &error);   /* no book: no completion */
+}
+
+static void
+remember_original(Compose *c, const StoreMessage *m)
+{
+    c->orig_folder = g_strdup(c->ui->folder_name);
+    c->orig_offset = m->offset;
+    c->orig_msgid = g_strdup(m->message_id);
+}
+
+static char *
+header_of(GMimeMessage *msg, const char *name)
+{
+    const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), name);
+    if (!v)
+        return NULL;
+    char *decoded = g_mime_utils_header_decode_text(NULL, v);
+    return g_strstrip(decoded);
+}
+
+/* A draft from the Drafts folder back into a MimeDraft (text and headers;
+ * attachments of a draft are not recovered as files). */
+static MimeDraft *
+draft_from_message(Ui *ui, guint idx, gboolean *had_attachments, GError **error)
+{
+    g_autoptr(GBytes) raw = store_folder_read(ui->folder, idx, error);
+    if (!raw)
+        return NULL;
+    g_autoptr(MimeView) view = mime_view_new(raw, NULL, error);
+    if (!view)
+        return NULL;
+    gsize len;
+    const char *data = g_bytes_get_data(raw, &len);
+    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
+    g_object_unref(parser);
+    g_object_unref(stream);
+    MimeDraft *d = mime_draft_new();
+    if (msg) {
+        InternetAddressList *from = g_mime_message_get_from(msg);
+        if (from && internet_address_list_length(from) > 0) {
+            InternetAddress *ia = internet_address_list_get_address(from, 0);
+            if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+                d->from_address = g_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+        }
+        d->to = header_of(msg, "To");
+        d->cc = header_of(msg, "Cc");
+        d->bcc = header_of(msg, "Bcc");
+        d->subject = g_strdup(g_mime_message_get_subject(msg));
+        d->in_reply_to = header_of(msg, "In-Reply-To");
+        d->references = header_of(msg, "References");
+        g_object_unref(msg);
+    }
+    d->body = g_strdup(view->body_text ? view->body_text : "");
+    *had_attachments = view->attachments->len > 0;
+    return d;
+}
+
+void
+compose_new(Ui *ui)
+{
+    Compose c;
+    const StoreMessage *m = msglist_selected(ui);
+    if (m && !g_strcmp0(ui->folder_name, STORE_DRAFTS) &&
+        prompt_yesno(ui, _("Resume the selected draft?"), TRUE)) {
+        g_autoptr(GError) error = NULL;
+        gboolean had = FALSE;
+        MimeDraft *d = draft_from_message(ui, ui->sel_idx, &had, &error);
+        if (!d) {
+            ui_error(ui, "%s", error->message);
+            return;
+        }
+        compose_init(&c, ui, d);
+        c.from_draft = TRUE;
+        remember_original(&c, m);
+        if (had)
+            ui_message(ui, _("The draft's attachments are not carried over; attach them again."));
+        compose_run(&c);
+        compose_free(&c);
+        return;
+    }
+
+    compose_init(&c, ui, mime_draft_new());
+    edit_field(&c, _("To"), &c.d->to, TRUE);
+    if (!c.d->to) {
+        compose_free(&c);
+        return;
+    }
+    edit_field(&c, _("Subject"), &c.d->subject, FALSE);
+    if (c.account && c.account->signature_file) {
+        g_autofree char *path = paths_expand_home(c.account->signature_file);
+        g_autofree char *sig = NULL;
+        if (g_file_get_contents(path, &sig, NULL, NULL))
+            c.d->body = g_strconcat("\n\n-- \n", sig, NULL);
+    }
+    edit_body(&c);
+    c.changed = TRUE;
+    compose_run(&c);
+    compose_free(&c);
+}
+
+void
+compose_reply(Ui *ui, MimeReplyKind kind)
+{
+    const StoreMessage *m = msglist_selected(ui);
+    if (!m) {
+        ui_error(ui, _("No message selected."));
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) raw = store_folder_read(ui->folder, ui->sel_idx, &error);
+    if (!raw) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    GPtrArray *own = g_ptr_array_new();
+    for (guint i = 0; i < ui->cfg->accounts->len; i++)
+        g_ptr_array_add(own, ((Account *)ui->cfg->accounts->pdata[i])->address);
+    g_ptr_array_add(own, NULL);
+    MimeViewOptions opts = { 0 };
+    opts.html_converter = ui->cfg->html_converter;
+    MimeDraft *d = mime_reply_draft(raw, kind, (const char *const *)own->pdata, &opts, &error);
+    g_ptr_array_free(own, TRUE);
+    if (!d) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    Compose c;
+    compose_init(&c, ui, d);
+    if (kind == MIME_REPLY || kind == MIME_REPLY_ALL) {
+        c.is_reply = TRUE;
+        remember_original(&c, m);
+    } else {
+        edit_field(&c, _("To"), &c.d->to, TRUE);
+        if (!c.d->to) {
+            compose_free(&c);
+            return;
+        }
+    }
+    edit_body(&c);
+    c.changed = TRUE;
+    compose_run(&c);
+    compose_free(&c);
+}

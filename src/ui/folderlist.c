@@ -1,0 +1,169 @@
+/* The folder pane and opening folders.  Leaving a folder writes its flags
+ * (never expunges: that is the sync key's job). */
+#include <config.h>
+
+#include <string.h>
+
+#include "ui/private.h"
+
+void
+folders_reload(Ui *ui)
+{
+    g_autoptr(GError) error = NULL;
+    GPtrArray *list = store_list_folders(ui->mail_dir, &error);
+    if (!list) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    if (ui->folders)
+        g_ptr_array_unref(ui->folders);
+    ui->folders = list;
+}
+
+void
+folders_draw(Ui *ui)
+{
+    const Rect *r = &ui->layout.folders;
+    if (r->w <= 0)
+        return;
+    for (int i = 0; i < r->h; i++) {
+        const char *name = ui->folders && (guint)i < ui->folders->len
+                               ? ui->folders->pdata[i] : NULL;
+        gboolean current = name && !g_strcmp0(name, ui->folder_name);
+        attrset(current ? colors_attr(COL_INDICATOR) : colors_attr(COL_FOLDER));
+        draw_text(r->y + i, r->x, " ", 1, FALSE);
+        draw_untrusted(r->y + i, r->x + 1, name ? name : "", r->w - 1, TRUE);
+    }
+    attrset(colors_attr(COL_DIVIDER));
+    for (int i = 0; i < r->h; i++)
+        draw_text(r->y + i, r->x + r->w, "\u2502", 1, FALSE);
+    attrset(A_NORMAL);
+}
+
+/* Write the flags of the open folder (no expunge). */
+static void
+leave_folder(Ui *ui)
+{
+    if (!ui->folder)
+        return;
+    g_autoptr(GError) error = NULL;
+    if (!store_folder_sync(ui->folder, FALSE, NULL, &error))
+        ui_error(ui, "%s", error->message);
+    view_clear(&ui->view);
+    store_folder_close(ui->folder);
+    ui->folder = NULL;
+    g_clear_pointer(&ui->preview, rendered_free);
+    ui->has_sel = FALSE;
+    g_clear_pointer(&ui->sel_msgid, g_free);
+}
+
+gboolean
+ui_open_folder(Ui *ui, const char *name)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = store_path_for(ui->mail_dir, name, &error);
+    if (!path) {
+        ui_error(ui, "%s", error->message);
+        return FALSE;
+    }
+    StoreFolder *f = store_folder_open(path, &error);
+    if (!f) {
+        ui_error(ui, "%s", error->message);
+        return FALSE;
+    }
+    SortKey sort = ui->view.sort;
+    gboolean threads = ui->view.threads, reverse = ui->view.reverse;
+    leave_folder(ui);
+    ui->folder = f;
+    g_free(ui->folder_name);
+    ui->folder_name = g_strdup(name);
+    view_init(&ui->view, f, sort, threads);
+    if (reverse) {
+        ui->view.reverse = TRUE;
+        view_rebuild(&ui->view, FALSE);
+    }
+    ui->top = 0;
+    ui->preview_top = 0;
+    /* Start on the first unread message, else on the last row. */
+    int row = (int)ui->view.n - 1;
+    for (guint r = 0; r < ui->view.n; r++)
+        if (!(store_folder_get(f, ui->view.order[r])->flags & (MSG_READ | MSG_DELETED))) {
+            row = (int)r;
+            break;
+        }
+    msglist_select_row(ui, row);
+    return TRUE;
+}
+
+void
+ui_close_folder(Ui *ui)
+{
+    leave_folder(ui);
+}
+
+static GPtrArray *
+complete_folder(const char *text, gpointer data)
+{
+    Ui *ui = data;
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; ui->folders && i < ui->folders->len; i++)
+        if (g_str_has_prefix(ui->folders->pdata[i], text))
+            g_ptr_array_add(out, g_strdup(ui->folders->pdata[i]));
+    return out;
+}
+
+void
+folders_change(Ui *ui)
+{
+    folders_reload(ui);
+    g_autofree char *name = prompt_line(ui, _("Open folder (Tab completes): "), NULL,
+                                        complete_folder, ui);
+    if (!name || !*g_strstrip(name))
+        return;
+    if (ui_open_folder(ui, name)) {
+        g_autofree char *safe = term_safe(name, -1, TERM_SAFE_DEFAULT);
+        ui_message(ui, _("Opened %s: %u messages."), safe, ui->view.n);
+    }
+}
+
+/* Open the current folder afresh, keeping the selected message.  Used
+ * after a fetch, which may have rewritten the folder (a headers-only
+ * message replaced by the whole one). */
+void
+ui_reload_folder(Ui *ui)
+{
+    if (!ui->folder || !ui->folder_name)
+        return;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = store_path_for(ui->mail_dir, ui->folder_name, &error);
+    StoreFolder *f = path ? store_folder_open(path, &error) : NULL;
+    if (!f) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    /* Flags changed here and not yet written carry over, by Message-ID
+     * (the old index may be out of date, so it is never written). */
+    GHashTable *flags = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < store_folder_count(ui->folder); i++) {
+        const StoreMessage *m = store_folder_get(ui->folder, i);
+        if (m->message_id)
+            g_hash_table_insert(flags, m->message_id, GUINT_TO_POINTER(m->flags));
+    }
+    for (guint i = 0; i < store_folder_count(f); i++) {
+        const StoreMessage *m = store_folder_get(f, i);
+        gpointer old;
+        if (!m->message_id ||
+            !g_hash_table_lookup_extended(flags, m->message_id, NULL, &old))
+            continue;
+        guint32 keep = (GPOINTER_TO_UINT(old) & ~(guint32)MSG_PARTIAL) |
+                       (m->flags & MSG_PARTIAL);
+        if (keep != m->flags)
+            store_folder_set_flags(f, i, keep);
+    }
+    g_hash_table_destroy(flags);
+    store_folder_close(ui->folder);
+    ui->folder = f;
+    ui->view.folder = f;
+    view_rebuild(&ui->view, TRUE);
+    msglist_reselect(ui);
+}

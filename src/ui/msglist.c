@@ -1,0 +1,297 @@
+/* The message list.  Only the visible rows are drawn, so a folder of any
+ * size costs the same per screen.  The selection is a message (index,
+ * offset and Message-ID), never a row number: after a sort, new mail or a
+ * refresh the same message is found again (neomutt#3544). */
+#include <config.h>
+
+#include <string.h>
+
+#include "ui/private.h"
+
+const StoreMessage *
+msglist_selected(Ui *ui)
+{
+    if (!ui->folder || !ui->has_sel || ui->sel_idx >= ui->view.n)
+        return NULL;
+    return store_folder_get(ui->folder, ui->sel_idx);
+}
+
+int
+msglist_sel_row(Ui *ui)
+{
+    if (!ui->has_sel)
+        return -1;
+    return view_row_of(&ui->view, ui->sel_idx);
+}
+
+static void
+keep_visible(Ui *ui, int row)
+{
+    int h = ui->layout.list.h;
+    if (h <= 0)
+        return;
+    if (row < ui->top)
+        ui->top = row;
+    else if (row >= ui->top + h)
+        ui->top = row - h + 1;
+    int max_top = (int)ui->view.n - h;
+    if (ui->top > max_top)
+        ui->top = max_top;
+    if (ui->top < 0)
+        ui->top = 0;
+}
+
+void
+msglist_select_row(Ui *ui, int row)
+{
+    if (ui->view.n == 0) {
+        ui->has_sel = FALSE;
+        g_clear_pointer(&ui->sel_msgid, g_free);
+        ui->top = 0;
+        return;
+    }
+    row = CLAMP(row, 0, (int)ui->view.n - 1);
+    guint idx = ui->view.order[row];
+    const StoreMessage *m = store_folder_get(ui->folder, idx);
+    ui->has_sel = TRUE;
+    ui->sel_idx = idx;
+    ui->sel_offset = m->offset;
+    g_free(ui->sel_msgid);
+    ui->sel_msgid = g_strdup(m->message_id);
+    keep_visible(ui, row);
+}
+
+static gboolean
+same_message(const StoreMessage *m, guint64 offset, const char *msgid)
+{
+    if (m->offset != offset)
+        return FALSE;
+    return g_strcmp0(m->message_id, msgid) == 0;
+}
+
+void
+msglist_reselect(Ui *ui)
+{
+    MsgView *v = &ui->view;
+    if (!ui->has_sel) {
+        msglist_select_row(ui, 0);
+        return;
+    }
+    /* Fast path: the index still holds the same message. */
+    if (ui->sel_idx < v->n &&
+        same_message(store_folder_get(ui->folder, ui->sel_idx), ui->sel_offset,
+                     ui->sel_msgid)) {
+        keep_visible(ui, view_row_of(v, ui->sel_idx));
+        return;
+    }
+    /* The folder changed under us: look for the offset, then the id. */
+    int found = -1;
+    for (guint i = 0; i < v->n && found < 0; i++)
+        if (same_message(store_folder_get(ui->folder, i), ui->sel_offset, ui->sel_msgid))
+            found = (int)i;
+    for (guint i = 0; i < v->n && found < 0 && ui->sel_msgid; i++)
+        if (!g_strcmp0(store_folder_get(ui->folder, i)->message_id, ui->sel_msgid))
+            found = (int)i;
+    if (found >= 0) {
+        ui->sel_idx = (guint)found;
+        ui->sel_offset = store_folder_get(ui->folder, (guint)found)->offset;
+        keep_visible(ui, view_row_of(v, ui->sel_idx));
+    } else {
+        /* It is gone: take the row where it was. */
+        int row = MIN((int)ui->sel_idx, (int)v->n - 1);
+        msglist_select_row(ui, row);
+    }
+}
+
+static void
+format_date(gint64 t, char *buf, gsize size)
+{
+    if (t <= 0) {
+        g_strlcpy(buf, "", size);
+        return;
+    }
+    g_autoptr(GDateTime) d = g_date_time_new_from_unix_local(t);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    if (!d || !now) {
+        g_strlcpy(buf, "?", size);
+        return;
+    }
+    const char *fmt;
+    if (g_date_time_get_year(d) == g_date_time_get_year(now) &&
+        g_date_time_get_day_of_year(d) == g_date_time_get_day_of_year(now))
+        fmt = "%H:%M";
+    else if (g_date_time_get_year(d) == g_date_time_get_year(now))
+        fmt = "%b %d";
+    else
+        fmt = "%Y-%m-%d";
+    g_autofree char *s = g_date_time_format(d, fmt);
+    g_strlcpy(buf, s ? s : "?", size);
+}
+
+static void
+format_size(guint64 n, char *buf, gsize size)
+{
+    if (n < 1000)
+        g_snprintf(buf, size, "%u", (unsigned)n);
+    else if (n < 1000 * 1024)
+        g_snprintf(buf, size, "%uK", (unsigned)((n + 1023) / 1024));
+    else if (n < (guint64)10 * 1024 * 1024)
+        g_snprintf(buf, size, "%.1fM", (double)n / (1024.0 * 1024.0));
+    else
+        g_snprintf(buf, size, "%uM", (unsigned)(n / (1024 * 1024)));
+}
+
+/* Folders whose interesting party is the recipient. */
+static gboolean
+shows_recipient(const char *folder)
+{
+    return folder && (!strcmp(folder, "Sent") || !strcmp(folder, "Outbox") ||
+                      !strcmp(folder, "Drafts"));
+}
+
+static void
+draw_row(Ui *ui, int y, int row, const Rect *r)
+{
+    MsgView *v = &ui->view;
+    guint idx = v->order[row];
+    const StoreMessage *m = store_folder_get(ui->folder, idx);
+    gboolean selected = ui->has_sel && idx == ui->sel_idx;
+
+    char flags[5] = "    ";
+    if (m->flags & MSG_DELETED)
+        flags[0] = 'D';
+    else if (!(m->flags & MSG_READ))
+        flags[0] = (m->flags & MSG_OLD) ? 'O' : 'N';
+    if (m->flags & MSG_FLAGGED)
+        flags[1] = '!';
+    else if (m->flags & MSG_REPLIED)
+        flags[1] = 'r';
+    if (m->flags & MSG_PARTIAL)
+        flags[2] = 'H';
+    if (m->has_attachments)
+        flags[3] = '+';
+
+    attr_t a = colors_attr(COL_NORMAL);
+    if (m->flags & MSG_DELETED)
+        a = colors_attr(COL_DELETED);
+    else if (m->flags & MSG_FLAGGED)
+        a = colors_attr(COL_FLAGGED);
+    else if (!(m->flags & MSG_READ))
+        a = colors_attr(COL_NEW);
+    else if (m->flags & MSG_PARTIAL)
+        a = colors_attr(COL_PARTIAL);
+    if (selected)
+        a = colors_attr(COL_INDICATOR);
+    attrset(a);
+
+    char date[32], size[16];
+    format_date(m->date, date, sizeof date);
+    format_size(m->size, size, sizeof size);
+
+    int w = r->w;
+    int x = r->x;
+    int used = draw_text(y, x, flags, MIN(w, 4), TRUE);
+    x += used;
+    w -= used;
+    if (w <= 1)
+        return;
+    int dw = MIN(w, 11);
+    used = draw_text(y, x, " ", 1, FALSE);
+    used += draw_text(y, x + 1, date, dw - 1, TRUE);
+    x += used;
+    w -= used;
+    if (w <= 1)
+        return;
+
+    int sw = CLAMP(r->w / 4, 10, 24);
+    sw = MIN(sw, w - 1);
+    const char *who = m->from;
+    g_autofree char *to_who = NULL;
+    if (shows_recipient(ui->folder_name) && m->to)
+        who = to_who = g_strdup_printf(_("To %s"), m->to);
+    draw_text(y, x, " ", 1, FALSE);
+    draw_untrusted(y, x + 1, who ? who : "", sw, TRUE);
+    x += sw + 1;
+    w -= sw + 1;
+    if (w <= 1)
+        return;
+
+    /* " subject size": one space before each */
+    int zw = MIN(6, w - 2);
+    int subw = w - zw - 2;
+    draw_text(y, x, " ", 1, FALSE);
+    x++;
+    int tree = 0;
+    if (v->threads && v->depth[row] > 0 && subw > 4) {
+        int d = MIN(v->depth[row], 10);
+        GString *t = g_string_new(NULL);
+        for (int i = 1; i < d; i++)
+            g_string_append(t, "  ");
+        g_string_append(t, "\u2514\u2500>");
+        if (!selected)
+            attrset(colors_attr(COL_TREE));
+        tree = draw_text(y, x, t->str, subw / 2, FALSE);
+        attrset(a);
+        g_string_free(t, TRUE);
+    }
+    draw_untrusted(y, x + tree, m->subject ? m->subject : "", subw - tree, TRUE);
+    x += subw;
+    /* size, right-aligned */
+    char sized[16];
+    g_snprintf(sized, sizeof sized, "%*s", zw, size);
+    draw_text(y, x, " ", 1, FALSE);
+    draw_text(y, x + 1, sized, zw, TRUE);
+    attrset(A_NORMAL);
+}
+
+void
+msglist_draw(Ui *ui)
+{
+    const Rect *r = &ui->layout.list;
+    if (r->h <= 0 || r->w <= 0)
+        return;
+    attrset(colors_attr(COL_NORMAL));
+    if (!ui->folder || ui->view.n == 0) {
+        draw_clear(r->y, r->x, r->h, r->w);
+        draw_text(r->y, r->x, ui->folder ? _("(no messages)") : _("(no folder open)"),
+                  r->w, TRUE);
+        return;
+    }
+    int sel = msglist_sel_row(ui);
+    if (sel >= 0)
+        keep_visible(ui, sel);
+    for (int i = 0; i < r->h; i++) {
+        int row = ui->top + i;
+        if (row >= (int)ui->view.n) {
+            attrset(colors_attr(COL_NORMAL));
+            draw_clear(r->y + i, r->x, 1, r->w);
+            continue;
+        }
+        draw_row(ui, r->y + i, row, r);
+    }
+    attrset(A_NORMAL);
+}
+
+void
+msglist_search(Ui *ui, gboolean ask)
+{
+    if (ask || !ui->search) {
+        g_autofree char *q = prompt_line(ui, _("Search for: "), NULL, NULL, NULL);
+        if (!q || !*q)
+            return;
+        g_free(ui->search);
+        ui->search = g_utf8_validate(q, -1, NULL) ? g_utf8_casefold(q, -1) : g_strdup(q);
+    }
+    if (!ui->folder)
+        return;
+    int from = msglist_sel_row(ui) + 1;
+    int row = view_search(&ui->view, ui->search, from);
+    if (row < 0) {
+        g_autofree char *shown = term_safe(ui->search, -1, TERM_SAFE_DEFAULT);
+        ui_error(ui, _("Not found: %s"), shown);
+        return;
+    }
+    if (row < from)
+        ui_message(ui, _("Search wrapped to the top."));
+    msglist_select_row(ui, row);
+}

@@ -1,0 +1,301 @@
+/* Internals of the screen, shared by the files of src/ui/ only. */
+#ifndef POSTIE_UI_PRIVATE_H
+#define POSTIE_UI_PRIVATE_H
+
+#include <curses.h>
+#include <glib.h>
+
+#include "config/conf.h"
+#include "mime/mime.h"
+#include "store/store.h"
+#include "util/util.h"
+
+/* ---- keys and actions (keymap.c) -------------------------------------- */
+
+/* A key as read from the keyboard: a Unicode character, or a curses
+ * function key (KEY_DOWN, ...) tagged with UI_KEY_FUNC so the two ranges
+ * cannot collide. */
+#define UI_KEY_FUNC 0x1000000
+#define UI_KEY_NONE (-1)
+/* Not a key: something happened in the background (new mail, progress);
+ * the caller redraws. */
+#define UI_KEY_EVENT (UI_KEY_FUNC | 0xffff)
+
+typedef enum {
+    ACT_NONE = 0,
+    ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_FIRST, ACT_LAST,
+    ACT_OPEN, ACT_QUIT, ACT_COMPOSE, ACT_REPLY, ACT_REPLY_ALL, ACT_FORWARD,
+    ACT_DELETE, ACT_UNDELETE, ACT_SAVE, ACT_CHANGE_FOLDER, ACT_SEARCH,
+    ACT_SEARCH_NEXT, ACT_SYNC, ACT_FETCH, ACT_ADDRESS_BOOK, ACT_HELP,
+    ACT_SORT, ACT_THREADS, ACT_TOGGLE_FOLDERS, ACT_PREVIEW_LAYOUT,
+    ACT_PREVIEW_GROW, ACT_PREVIEW_SHRINK, ACT_ATTACHMENTS, ACT_FLAG,
+    ACT_TOGGLE_READ, ACT_MARK_DOWNLOAD, ACT_MARK_SERVER_DELETE,
+    ACT_SEND_OUTBOX, ACT_REDRAW, ACT_PREVIEW_DOWN, ACT_PREVIEW_UP,
+    ACT_COUNT
+} UiAction;
+
+typedef struct {
+    UiAction action;
+    const char *name;          /* as written in [keys] */
+    const char *defaults;      /* default key specs, space separated */
+    const char *help;          /* one line for the help screen */
+} ActionInfo;
+
+typedef struct Keymap Keymap;
+
+const ActionInfo *keymap_actions(void);        /* ACT_COUNT-1 entries */
+const ActionInfo *keymap_action_info(UiAction a);
+/* Build the bindings: defaults, then cfg->keys.  Problems with [keys]
+ * (unknown action or key) are added to PROBLEMS as "FILE:LINE: ..." text. */
+Keymap *keymap_new(const PostieConfig *cfg, GPtrArray *problems);
+void keymap_free(Keymap *km);
+UiAction keymap_lookup(const Keymap *km, int key);
+/* The keys bound to A, for display ("j, <Down>"); newly allocated. */
+char *keymap_keys_for(const Keymap *km, UiAction a);
+/* The first key bound to A, for the key hint ("?"), newly allocated. */
+char *keymap_first_key(const Keymap *km, UiAction a);
+/* Parse one key spec ("j", "<Down>", "^L", "C-l"); UI_KEY_NONE if bad. */
+int keymap_parse_key(const char *spec);
+char *keymap_key_name(int key);
+
+/* ---- colours (colors.c) ------------------------------------------------ */
+
+typedef enum {
+    COL_NORMAL, COL_INDICATOR, COL_STATUS, COL_HINT, COL_NEW, COL_DELETED,
+    COL_FLAGGED, COL_DIVIDER, COL_HEADER, COL_QUOTED, COL_ERROR, COL_TREE,
+    COL_FOLDER, COL_PARTIAL, COL_COUNT
+} UiColor;
+
+/* Set up colour pairs.  Problems (unknown element or colour) go to
+ * PROBLEMS.  Colours stay off with NO_COLOR, color=false or a terminal
+ * without colours. */
+void colors_init(const PostieConfig *cfg, GPtrArray *problems);
+attr_t colors_attr(UiColor c);
+
+/* ---- drawing (draw.c) ------------------------------------------------- */
+
+/* Draw TEXT (UTF-8, already term_safe) at Y,X using at most COLS columns,
+ * padding with spaces to COLS when PAD.  Wide characters that would not
+ * fit are replaced by spaces; combining marks join the previous cell.
+ * Returns the columns used. */
+int draw_text(int y, int x, const char *text, int cols, gboolean pad);
+/* Same, for text from outside: made safe first. */
+int draw_untrusted(int y, int x, const char *text, int cols, gboolean pad);
+/* Display width of TEXT. */
+int draw_width(const char *text);
+/* Split TEXT into rows of at most COLS columns (soft wrap at the column);
+ * appends newly allocated strings to ROWS. */
+void draw_wrap(const char *text, int cols, GPtrArray *rows);
+/* Blank a rectangle. */
+void draw_clear(int y, int x, int rows, int cols);
+
+/* ---- layout (layout.c) ------------------------------------------------- */
+
+typedef enum { PREVIEW_BELOW, PREVIEW_RIGHT, PREVIEW_OFF } PreviewMode;
+
+typedef struct { int y, x, h, w; } Rect;
+
+typedef struct {
+    Rect hint, status, message;    /* one line each */
+    Rect folders;                  /* w == 0 when hidden */
+    Rect list;
+    Rect divider;                  /* line between list and preview */
+    Rect preview;                  /* h or w == 0 when off */
+} Layout;
+
+void layout_compute(Layout *l, int lines, int cols, gboolean folders,
+                    PreviewMode mode, int preview_percent);
+
+/* ---- the message view (msglist.c, sort.c, threads.c) ------------------ */
+
+typedef enum { SORT_DATE, SORT_SENDER, SORT_SUBJECT, SORT_SIZE, SORT_COUNT } SortKey;
+
+/* Display order over a folder, with per-message keys computed once. */
+typedef struct {
+    StoreFolder *folder;
+    guint n;                 /* messages indexed (store_folder_count) */
+    guint *order;            /* view row -> message index */
+    guint8 *depth;           /* view row -> thread depth (threads on) */
+    int *row_of;             /* message index -> view row */
+    char **sender_key;       /* casefolded, computed lazily */
+    char **subject_key;      /* casefolded, "Re:" stripped, lazily */
+    char **search_text;      /* casefolded "from\tsubject", lazily */
+    SortKey sort;
+    gboolean reverse;
+    gboolean threads;
+} MsgView;
+
+void view_init(MsgView *v, StoreFolder *f, SortKey sort, gboolean threads);
+void view_clear(MsgView *v);
+/* Recompute order after a change of sort or threading, or (CONTENTS)
+ * after the folder's messages changed, which drops the computed keys. */
+void view_rebuild(MsgView *v, gboolean contents);
+/* Row showing message index IDX, or -1. */
+int view_row_of(const MsgView *v, guint idx);
+/* First row at or after FROM (wrapping) whose sender or subject contains
+ * NEEDLE (casefolded already); -1 if none. */
+int view_search(MsgView *v, const char *needle_folded, int from);
+const char *sort_name(SortKey s);
+gboolean sort_from_name(const char *name, SortKey *out);
+/* Put the thread order into v->order / v->depth (threads.c). */
+void threads_order(MsgView *v);
+/* Compare messages A and B by the view's sort key (sort.c). */
+int view_compare(MsgView *v, guint a, guint b);
+void view_ensure_keys(MsgView *v, SortKey s);
+
+/* ---- rendering messages (preview.c) ----------------------------------- */
+
+typedef struct {
+    guint64 offset;          /* which message this is (store offset, */
+    guint64 length;          /* length and Message-ID: a rewrite of the */
+    char *message_id;        /* folder may put another one there) */
+    GPtrArray *lines;        /* logical lines (safe UTF-8) */
+    GArray *kinds;           /* int per line: 0 body, 1 header, 2 quoted */
+    GPtrArray *rows;         /* wrapped rows for ROWS_WIDTH */
+    GArray *row_kinds;
+    int rows_width;
+    MimeView *view;          /* the parsed message (attachments) */
+} Rendered;
+
+/* WITH_SEND_ERROR: show the delivery error recorded in an Outbox message
+ * (only there: elsewhere the header would come from outside). */
+Rendered *rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
+                       gboolean with_send_error, GError **error);
+void rendered_free(Rendered *r);
+void rendered_wrap(Rendered *r, int width);
+/* Draw rows [top, top+rect.h) into RECT. */
+void rendered_draw(Rendered *r, const Rect *rect, int top);
+
+/* ---- the screen state (screen.c) --------------------------------------- */
+
+typedef struct Ui Ui;
+struct Ui {
+    PostieConfig *cfg;
+    char *config_path;
+    Keymap *keys;
+    GPtrArray *problems;     /* char*: config problems to show once */
+
+    char *mail_dir;
+    GPtrArray *folders;      /* char*: folder names */
+    char *folder_name;
+    StoreFolder *folder;
+    MsgView view;
+
+    /* The selection is a message, not a row: its offset and Message-ID
+     * find the row again after a sort, a refresh or new mail. */
+    gboolean has_sel;
+    guint sel_idx;
+    guint64 sel_offset;
+    char *sel_msgid;
+    int top;                 /* first visible row of the list */
+
+    Rendered *preview;       /* of the selected message */
+    int preview_top;
+    PreviewMode preview_mode;
+    int preview_percent;
+    gboolean show_folders;
+    Layout layout;
+
+    char *search;            /* last search, casefolded */
+    char *message;           /* one-line message under the status line */
+    gboolean message_is_error;
+    char *progress;          /* fetch/send progress for the status line */
+
+    gboolean quit;
+    UiAction pending_action; /* chosen in the pager, run by the list */
+    int wake_fd[2];          /* workers write here to wake the loop */
+    GAsyncQueue *events;     /* UiEvent* from workers */
+    gint64 next_check;       /* monotonic time of the next auto fetch */
+    gboolean busy;           /* a worker is running */
+    guint outbox_count;      /* messages waiting in the Outbox */
+    gboolean fetch_again;    /* asked for while busy: run when done */
+    gboolean send_again;
+};
+
+/* msglist.c */
+void msglist_draw(Ui *ui);
+int msglist_sel_row(Ui *ui);
+void msglist_select_row(Ui *ui, int row);
+/* Re-find the selected message after the view changed. */
+void msglist_reselect(Ui *ui);
+void msglist_search(Ui *ui, gboolean ask);
+const StoreMessage *msglist_selected(Ui *ui);
+
+/* folderlist.c */
+void folders_reload(Ui *ui);
+void folders_draw(Ui *ui);
+gboolean ui_open_folder(Ui *ui, const char *name);
+void ui_close_folder(Ui *ui);
+void ui_reload_folder(Ui *ui);
+void folders_change(Ui *ui);
+
+/* preview.c: keep ui->preview in step with the selection and draw it. */
+void preview_sync(Ui *ui);
+void preview_draw(Ui *ui);
+
+/* pager.c */
+void pager_run(Ui *ui);
+
+/* help.c */
+void help_run(Ui *ui);
+
+/* status.c */
+void status_draw(Ui *ui);
+void hint_draw(Ui *ui);
+void message_draw(Ui *ui);
+void ui_message(Ui *ui, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void ui_error(Ui *ui, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* prompt.c */
+typedef GPtrArray *(*CompleteFunc)(const char *text, gpointer data);
+/* Read a line on the message line; NULL when cancelled with Esc/^G. */
+char *prompt_line(Ui *ui, const char *question, const char *initial,
+                  CompleteFunc complete, gpointer data);
+/* The same; with SECRET the text shows as stars (passwords). */
+char *prompt_line_full(Ui *ui, const char *question, const char *initial,
+                       CompleteFunc complete, gpointer data, gboolean secret);
+/* y/n question; DEF answers Enter. */
+gboolean prompt_yesno(Ui *ui, const char *question, gboolean def);
+/* One key out of CHOICES (e.g. "sqdc"); 0 when cancelled. */
+int prompt_choice(Ui *ui, const char *question, const char *choices);
+GPtrArray *complete_path(const char *text, gpointer data);
+
+/* screen.c */
+void ui_loop(Ui *ui);
+void ui_run_action(Ui *ui, UiAction a);
+void ui_redraw(Ui *ui);
+/* Read one key, waiting; handles resize (returns KEY_RESIZE tagged). */
+int ui_getkey(Ui *ui);
+/* Leave curses for a child program, and come back. */
+void ui_suspend(void);
+void ui_resume(void);
+
+/* features.c: compose, fetch, send, attachments: the parts that need the
+ * other areas.  Events from worker threads arrive through ui->events. */
+void ui_features_init(Ui *ui);
+void ui_features_shutdown(Ui *ui);
+/* Apply queued worker events; TRUE if the screen should be redrawn. */
+gboolean ui_handle_events(Ui *ui);
+/* Called about once a second: automatic fetch every check_interval. */
+gboolean ui_timer_tick(Ui *ui);
+void ui_run_feature(Ui *ui, UiAction a);
+void ui_start_fetch(Ui *ui);
+/* Deliver the Outbox of ACCOUNT (NULL: all) in the background. */
+void ui_start_send(Ui *ui, const char *account);
+/* Count the messages waiting in the Outbox (for the status line). */
+void ui_update_outbox(Ui *ui);
+
+/* attach.c: the attachments of the selected message. */
+void attachments_run(Ui *ui);
+
+/* editor.c: edit *TEXT in the user's editor (curses suspended). */
+gboolean editor_edit(Ui *ui, char **text, GError **error);
+
+/* compose.c */
+void compose_new(Ui *ui);
+void compose_reply(Ui *ui, MimeReplyKind kind);
+
+/* setup.c: first run.  Returns the path written, or NULL if abandoned. */
+char *setup_run(const char *config_path);
+
+#endif

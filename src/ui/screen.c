@@ -1,0 +1,310 @@
+/* ui_main and the main loop.  The loop waits in poll() on the keyboard and
+ * on a pipe that worker threads (fetch, send) write to; workers never touch
+ * curses, they queue events that are applied here.  Every change of state
+ * ends in one full redraw, which curses turns into minimal output. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ui/private.h"
+#include "ui/ui.h"
+
+/* How often the open folder is checked for mail added by others. */
+#define REFRESH_MS 1000
+
+static gint64 last_refresh; /* monotonic time of the last folder check */
+
+void
+ui_redraw(Ui *ui)
+{
+    if (!ui->keys) {
+        /* the first-run form: it redraws itself between questions */
+        layout_compute(&ui->layout, LINES, COLS, FALSE, PREVIEW_OFF, 50);
+        erase();
+        message_draw(ui);
+        refresh();
+        return;
+    }
+    layout_compute(&ui->layout, LINES, COLS, ui->show_folders, ui->preview_mode,
+                   ui->preview_percent);
+    erase();
+    hint_draw(ui);
+    folders_draw(ui);
+    msglist_draw(ui);
+    preview_sync(ui);
+    if (ui->preview) {
+        rendered_wrap(ui->preview, MAX(ui->layout.preview.w, 1));
+        int max = (int)ui->preview->rows->len - ui->layout.preview.h;
+        ui->preview_top = CLAMP(ui->preview_top, 0, MAX(max, 0));
+    }
+    preview_draw(ui);
+    status_draw(ui);
+    message_draw(ui);
+    refresh();
+}
+
+void
+ui_suspend(void)
+{
+    def_prog_mode();
+    endwin();
+}
+
+void
+ui_resume(void)
+{
+    reset_prog_mode();
+    clearok(curscr, TRUE);
+    refresh();
+}
+
+/* Pick up mail appended by others (fetch, another program). */
+static void
+refresh_folder(Ui *ui)
+{
+    if (!ui->folder)
+        return;
+    gboolean changed = FALSE;
+    g_autoptr(GError) error = NULL;
+    if (!store_folder_refresh(ui->folder, &changed, &error)) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    if (!changed)
+        return;
+    guint before = ui->view.n;
+    view_rebuild(&ui->view, TRUE);
+    msglist_reselect(ui);
+    if (ui->view.n > before)
+        ui_message(ui, g_dngettext(PACKAGE, "%u new message in %s.",
+                                   "%u new messages in %s.", ui->view.n - before),
+                   ui->view.n - before, ui->folder_name);
+}
+
+int
+ui_getkey(Ui *ui)
+{
+    for (;;) {
+        wint_t wc;
+        int r = get_wch(&wc);
+        if (r == KEY_CODE_YES)
+            return UI_KEY_FUNC | (int)wc;
+        if (r == OK)
+            return (int)wc;
+
+        struct pollfd fds[2] = {
+            { .fd = STDIN_FILENO, .events = POLLIN },
+            { .fd = ui->wake_fd[0], .events = POLLIN },
+        };
+        int n = poll(fds, ui->wake_fd[0] >= 0 ? 2 : 1, REFRESH_MS);
+        if (n < 0 && errno != EINTR)
+            return UI_KEY_FUNC | KEY_EXIT;
+        if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN))
+            return UI_KEY_FUNC | KEY_EXIT;   /* the terminal went away */
+        if (n > 0 && (fds[1].revents & POLLIN)) {
+            char buf[64];
+            while (read(ui->wake_fd[0], buf, sizeof buf) > 0)
+                ;
+            if (ui_handle_events(ui))
+                return UI_KEY_EVENT;
+        }
+        gint64 now = g_get_monotonic_time();
+        if (now - last_refresh >= REFRESH_MS * 1000) {
+            last_refresh = now;
+            guint before = ui->view.n;
+            refresh_folder(ui);
+            if (ui->view.n != before)
+                return UI_KEY_EVENT;
+        }
+        if (ui_timer_tick(ui))
+            return UI_KEY_EVENT;
+    }
+}
+
+static void
+move_to(Ui *ui, int row)
+{
+    if (ui->view.n == 0)
+        return;
+    msglist_select_row(ui, row);
+}
+
+static void
+set_flag(Ui *ui, guint32 set, guint32 clear, gboolean advance)
+{
+    const StoreMessage *m = msglist_selected(ui);
+    if (!m)
+        return;
+    store_folder_set_flags(ui->folder, ui->sel_idx, (m->flags | set) & ~clear);
+    if (advance) {
+        int row = msglist_sel_row(ui);
+        if (row + 1 < (int)ui->view.n)
+            move_to(ui, row + 1);
+    }
+}
+
+static void
+sync_folder(Ui *ui)
+{
+    if (!ui->folder)
+        return;
+    g_autoptr(GError) error = NULL;
+    GPtrArray *expunged = NULL;
+    if (!store_folder_sync(ui->folder, TRUE, &expunged, &error)) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    guint n = expunged ? expunged->len : 0;
+    if (expunged)
+        g_ptr_array_unref(expunged);   /* frees the copies */
+    view_rebuild(&ui->view, TRUE);
+    msglist_reselect(ui);
+    ui_message(ui, g_dngettext(PACKAGE, "Folder written; %u message expunged.",
+                               "Folder written; %u messages expunged.", n), n);
+}
+
+static GPtrArray *
+complete_folder_names(const char *text, gpointer data)
+{
+    Ui *ui = data;
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; ui->folders && i < ui->folders->len; i++)
+        if (g_str_has_prefix(ui->folders->pdata[i], text))
+            g_ptr_array_add(out, g_strdup(ui->folders->pdata[i]));
+    return out;
+}
+
+static void
+save_message(Ui *ui)
+{
+    if (!msglist_selected(ui))
+        return;
+    folders_reload(ui);
+    g_autofree char *name = prompt_line(ui, _("Move to folder: "), NULL,
+                                        complete_folder_names, ui);
+    if (!name || !*g_strstrip(name))
+        return;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = store_path_for(ui->mail_dir, name, &error);
+    guint idx = ui->sel_idx;
+    if (!path || !store_copy(ui->folder, &idx, 1, path, TRUE, &error)) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    g_autofree char *safe = term_safe(name, -1, TERM_SAFE_DEFAULT);
+    ui_message(ui, _("Moved to %s (removed here at the next sync)."), safe);
+    int row = msglist_sel_row(ui);
+    if (row + 1 < (int)ui->view.n)
+        move_to(ui, row + 1);
+}
+
+static void
+choose_sort(Ui *ui)
+{
+    int k = prompt_choice(ui, _("Sort by (d)ate, (s)ender, su(b)ject, si(z)e, (r)everse? "),
+                          "dsbzr");
+    MsgView *v = &ui->view;
+    switch (k) {
+    case 'd': v->sort = SORT_DATE; break;
+    case 's': v->sort = SORT_SENDER; break;
+    case 'b': v->sort = SORT_SUBJECT; break;
+    case 'z': v->sort = SORT_SIZE; break;
+    case 'r': v->reverse = !v->reverse; break;
+    default: return;
+    }
+    view_rebuild(v, FALSE);
+    msglist_reselect(ui);
+}
+
+void
+ui_run_action(Ui *ui, UiAction a)
+{
+    int row = msglist_sel_row(ui);
+    int page = MAX(ui->layout.list.h - 1, 1);
+    switch (a) {
+    case ACT_UP: move_to(ui, row - 1); break;
+    case ACT_DOWN: move_to(ui, row + 1); break;
+    case ACT_PAGE_UP: move_to(ui, row - page); break;
+    case ACT_PAGE_DOWN: move_to(ui, row + page); break;
+    case ACT_FIRST: move_to(ui, 0); break;
+    case ACT_LAST: move_to(ui, (int)ui->view.n - 1); break;
+    case ACT_OPEN: pager_run(ui); break;
+    case ACT_QUIT: ui->quit = TRUE; break;
+    case ACT_DELETE: set_flag(ui, MSG_DELETED, 0, TRUE); break;
+    case ACT_UNDELETE: set_flag(ui, 0, MSG_DELETED, TRUE); break;
+    case ACT_FLAG: {
+        const StoreMessage *m = msglist_selected(ui);
+        if (m)
+            set_flag(ui, m->flags & MSG_FLAGGED ? 0 : MSG_FLAGGED,
+                     m->flags & MSG_FLAGGED ? MSG_FLAGGED : 0, FALSE);
+        break;
+    }
+    case ACT_TOGGLE_READ: {
+        const StoreMessage *m = msglist_selected(ui);
+        if (m)
+            set_flag(ui, m->flags & MSG_READ ? 0 : MSG_READ,
+                     m->flags & MSG_READ ? MSG_READ : MSG_OLD, FALSE);
+        break;
+    }
+    case ACT_SAVE: save_message(ui); break;
+    case ACT_CHANGE_FOLDER: folders_change(ui); break;
+    case ACT_SEARCH: msglist_search(ui, TRUE); break;
+    case ACT_SEARCH_NEXT: msglist_search(ui, FALSE); break;
+    case ACT_SYNC: sync_folder(ui); break;
+    case ACT_HELP: help_run(ui); break;
+    case ACT_SORT: choose_sort(ui); break;
+    case ACT_THREADS:
+        ui->view.threads = !ui->view.threads;
+        view_rebuild(&ui->view, FALSE);
+        msglist_reselect(ui);
+        ui_message(ui, ui->view.threads ? _("Threads on.") : _("Threads off."));
+        break;
+    case ACT_TOGGLE_FOLDERS: ui->show_folders = !ui->show_folders; break;
+    case ACT_PREVIEW_LAYOUT:
+        ui->preview_mode = (ui->preview_mode + 1) % 3;
+        break;
+    case ACT_PREVIEW_GROW: ui->preview_percent = MIN(ui->preview_percent + 5, 90); break;
+    case ACT_PREVIEW_SHRINK: ui->preview_percent = MAX(ui->preview_percent - 5, 10); break;
+    case ACT_PREVIEW_DOWN: ui->preview_top += MAX(ui->layout.preview.h - 1, 1); break;
+    case ACT_PREVIEW_UP: ui->preview_top -= MAX(ui->layout.preview.h - 1, 1); break;
+    case ACT_REDRAW: clearok(curscr, TRUE); break;
+    case ACT_COMPOSE: case ACT_REPLY: case ACT_REPLY_ALL: case ACT_FORWARD:
+    case ACT_FETCH: case ACT_SEND_OUTBOX: case ACT_ADDRESS_BOOK:
+    case ACT_ATTACHMENTS: case ACT_MARK_DOWNLOAD: case ACT_MARK_SERVER_DELETE:
+        ui_run_feature(ui, a);
+        break;
+    case ACT_NONE: case ACT_COUNT: break;
+    }
+}
+
+void
+ui_loop(Ui *ui)
+{
+    while (!ui->quit) {
+        ui_redraw(ui);
+        int key = ui_getkey(ui);
+        if (key == (UI_KEY_FUNC | KEY_EXIT))
+            break;
+        if (key == (UI_KEY_FUNC | KEY_RESIZE) || key == UI_KEY_EVENT)
+            continue;
+        UiAction a = keymap_lookup(ui->keys, key);
+        if (a == ACT_NONE) {
+            g_autofree char *name = keymap_key_name(key);
+            g_autofree char *help = keymap_first_key(ui->keys, ACT_HELP);
+            ui_error(ui, _("Key %s is not bound; %s shows the keys."), name, help);
+            continue;
+        }
+        g_clear_pointer(&ui->message, g_free);
+        ui_run_action(ui, a);
+        while (ui->pending_action != ACT_NONE) {
+            UiAction p = ui->pending_action;
+            ui->pending_action = ACT_NONE;
+            ui_run_action(ui, p);
+        }
+    }
+}
