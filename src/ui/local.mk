@@ -26,4 +26,4 @@ src_postie_SOURCES += \
 # The screen's keys and behaviour.
 dist_man_MANS += doc/postie-keys.7
 EXTRA_DIST += bench/ui/bigfolder.sh
-EXTRA_DIST += doc/bench-ui.md
+
