@@ -235,7 +235,8 @@ abook_changed(Abook *ab, AbookContact *c)
 {
     abook_contact_fill_fn(c);
     abook_contact_index(c);
-    index_contact(ab, c);
+    /* An edit may have taken addresses away: rebuild on the next lookup. */
+    drop_index(ab);
     ab->dirty = TRUE;
 }
 
