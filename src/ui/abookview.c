@@ -154,8 +154,7 @@ draw_view(AbookView *v)
     if (v->searching) {
         g_autofree char *q = term_safe(v->query->str, -1, TERM_SAFE_DEFAULT);
         g_autofree char *line = g_strdup_printf(_("Search: %s"), q);
-        int w = draw_text(LINES - 1, 0, line, COLS, TRUE);
-        (void)w;
+        draw_text(LINES - 1, 0, line, COLS, TRUE);
         curs_set(1);
         move(LINES - 1, MIN(draw_width(line), COLS - 1));
     } else {
@@ -223,10 +222,11 @@ contact_form(AbookView *v, AbookContact *c)
             ui_error(ui, _("A group needs a name."));
             return;
         }
-        set_name(c, name);
+        g_free(c->fn);
+        c->fn = g_strdup(name);
         abook_changed(v->ab, c);
         if (save(v))
-            ui_message(ui, _("Group saved."));
+            ui_message(ui, _("Saved the group %s."), c->fn);
         refilter(v, c);
         return;
     }

@@ -159,8 +159,31 @@ used=$(cat "$XDG_STATE_HOME/postie/abook-used" 2>/dev/null)
 like "$used" "1	jane@example.org" "sending counted a use of Jane"
 like "$used" "1	group:team" "and of the group"
 
+# Rename the group: the view and the file follow.
+keys e
+wait_for '^Name: Team'; ok $? "e on a group asks for its name"
+keys C-u; type_text 'Crew'; keys Enter
+wait_for 'Saved the group Crew'; ok $? "the group is renamed"
+like "$(list)" 'Crew \(group\): Jane Doe <jane@example.org>, Bob Builder <bob@example.net>' \
+    "postie abook list has the renamed group with its members"
+
 keys q
 wait_for 'postie: Inbox'; ok $? "q leaves the address book"
+
+# A group typed in To, next to a quoted name holding a comma.
+keys m
+wait_for '^To:'
+type_text 'crew, "Roe, Ann" <ann@example.com>'; keys Enter
+wait_for '^Subject:'
+type_text 'Typed group'; keys Enter
+wait_for 'compose'
+keys y
+wait_for_file "$SMTP_OUTDIR/2.json" 'rcpt_tos'; ok $? "the second message reached the server"
+rcpt=$(cat "$SMTP_OUTDIR/2.json")
+like "$rcpt" 'jane@example.org' "the typed group name (any case) brought Jane"
+like "$rcpt" 'bob@example.net' "and Bob"
+like "$rcpt" 'ann@example.com' "the quoted name with a comma stays one recipient"
+like "$(tr -d '\r' < "$SMTP_OUTDIR/2.eml")" 'Roe, Ann' "its name is kept"
 keys '?'
 wait_for 'Key bindings'
 like "$(screen)" 'A +address-book' "help lists A for the address book"
