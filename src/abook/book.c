@@ -235,8 +235,7 @@ abook_changed(Abook *ab, AbookContact *c)
 {
     abook_contact_fill_fn(c);
     abook_contact_index(c);
-    /* An edit may have taken addresses away: rebuild on the next lookup. */
-    drop_index(ab);
+    index_contact(ab, c);
     ab->dirty = TRUE;
 }
 
