@@ -164,22 +164,85 @@ draw_form(Compose *c)
     refresh();
 }
 
+/* Split an address list at the commas that are outside quotes and <>. */
+static GPtrArray *
+split_recipients(const char *list)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    gboolean quoted = FALSE;
+    int angle = 0;
+    const char *start = list;
+    for (const char *p = list;; p++) {
+        if (*p == '\\' && quoted && p[1]) {
+            p++;
+            continue;
+        }
+        if (*p == '"')
+            quoted = !quoted;
+        else if (!quoted && *p == '<')
+            angle++;
+        else if (!quoted && *p == '>' && angle > 0)
+            angle--;
+        if (*p == '\0' || (*p == ',' && !quoted && angle == 0)) {
+            char *one = g_strstrip(g_strndup(start, (gsize)(p - start)));
+            if (*one)
+                g_ptr_array_add(out, one);
+            else
+                g_free(one);
+            if (!*p)
+                break;
+            start = p + 1;
+        }
+    }
+    return out;
+}
+
+/* LIST with every entry that names an address-book group replaced by
+ * the group's members.  What was sent to goes to USED (the group names
+ * too, so completion ranks them).  NULL with an error for an empty group. */
+static char *
+expand_recipients(Compose *c, const char *list, GPtrArray *used, GError **error)
+{
+    if (!list)
+        return NULL;
+    g_autoptr(GPtrArray) parts = split_recipients(list);
+    GString *out = g_string_new(NULL);
+    for (guint i = 0; i < parts->len; i++) {
+        const char *one = parts->pdata[i];
+        g_autoptr(GPtrArray) members = NULL;
+        if (c->abook && !strchr(one, '@'))
+            members = abook_expand(c->abook, one);
+        if (members && members->len == 0) {
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FAILED,
+                        _("The address-book group %s has no members."), one);
+            g_string_free(out, TRUE);
+            return NULL;
+        }
+        if (members || strchr(one, '@'))
+            g_ptr_array_add(used, g_strdup(one));
+        for (guint k = 0; members && k < members->len; k++) {
+            g_string_append_printf(out, "%s%s", out->len ? ", " : "",
+                                   (char *)members->pdata[k]);
+            g_ptr_array_add(used, g_strdup(members->pdata[k]));
+        }
+        if (!members)
+            g_string_append_printf(out, "%s%s", out->len ? ", " : "", one);
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* After the message is safely queued: count each recipient (and group)
+ * once more for completion ranking, and save the counts. */
 static void
-note_used(Compose *c)
+note_used(Compose *c, GPtrArray *used)
 {
     if (!c->abook)
         return;
-    const char *lists[] = { c->d->to, c->d->cc, c->d->bcc };
-    for (gsize i = 0; i < G_N_ELEMENTS(lists); i++) {
-        if (!lists[i])
-            continue;
-        g_auto(GStrv) parts = g_strsplit(lists[i], ",", -1);
-        for (int k = 0; parts[k]; k++)
-            if (*g_strstrip(parts[k]))
-                abook_note_used(c->abook, parts[k]);
-    }
+    for (guint i = 0; i < used->len; i++)
+        abook_note_used(c->abook, used->pdata[i]);
     g_autoptr(GError) error = NULL;
-    abook_save(c->abook, &error);   /* use counts only: not worth stopping for */
+    if (!abook_save(c->abook, &error))   /* use counts only: not worth stopping for */
+        g_debug("address book: %s", error->message);
 }
 
 /* Mark the original replied, or the resumed draft deleted, when the
@@ -227,7 +290,33 @@ finish(Compose *c, int how)
         return FALSE;
 
     g_autoptr(GError) error = NULL;
+    /* Groups become their members in the message sent; the draft keeps
+     * the group names (a saved draft is expanded when it is sent). */
+    g_autoptr(GPtrArray) used = g_ptr_array_new_with_free_func(g_free);
+    char *lists[3] = { NULL, NULL, NULL };
+    char **fields[3] = { &d->to, &d->cc, &d->bcc };
+    if (how != 'P') {
+        for (int i = 0; i < 3; i++) {
+            if (*fields[i] && !(lists[i] = expand_recipients(c, *fields[i], used, &error))) {
+                ui_error(ui, "%s", error->message);
+                for (int k = 0; k < i; k++)
+                    g_free(lists[k]);
+                return FALSE;
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            char *typed = *fields[i];
+            *fields[i] = lists[i];
+            lists[i] = typed;
+        }
+    }
     g_autoptr(GBytes) msg = mime_build(d, &error);
+    if (how != 'P') {
+        for (int i = 0; i < 3; i++) {
+            g_free(*fields[i]);
+            *fields[i] = lists[i];
+        }
+    }
     if (!msg) {
         ui_error(ui, "%s", error->message);
         return FALSE;
@@ -251,7 +340,7 @@ finish(Compose *c, int how)
         ui_error(ui, "%s", error->message);
         return FALSE;
     }
-    note_used(c);
+    note_used(c, used);
     after_done(c);
     ui_update_outbox(ui);
     if (how == 'y') {
@@ -401,6 +490,33 @@ draft_from_message(Ui *ui, guint idx, gboolean *had_attachments, GError **error)
     return d;
 }
 
+/* A new message; TO given (from the address book) or asked. */
+static void
+compose_fresh(Ui *ui, const char *to)
+{
+    Compose c;
+    compose_init(&c, ui, mime_draft_new());
+    if (to)
+        c.d->to = g_strdup(to);
+    else
+        edit_field(&c, _("To"), &c.d->to, TRUE);
+    if (!c.d->to) {
+        compose_free(&c);
+        return;
+    }
+    edit_field(&c, _("Subject"), &c.d->subject, FALSE);
+    if (c.account && c.account->signature_file) {
+        g_autofree char *path = paths_expand_home(c.account->signature_file);
+        g_autofree char *sig = NULL;
+        if (g_file_get_contents(path, &sig, NULL, NULL))
+            c.d->body = g_strconcat("\n\n-- \n", sig, NULL);
+    }
+    edit_body(&c);
+    c.changed = TRUE;
+    compose_run(&c);
+    compose_free(&c);
+}
+
 void
 compose_new(Ui *ui)
 {
@@ -425,23 +541,13 @@ compose_new(Ui *ui)
         return;
     }
 
-    compose_init(&c, ui, mime_draft_new());
-    edit_field(&c, _("To"), &c.d->to, TRUE);
-    if (!c.d->to) {
-        compose_free(&c);
-        return;
-    }
-    edit_field(&c, _("Subject"), &c.d->subject, FALSE);
-    if (c.account && c.account->signature_file) {
-        g_autofree char *path = paths_expand_home(c.account->signature_file);
-        g_autofree char *sig = NULL;
-        if (g_file_get_contents(path, &sig, NULL, NULL))
-            c.d->body = g_strconcat("\n\n-- \n", sig, NULL);
-    }
-    edit_body(&c);
-    c.changed = TRUE;
-    compose_run(&c);
-    compose_free(&c);
+    compose_fresh(ui, NULL);
+}
+
+void
+compose_to(Ui *ui, const char *to)
+{
+    compose_fresh(ui, to);
 }
 
 void

@@ -427,7 +427,8 @@ ui_run_feature(Ui *ui, UiAction a)
     switch (a) {
     case ACT_FETCH: ui_start_fetch(ui); break;
     case ACT_SEND_OUTBOX: ui_start_send(ui, NULL); break;
-    case ACT_ADDRESS_BOOK: add_sender_to_abook(ui); break;
+    case ACT_ADD_SENDER: add_sender_to_abook(ui); break;
+    case ACT_ADDRESS_BOOK: abookview_run(ui); break;
     case ACT_MARK_DOWNLOAD: mark_on_server(ui, TRUE); break;
     case ACT_MARK_SERVER_DELETE: mark_on_server(ui, FALSE); break;
     case ACT_ATTACHMENTS: attachments_run(ui); break;

@@ -26,7 +26,8 @@ typedef enum {
     ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_FIRST, ACT_LAST,
     ACT_OPEN, ACT_QUIT, ACT_COMPOSE, ACT_REPLY, ACT_REPLY_ALL, ACT_FORWARD,
     ACT_DELETE, ACT_UNDELETE, ACT_SAVE, ACT_CHANGE_FOLDER, ACT_SEARCH,
-    ACT_SEARCH_NEXT, ACT_SYNC, ACT_FETCH, ACT_ADDRESS_BOOK, ACT_HELP,
+    ACT_SEARCH_NEXT, ACT_SYNC, ACT_FETCH, ACT_ADD_SENDER, ACT_ADDRESS_BOOK,
+    ACT_HELP,
     ACT_SORT, ACT_THREADS, ACT_TOGGLE_FOLDERS, ACT_PREVIEW_LAYOUT,
     ACT_PREVIEW_GROW, ACT_PREVIEW_SHRINK, ACT_ATTACHMENTS, ACT_FLAG,
     ACT_TOGGLE_READ, ACT_MARK_DOWNLOAD, ACT_MARK_SERVER_DELETE,
@@ -294,6 +295,11 @@ gboolean editor_edit(Ui *ui, char **text, GError **error);
 /* compose.c */
 void compose_new(Ui *ui);
 void compose_reply(Ui *ui, MimeReplyKind kind);
+/* A new message to TO (an address, or a group name expanded when sent). */
+void compose_to(Ui *ui, const char *to);
+
+/* abookview.c: the address book view. */
+void abookview_run(Ui *ui);
 
 /* setup.c: first run.  Returns the path written, or NULL if abandoned. */
 char *setup_run(const char *config_path);

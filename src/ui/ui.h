@@ -17,6 +17,9 @@
  *   pager.c      the full-screen pager
  *   prompt.c     one-line input with completion, yes/no questions
  *   status.c     the status line, the key hint and the message line
+ *   compose.c    the compose form; groups expanded before sending
+ *   abookview.c  the address book: search as you type, add, edit,
+ *                delete, merge duplicates, write to a contact
  *   setup.c      first run: the account form that writes the config
  *
  * Call order: ui_main() loads the configuration (or runs setup when none

@@ -843,6 +843,25 @@ test_expand(void)
     rm_rf(dir);
 }
 
+/* An edit that takes an address away: lookups no longer find the
+ * contact by it, and find it by the address it gained. */
+static void
+test_changed_reindexes(void)
+{
+    g_autofree char *dir = NULL;
+    g_autoptr(Abook) ab = temp_book(&dir);
+    g_autoptr(GError) error = NULL;
+    gboolean is_new = FALSE;
+    AbookContact *c = abook_add_from_display(ab, "Jane <old@x.example>", &is_new, &error);
+    g_assert_nonnull(c);
+    g_assert_true(abook_find_address(ab, "old@x.example") == c);
+    g_ptr_array_remove_index(c->emails, 0);
+    abook_contact_add_email(c, "new@x.example", NULL, 0);
+    abook_changed(ab, c);
+    g_assert_null(abook_find_address(ab, "old@x.example"));
+    g_assert_true(abook_find_address(ab, "NEW@x.example") == c);
+}
+
 static void
 test_add_from_display(void)
 {
@@ -1043,6 +1062,7 @@ main(int argc, char **argv)
     g_test_add_func("/abook/search", test_search);
     g_test_add_func("/abook/expand", test_expand);
     g_test_add_func("/abook/add-from-display", test_add_from_display);
+    g_test_add_func("/abook/changed-reindexes", test_changed_reindexes);
     g_test_add_func("/abook/format-address", test_format_address);
     g_test_add_func("/abook/open-errors", test_open_errors);
     g_test_add_func("/abook/concurrent-save", test_concurrent_save);
