@@ -39,10 +39,16 @@ store_unmap(const char *map, guint64 len)
         munmap((void *)map, (size_t)len);
 }
 
-static gint64
-mtime_ns(const struct stat *st)
+gint64
+store_mtime_ns(const struct stat *st)
 {
     return (gint64)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+gint64
+store_ctime_ns(const struct stat *st)
+{
+    return (gint64)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
 void
@@ -129,7 +135,8 @@ set_identity(StoreFolder *f, const struct stat *st)
 {
     f->dev = st->st_dev;
     f->ino = st->st_ino;
-    f->mtime_ns = mtime_ns(st);
+    f->mtime_ns = store_mtime_ns(st);
+    f->ctime_ns = store_ctime_ns(st);
 }
 
 gboolean
@@ -141,7 +148,8 @@ store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
         return FALSE;
     }
     guint64 size = (guint64)st.st_size;
-    gint64 mt = mtime_ns(&st);
+    gint64 mt = store_mtime_ns(&st);
+    gint64 ct = store_ctime_ns(&st);
     f->from_cache = FALSE;
     f->scanned = 0;
     if (changed)
@@ -149,7 +157,11 @@ store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
 
     gboolean known = f->indexed_size > 0 || f->msgs->len > 0;
     gboolean same_file = known && f->dev == st.st_dev && f->ino == st.st_ino;
-    if (same_file && size == f->indexed_size && mt == f->mtime_ns)
+    /* Size and mtime alone miss a rewrite in place of the same length
+     * within one clock tick, or one whose mtime was set back (mutt does
+     * that); the change time cannot be set back. */
+    if (same_file && size == f->indexed_size && mt == f->mtime_ns &&
+        ct == f->ctime_ns)
         return TRUE;                                  /* nothing happened */
     if (changed)
         *changed = TRUE;
@@ -169,7 +181,7 @@ store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
     if (!known || !same_file) {
         store_folder_clear(f);
         gboolean complete = FALSE;
-        if (store_cache_load(f, fd, size, mt, &complete)) {
+        if (store_cache_load(f, fd, size, mt, ct, &complete)) {
             set_identity(f, &st);
             if (complete) {
                 f->from_cache = TRUE;
