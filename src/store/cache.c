@@ -36,6 +36,8 @@ typedef struct {
     gint64 mtime_ns, ctime_ns;
     guint64 tail_hash;
     guint64 strings_len;
+    guint32 racy;             /* StoreFolder.racy when saved */
+    guint32 reserved;
 } CacheHeader;
 
 enum { S_FROM, S_TO, S_CC, S_SUBJECT, S_MESSAGE_ID, S_IN_REPLY_TO, S_REFERENCES, S_UIDL, S_COUNT };
@@ -132,7 +134,9 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
         h->size > file_size ||
         (guint64)h->count > (len - sizeof *h) / sizeof(CacheRecord) ||
         sizeof *h + (guint64)h->count * sizeof(CacheRecord) + h->strings_len != len ||
-        (h->strings_len > 0 && data[len - 1] != '\0')) {
+        (h->strings_len > 0 && data[len - 1] != '\0') ||
+        /* Saved within a timestamp of a change: the times prove nothing. */
+        h->racy) {
         munmap(map, len);
         return FALSE;
     }
@@ -249,6 +253,7 @@ store_cache_save(StoreFolder *f)
     h.size = f->indexed_size;
     h.mtime_ns = f->mtime_ns;
     h.ctime_ns = f->ctime_ns;
+    h.racy = f->racy ? 1 : 0;
     h.tail_hash = f->tail_hash;
     h.strings_len = strings_len;
     gboolean ok = put(fp, &h, sizeof h);

@@ -16,10 +16,14 @@ struct StoreFolder {
     GStringChunk *strings;    /* strings of messages indexed by scanning */
     GPtrArray *blobs;         /* StoreBlob: mapped caches messages point into */
     guint64 indexed_size;     /* bytes of the file the index covers */
+    gboolean has_identity;    /* dev..racy describe an indexed file */
     dev_t dev;
     ino_t ino;
     gint64 mtime_ns;
     gint64 ctime_ns;          /* no program can set it back, unlike mtime */
+    gboolean racy;            /* indexed so soon after the last change that
+                               * a write in the same clock tick would leave
+                               * the times as they are */
     guint64 tail_hash;        /* store_tail_hash at indexed_size */
     gboolean from_cache;
     guint64 scanned;          /* bytes scanned by the last open/refresh */
@@ -89,6 +93,8 @@ gboolean store_index_still_matches(StoreFolder *f, int fd);
 /* Modification and change times of ST in nanoseconds. */
 gint64 store_mtime_ns(const struct stat *st);
 gint64 store_ctime_ns(const struct stat *st);
+/* Record ST (the file just indexed) as what F's index describes. */
+void store_folder_set_identity(StoreFolder *f, const struct stat *st);
 /* Map a file read-only; NULL with *error set on failure.  LEN 0 gives
  * a non-NULL dummy. */
 const char *store_map(int fd, guint64 len, const char *path, GError **error);

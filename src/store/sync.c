@@ -262,10 +262,7 @@ store_folder_sync(StoreFolder *f, gboolean expunge, GPtrArray **expunged,
             g_array_index(f->msgs, StoreMessage, i).flags;
     struct stat nst;
     if (fstat(nfd, &nst) == 0) {
-        f->dev = nst.st_dev;
-        f->ino = nst.st_ino;
-        f->mtime_ns = store_mtime_ns(&nst);
-        f->ctime_ns = store_ctime_ns(&nst);
+        store_folder_set_identity(f, &nst);
         f->indexed_size = (guint64)nst.st_size;
         gboolean hok;
         f->tail_hash = store_tail_hash(nfd, f->indexed_size, &hok);
