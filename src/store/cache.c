@@ -23,7 +23,7 @@
 
 #include "store/private.h"
 
-#define CACHE_MAGIC "POSTIDX2"
+#define CACHE_MAGIC "POSTIDX3"
 #define BYTE_ORDER_MARK 0x01020304u
 #define NO_STRING 0xffffffffu
 #define TAIL_BYTES 4096
@@ -33,9 +33,11 @@ typedef struct {
     guint32 byte_order;
     guint32 count;
     guint64 dev, ino, size;
-    gint64 mtime_ns;
+    gint64 mtime_ns, ctime_ns;
     guint64 tail_hash;
     guint64 strings_len;
+    guint32 racy;             /* StoreFolder.racy when saved */
+    guint32 reserved;
 } CacheHeader;
 
 enum { S_FROM, S_TO, S_CC, S_SUBJECT, S_MESSAGE_ID, S_IN_REPLY_TO, S_REFERENCES, S_UIDL, S_COUNT };
@@ -104,7 +106,7 @@ store_blob_free(gpointer p)
  * strings are paged in only when someone looks at them. */
 gboolean
 store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
-                 gboolean *complete)
+                 gint64 ctime_ns, gboolean *complete)
 {
     *complete = FALSE;
     g_autofree char *path = store_cache_path(f->path);
@@ -132,7 +134,9 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
         h->size > file_size ||
         (guint64)h->count > (len - sizeof *h) / sizeof(CacheRecord) ||
         sizeof *h + (guint64)h->count * sizeof(CacheRecord) + h->strings_len != len ||
-        (h->strings_len > 0 && data[len - 1] != '\0')) {
+        (h->strings_len > 0 && data[len - 1] != '\0') ||
+        /* Saved within a timestamp of a change: the times prove nothing. */
+        h->racy) {
         munmap(map, len);
         return FALSE;
     }
@@ -188,7 +192,8 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
     if (h->count == 0 && h->size != 0)
         goto bad;
     g_ptr_array_add(f->blobs, g_memdup2(&blob, sizeof blob));
-    *complete = h->size == file_size && h->mtime_ns == mtime_ns;
+    *complete = h->size == file_size && h->mtime_ns == mtime_ns &&
+                h->ctime_ns == ctime_ns;
     /* A partial cache is only useful when we can scan on from it. */
     return *complete || h->count > 0;
 bad:
@@ -247,6 +252,8 @@ store_cache_save(StoreFolder *f)
     h.ino = (guint64)f->ino;
     h.size = f->indexed_size;
     h.mtime_ns = f->mtime_ns;
+    h.ctime_ns = f->ctime_ns;
+    h.racy = f->racy ? 1 : 0;
     h.tail_hash = f->tail_hash;
     h.strings_len = strings_len;
     gboolean ok = put(fp, &h, sizeof h);

@@ -39,10 +39,16 @@ store_unmap(const char *map, guint64 len)
         munmap((void *)map, (size_t)len);
 }
 
-static gint64
-mtime_ns(const struct stat *st)
+gint64
+store_mtime_ns(const struct stat *st)
 {
     return (gint64)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+gint64
+store_ctime_ns(const struct stat *st)
+{
+    return (gint64)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
 void
@@ -124,12 +130,108 @@ store_index_still_matches(StoreFolder *f, int fd)
     return TRUE;
 }
 
-static void
-set_identity(StoreFolder *f, const struct stat *st)
+/* Is a file last changed at CTIME_NS, looked at now, "racy": could it
+ * still be written within the same timestamp?  File systems that keep
+ * only seconds (no nanoseconds in either time) stamp a whole second
+ * alike; the others stamp at most a clock tick (a few ms) alike.  A clock
+ * behind the file's is racy too. */
+static gboolean
+times_racy(const struct stat *st)
+{
+    gint64 ct = store_ctime_ns(st);
+    gboolean coarse = st->st_ctim.tv_nsec == 0 && st->st_mtim.tv_nsec == 0;
+    gint64 margin = coarse ? G_GINT64_CONSTANT(2000000000) : G_GINT64_CONSTANT(100000000);
+    gint64 now = g_get_real_time() * 1000;
+    return now - ct < margin;
+}
+
+void
+store_folder_set_identity(StoreFolder *f, const struct stat *st)
 {
     f->dev = st->st_dev;
     f->ino = st->st_ino;
-    f->mtime_ns = mtime_ns(st);
+    f->mtime_ns = store_mtime_ns(st);
+    f->ctime_ns = store_ctime_ns(st);
+    f->racy = times_racy(st);
+    f->has_identity = TRUE;
+}
+
+static gboolean
+same_string(const char *a, const char *b)
+{
+    return g_strcmp0(a, b) == 0;
+}
+
+/* Do A and B index the same messages, as written on disk? */
+static gboolean
+same_index(const StoreFolder *a, const StoreFolder *b)
+{
+    if (a->msgs->len != b->msgs->len)
+        return FALSE;
+    for (guint i = 0; i < a->msgs->len; i++) {
+        const StoreMessage *x = &g_array_index(a->msgs, StoreMessage, i);
+        const StoreMessage *y = &g_array_index(b->msgs, StoreMessage, i);
+        if (x->offset != y->offset || x->length != y->length || x->size != y->size ||
+            x->date != y->date || x->has_attachments != y->has_attachments ||
+            g_array_index(a->disk_flags, guint32, i) != g_array_index(b->disk_flags, guint32, i) ||
+            !same_string(x->from, y->from) || !same_string(x->to, y->to) ||
+            !same_string(x->cc, y->cc) || !same_string(x->subject, y->subject) ||
+            !same_string(x->message_id, y->message_id) ||
+            !same_string(x->in_reply_to, y->in_reply_to) ||
+            !same_string(x->references, y->references) || !same_string(x->uidl, y->uidl))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+swap_index(StoreFolder *a, StoreFolder *b)
+{
+    GArray *msgs = a->msgs, *disk = a->disk_flags;
+    GStringChunk *strings = a->strings;
+    GPtrArray *blobs = a->blobs;
+    a->msgs = b->msgs;
+    a->disk_flags = b->disk_flags;
+    a->strings = b->strings;
+    a->blobs = b->blobs;
+    b->msgs = msgs;
+    b->disk_flags = disk;
+    b->strings = strings;
+    b->blobs = blobs;
+    a->tail_hash = b->tail_hash;
+    a->indexed_size = b->indexed_size;
+}
+
+/* The file looks untouched, but F was indexed within a timestamp of its
+ * last change: read it all again and compare.  Flags set in memory are
+ * kept when nothing changed on disk. */
+static gboolean
+recheck_racy(StoreFolder *f, int fd, const struct stat *st, gboolean *changed,
+             GError **error)
+{
+    StoreFolder fresh = { 0 };
+    fresh.path = f->path;
+    fresh.msgs = g_array_new(FALSE, FALSE, sizeof(StoreMessage));
+    fresh.disk_flags = g_array_new(FALSE, FALSE, sizeof(guint32));
+    fresh.blobs = g_ptr_array_new_with_free_func(store_blob_free);
+    store_folder_clear(&fresh);
+    gboolean ok = scan_from(&fresh, fd, (guint64)st->st_size, 0, error);
+    if (ok) {
+        f->scanned = fresh.scanned;
+        if (!same_index(f, &fresh)) {
+            swap_index(f, &fresh);
+            if (changed)
+                *changed = TRUE;
+        }
+        store_folder_set_identity(f, st);
+        store_cache_save(f);
+    }
+    g_array_free(fresh.msgs, TRUE);
+    g_array_free(fresh.disk_flags, TRUE);
+    if (fresh.strings)
+        g_string_chunk_free(fresh.strings);
+    g_ptr_array_free(fresh.blobs, TRUE);
+    return ok;
 }
 
 gboolean
@@ -141,16 +243,23 @@ store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
         return FALSE;
     }
     guint64 size = (guint64)st.st_size;
-    gint64 mt = mtime_ns(&st);
+    gint64 mt = store_mtime_ns(&st);
+    gint64 ct = store_ctime_ns(&st);
     f->from_cache = FALSE;
     f->scanned = 0;
     if (changed)
         *changed = FALSE;
 
-    gboolean known = f->indexed_size > 0 || f->msgs->len > 0;
+    /* (An empty folder is known too, or it would look changed at every
+     * refresh.) */
+    gboolean known = f->has_identity;
     gboolean same_file = known && f->dev == st.st_dev && f->ino == st.st_ino;
-    if (same_file && size == f->indexed_size && mt == f->mtime_ns)
-        return TRUE;                                  /* nothing happened */
+    /* Size and mtime alone miss a rewrite in place of the same length
+     * within one clock tick, or one whose mtime was set back (mutt does
+     * that); the change time cannot be set back. */
+    if (same_file && size == f->indexed_size && mt == f->mtime_ns &&
+        ct == f->ctime_ns)                            /* nothing happened */
+        return !f->racy || recheck_racy(f, fd, &st, changed, error);
     if (changed)
         *changed = TRUE;
 
@@ -158,7 +267,7 @@ store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
      * our last message, which may have grown too). */
     if (same_file && size > f->indexed_size && f->msgs->len > 0 &&
         store_index_still_matches(f, fd)) {
-        set_identity(f, &st);
+        store_folder_set_identity(f, &st);
         if (scan_from(f, fd, size, f->msgs->len - 1, error)) {
             store_cache_save(f);
             return TRUE;
@@ -169,8 +278,8 @@ store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
     if (!known || !same_file) {
         store_folder_clear(f);
         gboolean complete = FALSE;
-        if (store_cache_load(f, fd, size, mt, &complete)) {
-            set_identity(f, &st);
+        if (store_cache_load(f, fd, size, mt, ct, &complete)) {
+            store_folder_set_identity(f, &st);
             if (complete) {
                 f->from_cache = TRUE;
                 return TRUE;
@@ -186,9 +295,10 @@ store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
 
     /* Anything else: index it all again. */
     store_folder_clear(f);
-    set_identity(f, &st);
+    store_folder_set_identity(f, &st);
     if (!scan_from(f, fd, size, 0, error)) {
         store_folder_clear(f);
+        f->has_identity = FALSE;
         return FALSE;
     }
     store_cache_save(f);

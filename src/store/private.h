@@ -2,6 +2,7 @@
 #ifndef POSTIE_STORE_PRIVATE_H
 #define POSTIE_STORE_PRIVATE_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "store/store.h"
@@ -15,9 +16,14 @@ struct StoreFolder {
     GStringChunk *strings;    /* strings of messages indexed by scanning */
     GPtrArray *blobs;         /* StoreBlob: mapped caches messages point into */
     guint64 indexed_size;     /* bytes of the file the index covers */
+    gboolean has_identity;    /* dev..racy describe an indexed file */
     dev_t dev;
     ino_t ino;
     gint64 mtime_ns;
+    gint64 ctime_ns;          /* no program can set it back, unlike mtime */
+    gboolean racy;            /* indexed so soon after the last change that
+                               * a write in the same clock tick would leave
+                               * the times as they are */
     guint64 tail_hash;        /* store_tail_hash at indexed_size */
     gboolean from_cache;
     guint64 scanned;          /* bytes scanned by the last open/refresh */
@@ -84,6 +90,11 @@ gboolean store_folder_update(StoreFolder *f, int fd, gboolean *changed,
                              GError **error);
 void store_folder_clear(StoreFolder *f);
 gboolean store_index_still_matches(StoreFolder *f, int fd);
+/* Modification and change times of ST in nanoseconds. */
+gint64 store_mtime_ns(const struct stat *st);
+gint64 store_ctime_ns(const struct stat *st);
+/* Record ST (the file just indexed) as what F's index describes. */
+void store_folder_set_identity(StoreFolder *f, const struct stat *st);
 /* Map a file read-only; NULL with *error set on failure.  LEN 0 gives
  * a non-NULL dummy. */
 const char *store_map(int fd, guint64 len, const char *path, GError **error);
@@ -99,10 +110,11 @@ void store_blob_free(gpointer blob);
 
 char *store_cache_path(const char *folder_path);
 /* Try to fill F (empty) from the cache of FD, the folder now FILE_SIZE
- * bytes with modification time MTIME_NS.  TRUE if the cache describes a
- * prefix of the file (checked); *COMPLETE if it covers all of it. */
+ * bytes with modification time MTIME_NS and change time CTIME_NS.  TRUE
+ * if the cache describes a prefix of the file (checked); *COMPLETE if it
+ * covers all of it. */
 gboolean store_cache_load(StoreFolder *f, int fd, guint64 file_size,
-                          gint64 mtime_ns, gboolean *complete);
+                          gint64 mtime_ns, gint64 ctime_ns, gboolean *complete);
 void store_cache_save(StoreFolder *f);
 /* 64-bit FNV-1a over the last bytes before END (up to 4 KiB). */
 guint64 store_tail_hash(int fd, guint64 end, gboolean *ok);

@@ -38,10 +38,23 @@
  * so within one process the dotlock is what keeps two writers apart.
  *
  * Index cache: $XDG_STATE_HOME/postie/index/, one file per folder (mode
- * 0600), keyed by the folder's device, inode, size and mtime and checked
- * against the bytes at the end of the indexed region; an unchanged folder
- * is not read, a grown one is scanned from its last known message on, and
- * anything else is scanned again.  Deleting the cache is always safe.
+ * 0600), keyed by the folder's device, inode, size, mtime and ctime and
+ * checked against the bytes at the end of the indexed region; an
+ * unchanged folder is not read, a grown one is scanned from its last known
+ * message on, and anything else is scanned again.  Deleting the cache is
+ * always safe.
+ *
+ * Noticing changes (open, refresh, sync): a file replaced by rename has
+ * another inode; a rewrite in place changes the ctime, which no program
+ * can set back (mutt sets the mtime back); growth by appending keeps the
+ * indexed bytes.  A file indexed within a timestamp's resolution of its
+ * last change (a clock tick, or a second on file systems without
+ * nanoseconds) is "racy": a second write in that tick would leave every
+ * time as it was, so until its change is older, an unchanged-looking
+ * file is read again and compared, and such an index is never taken
+ * from the cache.  (A rewrite in place that also grows the file and keeps
+ * the indexed tail bytes and separators is taken for an append, as mutt
+ * does; postie itself never rewrites in place.)
  *
  * Not thread-safe per object: one StoreFolder or StoreAppender belongs to
  * one thread at a time.  Different objects may be used from different

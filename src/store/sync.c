@@ -145,7 +145,7 @@ store_folder_sync(StoreFolder *f, gboolean expunge, GPtrArray **expunged,
     if (st.st_dev != f->dev || st.st_ino != f->ino ||
         (guint64)st.st_size < f->indexed_size ||
         ((guint64)st.st_size == f->indexed_size &&
-         (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != f->mtime_ns) ||
+         (store_mtime_ns(&st) != f->mtime_ns || store_ctime_ns(&st) != f->ctime_ns)) ||
         !store_index_still_matches(f, fd)) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FAILED,
                     _("%s was changed by another program; reopen it and try again"),
@@ -262,9 +262,7 @@ store_folder_sync(StoreFolder *f, gboolean expunge, GPtrArray **expunged,
             g_array_index(f->msgs, StoreMessage, i).flags;
     struct stat nst;
     if (fstat(nfd, &nst) == 0) {
-        f->dev = nst.st_dev;
-        f->ino = nst.st_ino;
-        f->mtime_ns = (gint64)nst.st_mtim.tv_sec * 1000000000 + nst.st_mtim.tv_nsec;
+        store_folder_set_identity(f, &nst);
         f->indexed_size = (guint64)nst.st_size;
         gboolean hok;
         f->tail_hash = store_tail_hash(nfd, f->indexed_size, &hok);

@@ -128,7 +128,9 @@ folders_change(Ui *ui)
 
 /* Open the current folder afresh, keeping the selected message.  Used
  * after a fetch, which may have rewritten the folder (a headers-only
- * message replaced by the whole one). */
+ * message replaced by the whole one): unlike store_folder_refresh, which
+ * indexes a replaced file anew, this carries flags changed here and not
+ * yet written over to the new index. */
 void
 ui_reload_folder(Ui *ui)
 {

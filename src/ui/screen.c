@@ -63,20 +63,22 @@ ui_resume(void)
     refresh();
 }
 
-/* Pick up mail appended by others (fetch, another program). */
-static void
+/* Pick up mail appended by others (fetch, another program).  TRUE when
+ * the folder changed, so the screen must be drawn again even if the
+ * number of messages stayed the same (a message replaced by another). */
+static gboolean
 refresh_folder(Ui *ui)
 {
     if (!ui->folder)
-        return;
+        return FALSE;
     gboolean changed = FALSE;
     g_autoptr(GError) error = NULL;
     if (!store_folder_refresh(ui->folder, &changed, &error)) {
         ui_error(ui, "%s", error->message);
-        return;
+        return FALSE;
     }
     if (!changed)
-        return;
+        return FALSE;
     guint before = ui->view.n;
     view_rebuild(&ui->view, TRUE);
     msglist_reselect(ui);
@@ -84,6 +86,7 @@ refresh_folder(Ui *ui)
         ui_message(ui, g_dngettext(PACKAGE, "%u new message in %s.",
                                    "%u new messages in %s.", ui->view.n - before),
                    ui->view.n - before, ui->folder_name);
+    return TRUE;
 }
 
 int
@@ -116,9 +119,7 @@ ui_getkey(Ui *ui)
         gint64 now = g_get_monotonic_time();
         if (now - last_refresh >= REFRESH_MS * 1000) {
             last_refresh = now;
-            guint before = ui->view.n;
-            refresh_folder(ui);
-            if (ui->view.n != before)
+            if (refresh_folder(ui))
                 return UI_KEY_EVENT;
         }
         if (ui_timer_tick(ui))

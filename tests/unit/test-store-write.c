@@ -116,6 +116,8 @@ file_contents(const char *path)
     return s;
 }
 
+static void wait_settled(const char *path);
+
 /* ---- append ------------------------------------------------------------ */
 
 static void
@@ -516,10 +518,20 @@ static void
 test_refresh(Fixture *fx, gconstpointer data)
 {
     (void)data;
-    append_n(fx->path, 0, 2);
-    StoreFolder *f = open_ok(fx->path);
     gboolean changed = TRUE;
     g_autoptr(GError) error = NULL;
+    /* An empty folder that stays empty has not changed. */
+    g_assert_true(g_file_set_contents(fx->path, "", 0, NULL));
+    StoreFolder *f = open_ok(fx->path);
+    wait_settled(fx->path);
+    g_assert_true(store_folder_refresh(f, &changed, &error));
+    g_assert_no_error(error);
+    g_assert_true(store_folder_refresh(f, &changed, &error));
+    g_assert_false(changed);
+    store_folder_close(f);
+
+    append_n(fx->path, 0, 2);
+    f = open_ok(fx->path);
     g_assert_true(store_folder_refresh(f, &changed, &error));
     g_assert_false(changed);
     append_n(fx->path, 2, 3);
@@ -528,6 +540,207 @@ test_refresh(Fixture *fx, gconstpointer data)
     g_assert_cmpuint(store_folder_count(f), ==, 5);
     g_assert_cmpstr(store_folder_get(f, 4)->subject, ==, "message 4");
     store_folder_close(f);
+}
+
+/* What the folder at PATH looks like now: its size, times and inode. */
+static struct stat
+stat_ok(const char *path)
+{
+    struct stat st;
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    return st;
+}
+
+/* Give PATH the modification time it had in ST, to the nanosecond: what
+ * a second write in the same clock tick (or the same second, on a file
+ * system with coarse times) leaves, and what mutt does after a rewrite. */
+static void
+restore_mtime(const char *path, const struct stat *st)
+{
+    struct timespec ts[2] = { st->st_atim, st->st_mtim };
+    g_assert_cmpint(utimensat(AT_FDCWD, path, ts, 0), ==, 0);
+    struct stat now = stat_ok(path);
+    g_assert_cmpint(now.st_mtim.tv_sec, ==, st->st_mtim.tv_sec);
+    g_assert_cmpint(now.st_mtim.tv_nsec, ==, st->st_mtim.tv_nsec);
+}
+
+static void
+assert_subjects(StoreFolder *f, const char *const *want)
+{
+    guint n = 0;
+    while (want[n])
+        n++;
+    g_assert_cmpuint(store_folder_count(f), ==, n);
+    for (guint i = 0; i < n; i++) {
+        g_assert_cmpstr(store_folder_get(f, i)->subject, ==, want[i]);
+        g_autofree char *body = read_string(f, i);
+        g_autofree char *tail = g_strdup_printf("Body of %s.\n", want[i]);
+        g_assert_true(g_str_has_suffix(body, tail));
+    }
+}
+
+/* Another StoreFolder expunges a message (temp file + rename: a new
+ * inode) and a message of the same size is appended, so the folder ends
+ * with the size and modification time it had: the first one must see the
+ * new file, whether it looks before the append or only after it. */
+static void
+test_refresh_replaced_same_size(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    for (int look_between = 0; look_between <= 1; look_between++) {
+        g_unlink(fx->path);
+        append_n(fx->path, 0, 3);
+        struct stat before = stat_ok(fx->path);
+        StoreFolder *x = open_ok(fx->path);
+        g_autoptr(GError) error = NULL;
+        gboolean changed = FALSE;
+
+        StoreFolder *y = open_ok(fx->path);
+        store_folder_set_flags(y, 1, MSG_DELETED);
+        g_assert_true(store_folder_sync(y, TRUE, NULL, &error));
+        g_assert_no_error(error);
+        store_folder_close(y);
+        if (look_between) {
+            g_assert_true(store_folder_refresh(x, &changed, &error));
+            g_assert_no_error(error);
+            g_assert_true(changed);
+            assert_subjects(x, (const char *const[]){ "message 0", "message 2", NULL });
+        }
+        append_n(fx->path, 5, 1);
+        struct stat after = stat_ok(fx->path);
+        g_assert_cmpint(after.st_size, ==, before.st_size);
+        g_assert_cmpuint(after.st_ino, !=, before.st_ino);
+        restore_mtime(fx->path, &before);
+
+        changed = FALSE;
+        g_assert_true(store_folder_refresh(x, &changed, &error));
+        g_assert_no_error(error);
+        g_assert_true(changed);
+        assert_subjects(x, (const char *const[]){ "message 0", "message 2", "message 5", NULL });
+        /* And no change is reported once it is up to date. */
+        g_assert_true(store_folder_refresh(x, &changed, &error));
+        g_assert_false(changed);
+        store_folder_close(x);
+    }
+}
+
+/* Rewrite message 1 of PATH in place as message 5 (the same length):
+ * another program's in-place rewrite, in a child process. */
+static void
+rewrite_in_place_child(const char *path)
+{
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        g_autofree char *raw = NULL;
+        gsize len;
+        if (!g_file_get_contents(path, &raw, &len, NULL))
+            _exit(1);
+        g_autofree char *m1 = make_message(1, NULL);
+        g_autofree char *m5 = make_message(5, NULL);
+        char *p = strstr(raw, m1);
+        if (!p || strlen(m1) != strlen(m5))
+            _exit(2);
+        memcpy(p, m5, strlen(m5));
+        int fd = open(path, O_WRONLY);
+        if (fd < 0 || pwrite(fd, raw, len, 0) != (ssize_t)len || close(fd) < 0)
+            _exit(3);
+        _exit(0);
+    }
+    int status;
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+}
+
+/* The same file rewritten in place, with the same size and modification
+ * time: refresh and a later open (from the index cache) must both see
+ * the new contents. */
+static void
+test_refresh_rewritten_in_place(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 3);
+    struct stat before = stat_ok(fx->path);
+    StoreFolder *x = open_ok(fx->path);
+    assert_subjects(x, (const char *const[]){ "message 0", "message 1", "message 2", NULL });
+
+    rewrite_in_place_child(fx->path);
+    restore_mtime(fx->path, &before);
+    struct stat after = stat_ok(fx->path);
+    g_assert_cmpuint(after.st_ino, ==, before.st_ino);
+    g_assert_cmpint(after.st_size, ==, before.st_size);
+
+    g_autoptr(GError) error = NULL;
+    gboolean changed = FALSE;
+    g_assert_true(store_folder_refresh(x, &changed, &error));
+    g_assert_no_error(error);
+    g_assert_true(changed);
+    assert_subjects(x, (const char *const[]){ "message 0", "message 5", "message 2", NULL });
+    g_assert_true(store_folder_refresh(x, &changed, &error));
+    g_assert_false(changed);
+    store_folder_close(x);
+
+    /* The cache written above now describes the new contents; change the
+     * file back behind its back and open it afresh. */
+    before = stat_ok(fx->path);
+    g_autofree char *raw = file_contents(fx->path);
+    g_autofree char *m1 = make_message(1, NULL);
+    g_autofree char *m5 = make_message(5, NULL);
+    char *p = strstr(raw, m5);
+    g_assert_nonnull(p);
+    memcpy(p, m1, strlen(m1));
+    int fd = open(fx->path, O_WRONLY);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_true(write_all(fd, raw, strlen(raw), fx->path, NULL));
+    close(fd);
+    restore_mtime(fx->path, &before);
+    x = open_ok(fx->path);
+    g_assert_false(store_folder_loaded_from_cache(x));
+    assert_subjects(x, (const char *const[]){ "message 0", "message 1", "message 2", NULL });
+    store_folder_close(x);
+}
+
+/* A rewrite within the clock tick of the previous change leaves even the
+ * change time as it was.  The kernel decides when that happens, so the
+ * folder is told the new times by hand: all it has left is that it
+ * indexed the file "racily", right after a change. */
+static void
+test_refresh_racy(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 3);
+    StoreFolder *x = open_ok(fx->path);
+    g_assert_true(x->racy);        /* indexed right after the append */
+
+    /* Nothing changed: no change reported, flags set here are kept. */
+    store_folder_set_flags(x, 2, MSG_FLAGGED);
+    g_autoptr(GError) error = NULL;
+    gboolean changed = TRUE;
+    g_assert_true(store_folder_refresh(x, &changed, &error));
+    g_assert_no_error(error);
+    g_assert_false(changed);
+    g_assert_cmphex(store_folder_get(x, 2)->flags, ==, MSG_FLAGGED);
+
+    rewrite_in_place_child(fx->path);
+    struct stat st = stat_ok(fx->path);
+    x->mtime_ns = (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    x->ctime_ns = (gint64)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+    x->racy = TRUE;
+    g_assert_true(store_folder_refresh(x, &changed, &error));
+    g_assert_no_error(error);
+    g_assert_true(changed);
+    assert_subjects(x, (const char *const[]){ "message 0", "message 5", "message 2", NULL });
+
+    /* Once the last change is old enough, the times are trusted again
+     * and an unchanged folder is not read. */
+    wait_settled(fx->path);
+    g_assert_true(store_folder_refresh(x, &changed, &error));
+    g_assert_false(x->racy);
+    g_assert_true(store_folder_refresh(x, &changed, &error));
+    g_assert_false(changed);
+    g_assert_cmpuint(store_folder_bytes_scanned(x), ==, 0);
+    store_folder_close(x);
 }
 
 /* ---- the index cache --------------------------------------------------- */
@@ -549,11 +762,31 @@ bump_mtime(const char *path)
     g_assert_cmpint(utimes(path, tv), ==, 0);
 }
 
+/* Wait (polling) until the last change of PATH is old enough that the
+ * store trusts its times again: an index made sooner is "racy" and is
+ * checked against the file's contents instead of coming from the cache. */
+static void
+wait_settled(const char *path)
+{
+    for (int i = 0; i < 1000; i++) {
+        struct stat st;
+        g_assert_cmpint(stat(path, &st), ==, 0);
+        gboolean coarse = st.st_ctim.tv_nsec == 0 && st.st_mtim.tv_nsec == 0;
+        gint64 margin = coarse ? G_GINT64_CONSTANT(2000000000) : G_GINT64_CONSTANT(100000000);
+        gint64 ct = (gint64)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+        if (g_get_real_time() * 1000 - ct >= margin)
+            return;
+        g_usleep(10000);
+    }
+    g_assert_not_reached();
+}
+
 static void
 test_cache_cases(Fixture *fx, gconstpointer data)
 {
     (void)data;
     append_n(fx->path, 0, 20);
+    wait_settled(fx->path);
 
     /* First open scans everything and writes the cache (mode 0600). */
     StoreFolder *f = open_ok(fx->path);
@@ -578,6 +811,7 @@ test_cache_cases(Fixture *fx, gconstpointer data)
     /* Grown: only the tail (from the old last message) is scanned. */
     guint64 old_size = file_size(fx->path);
     append_n(fx->path, 20, 3);
+    wait_settled(fx->path);
     f = open_ok(fx->path);
     g_assert_false(store_folder_loaded_from_cache(f));
     g_assert_cmpuint(store_folder_count(f), ==, 23);
@@ -650,7 +884,7 @@ test_cache_cases(Fixture *fx, gconstpointer data)
     store_folder_close(f);
 
     /* A damaged cache file is not trusted. */
-    g_assert_true(g_file_set_contents(cache, "POSTIDX2garbage", -1, NULL));
+    g_assert_true(g_file_set_contents(cache, "POSTIDX3garbage", -1, NULL));
     f = open_ok(fx->path);
     g_assert_false(store_folder_loaded_from_cache(f));
     g_assert_cmpuint(store_folder_count(f), ==, 31);
@@ -790,6 +1024,9 @@ main(int argc, char **argv)
     ADD("/store/sync/keeps-new-mail", test_sync_keeps_new_mail);
     ADD("/store/sync/refuses-replaced", test_sync_refuses_replaced);
     ADD("/store/refresh", test_refresh);
+    ADD("/store/refresh/replaced-same-size", test_refresh_replaced_same_size);
+    ADD("/store/refresh/rewritten-in-place", test_refresh_rewritten_in_place);
+    ADD("/store/refresh/racy", test_refresh_racy);
     ADD("/store/cache/cases", test_cache_cases);
     ADD("/store/dir/folders", test_folders);
     ADD("/store/dir/copy-move", test_copy_move);
