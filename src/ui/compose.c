@@ -199,7 +199,8 @@ after_done(Compose *c)
                                m->flags | (c->from_draft ? MSG_DELETED : MSG_REPLIED));
         if (c->from_draft) {
             g_autoptr(GError) error = NULL;
-            if (store_folder_sync(ui->folder, TRUE, NULL, &error)) {
+            guint n;
+            if (ui_expunge_folder(ui, &n, &error)) {
                 view_rebuild(&ui->view, TRUE);
                 msglist_reselect(ui);
             }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "fetch/fetch.h"
 #include "ui/private.h"
 
 void
@@ -38,6 +39,62 @@ folders_draw(Ui *ui)
     for (int i = 0; i < r->h; i++)
         draw_text(r->y + i, r->x + r->w, "\u2502", 1, FALSE);
     attrset(A_NORMAL);
+}
+
+static char *
+moved_key(const char *folder, const char *uidl)
+{
+    return g_strconcat(folder, "\n", uidl, NULL);
+}
+
+void
+ui_note_moved(Ui *ui, guint i)
+{
+    const StoreMessage *m = store_folder_get(ui->folder, i);
+    if (!m->uidl)
+        return;
+    if (!ui->moved)
+        ui->moved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_add(ui->moved, moved_key(ui->folder_name, m->uidl));
+}
+
+/* The user deleted M here: tell fetch, which deletes it on the server at
+ * the next fetch when the account says delete_when_deleted.  A failure
+ * only costs the server copy staying: reported, not fatal. */
+static void
+mark_deleted_here(Ui *ui, const StoreMessage *m)
+{
+    g_autofree char *key = moved_key(ui->folder_name, m->uidl);
+    if (ui->moved && g_hash_table_remove(ui->moved, key))
+        return;                      /* moved: the copy elsewhere lives on */
+    g_autofree char *account = NULL, *uid = NULL;
+    if (!fetch_parse_uidl_header(m->uidl, &account, &uid))
+        return;
+    const Account *a = conf_find_account(ui->cfg, account);
+    if (!a || !a->delete_when_deleted)
+        return;
+    g_autoptr(GError) error = NULL;
+    if (!fetch_mark_deleted_here(account, uid, &error))
+        ui_error(ui, "%s", error->message);
+}
+
+gboolean
+ui_expunge_folder(Ui *ui, guint *n_expunged, GError **error)
+{
+    GPtrArray *expunged = NULL;
+    *n_expunged = 0;
+    if (!store_folder_sync(ui->folder, TRUE, &expunged, error))
+        return FALSE;
+    if (expunged) {
+        *n_expunged = expunged->len;
+        for (guint i = 0; i < expunged->len; i++) {
+            const StoreMessage *m = expunged->pdata[i];
+            if (m->uidl)
+                mark_deleted_here(ui, m);
+        }
+        g_ptr_array_unref(expunged);   /* frees the copies */
+    }
+    return TRUE;
 }
 
 /* Write the flags of the open folder (no expunge). */

@@ -210,6 +210,9 @@ struct Ui {
     guint outbox_count;      /* messages waiting in the Outbox */
     gboolean fetch_again;    /* asked for while busy: run when done */
     gboolean send_again;
+    /* "FOLDER\nX-Postie-UIDL" of messages moved out of FOLDER and not yet
+     * expunged there: their expunge is no deletion (a copy lives on). */
+    GHashTable *moved;
 };
 
 /* msglist.c */
@@ -228,6 +231,13 @@ gboolean ui_open_folder(Ui *ui, const char *name);
 void ui_close_folder(Ui *ui);
 void ui_reload_folder(Ui *ui);
 void folders_change(Ui *ui);
+/* Write the open folder's flags and expunge the messages marked deleted;
+ * those that came from a POP3 account and were not moved to another
+ * folder are reported to fetch as deleted here.  *N_EXPUNGED gets the
+ * number expunged. */
+gboolean ui_expunge_folder(Ui *ui, guint *n_expunged, GError **error);
+/* Remember that message I of the open folder was moved to another one. */
+void ui_note_moved(Ui *ui, guint i);
 
 /* preview.c: keep ui->preview in step with the selection and draw it. */
 void preview_sync(Ui *ui);

@@ -33,6 +33,8 @@ ui_free(Ui *ui)
     g_free(ui->message);
     g_free(ui->progress);
     g_free(ui->sel_msgid);
+    if (ui->moved)
+        g_hash_table_unref(ui->moved);
     if (ui->wake_fd[0] >= 0) {
         close(ui->wake_fd[0]);
         close(ui->wake_fd[1]);

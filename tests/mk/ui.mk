@@ -5,6 +5,7 @@ UI_SH_TESTS = \
 	tests/ui/setup.sh \
 	tests/ui/drafts.sh \
 	tests/ui/mail.sh \
-	tests/ui/partial.sh
+	tests/ui/partial.sh \
+	tests/ui/deleted-here.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
