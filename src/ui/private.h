@@ -46,7 +46,7 @@ typedef struct Keymap Keymap;
 const ActionInfo *keymap_actions(void);        /* ACT_COUNT-1 entries */
 const ActionInfo *keymap_action_info(UiAction a);
 /* Build the bindings: defaults, then cfg->keys.  Problems with [keys]
- * (unknown action or key) are added to PROBLEMS as "FILE:LINE: ..." text. */
+ * (unknown action or key) are added to PROBLEMS as ConfProblem*. */
 Keymap *keymap_new(const PostieConfig *cfg, GPtrArray *problems);
 void keymap_free(Keymap *km);
 UiAction keymap_lookup(const Keymap *km, int key);
@@ -67,9 +67,11 @@ typedef enum {
 } UiColor;
 
 /* Set up colour pairs.  Problems (unknown element or colour) go to
- * PROBLEMS.  Colours stay off with NO_COLOR, color=false or a terminal
- * without colours. */
+ * PROBLEMS (ConfProblem*).  Colours stay off with NO_COLOR, color=false or
+ * a terminal without colours. */
 void colors_init(const PostieConfig *cfg, GPtrArray *problems);
+/* Only the check of [colors] (no curses needed). */
+void colors_check(const PostieConfig *cfg, GPtrArray *problems);
 attr_t colors_attr(UiColor c);
 
 /* ---- drawing (draw.c) ------------------------------------------------- */
@@ -173,7 +175,7 @@ struct Ui {
     PostieConfig *cfg;
     char *config_path;
     Keymap *keys;
-    GPtrArray *problems;     /* char*: config problems to show once */
+    GPtrArray *problems;     /* ConfProblem*: [keys]/[colors] problems to show once */
 
     char *mail_dir;
     GPtrArray *folders;      /* char*: folder names */
