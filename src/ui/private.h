@@ -234,9 +234,10 @@ void ui_close_folder(Ui *ui);
 void ui_reload_folder(Ui *ui);
 void folders_change(Ui *ui);
 /* Write the open folder's flags and expunge the messages marked deleted;
- * those that came from a POP3 account and were not moved to another
- * folder are reported to fetch as deleted here.  *N_EXPUNGED gets the
- * number expunged. */
+ * those that came from a POP3 account with delete_when_deleted, were not
+ * moved to another folder and have no copy left in any folder are
+ * reported to fetch as deleted here.  *N_EXPUNGED gets the number
+ * expunged. */
 gboolean ui_expunge_folder(Ui *ui, guint *n_expunged, GError **error);
 /* Remember that message I of the open folder was moved to another one. */
 void ui_note_moved(Ui *ui, guint i);

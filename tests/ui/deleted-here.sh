@@ -2,8 +2,9 @@
 # "Remove from the server when deleted here" from the screen: with
 # delete_when_deleted, a message deleted (d) and expunged ($) here is
 # deleted on the server by the next fetch; one moved to another folder
-# (s) still exists here, so it stays on the server.  Without the option
-# the server keeps everything (leave_on_server).
+# (s) still exists here, so it stays on the server, also when the move
+# and the expunge happen in different sessions.  Without the option the
+# server keeps everything (leave_on_server).
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
@@ -11,10 +12,11 @@ command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
 
 SERVERS=$top_srcdir/tests/servers
 
-# run NAME DELETE_WHEN_DELETED: fetch three, move one, delete one, expunge,
-# fetch again; the server mailbox is left in $TEST_TMP/NAME/dc.
+# run NAME DELETE_WHEN_DELETED [restart]: fetch three, move one, (quit
+# and start again,) delete one, expunge, fetch again; the server mailbox
+# is left in $TEST_TMP/NAME/dc.
 run() {
-    name=$1 dwd=$2
+    name=$1 dwd=$2 restart=${3:-}
     dir="$TEST_TMP/$name"
     mkdir -p "$dir"
     "$SERVERS/dovecot.sh" start "$dir/dc" >/dev/null || { echo "Bail out! cannot start Dovecot"; exit 1; }
@@ -52,6 +54,13 @@ CFG
     keys /; wait_for 'Search for:'; type_text 'Move me'; keys Enter
     keys s; wait_for 'Move to folder:'; type_text 'Archive'; keys Enter
     wait_for 'Moved to Archive'; ok $? "$name: s moves a message to Archive"
+    if [ -n "$restart" ]; then
+        keys q
+        wait_for 'EXIT=0'
+        tm kill-server
+        start_postie 100 30
+        wait_for 'postie: Inbox'; ok $? "$name: the screen opens again"
+    fi
     keys /; wait_for 'Search for:'; type_text 'Delete me'; keys Enter
     keys d '$'
     wait_for 'Folder written; 2 messages expunged'; ok $? "$name: \$ expunges the moved and the deleted message"
@@ -75,6 +84,11 @@ run on true
 . "$TEST_TMP/on/dc/dovecot.env"
 is "$(server_subjects "$POP3_MAILBOX")" "Subject: Keep me Subject: Move me " \
    "delete_when_deleted: the deleted message went from the server, the moved one stayed"
+
+run later true restart
+. "$TEST_TMP/later/dc/dovecot.env"
+is "$(server_subjects "$POP3_MAILBOX")" "Subject: Keep me Subject: Move me " \
+   "moved in one session, expunged in the next: still only the deleted one went"
 
 run off false
 . "$TEST_TMP/off/dc/dovecot.env"
