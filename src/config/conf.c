@@ -12,8 +12,8 @@
 
 /* ---- problems ---------------------------------------------------------- */
 
-static void
-problem_free(gpointer data)
+void
+conf_problem_free(gpointer data)
 {
     ConfProblem *p = data;
     g_free(p->file);
@@ -633,7 +633,7 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
         return NULL;
     }
 
-    GPtrArray *problems = g_ptr_array_new_with_free_func(problem_free);
+    GPtrArray *problems = g_ptr_array_new_with_free_func(conf_problem_free);
     cfg->lines = conf_scan_lines(cfg->path, text, problems, error);
     if (!cfg->lines) {
         g_ptr_array_unref(problems);

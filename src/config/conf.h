@@ -136,6 +136,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostieConfig, conf_free)
 PostieConfig *conf_new_default(void);
 
 gboolean conf_has_errors(GPtrArray *problems);
+/* Add a ConfProblem to PROBLEMS (an array freeing with conf_problem_free);
+ * takes ownership of MESSAGE.  For checks made outside config/ (the
+ * screen's [keys] and [colors]). */
+void conf_problem_add(GPtrArray *problems, ConfSeverity severity,
+                      const char *file, int line, const char *key,
+                      char *message);
+void conf_problem_free(gpointer problem);
 /* "FILE:LINE: key: message" (parts left out when unknown). */
 char *conf_problem_format(const ConfProblem *p);
 

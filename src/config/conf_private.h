@@ -10,9 +10,4 @@ GHashTable *conf_scan_lines(const char *path, const char *text,
                             GPtrArray *problems, GError **error);
 int conf_lookup_line(GHashTable *lines, const char *group, const char *key);
 
-/* Takes ownership of MESSAGE. */
-void conf_problem_add(GPtrArray *problems, ConfSeverity severity,
-                      const char *file, int line, const char *key,
-                      char *message);
-
 #endif

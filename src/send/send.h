@@ -124,6 +124,13 @@ gboolean send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags
                     GCancellable *cancellable, guint *sent, guint *failed,
                     GError **error);
 
+/* Try ACCOUNT's SMTP server the way delivery does (same TLS policy,
+ * STARTTLS required when configured, AUTH when a user is set) without
+ * sending anything: connect, EHLO, log in, QUIT.  For the first-run
+ * setup.  Errors as for a session of send_flush(). */
+gboolean send_test_account(PostieConfig *cfg, const Account *account,
+                           GError **error);
+
 /* The recorded error of an Outbox message (its raw bytes), or NULL when
  * none: "temporary: ..." / "permanent: ...", terminal-safe. */
 char *send_message_error(const char *data, gsize len);

@@ -49,6 +49,8 @@ typedef struct {
     gboolean want_auth;
     gboolean in_ehlo, ehlo_auth, ehlo_8bit, mail_started;
     gboolean in_auth, auth_ok;
+    gboolean probe;               /* no messages: only connect and log in */
+    gboolean probe_ok;            /* the probe got as far as MAIL FROM */
     GString *line;                /* reply bytes not yet a full line */
     char *last_reply;
     GPtrArray *messages;          /* SessionMessage* */
@@ -339,7 +341,10 @@ monitor_cb(const char *buf, int buflen, int writing, void *arg)
             c->in_auth = TRUE;
         } else if (buflen >= 10 && !g_ascii_strncasecmp(buf, "MAIL FROM:", 10)) {
             c->mail_started = TRUE;
-            if (c->want_auth && !c->auth_ok) {
+            if (c->probe && !(c->want_auth && !c->auth_ok)) {
+                c->probe_ok = TRUE;   /* logged in: that was the test */
+                cut(c);
+            } else if (c->want_auth && !c->auth_ok) {
                 /* Never reached with a password in hand: AUTH refused
                  * or skipped.  The command is buffered, not yet out. */
                 fail(c, POSTIE_ERROR_AUTH,
@@ -431,6 +436,17 @@ message_cb(void **scratch, int *len, void *arg)
 }
 
 /* ---- results ----------------------------------------------------------- */
+
+/* The probe's message: never read, since the probe stops before MAIL. */
+static const char *
+probe_message_cb(void **scratch, int *len, void *arg)
+{
+    (void)scratch;
+    (void)arg;
+    if (len)
+        *len = 0;
+    return NULL;
+}
 
 static char *
 status_text(const smtp_status_t *st)
@@ -647,6 +663,19 @@ session_run(const Account *account, GPtrArray *messages,
         smtp_set_messagecb(p->m, message_cb, m);
     }
 
+    /* No messages: a test of the connection and the login (probe).
+     * libesmtp 1.1.0 starts no session without something to do ("Nothing
+     * to do") and crashes on an ETRN-only one, so it gets a message that
+     * never leaves: the connection is cut when MAIL FROM is about to go
+     * out, after STARTTLS and AUTH. */
+    if (messages->len == 0) {
+        c.probe = TRUE;
+        smtp_message_t pm = smtp_add_message(s);
+        smtp_set_reverse_path(pm, account->address ? account->address : "");
+        smtp_add_recipient(pm, account->address ? account->address : "postmaster");
+        smtp_set_messagecb(pm, probe_message_cb, NULL);
+    }
+
     gulong handler = 0;
     if (cancellable) {
         handler = g_cancellable_connect(cancellable, G_CALLBACK(on_cancel), &c, NULL);
@@ -671,6 +700,11 @@ session_run(const Account *account, GPtrArray *messages,
     if (c.failure) {
         g_propagate_error(error, g_steal_pointer(&c.failure));
         g_clear_error(&bridge_error);
+        goto out;
+    }
+    if (c.probe_ok && (srv->security != SECURITY_STARTTLS || c.tls_verified)) {
+        g_clear_error(&bridge_error);   /* the cut we made ourselves */
+        ok = TRUE;
         goto out;
     }
     if (bridge_error) {

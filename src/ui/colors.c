@@ -91,17 +91,15 @@ parse_pair(const char *spec, short *fg, short *bg, gboolean *bold)
 }
 
 void
-colors_init(const PostieConfig *cfg, GPtrArray *problems)
+colors_check(const PostieConfig *cfg, GPtrArray *problems)
 {
-    for (int i = 0; i < COL_COUNT; i++)
-        attrs[i] = elements[i].mono;
-
-    /* Check [colors] even when colours are off, so mistakes show. */
     if (cfg && cfg->colors) {
-        GHashTableIter it;
-        gpointer k, v;
-        g_hash_table_iter_init(&it, cfg->colors);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
+        /* Sorted, so the report does not depend on hash order. */
+        g_autoptr(GList) names = g_list_sort(g_hash_table_get_keys(cfg->colors),
+                                             (GCompareFunc)strcmp);
+        for (GList *l = names; l; l = l->next) {
+            const char *k = l->data;
+            const char *v = g_hash_table_lookup(cfg->colors, k);
             gboolean known = FALSE;
             for (int i = 0; i < COL_COUNT; i++)
                 known |= !g_ascii_strcasecmp(k, elements[i].name);
@@ -109,19 +107,24 @@ colors_init(const PostieConfig *cfg, GPtrArray *problems)
             gboolean bold;
             char *msg = NULL;
             if (!known)
-                msg = g_strdup_printf(_("unknown screen element \"%s\""), (char *)k);
+                msg = g_strdup_printf(_("unknown screen element \"%s\""), k);
             else if (!parse_pair(v, &fg, &bg, &bold))
-                msg = g_strdup_printf(_("\"%s\" is not \"foreground [background]\" colours"),
-                                      (char *)v);
-            if (msg && problems) {
-                int line = conf_line_of(cfg, "colors", k);
-                g_ptr_array_add(problems,
-                                g_strdup_printf("%s:%d: %s: %s", cfg->path, line,
-                                                (char *)k, msg));
-            }
+                msg = g_strdup_printf(_("\"%s\" is not \"foreground [background]\" colours"), v);
+            if (msg && problems)
+                conf_problem_add(problems, CONF_ERROR, cfg->path,
+                                 conf_line_of(cfg, "colors", k), k, g_steal_pointer(&msg));
             g_free(msg);
         }
     }
+}
+
+void
+colors_init(const PostieConfig *cfg, GPtrArray *problems)
+{
+    for (int i = 0; i < COL_COUNT; i++)
+        attrs[i] = elements[i].mono;
+    /* Check [colors] even when colours are off, so mistakes show. */
+    colors_check(cfg, problems);
 
     const char *no_color = g_getenv("NO_COLOR");
     if ((no_color && *no_color) || (cfg && !cfg->color) || !has_colors())

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <gmime/gmime.h>
 
 #include "abook/abook.h"
@@ -26,6 +28,7 @@ typedef struct {
     char *orig_folder;
     guint64 orig_offset;
     char *orig_msgid;
+    char *tmp_dir;           /* a resumed draft's attachments (0700) */
 } Compose;
 
 static void
@@ -262,7 +265,8 @@ after_done(Compose *c)
                                m->flags | (c->from_draft ? MSG_DELETED : MSG_REPLIED));
         if (c->from_draft) {
             g_autoptr(GError) error = NULL;
-            if (store_folder_sync(ui->folder, TRUE, NULL, &error)) {
+            guint n;
+            if (ui_expunge_folder(ui, &n, &error)) {
                 view_rebuild(&ui->view, TRUE);
                 msglist_reselect(ui);
             }
@@ -409,6 +413,25 @@ compose_run(Compose *c)
     }
 }
 
+/* Remove DIR and the files in it (the extracted attachments: plain
+ * files that mime_attachment_save wrote). */
+static void
+remove_tmp_dir(const char *dir)
+{
+    if (!dir)
+        return;
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d) {
+        const char *name;
+        while ((name = g_dir_read_name(d))) {
+            g_autofree char *path = g_build_filename(dir, name, NULL);
+            g_unlink(path);
+        }
+        g_dir_close(d);
+    }
+    g_rmdir(dir);
+}
+
 static void
 compose_free(Compose *c)
 {
@@ -417,6 +440,8 @@ compose_free(Compose *c)
         abook_free(c->abook);
     g_free(c->orig_folder);
     g_free(c->orig_msgid);
+    remove_tmp_dir(c->tmp_dir);
+    g_free(c->tmp_dir);
 }
 
 static void
@@ -451,10 +476,35 @@ header_of(GMimeMessage *msg, const char *name)
     return g_strstrip(decoded);
 }
 
-/* A draft from the Drafts folder back into a MimeDraft (text and headers;
- * attachments of a draft are not recovered as files). */
+/* Write the attachments of VIEW as files into a new private directory
+ * (0700, under $TMPDIR) and add their paths to D, so the resumed draft
+ * carries them on.  *DIR_OUT gets the directory, removed when the compose
+ * is over. */
+static gboolean
+extract_attachments(const MimeView *view, MimeDraft *d, char **dir_out, GError **error)
+{
+    *dir_out = NULL;
+    if (view->attachments->len == 0)
+        return TRUE;
+    g_autofree char *dir = g_dir_make_tmp("postie-draft-XXXXXX", error);
+    if (!dir)
+        return FALSE;
+    for (guint i = 0; i < view->attachments->len; i++) {
+        char *path = mime_attachment_save(view->attachments->pdata[i], dir, error);
+        if (!path) {
+            remove_tmp_dir(dir);
+            return FALSE;
+        }
+        g_ptr_array_add(d->attachments, path);
+    }
+    *dir_out = g_steal_pointer(&dir);
+    return TRUE;
+}
+
+/* A draft from the Drafts folder back into a MimeDraft: text, headers and
+ * attachments (as files in *TMP_DIR). */
 static MimeDraft *
-draft_from_message(Ui *ui, guint idx, gboolean *had_attachments, GError **error)
+draft_from_message(Ui *ui, guint idx, char **tmp_dir, GError **error)
 {
     g_autoptr(GBytes) raw = store_folder_read(ui->folder, idx, error);
     if (!raw)
@@ -486,7 +536,10 @@ draft_from_message(Ui *ui, guint idx, gboolean *had_attachments, GError **error)
         g_object_unref(msg);
     }
     d->body = g_strdup(view->body_text ? view->body_text : "");
-    *had_attachments = view->attachments->len > 0;
+    if (!extract_attachments(view, d, tmp_dir, error)) {
+        mime_draft_free(d);
+        return NULL;
+    }
     return d;
 }
 
@@ -525,17 +578,16 @@ compose_new(Ui *ui)
     if (m && !g_strcmp0(ui->folder_name, STORE_DRAFTS) &&
         prompt_yesno(ui, _("Resume the selected draft?"), TRUE)) {
         g_autoptr(GError) error = NULL;
-        gboolean had = FALSE;
-        MimeDraft *d = draft_from_message(ui, ui->sel_idx, &had, &error);
+        char *tmp_dir = NULL;
+        MimeDraft *d = draft_from_message(ui, ui->sel_idx, &tmp_dir, &error);
         if (!d) {
-            ui_error(ui, "%s", error->message);
+            ui_error(ui, _("Cannot resume the draft: %s"), error->message);
             return;
         }
         compose_init(&c, ui, d);
+        c.tmp_dir = tmp_dir;
         c.from_draft = TRUE;
         remember_original(&c, m);
-        if (had)
-            ui_message(ui, _("The draft's attachments are not carried over; attach them again."));
         compose_run(&c);
         compose_free(&c);
         return;

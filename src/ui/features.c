@@ -31,6 +31,7 @@ typedef struct {
     char *account;           /* send: one account, or NULL for all */
     gboolean is_send;
     guint n_new_total;
+    guint n_deleted_total;   /* a deletion on the server is news too */
 } Job;
 
 static GThread *worker;
@@ -84,6 +85,7 @@ fetch_finished(const char *account, const FetchSummary *s, const GError *error,
         return;
     }
     job->n_new_total += s->n_new + s->n_headers_only;
+    job->n_deleted_total += s->n_deleted;
     GString *r = g_string_new(NULL);
     g_string_printf(r, g_dngettext(PACKAGE, "%s: %u new message", "%s: %u new messages",
                                    s->n_new), account, s->n_new);
@@ -122,7 +124,7 @@ fetch_thread(gpointer data)
     }
     if (tried == 0)
         post(job, EV_ERROR, g_strdup(_("No account to fetch from (see postie.conf(5)).")));
-    else if (job->n_new_total == 0)
+    else if (job->n_new_total == 0 && job->n_deleted_total == 0)
         post(job, EV_REPORT, g_strdup(_("No new mail.")));
     post(job, EV_DONE, NULL);
     return NULL;

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "fetch/fetch.h"
 #include "ui/private.h"
 
 void
@@ -38,6 +39,120 @@ folders_draw(Ui *ui)
     for (int i = 0; i < r->h; i++)
         draw_text(r->y + i, r->x + r->w, "\u2502", 1, FALSE);
     attrset(A_NORMAL);
+}
+
+static char *
+moved_key(const char *folder, const char *uidl)
+{
+    return g_strconcat(folder, "\n", uidl, NULL);
+}
+
+void
+ui_note_moved(Ui *ui, guint i)
+{
+    const StoreMessage *m = store_folder_get(ui->folder, i);
+    if (!m->uidl)
+        return;
+    if (!ui->moved)
+        ui->moved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_add(ui->moved, moved_key(ui->folder_name, m->uidl));
+}
+
+/* Is M one whose server copy the user wants deleted once it is deleted
+ * here?  Not when it was moved away in this session (the copy lives on). */
+static gboolean
+wants_server_delete(Ui *ui, const StoreMessage *m)
+{
+    g_autofree char *key = moved_key(ui->folder_name, m->uidl);
+    if (ui->moved && g_hash_table_remove(ui->moved, key))
+        return FALSE;
+    g_autofree char *account = NULL, *uid = NULL;
+    if (!fetch_parse_uidl_header(m->uidl, &account, &uid))
+        return FALSE;
+    const Account *a = conf_find_account(ui->cfg, account);
+    return a && a->delete_when_deleted;
+}
+
+/* Drop from LEFT (X-Postie-UIDL values) those that F still holds. */
+static void
+drop_held(StoreFolder *f, GHashTable *left)
+{
+    for (guint i = 0, n = store_folder_count(f); i < n && g_hash_table_size(left); i++) {
+        const StoreMessage *m = store_folder_get(f, i);
+        if (m->uidl)
+            g_hash_table_remove(left, m->uidl);
+    }
+}
+
+/* Drop from LEFT the messages of which a copy still exists in any folder
+ * (moved there in an earlier session, or fetched again): they are not
+ * deleted here.  When a folder cannot be read, nothing is marked: a
+ * server copy kept too long is better than one deleted by mistake. */
+static gboolean
+drop_living_copies(Ui *ui, GHashTable *left, GError **error)
+{
+    drop_held(ui->folder, left);
+    g_autoptr(GPtrArray) names = store_list_folders(ui->mail_dir, error);
+    if (!names)
+        return FALSE;
+    for (guint i = 0; i < names->len && g_hash_table_size(left); i++) {
+        if (!g_strcmp0(names->pdata[i], ui->folder_name))
+            continue;
+        g_autofree char *path = store_path_for(ui->mail_dir, names->pdata[i], error);
+        StoreFolder *f = path ? store_folder_open(path, error) : NULL;
+        if (!f)
+            return FALSE;
+        drop_held(f, left);
+        store_folder_close(f);
+    }
+    return TRUE;
+}
+
+/* The user deleted these here: tell fetch, which deletes them on the
+ * server at the next fetch (delete_when_deleted).  A failure only costs
+ * the server copy staying: reported, not fatal. */
+static void
+mark_deleted_here(Ui *ui, GPtrArray *expunged)
+{
+    g_autoptr(GHashTable) left = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < expunged->len; i++) {
+        const StoreMessage *m = expunged->pdata[i];
+        if (m->uidl && wants_server_delete(ui, m))
+            g_hash_table_add(left, m->uidl);
+    }
+    if (g_hash_table_size(left) == 0)
+        return;
+    g_autoptr(GError) error = NULL;
+    if (!drop_living_copies(ui, left, &error)) {
+        ui_error(ui, _("Not deleted on the server: %s"), error->message);
+        return;
+    }
+    GHashTableIter it;
+    gpointer uidl;
+    g_hash_table_iter_init(&it, left);
+    while (g_hash_table_iter_next(&it, &uidl, NULL)) {
+        g_autofree char *account = NULL, *uid = NULL;
+        if (fetch_parse_uidl_header(uidl, &account, &uid) &&
+            !fetch_mark_deleted_here(account, uid, &error)) {
+            ui_error(ui, "%s", error->message);
+            g_clear_error(&error);
+        }
+    }
+}
+
+gboolean
+ui_expunge_folder(Ui *ui, guint *n_expunged, GError **error)
+{
+    GPtrArray *expunged = NULL;
+    *n_expunged = 0;
+    if (!store_folder_sync(ui->folder, TRUE, &expunged, error))
+        return FALSE;
+    if (expunged) {
+        *n_expunged = expunged->len;
+        mark_deleted_here(ui, expunged);
+        g_ptr_array_unref(expunged);   /* frees the copies */
+    }
+    return TRUE;
 }
 
 /* Write the flags of the open folder (no expunge). */

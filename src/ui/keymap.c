@@ -163,14 +163,11 @@ static void
 problem(GPtrArray *problems, const PostieConfig *cfg, const char *key,
         char *msg)
 {
-    int line = conf_line_of(cfg, "keys", key);
-    char *text = line > 0 ? g_strdup_printf("%s:%d: %s: %s", cfg->path, line, key, msg)
-                          : g_strdup_printf("%s: [keys] %s: %s", cfg->path, key, msg);
-    g_free(msg);
     if (problems)
-        g_ptr_array_add(problems, text);
+        conf_problem_add(problems, CONF_ERROR, cfg->path, conf_line_of(cfg, "keys", key),
+                         key, msg);
     else
-        g_free(text);
+        g_free(msg);
 }
 
 Keymap *

@@ -47,7 +47,7 @@ typedef struct Keymap Keymap;
 const ActionInfo *keymap_actions(void);        /* ACT_COUNT-1 entries */
 const ActionInfo *keymap_action_info(UiAction a);
 /* Build the bindings: defaults, then cfg->keys.  Problems with [keys]
- * (unknown action or key) are added to PROBLEMS as "FILE:LINE: ..." text. */
+ * (unknown action or key) are added to PROBLEMS as ConfProblem*. */
 Keymap *keymap_new(const PostieConfig *cfg, GPtrArray *problems);
 void keymap_free(Keymap *km);
 UiAction keymap_lookup(const Keymap *km, int key);
@@ -68,9 +68,11 @@ typedef enum {
 } UiColor;
 
 /* Set up colour pairs.  Problems (unknown element or colour) go to
- * PROBLEMS.  Colours stay off with NO_COLOR, color=false or a terminal
- * without colours. */
+ * PROBLEMS (ConfProblem*).  Colours stay off with NO_COLOR, color=false or
+ * a terminal without colours. */
 void colors_init(const PostieConfig *cfg, GPtrArray *problems);
+/* Only the check of [colors] (no curses needed). */
+void colors_check(const PostieConfig *cfg, GPtrArray *problems);
 attr_t colors_attr(UiColor c);
 
 /* ---- drawing (draw.c) ------------------------------------------------- */
@@ -174,7 +176,7 @@ struct Ui {
     PostieConfig *cfg;
     char *config_path;
     Keymap *keys;
-    GPtrArray *problems;     /* char*: config problems to show once */
+    GPtrArray *problems;     /* ConfProblem*: [keys]/[colors] problems to show once */
 
     char *mail_dir;
     GPtrArray *folders;      /* char*: folder names */
@@ -211,6 +213,9 @@ struct Ui {
     guint outbox_count;      /* messages waiting in the Outbox */
     gboolean fetch_again;    /* asked for while busy: run when done */
     gboolean send_again;
+    /* "FOLDER\nX-Postie-UIDL" of messages moved out of FOLDER and not yet
+     * expunged there: their expunge is no deletion (a copy lives on). */
+    GHashTable *moved;
 };
 
 /* msglist.c */
@@ -229,6 +234,14 @@ gboolean ui_open_folder(Ui *ui, const char *name);
 void ui_close_folder(Ui *ui);
 void ui_reload_folder(Ui *ui);
 void folders_change(Ui *ui);
+/* Write the open folder's flags and expunge the messages marked deleted;
+ * those that came from a POP3 account with delete_when_deleted, were not
+ * moved to another folder and have no copy left in any folder are
+ * reported to fetch as deleted here.  *N_EXPUNGED gets the number
+ * expunged. */
+gboolean ui_expunge_folder(Ui *ui, guint *n_expunged, GError **error);
+/* Remember that message I of the open folder was moved to another one. */
+void ui_note_moved(Ui *ui, guint i);
 
 /* preview.c: keep ui->preview in step with the selection and draw it. */
 void preview_sync(Ui *ui);

@@ -155,14 +155,11 @@ sync_folder(Ui *ui)
     if (!ui->folder)
         return;
     g_autoptr(GError) error = NULL;
-    GPtrArray *expunged = NULL;
-    if (!store_folder_sync(ui->folder, TRUE, &expunged, &error)) {
+    guint n = 0;
+    if (!ui_expunge_folder(ui, &n, &error)) {
         ui_error(ui, "%s", error->message);
         return;
     }
-    guint n = expunged ? expunged->len : 0;
-    if (expunged)
-        g_ptr_array_unref(expunged);   /* frees the copies */
     view_rebuild(&ui->view, TRUE);
     msglist_reselect(ui);
     ui_message(ui, g_dngettext(PACKAGE, "Folder written; %u message expunged.",
@@ -197,6 +194,7 @@ save_message(Ui *ui)
         ui_error(ui, "%s", error->message);
         return;
     }
+    ui_note_moved(ui, idx);
     g_autofree char *safe = term_safe(name, -1, TERM_SAFE_DEFAULT);
     ui_message(ui, _("Moved to %s (removed here at the next sync)."), safe);
     int row = msglist_sel_row(ui);

@@ -2,12 +2,13 @@
  * (name, address, POP3 server, port, security, user, password or password
  * command, leave-on-server and delete-after-days, SMTP server, port,
  * security), writes the configuration as GKeyFile text with mode 0600
- * (atomically), and offers to test the POP3 login. */
+ * (atomically), and offers to test the POP3 and SMTP logins. */
 #include <config.h>
 
 #include <string.h>
 
 #include "pop3/pop3.h"
+#include "send/send.h"
 #include "ui/private.h"
 
 typedef enum {
@@ -113,6 +114,9 @@ check_field(const Answers *a, Field f)
 }
 
 static const char *form_status;  /* the status line of the form, or NULL */
+/* The outcome of the login tests, one line per server, under the form. */
+static char *test_result[2];
+static gboolean test_failed[2];
 
 static void
 draw_form(Ui *ui, const Answers *a, const char *path, int current)
@@ -130,6 +134,12 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
         g_autofree char *line = g_strdup_printf("%2d %-46s %s", i + 1, _(labels[i]), shown);
         attrset(i == current ? colors_attr(COL_INDICATOR) : A_NORMAL);
         draw_untrusted(i + 3, 0, line, COLS, TRUE);
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!test_result[k] || F_COUNT + 4 + k >= LINES - 2)
+            continue;
+        attrset(test_failed[k] ? colors_attr(COL_ERROR) : A_NORMAL);
+        draw_untrusted(F_COUNT + 4 + k, 0, test_result[k], COLS, TRUE);
     }
     attrset(colors_attr(COL_STATUS));
     draw_text(LINES - 2, 0,
@@ -216,9 +226,36 @@ write_config(const Answers *a, const char *path, GError **error)
     return atomic_write_file(path, data, len, 0600, error);
 }
 
-/* Log in to the POP3 server with the written configuration. */
+/* Log in to the POP3 server of A; the outcome for the message line. */
+static char *
+test_pop3(const Account *a, gboolean *ok)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Pop3Session) s = pop3_account_open(a, NULL, &error);
+    *ok = s != NULL;
+    if (!s)
+        return g_strdup_printf(_("POP3 test failed: %s"), error->message);
+    guint count = 0;
+    guint64 octets = 0;
+    pop3_stat(s, &count, &octets, NULL);
+    pop3_quit(s, NULL);
+    return g_strdup_printf(_("POP3 login works (%u messages on the server)"), count);
+}
+
+/* Connect and log in to the SMTP server of A as delivery would. */
+static char *
+test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok)
+{
+    g_autoptr(GError) error = NULL;
+    *ok = send_test_account(cfg, a, &error);
+    if (!*ok)
+        return g_strdup_printf(_("SMTP test failed: %s"), error->message);
+    return g_strdup(_("SMTP login works"));
+}
+
+/* Try both servers with the written configuration. */
 static void
-test_pop3(Ui *ui, const char *path)
+test_account(Ui *ui, const char *path)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) problems = NULL;
@@ -235,17 +272,21 @@ test_pop3(Ui *ui, const char *path)
     ui_message(ui, _("Logging in to %s..."), a->pop3.host);
     message_draw(ui);
     refresh();
-    g_autoptr(Pop3Session) s = pop3_account_open(a, NULL, &error);
-    if (!s) {
-        ui_error(ui, _("POP3 test failed: %s"), error->message);
-        return;
-    }
-    guint count = 0;
-    guint64 octets = 0;
-    pop3_stat(s, &count, &octets, NULL);
-    pop3_quit(s, NULL);
-    ui_message(ui, _("POP3 login works: %u messages on the server. "
-                     "(The SMTP server is tried when you first send.)"), count);
+    gboolean pop3_ok, smtp_ok;
+    g_free(test_result[0]);
+    test_result[0] = test_pop3(a, &pop3_ok);
+    test_failed[0] = !pop3_ok;
+    ui_message(ui, _("Logging in to %s..."), a->smtp.host);
+    message_draw(ui);
+    refresh();
+    g_free(test_result[1]);
+    test_result[1] = test_smtp(cfg, a, &smtp_ok);
+    test_failed[1] = !smtp_ok;
+    if (pop3_ok && smtp_ok)
+        ui_message(ui, _("Both logins work."));
+    else
+        ui_error(ui, _("A login test failed (see above); the settings are in %s."),
+                 path);
 }
 
 char *
@@ -311,8 +352,8 @@ setup_run(const char *config_path)
         }
         written = g_strdup(path);
         ui_message(&ui, _("Wrote %s."), path);
-        if (prompt_yesno(&ui, _("Wrote the configuration. Test the POP3 login now?"), TRUE)) {
-            test_pop3(&ui, path);
+        if (prompt_yesno(&ui, _("Wrote the configuration. Test the POP3 and SMTP logins now?"), TRUE)) {
+            test_account(&ui, path);
             form_status = _("-- Press Enter to open your mail --");
             for (;;) {
                 draw_form(&ui, &a, path, -1);
@@ -327,6 +368,8 @@ setup_run(const char *config_path)
     endwin();
     for (int i = 0; i < F_COUNT; i++)
         g_free(a.v[i]);
+    for (int k = 0; k < 2; k++)
+        g_clear_pointer(&test_result[k], g_free);
     g_free(ui.message);
     return written;
 }

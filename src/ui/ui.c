@@ -33,10 +33,19 @@ ui_free(Ui *ui)
     g_free(ui->message);
     g_free(ui->progress);
     g_free(ui->sel_msgid);
+    if (ui->moved)
+        g_hash_table_unref(ui->moved);
     if (ui->wake_fd[0] >= 0) {
         close(ui->wake_fd[0]);
         close(ui->wake_fd[1]);
     }
+}
+
+void
+ui_check_config(const PostieConfig *cfg, GPtrArray *problems)
+{
+    keymap_free(keymap_new(cfg, problems));
+    colors_check(cfg, problems);
 }
 
 int
@@ -63,7 +72,7 @@ ui_main(CmdContext *ctx)
     ui.cfg = cfg;
     ui.wake_fd[0] = ui.wake_fd[1] = -1;
     ui.mail_dir = g_strdup(cfg->mail_dir);
-    ui.problems = g_ptr_array_new_with_free_func(g_free);
+    ui.problems = g_ptr_array_new_with_free_func(conf_problem_free);
     ui.show_folders = cfg->folder_list;
     ui.preview_mode = !g_strcmp0(cfg->preview, "right") ? PREVIEW_RIGHT
                     : !g_strcmp0(cfg->preview, "off") ? PREVIEW_OFF : PREVIEW_BELOW;
@@ -107,8 +116,10 @@ ui_main(CmdContext *ctx)
     folders_reload(&ui);
     ui_open_folder(&ui, STORE_INBOX);
     ui_update_outbox(&ui);
-    if (ui.problems->len > 0)
-        ui_error(&ui, "%s", (char *)ui.problems->pdata[0]);
+    if (ui.problems->len > 0) {
+        g_autofree char *first = conf_problem_format(ui.problems->pdata[0]);
+        ui_error(&ui, "%s", first);
+    }
 
     ui_loop(&ui);
     ui_features_shutdown(&ui);

@@ -35,4 +35,9 @@
  * configuration file it starts the first-run account setup. */
 int ui_main(CmdContext *ctx);
 
+/* Check the screen's sections of CFG, [keys] (action names, key specs)
+ * and [colors] (element names, colours), adding ConfProblem* with
+ * FILE:LINE to PROBLEMS.  Needs no terminal ("postie config check"). */
+void ui_check_config(const PostieConfig *cfg, GPtrArray *problems);
+
 #endif

@@ -6,6 +6,8 @@ UI_SH_TESTS = \
 	tests/ui/drafts.sh \
 	tests/ui/mail.sh \
 	tests/ui/partial.sh \
-	tests/ui/abook.sh
+	tests/ui/abook.sh \
+	tests/ui/deleted-here.sh \
+	tests/ui/config-keys.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py

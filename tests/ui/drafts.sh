@@ -1,6 +1,8 @@
 #!/bin/sh
-# Drafts: save a message as a draft, resume it from the Drafts folder,
-# queue it; the draft is gone and the Outbox holds the message.
+# Drafts: save a message with an attachment as a draft, resume it from
+# the Drafts folder (the attachment comes back, from a private temporary
+# directory), queue it; the draft is gone and the Outbox holds the
+# message with its attachment.
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
@@ -22,7 +24,9 @@ cat > "$TEST_TMP/editor.sh" <<'ED'
 grep -q 'DRAFT BODY' "$1" || printf 'DRAFT BODY\n' >> "$1"
 ED
 chmod +x "$TEST_TMP/editor.sh"
-UI_ENV="export VISUAL='$TEST_TMP/editor.sh'"
+mkdir -m 700 "$TEST_TMP/tmp"
+UI_ENV="export VISUAL='$TEST_TMP/editor.sh' TMPDIR='$TEST_TMP/tmp'"
+printf 'ATTACHED-CONTENT-42\n' > "$TEST_TMP/notes.txt"
 
 # An address book with one contact, for completion.
 mkdir -p "$XDG_DATA_HOME/postie"
@@ -41,6 +45,11 @@ wait_for '^Subject:'
 type_text 'Unfinished thoughts'
 keys Enter
 wait_for 'DRAFT BODY'; ok $? "\$VISUAL wrote the body"
+keys a
+wait_for 'Attach file'
+type_text "$TEST_TMP/notes.txt"
+keys Enter
+wait_for 'Attachments: 1'; ok $? "a attaches a file"
 keys P
 wait_for 'Saved in Drafts'; ok $? "P saves a draft"
 like "$(cat "$MAIL/Drafts")" 'Subject: Unfinished thoughts' "the draft is in the Drafts folder"
@@ -54,11 +63,26 @@ keys y
 wait_for 'Subject: Unfinished thoughts'; ok $? "the resumed draft has its subject"
 like "$(screen)" 'To: Dora Explorer <dora@example.net>' "and its recipient"
 like "$(screen)" 'DRAFT BODY' "and its text"
+like "$(screen)" 'Attachments: 1' "and its attachment"
+like "$(screen)" 'postie-draft-.*/notes\.txt' "extracted under its own name"
+d=$(ls -d "$TEST_TMP"/tmp/postie-draft-* 2>/dev/null)
+is "$(stat -c %a "$d" 2>/dev/null)" 700 "into a private directory (mode 0700)"
+is "$(cat "$d/notes.txt" 2>/dev/null)" 'ATTACHED-CONTENT-42' "with the attachment's content"
 keys w
 wait_for 'Queued in the Outbox'; ok $? "w queues it"
 wait_for 'no messages'; ok $? "the draft is removed from Drafts"
 like "$(screen)" 'Outbox: 1' "the Outbox holds it"
 like "$(cat "$MAIL/Outbox")" 'Subject: Unfinished thoughts' "the Outbox file has the message"
+att=$(/usr/bin/python3 - "$MAIL/Outbox" <<'PY'
+import mailbox, sys
+for m in mailbox.mbox(sys.argv[1]):
+    for part in m.walk():
+        if part.get_filename():
+            print(part.get_filename(), part.get_payload(decode=True).decode().strip())
+PY
+)
+is "$att" 'notes.txt ATTACHED-CONTENT-42' "the queued message carries the draft's attachment"
+is "$(ls "$TEST_TMP/tmp")" '' "the temporary copy is removed once the compose is over"
 keys q
 wait_for 'EXIT=0'; ok $? "q quits"
 done_testing

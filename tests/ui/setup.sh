@@ -1,7 +1,8 @@
 #!/bin/sh
 # First run without a configuration file: the setup form writes a working
 # configuration (mode 0600, passes "postie config check"), offers the POP3
-# test, then the mail screen opens.
+# and SMTP login tests, then the mail screen opens.  The SMTP test logs in
+# to a real server: the right password works, a wrong one is reported.
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
@@ -37,7 +38,7 @@ answer 'SMTP port' '2525'
 ok $? "every question was answered"
 wait_for 'w: write'; ok $? "the form shows the answers and how to write them"
 keys w
-wait_for 'Test the POP3 login now'; ok $? "after writing, the POP3 test is offered"
+wait_for 'Test the POP3 and SMTP logins now'; ok $? "after writing, the login tests are offered"
 is "$(stat -c %a "$CONFIG")" 600 "the configuration file has mode 0600"
 out=$("$POSTIE" --config "$CONFIG" config check 2>&1); rc=$?
 is "$rc" 0 "postie config check passes on the written file"
@@ -48,8 +49,60 @@ like "$cfg" '^delete_after_days=14' "delete after N days is written"
 like "$cfg" '^password=s3cret-pw' "the password is written (only in the 0600 file)"
 keys y
 wait_for 'POP3 test failed' 60; ok $? "the POP3 test runs and reports the failure (nothing listens there)"
+wait_for 'SMTP test failed' 60; ok $? "the SMTP test runs and reports its failure too"
 keys Enter
 wait_for 'postie: Inbox'; ok $? "then the mail screen opens"
 keys q
 wait_for 'EXIT=0'; ok $? "q quits"
+tm kill-server
+
+# The SMTP test against a real server (STARTTLS, AUTH), trusting the test
+# CA through OpenSSL's SSL_CERT_FILE since the form asks for no CA file.
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { done_testing; exit 0; }
+SERVERS=$top_srcdir/tests/servers
+"$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" >/dev/null || { echo "Bail out! cannot start the SMTP server"; exit 1; }
+TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
+. "$TEST_TMP/smtp/smtpd.env"
+UI_ENV="export SSL_CERT_FILE='$SMTP_CA_FILE'"
+
+smtp_setup() {   # smtp_setup PASSWORD: the form, written and tested
+    rm -f "$CONFIG"
+    start_postie 100 30
+    wait_for 'Welcome to postie' || return 1
+    answer 'Your name' 'Test Person'
+    answer 'E-mail address' 'test@example.org'
+    answer 'POP3 server' 'localhost'
+    answer 'POP3 security' 'tls'
+    answer 'POP3 port' "$closed"
+    answer 'User name' "$SMTP_USER"
+    answer 'Password' "$1"
+    answer 'Password command' ''
+    answer 'Leave mail on the server' 'yes'
+    answer 'Delete from the server after days' '0'
+    answer 'SMTP server' "$SMTP_HOST"
+    answer 'SMTP security' 'starttls'
+    answer 'SMTP port' "$SMTP_PORT"
+    wait_for 'w: write' || return 1
+    keys w
+    wait_for 'Test the POP3 and SMTP logins now' || return 1
+    keys y
+}
+smtp_setup "$SMTP_PASSWORD"
+wait_for 'SMTP login works' 60; ok $? "with the right password the SMTP login test passes"
+like "$(screen)" 'POP3 test failed' "each server's result is shown on its own line"
+grep -q '"auth-ok"' "$SMTP_OUTDIR/commands.log"; ok $? "the server saw a successful AUTH"
+unlike "$(cat "$SMTP_OUTDIR/commands.log")" 'MAIL FROM' "the test sends no mail"
+keys Enter
+wait_for 'postie: Inbox'; ok $? "then the mail screen opens"
+keys q
+wait_for 'EXIT=0'
+tm kill-server
+
+smtp_setup 'not-the-password'
+wait_for 'SMTP test failed: authentication failed' 60
+ok $? "a wrong password is reported by the SMTP test"
+keys Enter
+keys q
+wait_for 'EXIT=0'
+tm kill-server
 done_testing
