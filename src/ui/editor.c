@@ -1,5 +1,6 @@
 /* Editing text in the user's editor: cfg->editor, else $VISUAL, else
- * $EDITOR, else vi.  The command is split into an argv (no shell) and the
+ * $EDITOR, else the first of Debian's sensible-editor, editor, nano and vi
+ * that is installed.  The command is split into an argv (no shell) and the
  * file name is added as its last argument.  The file lives in a private
  * directory (0700) and is removed afterwards. */
 #include <config.h>
@@ -16,8 +17,22 @@ editor_edit(Ui *ui, char **text, GError **error)
         cmd = g_getenv("VISUAL");
     if (!cmd || !*cmd)
         cmd = g_getenv("EDITOR");
-    if (!cmd || !*cmd)
-        cmd = "vi";
+    if (!cmd || !*cmd) {
+        static const char *const fallbacks[] = {
+            "sensible-editor", "editor", "nano", "vi",
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(fallbacks) && (!cmd || !*cmd); i++) {
+            g_autofree char *found = g_find_program_in_path(fallbacks[i]);
+            if (found)
+                cmd = fallbacks[i];
+        }
+    }
+    if (!cmd || !*cmd) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                    _("no editor found: set editor in the [general] group "
+                      "of the configuration, or $EDITOR"));
+        return FALSE;
+    }
 
     g_auto(GStrv) argv = NULL;
     gint argc = 0;

@@ -7,6 +7,7 @@ UI_SH_TESTS = \
 	tests/ui/mail.sh \
 	tests/ui/partial.sh \
 	tests/ui/abook.sh \
+	tests/ui/no-editor.sh \
 	tests/ui/deleted-here.sh \
 	tests/ui/config-keys.sh
 TESTS += $(UI_SH_TESTS)
