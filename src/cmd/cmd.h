@@ -59,4 +59,8 @@ void cmd_usage_error(const char *command, const char *format, ...) G_GNUC_PRINTF
  * no configuration exists (commands like "list" work without accounts). */
 char *cmd_mail_dir(CmdContext *ctx);
 
+/* A folder given on the command line as a name in the mail directory or
+ * as a path (anything with a '/'); the default folders are created first. */
+char *cmd_folder_path(CmdContext *ctx, const char *arg, GError **error);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "store/store.h"
@@ -96,4 +97,20 @@ cmd_mail_dir(CmdContext *ctx)
         return paths_default_mail_dir();
     PostieConfig *cfg = cmd_load_config(ctx);
     return cfg ? g_strdup(cfg->mail_dir) : NULL;
+}
+
+char *
+cmd_folder_path(CmdContext *ctx, const char *arg, GError **error)
+{
+    if (strchr(arg, '/'))
+        return g_strdup(arg);
+    g_autofree char *mail_dir = cmd_mail_dir(ctx);
+    if (!mail_dir) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
+                    _("no mail folder directory configured"));
+        return NULL;
+    }
+    if (!store_ensure_default_folders(mail_dir, error))
+        return NULL;
+    return store_path_for(mail_dir, arg, error);
 }

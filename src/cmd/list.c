@@ -205,23 +205,6 @@ format_line(GString *out, const char *fmt, const StoreMessage *m, guint n)
     }
 }
 
-/* A folder given as a name (in the mail directory) or as a path. */
-static char *
-folder_path(CmdContext *ctx, const char *arg, GError **error)
-{
-    if (strchr(arg, '/'))
-        return g_strdup(arg);
-    g_autofree char *mail_dir = cmd_mail_dir(ctx);
-    if (!mail_dir) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
-                    _("no mail folder directory configured"));
-        return NULL;
-    }
-    if (!store_ensure_default_folders(mail_dir, error))
-        return NULL;
-    return store_path_for(mail_dir, arg, error);
-}
-
 int
 cmd_list(CmdContext *ctx, int argc, char **argv)
 {
@@ -245,7 +228,7 @@ cmd_list(CmdContext *ctx, int argc, char **argv)
         return EXIT_USAGE;
     }
     g_autoptr(GError) error = NULL;
-    g_autofree char *path = folder_path(ctx, folder ? folder : STORE_INBOX, &error);
+    g_autofree char *path = cmd_folder_path(ctx, folder ? folder : STORE_INBOX, &error);
     g_free(folder);
     if (!path) {
         cmd_print_error(error);

@@ -7,22 +7,6 @@
 #include "store/store.h"
 #include "util/util.h"
 
-static char *
-folder_path(CmdContext *ctx, const char *arg, GError **error)
-{
-    if (strchr(arg, '/'))
-        return g_strdup(arg);
-    g_autofree char *mail_dir = cmd_mail_dir(ctx);
-    if (!mail_dir) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
-                    _("no mail folder directory configured"));
-        return NULL;
-    }
-    if (!store_ensure_default_folders(mail_dir, error))
-        return NULL;
-    return store_path_for(mail_dir, arg, error);
-}
-
 static gboolean
 parse_number(const char *s, guint64 *n)
 {
@@ -44,7 +28,7 @@ cmd_message_view(CmdContext *ctx, const char *folder, const char *number)
         return NULL;
     }
     g_autoptr(GError) error = NULL;
-    g_autofree char *path = folder_path(ctx, folder ? folder : "Inbox", &error);
+    g_autofree char *path = cmd_folder_path(ctx, folder ? folder : STORE_INBOX, &error);
     if (!path) {
         cmd_print_error(error);
         return NULL;
