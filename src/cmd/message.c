@@ -61,3 +61,28 @@ cmd_message_view(CmdContext *ctx, const char *folder, const char *number)
         cmd_print_error(error);
     return v;
 }
+
+MimeView *
+cmd_message_from_args(CmdContext *ctx, int argc, char **argv,
+                      const char *summary, int *exit_code)
+{
+    g_autofree char *folder = NULL;
+    GOptionEntry entries[] = {
+        { "folder", 'f', 0, G_OPTION_ARG_FILENAME, &folder,
+          N_("the folder: a name in the mail directory or a path (default Inbox)"),
+          N_("NAME|PATH") },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    const char *command = argv[0];
+    *exit_code = EXIT_USAGE;
+    if (!cmd_parse_options(&argc, &argv, entries, _("N"), summary))
+        return NULL;
+    if (argc != 2) {
+        cmd_usage_error(command, argc < 2 ? _("which message? give its number")
+                                          : _("give one message number"));
+        return NULL;
+    }
+    MimeView *v = cmd_message_view(ctx, folder, argv[1]);
+    *exit_code = v ? EXIT_OK : EXIT_FAIL;
+    return v;
+}

@@ -11,4 +11,11 @@
  * Prints the reason and returns NULL on failure. */
 MimeView *cmd_message_view(CmdContext *ctx, const char *folder, const char *number);
 
+/* The whole command line of a command that takes "[--folder F] N"
+ * (argv[0] is the command): parses it with SUMMARY as --help text and
+ * returns the rendered message, or NULL with *EXIT_CODE set (a usage
+ * error, or a failure already printed). */
+MimeView *cmd_message_from_args(CmdContext *ctx, int argc, char **argv,
+                                const char *summary, int *exit_code);
+
 #endif
