@@ -17,6 +17,11 @@ Modes (server means the target; "line" means a line the server sends):
                 its own line limit; --then close closes instead)
   stall         after N bytes from the server, forward nothing more in
                 either direction but keep the connection open
+  slow          forward the server's bytes --chunk (default 64) at a time,
+                one piece every --delay milliseconds (default 200), so that
+                a test can see work in progress; --release FILE: once FILE
+                exists, forward at full speed (the test decides when the
+                work may finish, instead of guessing how long it takes)
 --n defaults to 1.  --faulty K: only the first K connections get the fault,
 later ones pass unchanged (a retry then succeeds); default: all of them.
 Shared options: --port --port-file --pidfile --daemon --log (see daemon.py).
@@ -102,12 +107,29 @@ class Conn:
                     await writer.drain()
                     self.fault("stall")
                     self.stalled.set()
+            elif o.mode == "slow":
+                await self.trickle(data, writer)
             elif o.mode in ("garbage", "longline"):
                 if await self.inject_lines(data, writer):
                     return
             else:
                 writer.write(data)
             await writer.drain()
+
+    def released(self):
+        return self.opts.release is not None and os.path.exists(self.opts.release)
+
+    async def trickle(self, data, writer):
+        """Forward DATA a chunk per delay until the release file appears."""
+        o = self.opts
+        while data:
+            if self.released():
+                writer.write(data)
+                return
+            writer.write(data[:o.chunk])
+            await writer.drain()
+            data = data[o.chunk:]
+            await asyncio.sleep(o.delay / 1000.0)
 
     async def inject_lines(self, data, writer):
         """Forward DATA, injecting before the server's Nth line.  True when
@@ -140,12 +162,16 @@ def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--target", required=True, help="HOST:PORT to forward to")
     ap.add_argument("--mode", default="pass",
-                    choices=["pass", "drop-bytes", "drop-retr", "garbage", "longline", "stall"])
+                    choices=["pass", "drop-bytes", "drop-retr", "garbage", "longline",
+                             "stall", "slow"])
     ap.add_argument("--n", type=int, default=1)
     ap.add_argument("--after", type=int, default=100)
     ap.add_argument("--size", type=int, default=1 << 20)
     ap.add_argument("--then", choices=["stall", "close"], default="stall")
     ap.add_argument("--faulty", type=int, default=-1)
+    ap.add_argument("--chunk", type=int, default=64)
+    ap.add_argument("--delay", type=int, default=200)
+    ap.add_argument("--release")
     daemon.add_arguments(ap)
     opts = ap.parse_args(argv)
     host, _, port = opts.target.rpartition(":")

@@ -17,6 +17,14 @@ TEST_CLEANUP="\"$SERVERS/dovecot.sh\" stop \"$TEST_TMP/dc\"; $TEST_CLEANUP"
 TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
 . "$TEST_TMP/smtp/smtpd.env"
 "$SERVERS/dovecot.sh" add-mail "$TEST_TMP/dc" --generate 12 >/dev/null
+# POP3 goes through the fault proxy in slow mode, so the fetch is still
+# running when the test looks for its progress; the test then lets it
+# finish at full speed by creating the release file.
+RELEASE="$TEST_TMP/release-fetch"
+PROXY_PORT=$("$PYTHON3" "$SERVERS/faultproxy.py" --daemon --pidfile "$TEST_TMP/proxy.pid" \
+    --target "127.0.0.1:$POP3S_PORT" --mode slow --release "$RELEASE") ||
+    { echo "Bail out! cannot start the fault proxy"; exit 1; }
+TEST_CLEANUP="kill \$(cat '$TEST_TMP/proxy.pid') 2>/dev/null; $TEST_CLEANUP"
 
 MAIL="$TEST_TMP/mail"
 cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
@@ -28,7 +36,7 @@ check_interval = 0
 name = Alice Example
 address = alice@example.org
 pop3_host = $POP3_HOST
-pop3_port = $POP3S_PORT
+pop3_port = $PROXY_PORT
 pop3_user = $POP3_USER
 password = $POP3_PASSWORD
 ca_file = $CA_FILE
@@ -56,6 +64,7 @@ start_postie 100 30
 wait_for 'postie: Inbox \[0/0'; ok $? "the screen opens on an empty Inbox"
 keys G
 wait_for 'Fetching home'; ok $? "fetching shows progress in the status line"
+touch "$RELEASE"
 wait_for 'home: 12 new messages'; ok $? "the fetch reports the new mail"
 wait_for 'Inbox \[[0-9]+/12'; ok $? "the fetched messages are in the list"
 
