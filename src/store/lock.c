@@ -44,10 +44,15 @@ store_get_lock_timeout(void)
     return DEFAULT_TIMEOUT;
 }
 
-/* Sleep a little longer each round, up to a quarter second. */
+/* Sleep a little longer each round, up to a quarter second.  The first
+ * wait is announced as a debug message (G_MESSAGES_DEBUG=all): it tells a
+ * user why postie hangs, and lets the tests wait for the waiting. */
 static void
-backoff(guint *round)
+backoff(guint *round, const char *path, const char *kind)
 {
+    if (*round == 0)
+        g_debug("%s: waiting for the %s lock held by another program",
+                path, kind);
     guint ms = 5u << MIN(*round, 6u);
     if (ms > 250)
         ms = 250;
@@ -120,7 +125,7 @@ dotlock(StoreLock *l, const char *path, gint64 deadline, GError **error)
                         path, lock, store_get_lock_timeout());
             return FALSE;
         }
-        backoff(&round);
+        backoff(&round, path, "dot");
     }
 }
 
@@ -157,7 +162,7 @@ store_lock(StoreLock *l, const char *path, int fd, gboolean write, GError **erro
                         path, store_get_lock_timeout());
             return FALSE;
         }
-        backoff(&round);
+        backoff(&round, path, "fcntl");
     }
     l->fd = fd;
     return TRUE;

@@ -22,3 +22,20 @@ unset VISUAL EDITOR NO_COLOR
 free_port() {
     "${PYTHON3:-/usr/bin/python3}" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
+
+# Tests that kill at random moments draw them from one seed and log it,
+# so a failing run can be repeated exactly:
+#   POSTIE_TEST_SEED=N make check TESTS=tests/store/crash.sh
+test_seed() {
+    TEST_SEED=${POSTIE_TEST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+    case $TEST_SEED in ''|*[!0-9]*) echo "Bail out! POSTIE_TEST_SEED must be a number"; exit 1 ;; esac
+    diag "random seed $TEST_SEED (rerun with POSTIE_TEST_SEED=$TEST_SEED)"
+}
+
+# rand_delay MAX_MS N: the Nth delay of the seeded sequence, 0 to MAX_MS
+# milliseconds, printed in seconds for sleep (e.g. 0.123).
+rand_delay() {
+    awk -v s="$TEST_SEED" -v n="$2" -v m="$1" \
+        'BEGIN { srand(s % 2147483647); for (i = 0; i < n; i++) r = rand()
+                 printf "%.3f", int(r * m) / 1000 }'
+}

@@ -104,10 +104,15 @@ if command -v mutt_dotlock >/dev/null 2>&1; then
     mutt_dotlock "$C"
     ok $? "mutt_dotlock took the lock"
     [ -e "$C.lock" ]; ok $? "the dotlock file exists"
-    msg 2 | POSTIE_LOCK_TIMEOUT=120 "$TOOL" append "$C" &
+    # The store says when it starts waiting for a lock (a debug message):
+    # wait for that, then check that nothing was appended meanwhile.
+    msg 2 | G_MESSAGES_DEBUG=all POSTIE_LOCK_TIMEOUT=120 "$TOOL" append "$C" >"$TEST_TMP/append.err" 2>&1 &
     APP=$!
-    # While the lock is held the append cannot have happened.
-    i=0; while [ $i -lt 5 ]; do sleep 0.1; i=$((i + 1)); done
+    i=0
+    while ! grep -q 'waiting for the dot lock' "$TEST_TMP/append.err" && [ $i -lt 1200 ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+    grep -q 'waiting for the dot lock' "$TEST_TMP/append.err"; ok $? "postie says it waits for the lock"
     is "$("$TOOL" count "$C")" "1" "postie waits while mutt holds the lock"
     kill -0 $APP 2>/dev/null; ok $? "the appending postie is still waiting"
     mutt_dotlock -u "$C"

@@ -304,6 +304,30 @@ typedef struct {
     gint done;
 } AppendJob;
 
+/* The store announces (g_debug) that it starts waiting for a lock; the
+ * tests wait for that instead of sleeping and hoping it got there. */
+static gint lock_waits;
+
+static void
+count_lock_waits(const gchar *domain, GLogLevelFlags level,
+                 const gchar *message, gpointer data)
+{
+    (void)domain; (void)level; (void)data;
+    if (strstr(message, "waiting for the"))
+        g_atomic_int_inc(&lock_waits);
+}
+
+static void
+wait_until_waiting_for_lock(void)
+{
+    for (int i = 0; i < 12000; i++) {   /* up to 2 minutes on a loaded machine */
+        if (g_atomic_int_get(&lock_waits) > 0)
+            return;
+        g_usleep(10000);
+    }
+    g_assert_not_reached();
+}
+
 static gpointer
 append_thread(gpointer p)
 {
@@ -336,8 +360,9 @@ test_lock_fcntl_wait(Fixture *fx, gconstpointer data)
     /* With a long timeout the append waits, and lands once released. */
     store_set_lock_timeout(120);
     AppendJob job = { fx->path, FALSE, 0 };
+    g_atomic_int_set(&lock_waits, 0);
     GThread *t = g_thread_new("append", append_thread, &job);
-    g_usleep(100 * 1000);
+    wait_until_waiting_for_lock();
     g_assert_cmpint(g_atomic_int_get(&job.done), ==, 0);   /* still waiting */
     close(release);
     g_thread_join(t);
@@ -361,8 +386,9 @@ test_lock_replaced_while_waiting(Fixture *fx, gconstpointer data)
     g_assert_true(g_file_set_contents(lock, pid, -1, NULL));
     store_set_lock_timeout(120);
     AppendJob job = { fx->path, FALSE, 0 };
+    g_atomic_int_set(&lock_waits, 0);
     GThread *t = g_thread_new("append", append_thread, &job);
-    g_usleep(100 * 1000);
+    wait_until_waiting_for_lock();
     g_autofree char *other = g_build_filename(fx->dir, "new", NULL);
     append_n(other, 50, 2);
     g_assert_cmpint(rename(other, fx->path), ==, 0);
@@ -1011,6 +1037,7 @@ main(int argc, char **argv)
     state_dir = g_dir_make_tmp("postie-state-XXXXXX", NULL);
     g_setenv("XDG_STATE_HOME", state_dir, TRUE);
     g_test_init(&argc, &argv, NULL);
+    g_log_set_handler(NULL, G_LOG_LEVEL_DEBUG, count_lock_waits, NULL);
 #define ADD(name, fn) g_test_add(name, Fixture, NULL, fx_setup, fn, fx_teardown)
     ADD("/store/append/roundtrip", test_append_roundtrip);
     ADD("/store/append/after-no-newline", test_append_after_no_newline);
