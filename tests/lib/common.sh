@@ -18,9 +18,25 @@ export XDG_CACHE_HOME="$HOME/.cache"
 mkdir -p "$XDG_CONFIG_HOME/postie" "$XDG_DATA_HOME" "$XDG_STATE_HOME"
 unset VISUAL EDITOR NO_COLOR
 
-# A free TCP port on 127.0.0.1.
-free_port() {
-    "${PYTHON3:-/usr/bin/python3}" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+# hold_closed_port: CLOSED_PORT is a port on 127.0.0.1 where every
+# connection is refused until the test ends: a socket bound to it, never
+# listening, is held by a helper, so no other test can open a server there.
+hold_closed_port() {
+    "${PYTHON3:-/usr/bin/python3}" -c '
+import os, signal, socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+signal.pause()' "$TEST_TMP/closed-port" </dev/null >/dev/null 2>&1 &
+    TEST_CLEANUP="kill $! 2>/dev/null; ${TEST_CLEANUP:-}"
+    _i=0
+    while [ ! -s "$TEST_TMP/closed-port" ] && [ $_i -lt 600 ]; do
+        sleep 0.05; _i=$((_i + 1))
+    done
+    CLOSED_PORT=$(cat "$TEST_TMP/closed-port") ||
+        { echo "Bail out! cannot hold a closed port"; exit 1; }
 }
 
 # Tests that kill at random moments draw them from one seed and log it,

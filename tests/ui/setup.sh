@@ -8,7 +8,8 @@
 
 CONFIG="$XDG_CONFIG_HOME/postie/config"
 rm -f "$CONFIG"
-closed=$(free_port)
+hold_closed_port
+closed=$CLOSED_PORT
 
 answer() {   # answer PROMPT-REGEX TEXT
     wait_for "^$1" || return 1
