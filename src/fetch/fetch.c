@@ -247,6 +247,7 @@ run_account(FetchRun *run, GError **error)
     g_autoptr(GError) perr = NULL;
     run->session = pop3_account_open(run->account, run->cancellable, &perr);
     if (!run->session) {
+        run->error_names_account = TRUE;   /* its errors say "account X: " */
         g_propagate_error(error, g_steal_pointer(&perr));
         return FALSE;
     }
@@ -355,8 +356,7 @@ fetch_account(const PostieConfig *cfg, const Account *account,
     gboolean ok = store_ensure_default_folders(cfg->mail_dir, &local) &&
                   run_account(&run, &local);
     if (!ok) {
-        /* pop3_account_open's errors already name the account. */
-        if (!g_str_has_prefix(local->message, "account "))
+        if (!run.error_names_account)
             g_prefix_error(&local, _("account %s: "), account->id);
         run.summary.n_deleted = 0;
     }

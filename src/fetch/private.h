@@ -6,6 +6,8 @@
 #include <glib.h>
 
 #include "config/conf.h"
+#include "fetch/fetch.h"
+#include "pop3/pop3.h"
 
 /* ---- uidls.c: the records of UIDs seen --------------------------------- */
 
@@ -169,12 +171,7 @@ char *message_digest_uid(const char *raw, gsize len);
 char *message_canonical_sum(const char *data, gsize len, gboolean from_store,
                             gsize *canon_len);
 
-#endif
-
 /* ---- fetch.c, batch.c, recover.c: the engine ----------------------------- */
-
-#include "fetch/fetch.h"
-#include "pop3/pop3.h"
 
 typedef struct {
     const PostieConfig *cfg;
@@ -198,6 +195,7 @@ typedef struct {
     GPtrArray *dele_uids;      /* their UIDs, dropped from the records
                                   after a successful QUIT */
     const char *crash_at;      /* test hook, see batch.c */
+    gboolean error_names_account; /* the error already says "account X: " */
     GPtrArray *marks;          /* requests taken from the journal */
 } FetchRun;
 
@@ -227,3 +225,5 @@ gboolean recover_expunge_partial(FetchRun *run, const char *folder,
 char *fetch_uidl_value(const FetchRun *run, const char *uid);
 /* Path of folder NAME, created when missing. */
 char *fetch_folder_path(const FetchRun *run, const char *name, GError **error);
+
+#endif
