@@ -88,10 +88,7 @@ on_message(guint num, const char *data, gsize len, gpointer user_data,
         if (r || again) {
             /* Already here: delete it when the policy says so and it can
              * be told apart from the others. */
-            gboolean expired = r && run->policy.delete_after_days > 0 &&
-                run->now - r->first_seen >=
-                    (gint64)run->policy.delete_after_days * 86400;
-            if (!it->no_dele && (it->dele_after_download || expired)) {
+            if (plan_dele_known(it, r, &run->policy, run->now)) {
                 g_array_append_val(run->dele, e->num);
                 g_ptr_array_add(run->dele_uids, g_strdup(e->uid));
             }

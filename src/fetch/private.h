@@ -145,6 +145,13 @@ typedef struct {
 FetchPlan *plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
                      const PlanPolicy *policy, gint64 now);
 void plan_free(FetchPlan *p);
+/* A message identified by its content after download (item IT had no
+ * usable UID) turned out to be here already: R is its record, or NULL
+ * when it was seen earlier in this fetch.  Delete it on the server?  The
+ * same rule as for a downloaded UID (leave_on_server, delete_after_days),
+ * decided here so that the expiry rule lives in one place. */
+gboolean plan_dele_known(const PlanItem *it, const UidlRecord *r,
+                         const PlanPolicy *policy, gint64 now);
 /* Drop records of UIDs the server no longer lists (not when the list
  * shares none of them: that looks like a server that changed every UID,
  * and the records are kept so nothing is deleted or fetched by mistake). */
