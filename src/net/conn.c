@@ -315,11 +315,35 @@ net_conn_free(NetConn *c)
     g_free(c);
 }
 
+NetTlsStatus
+net_tls_status(NetConn *c, int r, const char *what, GError **error)
+{
+    int err = SSL_get_error(c->ssl, r);
+    switch (err) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+        return net_conn_wait(c, err == SSL_ERROR_WANT_READ, what, error)
+               ? NET_TLS_AGAIN : NET_TLS_WAIT_FAILED;
+    case SSL_ERROR_ZERO_RETURN:
+    case SSL_ERROR_SYSCALL:
+        return NET_TLS_CLOSED;
+    case SSL_ERROR_SSL:
+        /* OpenSSL 3 reports a peer that closed without close_notify as
+         * this error; it is a closed connection all the same. */
+        if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+            return NET_TLS_CLOSED;
+        return NET_TLS_FAILED;
+    default:
+        return NET_TLS_FAILED;
+    }
+}
+
 static gboolean
 closed_error(NetConn *c, GError **error)
 {
     g_autofree char *desc = net_conn_describe(c);
     c->broken = TRUE;
+    ERR_clear_error();   /* OpenSSL's record of the EOF, if any */
     g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
                 _("%s: the server closed the connection unexpectedly"), desc);
     return FALSE;
@@ -366,19 +390,13 @@ fill(NetConn *c, GError **error)
                 c->end += got;
                 return TRUE;
             }
-            int err = SSL_get_error(c->ssl, r);
-            if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                if (!net_conn_wait(c, err == SSL_ERROR_WANT_READ,
-                                   _("waiting for the server"), error))
-                    return FALSE;
+            NetTlsStatus st = net_tls_status(c, r, _("waiting for the server"), error);
+            if (st == NET_TLS_AGAIN)
                 continue;
-            }
-            if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL
-                || (err == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error())
-                                            == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
-                ERR_clear_error();
+            if (st == NET_TLS_WAIT_FAILED)
+                return FALSE;
+            if (st == NET_TLS_CLOSED)
                 return closed_error(c, error);
-            }
             g_autofree char *desc = net_conn_describe(c);
             g_autofree char *why = net_tls_error_string();
             c->broken = TRUE;
@@ -494,14 +512,12 @@ net_conn_write(NetConn *c, const void *data, gsize len, GError **error)
                 len -= done;
                 continue;
             }
-            int err = SSL_get_error(c->ssl, r);
-            if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                if (!net_conn_wait(c, err == SSL_ERROR_WANT_READ,
-                                   _("sending to the server"), error))
-                    return FALSE;
+            NetTlsStatus st = net_tls_status(c, r, _("sending to the server"), error);
+            if (st == NET_TLS_AGAIN)
                 continue;
-            }
-            if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL)
+            if (st == NET_TLS_WAIT_FAILED)
+                return FALSE;
+            if (st == NET_TLS_CLOSED)
                 return closed_error(c, error);
             g_autofree char *desc = net_conn_describe(c);
             g_autofree char *why = net_tls_error_string();

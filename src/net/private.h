@@ -43,4 +43,16 @@ void net_sigpipe_restore(NetSigpipeGuard *g);
 /* Pull the OpenSSL error queue into one string (g_free), or NULL. */
 char *net_tls_error_string(void);
 
+/* What an OpenSSL call on C that returned R <= 0 (SSL_read_ex,
+ * SSL_write_ex, SSL_connect) means; the one reading of SSL_get_error for
+ * reads, writes and the handshake (tls.c). */
+typedef enum {
+    NET_TLS_AGAIN,   /* it wanted to read or write and we waited: call again */
+    NET_TLS_WAIT_FAILED, /* that wait timed out or was cancelled: *ERROR set */
+    NET_TLS_CLOSED,  /* the peer closed or reset the connection */
+    NET_TLS_FAILED,  /* a TLS error; net_tls_error_string() says which */
+} NetTlsStatus;
+NetTlsStatus net_tls_status(NetConn *c, int r, const char *what,
+                            GError **error);
+
 #endif

@@ -258,16 +258,14 @@ net_conn_start_tls(NetConn *c, SSL_CTX *ctx, const char *fingerprint,
         net_sigpipe_restore(&g);
         if (r == 1)
             break;
-        int err = SSL_get_error(c->ssl, r);
-        if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-            if (!net_conn_wait(c, err == SSL_ERROR_WANT_READ,
-                               _("in the TLS handshake"), error))
-                return FALSE;
+        NetTlsStatus st = net_tls_status(c, r, _("in the TLS handshake"), error);
+        if (st == NET_TLS_AGAIN)
             continue;
-        }
+        if (st == NET_TLS_WAIT_FAILED)
+            return FALSE;
         g_autofree char *why = net_tls_error_string();
         c->broken = TRUE;
-        if (!why && (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN))
+        if (!why && st == NET_TLS_CLOSED)
             why = g_strdup(_("the server closed the connection"));
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
                     _("%s: TLS handshake failed: %s"), desc,
