@@ -162,17 +162,6 @@ get_size(Ctx *c, const char *key)
     return (guint64)n * unit;
 }
 
-const char *
-security_name(Security s)
-{
-    switch (s) {
-    case SECURITY_TLS: return "tls";
-    case SECURITY_STARTTLS: return "starttls";
-    case SECURITY_NONE: return "none";
-    }
-    return "?";
-}
-
 gboolean
 security_from_string(const char *s, Security *out)
 {

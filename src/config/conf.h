@@ -1,8 +1,9 @@
 /* config/: accounts and settings, read from a GKeyFile.
  *
- *   conf.c          load the file, build the structs below
- *   conf_check.c    validation: every problem as FILE:LINE: key: message
+ *   conf.c          load the file, check every value while building the
+ *                   structs below; every problem as FILE:LINE: key: message
  *   conf_lines.c    map (group, key) to the line it stands on
+ *   conf_private.h  what conf.c and conf_lines.c share
  *   secret.c        passwords and OAuth tokens (password_command, ...)
  *
  * File format (see doc/postie.conf.5):
@@ -166,7 +167,6 @@ char *conf_oauth_token(const Account *account, GError **error);
  * return the first line of its standard output. WHAT names it in errors. */
 char *conf_run_for_line(const char *command, const char *what, GError **error);
 
-const char *security_name(Security s);
 
 /* Parse "tls" | "starttls" | "none" (FALSE if unknown). */
 gboolean security_from_string(const char *s, Security *out);

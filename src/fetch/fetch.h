@@ -15,7 +15,8 @@
  * The records ($XDG_STATE_HOME/postie/uidls/ACCOUNT, mode 0600) keep, per
  * server mailbox (USER@HOST), every UID seen with its first-seen time
  * and state: downloaded, headers only, headers only + body wanted, headers
- * only + delete wanted, deleted here, in flight.  The file is rewritten
+ * only + delete wanted, deleted here, in flight, and a full copy whose
+ * partial one is still to be expunged (the letters are in private.h).  The file is rewritten
  * atomically and only while ACCOUNT.lock is held (flock); a second fetch of
  * the same account fails at once with "a fetch for ACCOUNT is already
  * running".  A damaged file stops the account's fetch with FILE:LINE.

@@ -75,8 +75,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MimeView, mime_view_free)
 /* What the pager shows: the headers, a blank line, the body lines, and an
  * attachment summary; newline-terminated lines, term-safe. */
 char *mime_view_to_text(const MimeView *view);
-/* mime_view_new + mime_view_to_text. */
-char *mime_render(GBytes *raw, const MimeViewOptions *opts, GError **error);
 /* One line per attachment for the summary: "[N] name (type, size)". */
 char *mime_attachment_describe(const MimeAttachment *a);
 

@@ -60,12 +60,6 @@ set_timeout(NetConn *c, int timeout)
     c->timeout_ms = (timeout > 0 ? timeout : 60) * 1000;
 }
 
-void
-net_conn_set_timeout(NetConn *c, int timeout)
-{
-    set_timeout(c, timeout);
-}
-
 const char *
 net_conn_host(const NetConn *c)
 {

@@ -90,8 +90,6 @@ const char *net_conn_host(const NetConn *c);
 guint16 net_conn_port(const NetConn *c);
 /* The numeric address actually connected to, e.g. "::1" or "127.0.0.1". */
 const char *net_conn_address(const NetConn *c);
-/* Change the read/write timeout (seconds, <= 0: 60). */
-void net_conn_set_timeout(NetConn *c, int timeout);
 
 /* Start TLS on the connection with CTX (from net_tls_client_ctx_new()):
  * first DISCARDS every byte received and buffered so far (anything a man

@@ -22,7 +22,7 @@
  *                          then CAPA again
  *   pop3_auth()            one login (refuses to send any secret over a
  *                          connection without TLS unless allowed)
- *   pop3_stat() / pop3_list() / pop3_uidl() / pop3_scan()
+ *   pop3_stat() / pop3_list() / pop3_scan()
  *   pop3_retr_many() / pop3_top_many() / pop3_dele_many()  (any order,
  *                          any number of times); pop3_rset(), pop3_noop()
  *   pop3_quit()            commits the DELEs (RFC 1939: UPDATE state)
@@ -169,13 +169,6 @@ gboolean pop3_stat(Pop3Session *s, guint *count, guint64 *octets,
  * did not list (deleted in this session) hold G_MAXUINT64. */
 gboolean pop3_list(Pop3Session *s, GArray **sizes, GError **error);
 
-/* UIDL: *UIDS gets a new GPtrArray of char* (g_free), one per message
- * number (index num - 1), NULL for a message not listed or whose UID is
- * invalid (RFC 1939: 1 to 70 characters 0x21..0x7E; anything else is not
- * trusted as an identity).  A server without UIDL is
- * POSTIE_ERROR_UNSUPPORTED (session still usable). */
-gboolean pop3_uidl(Pop3Session *s, GPtrArray **uids, GError **error);
-
 typedef struct {
     guint num;              /* message number, 1-based */
     guint64 size;           /* octets from LIST */
@@ -224,9 +217,6 @@ gboolean pop3_dele_many(Pop3Session *s, const guint *nums, guint n,
 
 /* One message, for convenience: *OUT gets a new GBytes. */
 gboolean pop3_retr(Pop3Session *s, guint num, GBytes **out, GError **error);
-gboolean pop3_top(Pop3Session *s, guint num, guint lines, GBytes **out,
-                  GError **error);
-gboolean pop3_dele(Pop3Session *s, guint num, GError **error);
 
 /* Undo this session's DELEs. */
 gboolean pop3_rset(Pop3Session *s, GError **error);

@@ -61,15 +61,6 @@ keymap_actions(void)
     return actions;
 }
 
-const ActionInfo *
-keymap_action_info(UiAction a)
-{
-    for (gsize i = 0; i < G_N_ELEMENTS(actions); i++)
-        if (actions[i].action == a)
-            return &actions[i];
-    return NULL;
-}
-
 static const struct { const char *name; int key; } named_keys[] = {
     { "Up", UI_KEY_FUNC | KEY_UP }, { "Down", UI_KEY_FUNC | KEY_DOWN },
     { "Left", UI_KEY_FUNC | KEY_LEFT }, { "Right", UI_KEY_FUNC | KEY_RIGHT },

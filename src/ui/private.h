@@ -45,7 +45,6 @@ typedef struct {
 typedef struct Keymap Keymap;
 
 const ActionInfo *keymap_actions(void);        /* ACT_COUNT-1 entries */
-const ActionInfo *keymap_action_info(UiAction a);
 /* Build the bindings: defaults, then cfg->keys.  Problems with [keys]
  * (unknown action or key) are added to PROBLEMS as ConfProblem*. */
 Keymap *keymap_new(const PostieConfig *cfg, GPtrArray *problems);

@@ -1,7 +1,9 @@
 /* ui/: the ncurses screen.  Part of the program, not the core library.
  *
- *   screen.c     ui_main: curses set-up, the main loop (poll on the
- *                keyboard and the worker pipe), action dispatch
+ *   ui.c         ui_main: the configuration (or setup), the folder
+ *                directory and the terminal, then the main loop
+ *   screen.c     the main loop (poll on the keyboard and the worker
+ *                pipe), curses set-up, action dispatch
  *   layout.c     where each pane goes for the current terminal size
  *   draw.c       drawing untrusted UTF-8 by display width (wide and
  *                combining characters), padding and clipping
@@ -17,6 +19,10 @@
  *   pager.c      the full-screen pager
  *   prompt.c     one-line input with completion, yes/no questions
  *   status.c     the status line, the key hint and the message line
+ *   features.c   the worker thread (fetch, send) and the actions built
+ *                on other areas
+ *   attach.c     the attachments of a message: list, save, open
+ *   editor.c     running the user's editor on a private file
  *   compose.c    the compose form; groups expanded before sending
  *   abookview.c  the address book: search as you type, add, edit,
  *                delete, merge duplicates, write to a contact
