@@ -347,7 +347,6 @@ fetch_account(const PostieConfig *cfg, const Account *account,
     run.seen_digests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     run.dele = g_array_new(FALSE, FALSE, sizeof(guint));
     run.dele_uids = g_ptr_array_new_with_free_func(g_free);
-    run.crash_at = g_getenv("POSTIE_TEST_CRASH_AT");
 
     g_autoptr(GError) local = NULL;
     gboolean ok = store_ensure_default_folders(cfg->mail_dir, &local) &&

@@ -36,8 +36,9 @@
  * downloaded again.  So every message ends up exactly once.  A dropped
  * connection hands over no partial message (pop3 layer); disk full fails
  * step 3, the appender truncates to its last flush, nothing is recorded and
- * no DELE is sent.  The tests check each window deterministically with
- * $POSTIE_TEST_CRASH_AT (batch.c) and with kill -9 at random moments.
+ * no DELE is sent.  The tests check each window deterministically with a
+ * test build of the program that dies right after a chosen step
+ * (fetch_crash_hook in private.h) and with kill -9 at random moments.
  *
  * A server without UIDL (or a UID listed twice, or an invalid one): the
  * message is identified by the SHA-256 of its content, so it must be

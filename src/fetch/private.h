@@ -201,7 +201,6 @@ typedef struct {
     GArray *dele;              /* guint message numbers to DELE */
     GPtrArray *dele_uids;      /* their UIDs, dropped from the records
                                   after a successful QUIT */
-    const char *crash_at;      /* test hook, see batch.c */
     gboolean error_names_account; /* the error already says "account X: " */
     GPtrArray *marks;          /* requests taken from the journal */
 } FetchRun;
@@ -218,6 +217,11 @@ typedef struct {
 } BatchEntry;
 
 void batch_entry_free(gpointer p);
+/* Called after each step of batch_commit() ("in-flight", "appended",
+ * "recorded").  NULL in the program; the test build of the program
+ * (tests/integration/crash-hook.c) sets it to die there, so the tests can
+ * check each window of the order in fetch.h deterministically. */
+extern void (*fetch_crash_hook)(const char *step);
 /* Steps 2-4 of the order in fetch.h for ENTRIES; on success the message
  * numbers to DELE are added to run->dele. */
 gboolean batch_commit(FetchRun *run, GPtrArray *entries, GError **error);

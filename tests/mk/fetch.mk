@@ -4,6 +4,13 @@ tests_unit_test_fetch_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_unit_test_fetch_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-fetch
 
+# The program with a crash hook for the fetch crash tests (crash-hook.c);
+# the same objects as src/postie otherwise.
+check_PROGRAMS += tests/integration/postie-crashable
+tests_integration_postie_crashable_SOURCES = $(src_postie_SOURCES) \
+	tests/integration/crash-hook.c
+tests_integration_postie_crashable_LDADD = $(src_postie_LDADD)
+
 # Against a real Dovecot (tests/servers) with the real program.
 check_PROGRAMS += tests/integration/fetch-helper
 tests_integration_fetch_helper_CFLAGS = $(TEST_COMPILE_FLAGS)
