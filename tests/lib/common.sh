@@ -1,5 +1,8 @@
 # Common set-up for shell tests: a private HOME and XDG directories, so a
-# test never touches the user's own mail or configuration.
+# test never touches the user's own mail or configuration; waiting helpers.
+# Sourcing it again (e.g. through tests/ui/lib.sh) does nothing.
+[ -z "${POSTIE_COMMON_SH:-}" ] || return 0
+POSTIE_COMMON_SH=1
 . "$top_srcdir/tests/lib/tap.sh"
 
 : "${POSTIE:?POSTIE must point at the built binary (run through make check)}"
@@ -17,6 +20,25 @@ export XDG_STATE_HOME="$HOME/.local/state"
 export XDG_CACHE_HOME="$HOME/.cache"
 mkdir -p "$XDG_CONFIG_HOME/postie" "$XDG_DATA_HOME" "$XDG_STATE_HOME"
 unset VISUAL EDITOR NO_COLOR
+
+# wait_until SECONDS COMMAND [ARG...]: run COMMAND every 0.1 s until it
+# succeeds; fails once SECONDS have passed.  Tests wait for what they
+# assert with this (or the screen's wait_for), never with a fixed sleep.
+wait_until() {
+    _wu_limit=$(( $1 * 10 ))
+    shift
+    _wu_i=0
+    until "$@"; do
+        [ $_wu_i -lt $_wu_limit ] || return 1
+        sleep 0.1
+        _wu_i=$((_wu_i + 1))
+    done
+}
+
+# file_has FILE REGEX: FILE exists and a line matches (grep -E).
+file_has() { grep -qE -- "$2" "$1" 2>/dev/null; }
+# wait_for_file FILE REGEX [SECONDS]: until a line of FILE matches (30 s).
+wait_for_file() { wait_until "${3:-30}" file_has "$1" "$2"; }
 
 # hold_closed_port: CLOSED_PORT is a port on 127.0.0.1 where every
 # connection is refused until the test ends: a socket bound to it, never

@@ -3,19 +3,10 @@
 # capturing SMTP server: progress in the status line, new mail in the
 # list, compose with a scripted editor, send, check what the server got;
 # reply; the attachments screen.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
-command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
-    skip_all "Dovecot is not installed (contrib/install-deps)"
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || skip_all "python3-aiosmtpd is not installed"
-
-SERVERS=$top_srcdir/tests/servers
-"$SERVERS/dovecot.sh" start "$TEST_TMP/dc" >/dev/null || { echo "Bail out! cannot start Dovecot"; exit 1; }
-TEST_CLEANUP="\"$SERVERS/dovecot.sh\" stop \"$TEST_TMP/dc\"; $TEST_CLEANUP"
-. "$TEST_TMP/dc/dovecot.env"
-"$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" --certs "$CERT_DIR" --reject 'refused' >/dev/null || { echo "Bail out! cannot start the SMTP server"; exit 1; }
-TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
-. "$TEST_TMP/smtp/smtpd.env"
+need_aiosmtpd
+start_dovecot
+start_smtpd --certs "$CERT_DIR" --reject 'refused'
 "$SERVERS/dovecot.sh" add-mail "$TEST_TMP/dc" --generate 12 >/dev/null
 # POP3 goes through the fault proxy in slow mode, so the fetch is still
 # running when the test looks for its progress; the test then lets it
@@ -81,12 +72,12 @@ like "$(screen)" 'SCRIPTED BODY LINE' "the body written by the editor is shown"
 like "$(screen)" 'To: bob@example.net' "the recipient is in the form"
 keys y
 wait_for 'sent\.|Sent:' 60; ok $? "y sends and reports it"
-n=0; while [ ! -f "$SMTP_OUTDIR/1.eml" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+# N.json appears once N.eml is complete.
+wait_until 30 test -f "$SMTP_OUTDIR/1.json"
 eml=$(cat "$SMTP_OUTDIR/1.eml" 2>/dev/null | tr -d '\r')
 like "$eml" 'Subject: Hello from the screen' "the SMTP server got the subject"
 like "$eml" 'SCRIPTED BODY LINE' "the SMTP server got the body"
 like "$(cat "$SMTP_OUTDIR/1.json")" 'bob@example.net' "the recipient was bob"
-wait_for_file() { n=0; while [ $n -lt 200 ]; do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; n=$((n+1)); done; return 1; }
 wait_for_file "$MAIL/Sent" 'Hello from the screen'; ok $? "the message is in Sent"
 
 # Reply to the selected message.

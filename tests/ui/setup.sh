@@ -3,7 +3,6 @@
 # configuration (mode 0600, passes "postie config check"), offers the POP3
 # and SMTP login tests, then the mail screen opens.  The SMTP test logs in
 # to a real server: the right password works, a wrong one is reported.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 CONFIG="$XDG_CONFIG_HOME/postie/config"
@@ -60,10 +59,7 @@ tm kill-server
 # The SMTP test against a real server (STARTTLS, AUTH), trusting the test
 # CA through OpenSSL's SSL_CERT_FILE since the form asks for no CA file.
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { done_testing; exit 0; }
-SERVERS=$top_srcdir/tests/servers
-"$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" >/dev/null || { echo "Bail out! cannot start the SMTP server"; exit 1; }
-TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
-. "$TEST_TMP/smtp/smtpd.env"
+start_smtpd
 UI_ENV="export SSL_CERT_FILE='$SMTP_CA_FILE'"
 
 smtp_setup() {   # smtp_setup PASSWORD: the form, written and tested
