@@ -1,7 +1,6 @@
 # Tests for fetch.
 check_PROGRAMS += tests/unit/test-fetch
 tests_unit_test_fetch_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_unit_test_fetch_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-fetch
 
 # The program with a crash hook for the fetch crash tests (crash-hook.c);
@@ -14,7 +13,6 @@ tests_integration_postie_crashable_LDADD = $(src_postie_LDADD)
 # Against a real Dovecot (tests/servers) with the real program.
 check_PROGRAMS += tests/integration/fetch-helper
 tests_integration_fetch_helper_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_integration_fetch_helper_LDADD = $(TEST_LINK_LIBS)
 FETCH_SH_TESTS = \
 	tests/integration/fetch-options.sh \
 	tests/integration/fetch-headers.sh \
@@ -35,8 +33,7 @@ EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh \
 # libFuzzer target (configure --enable-fuzzing CC=clang).
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-fetch
-tests_fuzz_fuzz_fetch_CFLAGS = $(TEST_COMPILE_FLAGS) -fsanitize=fuzzer,address,undefined
-tests_fuzz_fuzz_fetch_LDFLAGS = -fsanitize=fuzzer,address,undefined
-tests_fuzz_fuzz_fetch_LDADD = $(TEST_LINK_LIBS)
+tests_fuzz_fuzz_fetch_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_fetch_LDFLAGS = $(FUZZ_LINK_FLAGS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-fetch.c

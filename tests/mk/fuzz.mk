@@ -4,12 +4,10 @@
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-view tests/fuzz/fuzz-uuencode
 tests_fuzz_fuzz_view_SOURCES = tests/fuzz/fuzz-view.c
-tests_fuzz_fuzz_view_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_view_LDFLAGS = -fsanitize=fuzzer
-tests_fuzz_fuzz_view_LDADD = src/libpostie.a $(POSTIE_LIBS)
+tests_fuzz_fuzz_view_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_view_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_uuencode_SOURCES = tests/fuzz/fuzz-uuencode.c
-tests_fuzz_fuzz_uuencode_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_uuencode_LDFLAGS = -fsanitize=fuzzer
-tests_fuzz_fuzz_uuencode_LDADD = src/libpostie.a $(POSTIE_LIBS)
+tests_fuzz_fuzz_uuencode_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_uuencode_LDFLAGS = $(FUZZ_LINK_FLAGS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-view.c tests/fuzz/fuzz-uuencode.c contrib/fuzz

@@ -2,11 +2,8 @@
 # safe names, and the show/attachments/save commands.
 check_PROGRAMS += tests/unit/test-mime-view tests/unit/test-mime tests/unit/test-safename
 tests_unit_test_mime_view_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_unit_test_mime_view_LDADD = $(TEST_LINK_LIBS)
 tests_unit_test_mime_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_unit_test_mime_LDADD = $(TEST_LINK_LIBS)
 tests_unit_test_safename_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_unit_test_safename_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-mime-view tests/unit/test-mime tests/unit/test-safename
 EXTRA_DIST += tests/data/mime
 TESTS += tests/mime/commands.sh
