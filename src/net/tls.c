@@ -258,19 +258,8 @@ net_conn_start_tls(NetConn *c, SSL_CTX *ctx, const char *fingerprint,
         net_sigpipe_restore(&g);
         if (r == 1)
             break;
-        NetTlsStatus st = net_tls_status(c, r, _("in the TLS handshake"), error);
-        if (st == NET_TLS_AGAIN)
-            continue;
-        if (st == NET_TLS_WAIT_FAILED)
+        if (!net_tls_retry(c, r, NET_TLS_HANDSHAKE, error))
             return FALSE;
-        g_autofree char *why = net_tls_error_string();
-        c->broken = TRUE;
-        if (!why && st == NET_TLS_CLOSED)
-            why = g_strdup(_("the server closed the connection"));
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
-                    _("%s: TLS handshake failed: %s"), desc,
-                    why ? why : _("unknown error"));
-        return FALSE;
     }
     if (!net_tls_check_peer(c->ssl, c->host, fingerprint, error)) {
         c->broken = TRUE;
