@@ -1,6 +1,8 @@
 /* Folder locking, compatible with mutt, Dovecot and procmail: first a
- * dotlock (FOLDER.lock created with O_EXCL), then an fcntl lock on the
- * whole file.  Both are waited for up to the lock timeout.
+ * dotlock (FOLDER.lock, made by linking a temporary file that holds our
+ * pid, so it never exists empty; O_EXCL where there are no hard links),
+ * then an fcntl lock on the whole file.  Both are waited for up to the
+ * lock timeout.
  *
  * A dotlock is stale when it is older than STALE_SECONDS or names a
  * process (its content, a pid, as Dovecot and we write it) that no longer
@@ -85,26 +87,65 @@ dotlock_stale(const char *lock)
     return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
+/* Write our pid to a new file FD (closing it); 0 or an errno. */
+static int
+write_pid(int fd)
+{
+    char pid[32];
+    int n = g_snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+    int e = write(fd, pid, (size_t)n) == n ? 0 : (errno ? errno : EIO);
+    if (close(fd) < 0 && e == 0)
+        e = errno;
+    return e;
+}
+
+/* Create LOCK holding our pid, atomically: the pid goes into a temporary
+ * file (named like sync.c's, so a rewrite removes one left by a kill)
+ * that is then linked to LOCK.  A lock file created empty and left so by
+ * a kill before the pid was written would look held for STALE_SECONDS.
+ * Where hard links are not supported: O_EXCL, then the pid.
+ * Returns 0 when created, else an errno (EEXIST: held by someone), or
+ * -1 when our temporary file vanished (a rewrite took it for an orphan):
+ * try again. */
+static int
+create_lock(const char *path, const char *lock)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *tmp = g_strdup_printf("%s/.%s.postie-tmp.XXXXXX", dir, base);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return errno;
+    int e = write_pid(fd);
+    if (e == 0)
+        e = link(tmp, lock) == 0 ? 0 : errno;
+    unlink(tmp);
+    if (e == ENOENT)
+        return -1;
+    if (e == EPERM || e == ENOSYS || e == EOPNOTSUPP || e == EMLINK) {
+        fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return errno;
+        e = write_pid(fd);
+        if (e != 0)
+            unlink(lock);
+    }
+    return e;
+}
+
 static gboolean
 dotlock(StoreLock *l, const char *path, gint64 deadline, GError **error)
 {
     g_autofree char *lock = g_strconcat(path, ".lock", NULL);
     guint round = 0;
     for (;;) {
-        int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd >= 0) {
-            char buf[32];
-            int n = g_snprintf(buf, sizeof buf, "%d\n", (int)getpid());
-            if (write(fd, buf, (size_t)n) != n || close(fd) < 0) {
-                int e = errno;
-                unlink(lock);
-                postie_set_error_errno(error, e, _("write lock file"), lock);
-                return FALSE;
-            }
+        int e = create_lock(path, lock);
+        if (e == 0) {
             l->dotlock = g_steal_pointer(&lock);
             return TRUE;
         }
-        int e = errno;
+        if (e < 0)
+            continue;
         if (e == EACCES || e == EPERM || e == EROFS) {
             /* A directory we may not write to: mutt then relies on
              * fcntl alone, and so do we. */

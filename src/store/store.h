@@ -7,7 +7,8 @@
  *   decode.c    turning raw header values into display text and dates
  *   folder.c    open / refresh / read / close a folder; set flags
  *   cache.c     the persistent index cache ($XDG_STATE_HOME/postie/index)
- *   lock.c      dotlock (FOLDER.lock, O_EXCL) + fcntl locking with timeout
+ *   lock.c      dotlock (FOLDER.lock, linked from a file with our pid) +
+ *               fcntl locking with timeout
  *   append.c    the appender: From_ line, mboxrd quoting, Status/X-Status,
  *               write, fsync, truncate back on error
  *   sync.c      saving flags and expunging: temp file + fsync + rename
