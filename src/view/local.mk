@@ -1,0 +1,8 @@
+# src/view: The screen's logic without a screen (part of the core library,
+# so that unit tests reach it): keys and actions, sorting and threading
+# the message list, the layout of the panes.
+src_libpostie_a_SOURCES += \
+	src/view/keymap.c \
+	src/view/sort.c \
+	src/view/threads.c \
+	src/view/layout.c
