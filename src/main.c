@@ -105,7 +105,7 @@ main(int argc, char **argv)
     g_mime_init();
     int rc;
     if (i >= argc) {
-        rc = ui_main(&ctx);
+        rc = ui_main(ctx.config_path);
     } else {
         const Command *cmd = NULL;
         for (gsize k = 0; k < G_N_ELEMENTS(commands); k++)

@@ -60,9 +60,7 @@ cmd_load_config(CmdContext *ctx)
         conf_free(cfg);
         return NULL;
     }
-    /* The environment (tests, scripts) wins over the file. */
-    if (!g_getenv("POSTIE_LOCK_TIMEOUT"))
-        store_set_lock_timeout(cfg->lock_timeout);
+    store_set_default_lock_timeout(cfg->lock_timeout);
     ctx->config = cfg;
     return cfg;
 }

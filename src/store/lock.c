@@ -24,11 +24,18 @@
 #define DEFAULT_TIMEOUT 30.0
 
 static double lock_timeout = -1;   /* < 0: not set, use env or default */
+static double default_timeout = DEFAULT_TIMEOUT;
 
 void
 store_set_lock_timeout(double seconds)
 {
     lock_timeout = seconds;
+}
+
+void
+store_set_default_lock_timeout(double seconds)
+{
+    default_timeout = seconds >= 0 ? seconds : DEFAULT_TIMEOUT;
 }
 
 double
@@ -43,7 +50,7 @@ store_get_lock_timeout(void)
         if (end && *end == '\0' && v >= 0)
             return v;
     }
-    return DEFAULT_TIMEOUT;
+    return default_timeout;
 }
 
 /* Sleep a little longer each round, up to a quarter second.  The first

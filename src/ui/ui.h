@@ -4,17 +4,13 @@
  *                directory and the terminal, then the main loop
  *   screen.c     the main loop (poll on the keyboard and the worker
  *                pipe), curses set-up, action dispatch
- *   layout.c     where each pane goes for the current terminal size
  *   draw.c       drawing untrusted UTF-8 by display width (wide and
  *                combining characters), padding and clipping
  *   colors.c     colour pairs from [colors]; off with NO_COLOR/color=false
- *   keymap.c     actions, their mutt-like default keys, [keys] rebinding
  *   help.c       the `?` screen listing the current bindings
  *   folderlist.c the folder pane and changing folders
  *   msglist.c    the message list: view order, selection by message
  *                identity (not row), drawing rows, search
- *   sort.c       sort keys computed once per folder, view ordering
- *   threads.c    threading by References / In-Reply-To
  *   preview.c    turning a message into display lines; the preview pane
  *   pager.c      the full-screen pager
  *   prompt.c     one-line input with completion, yes/no questions
@@ -28,6 +24,9 @@
  *                delete, merge duplicates, write to a contact
  *   setup.c      first run: the account form that writes the config
  *
+ * The logic without a screen (keys and actions, colours by name, the
+ * layout, sorting and threading) is in view/, where unit tests reach it.
+ *
  * Call order: ui_main() loads the configuration (or runs setup when none
  * exists), opens the first folder and loops until the user quits.
  * Internals are declared in ui/private.h.
@@ -35,15 +34,10 @@
 #ifndef POSTIE_UI_H
 #define POSTIE_UI_H
 
-#include "cmd/cmd.h"
-
-/* Run the screen until the user quits; returns the exit code.  With no
- * configuration file it starts the first-run account setup. */
-int ui_main(CmdContext *ctx);
-
-/* Check the screen's sections of CFG, [keys] (action names, key specs)
- * and [colors] (element names, colours), adding ConfProblem* with
- * FILE:LINE to PROBLEMS.  Needs no terminal ("postie config check"). */
-void ui_check_config(const PostieConfig *cfg, GPtrArray *problems);
+/* Run the screen on the configuration file CONFIG_PATH (NULL: the
+ * default one) until the user quits; returns the exit code (0, 1 when it
+ * could not start, 2 without a terminal).  With no configuration file it
+ * starts the first-run account setup. */
+int ui_main(const char *config_path);
 
 #endif

@@ -2,7 +2,9 @@
 # so that unit tests reach it): keys and actions, sorting and threading
 # the message list, the layout of the panes.
 src_libpostie_a_SOURCES += \
+	src/view/view.h \
 	src/view/keymap.c \
+	src/view/colors.c \
 	src/view/sort.c \
 	src/view/threads.c \
 	src/view/layout.c
