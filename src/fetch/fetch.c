@@ -242,7 +242,7 @@ run_account(FetchRun *run, GError **error)
     if (!open_records(run, server, error))
         return FALSE;
     g_autoptr(GError) perr = NULL;
-    run->session = pop3_account_open(run->account, run->cancellable, &perr);
+    run->session = fetch_pop3_open(run->account, run->cancellable, &perr);
     if (!run->session) {
         run->error_names_account = TRUE;   /* its errors say "account X: " */
         g_propagate_error(error, g_steal_pointer(&perr));

@@ -3,6 +3,8 @@
  * arrive exactly once.
  *
  *   fetch.c    fetch_account(): the engine (order of work below)
+ *   account.c  the POP3 login for an account, credentials included, and
+ *              the connection check of the setup
  *   batch.c    one batch: in-flight record, append + fsync, record, DELE
  *   recover.c  in-flight records left by a crash: is the copy on disk?
  *   plan.c     what to do with each message the server lists (pure logic)
@@ -57,6 +59,7 @@
 #include <gio/gio.h>
 
 #include "config/conf.h"
+#include "pop3/pop3.h"
 
 typedef struct {
     guint n_new;             /* messages downloaded in full */
@@ -95,6 +98,21 @@ gboolean fetch_account(const PostieConfig *cfg, const Account *account,
                        const FetchOptions *options,
                        const FetchCallbacks *callbacks, gpointer data,
                        GCancellable *cancellable, GError **error);
+
+/* A logged-in POP3 session for ACCOUNT (account.c): pop3_open() and
+ * pop3_auth() from its pop3 settings (host, port, security, ca_file,
+ * tls_fingerprint, user, auth, timeout, allow_plaintext_password).  The
+ * secret (password, password_command, oauth_token_command) is fetched
+ * only after the connection is secure and the mechanism is chosen.
+ * Errors start with "account NAME: ". */
+Pop3Session *fetch_pop3_open(const Account *account,
+                             GCancellable *cancellable, GError **error);
+
+/* The connection check of the account setup: log in, count the
+ * messages (*N_MESSAGES, may be NULL), log out; nothing is fetched or
+ * deleted.  Errors as fetch_pop3_open(). */
+gboolean fetch_check_account(const Account *account, guint *n_messages,
+                             GError **error);
 
 /* Requests applied by the next fetch of ACCOUNT (any thread, never waits
  * for a running fetch).  UID is the server's UID, as in the second word of

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "pop3/pop3.h"
+#include "fetch/fetch.h"
 #include "send/send.h"
 #include "ui/private.h"
 
@@ -231,14 +231,10 @@ static char *
 test_pop3(const Account *a, gboolean *ok)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(Pop3Session) s = pop3_account_open(a, NULL, &error);
-    *ok = s != NULL;
-    if (!s)
-        return g_strdup_printf(_("POP3 test failed: %s"), error->message);
     guint count = 0;
-    guint64 octets = 0;
-    pop3_stat(s, &count, &octets, NULL);
-    pop3_quit(s, NULL);
+    *ok = fetch_check_account(a, &count, &error);
+    if (!*ok)
+        return g_strdup_printf(_("POP3 test failed: %s"), error->message);
     return g_strdup_printf(_("POP3 login works (%u messages on the server)"), count);
 }
 
