@@ -5,6 +5,7 @@
  *   conf_lines.c    map (group, key) to the line it stands on
  *   conf_private.h  what conf.c and conf_lines.c share
  *   secret.c        passwords and OAuth tokens (password_command, ...)
+ *   write.c         a new configuration file (the first-run setup)
  *
  * File format (see doc/postie.conf.5):
  *   [general]         settings for the whole program
@@ -167,8 +168,30 @@ char *conf_oauth_token(const Account *account, GError **error);
  * return the first line of its standard output. WHAT names it in errors. */
 char *conf_run_for_line(const char *command, const char *what, GError **error);
 
-
 /* Parse "tls" | "starttls" | "none" (FALSE if unknown). */
 gboolean security_from_string(const char *s, Security *out);
+
+/* ---- writing a new configuration (write.c) ---------------------------- */
+
+/* The one account of a new configuration file, as the first-run setup
+ * asks for it: strings as typed, NULL or "" leaves a key out. */
+typedef struct {
+    const char *name, *address;
+    const char *pop3_host, *pop3_port, *pop3_security, *user;
+    const char *password, *password_command;   /* the command wins */
+    gboolean leave_on_server;
+    const char *delete_after_days;   /* only with leave_on_server; "0": never */
+    const char *smtp_host, *smtp_port, *smtp_security;
+} ConfNewAccount;
+
+/* The account's name in the file ("[account ID]"): the first label of
+ * the address's domain ("example" for a@example.org), "mail" without. */
+char *conf_new_account_id(const char *address);
+
+/* Write PATH as a new configuration with ACCOUNT as its default account:
+ * GKeyFile syntax, mode 0600 (it may hold a password), replaced
+ * atomically; the directory is made (0700) when missing. */
+gboolean conf_write_new(const char *path, const ConfNewAccount *account,
+                        GError **error);
 
 #endif

@@ -1,8 +1,9 @@
 /* First run: no configuration file yet.  A form asks for the account
  * (name, address, POP3 server, port, security, user, password or password
  * command, leave-on-server and delete-after-days, SMTP server, port,
- * security), writes the configuration as GKeyFile text with mode 0600
- * (atomically), and offers to test the POP3 and SMTP logins. */
+ * security), writes the configuration (conf_write_new: mode 0600,
+ * atomically), and offers to test the POP3 and SMTP logins
+ * (fetch_check_account, send_test_account). */
 #include <config.h>
 
 #include <string.h>
@@ -174,56 +175,25 @@ ask(Ui *ui, Answers *a, Field f, const char *path)
     }
 }
 
-static char *
-account_id(const Answers *a)
-{
-    const char *at = strchr(a->v[F_ADDRESS], '@');
-    GString *s = g_string_new(NULL);
-    for (const char *p = at ? at + 1 : "mail"; *p && *p != '.'; p++)
-        if (g_ascii_isalnum(*p) || *p == '-')
-            g_string_append_c(s, *p);
-    if (s->len == 0)
-        g_string_append(s, "mail");
-    return g_string_free(s, FALSE);
-}
-
 static gboolean
 write_config(const Answers *a, const char *path, GError **error)
 {
-    g_autoptr(GKeyFile) kf = g_key_file_new();
-    g_autofree char *id = account_id(a);
-    g_autofree char *group = g_strdup_printf("account %s", id);
-    g_key_file_set_comment(kf, NULL, NULL,
-                           " postie configuration, written by the first-run setup.\n"
-                           " See postie.conf(5).", NULL);
-    if (a->v[F_NAME] && *a->v[F_NAME])
-        g_key_file_set_string(kf, group, "name", a->v[F_NAME]);
-    g_key_file_set_string(kf, group, "address", a->v[F_ADDRESS]);
-    g_key_file_set_string(kf, group, "default", "true");
-    g_key_file_set_string(kf, group, "pop3_host", a->v[F_POP3_HOST]);
-    g_key_file_set_string(kf, group, "pop3_port", a->v[F_POP3_PORT]);
-    g_key_file_set_string(kf, group, "pop3_security", a->v[F_POP3_SECURITY]);
-    g_key_file_set_string(kf, group, "pop3_user", a->v[F_USER]);
-    if (a->v[F_PASSWORD_COMMAND] && *a->v[F_PASSWORD_COMMAND])
-        g_key_file_set_string(kf, group, "password_command", a->v[F_PASSWORD_COMMAND]);
-    else if (a->v[F_PASSWORD] && *a->v[F_PASSWORD])
-        g_key_file_set_string(kf, group, "password", a->v[F_PASSWORD]);
-    g_key_file_set_string(kf, group, "leave_on_server", is_yes(a->v[F_LEAVE]) ? "true" : "false");
-    if (is_yes(a->v[F_LEAVE]) && g_strcmp0(a->v[F_DELETE_DAYS], "0"))
-        g_key_file_set_string(kf, group, "delete_after_days", a->v[F_DELETE_DAYS]);
-    g_key_file_set_string(kf, group, "smtp_host", a->v[F_SMTP_HOST]);
-    g_key_file_set_string(kf, group, "smtp_port", a->v[F_SMTP_PORT]);
-    g_key_file_set_string(kf, group, "smtp_security", a->v[F_SMTP_SECURITY]);
-    g_key_file_set_string(kf, group, "smtp_user", a->v[F_USER]);
-
-    gsize len;
-    g_autofree char *data = g_key_file_to_data(kf, &len, error);
-    if (!data)
-        return FALSE;
-    g_autofree char *dir = g_path_get_dirname(path);
-    if (!paths_ensure_dir(dir, 0700, error))
-        return FALSE;
-    return atomic_write_file(path, data, len, 0600, error);
+    ConfNewAccount n = {
+        .name = a->v[F_NAME],
+        .address = a->v[F_ADDRESS],
+        .pop3_host = a->v[F_POP3_HOST],
+        .pop3_port = a->v[F_POP3_PORT],
+        .pop3_security = a->v[F_POP3_SECURITY],
+        .user = a->v[F_USER],
+        .password = a->v[F_PASSWORD],
+        .password_command = a->v[F_PASSWORD_COMMAND],
+        .leave_on_server = is_yes(a->v[F_LEAVE]),
+        .delete_after_days = a->v[F_DELETE_DAYS],
+        .smtp_host = a->v[F_SMTP_HOST],
+        .smtp_port = a->v[F_SMTP_PORT],
+        .smtp_security = a->v[F_SMTP_SECURITY],
+    };
+    return conf_write_new(path, &n, error);
 }
 
 /* Log in to the POP3 server of A; the outcome for the message line. */
