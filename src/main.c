@@ -56,9 +56,8 @@ usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    cmd_verrorf(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "postie: %s\n", msg);
     fprintf(stderr, _("Usage: postie [--config FILE] [COMMAND [ARGS...]]\n"
                       "Try 'postie --help' for more information.\n"));
     return EXIT_USAGE;

@@ -216,8 +216,8 @@ ui_close_folder(Ui *ui)
     leave_folder(ui);
 }
 
-static GPtrArray *
-complete_folder(const char *text, gpointer data)
+GPtrArray *
+folders_complete(const char *text, gpointer data)
 {
     Ui *ui = data;
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
@@ -232,7 +232,7 @@ folders_change(Ui *ui)
 {
     folders_reload(ui);
     g_autofree char *name = prompt_line(ui, _("Open folder (Tab completes): "), NULL,
-                                        complete_folder, ui);
+                                        folders_complete, ui);
     if (!name || !*g_strstrip(name))
         return;
     if (ui_open_folder(ui, name)) {

@@ -124,6 +124,8 @@ gboolean ui_open_folder(Ui *ui, const char *name);
 void ui_close_folder(Ui *ui);
 void ui_reload_folder(Ui *ui);
 void folders_change(Ui *ui);
+/* Completion of folder names for prompt_line_full (DATA: the Ui). */
+GPtrArray *folders_complete(const char *text, gpointer data);
 /* Write the open folder's flags and expunge the messages marked deleted;
  * those that came from a POP3 account with delete_when_deleted, were not
  * moved to another folder and have no copy left in any folder are
