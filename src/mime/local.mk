@@ -2,6 +2,7 @@
 src_libpostie_a_SOURCES += \
 	src/mime/mime.h src/mime/private.h \
 	src/mime/parse.c \
+	src/mime/gmime-fixes.c \
 	src/mime/view.c \
 	src/mime/charset.c \
 	src/mime/flowed.c \

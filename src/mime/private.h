@@ -18,8 +18,26 @@ GMimeMessage *mime_parse(GBytes *raw, GError **error);
 char *mime_header_decoded(GMimeObject *obj, const char *name);
 /* The decoded content of a leaf part (transfer encoding removed). */
 GBytes *mime_part_decoded(GMimePart *part);
+/* Like mime_part_decoded; *DAMAGED (may be NULL) is set when the
+ * transfer encoding was corrupt (base64 with a stray last character). */
+GBytes *mime_part_decoded_checked(GMimePart *part, gboolean *damaged);
 /* The content of a leaf part still in its transfer encoding. */
 GBytes *mime_part_raw(GMimePart *part);
+/* ---- gmime-fixes.c: our side of GMime 3.2.13 defects ---- */
+/* Base64 as RFC 2045 wants it: junk skipped, '=' ends a chunk but not the
+ * data, a last group without padding kept.  *DAMAGED (may be NULL): a
+ * single stray character was left over. */
+GBytes *mime_base64_decode(const char *in, gsize len, gboolean *damaged);
+/* Quoted-printable; "=" plus trailing whitespace is a soft break. */
+GBytes *mime_qp_decode(const char *in, gsize len);
+/* VALUE with each run of adjacent same-charset encoded words merged into
+ * one base64 word, or NULL when nothing needed merging. */
+char *mime_fix_encoded_words(const char *value);
+/* g_mime_utils_header_decode_text with the fix above and our options. */
+char *mime_header_decode_text(const char *raw);
+/* Apply mime_fix_encoded_words to every header in OBJ's tree. */
+void mime_fix_headers(GMimeObject *obj, int depth);
+
 /* Run ARGV with IN on stdin; its stdout, or NULL when it failed, exited
  * non-zero, or ran longer than mime_filter_timeout_ms (then killed). */
 GBytes *mime_run_filter(char **argv, GBytes *in, GError **error);

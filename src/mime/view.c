@@ -249,7 +249,7 @@ part_name(GMimeObject *obj)
     if (!name)
         return NULL;
     /* Encoded words inside a quoted file name (not allowed, but common). */
-    char *dec = strstr(name, "=?") ? g_mime_utils_header_decode_text(mime_parser_options(), name) : NULL;
+    char *dec = strstr(name, "=?") ? mime_header_decode_text(name) : NULL;
     if (!dec)
         dec = g_strdup(name);
     if (!g_utf8_validate(dec, -1, NULL) || strstr(dec, "\xEF\xBF\xBD")) {
@@ -324,8 +324,9 @@ walk_part(Walk *w, GMimePart *part)
         g_string_append(w->body, text);
         return;
     }
-    g_autoptr(GBytes) data = mime_part_decoded(part);
-    MimeAttachment *a = add_attachment(w, name, lower, data, FALSE, FALSE);
+    gboolean damaged = FALSE;
+    g_autoptr(GBytes) data = mime_part_decoded_checked(part, &damaged);
+    MimeAttachment *a = add_attachment(w, name, lower, data, FALSE, damaged);
     separate(w);
     append_marker(w->body, a);
 }

@@ -1,0 +1,275 @@
+/* Workarounds for defects of GMime 3.2.13 (Debian 12), all in this file.
+ * Each one names the upstream issue and the release that fixed it; the
+ * unit tests in tests/unit/test-mime-fixes.c show input and right output.
+ *
+ * 1. Adjacent base64 encoded-words (GMime issue #133, fixed in 3.2.14):
+ *    the base64 decoder's "saw '='" state is carried into the next word of
+ *    the same charset, so everything after a padded word is dropped
+ *    ("=?UTF-8?B?SGVsbG8=?= =?UTF-8?B?IHdvcmxk?=" gives "Hello").  We merge
+ *    each run of adjacent same-charset words into one base64 word before
+ *    GMime decodes the header; this also joins a character split across a
+ *    B word and a Q word, which no GMime release does.
+ * 2. Base64 bodies (GMime issue #150, fixed in 3.2.14): decoding stops at
+ *    the first '=' (a second base64 chunk, e.g. a list footer, is lost),
+ *    and every release drops a final group without padding ("SGkhIQ" gives
+ *    "Hi!").  We decode base64 ourselves.
+ * 3. Quoted-printable (not fixed upstream as of 3.2.15): "=" followed by
+ *    transport whitespace before the line end is kept as text instead of
+ *    being a soft line break (RFC 2045 6.7).  We decode QP ourselves. */
+#include <config.h>
+
+#include <string.h>
+
+#include "mime/private.h"
+
+/* ---- base64 and quoted-printable --------------------------------------- */
+
+static int
+b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+GBytes *
+mime_base64_decode(const char *in, gsize len, gboolean *damaged)
+{
+    GByteArray *out = g_byte_array_sized_new((guint)(len / 4 * 3 + 3));
+    guint32 acc = 0;
+    int n = 0;
+    gboolean bad = FALSE;
+    for (gsize i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == '=') {
+            /* Padding ends a group; a new chunk may follow (lists append
+             * their footer as a second base64 stream). */
+            if (n == 1)
+                bad = TRUE;
+            else if (n > 1) {
+                guint8 b[2] = { (guint8)(acc >> (6 * n - 8)), (guint8)(acc >> (6 * n - 16)) };
+                g_byte_array_append(out, b, (guint)(n - 1));
+            }
+            acc = 0;
+            n = 0;
+            continue;
+        }
+        int v = b64_value(c);
+        if (v < 0)
+            continue;   /* line ends, spaces, junk: skipped as RFC 2045 says */
+        acc = (acc << 6) | (guint32)v;
+        if (++n == 4) {
+            guint8 b[3] = { (guint8)(acc >> 16), (guint8)(acc >> 8), (guint8)acc };
+            g_byte_array_append(out, b, 3);
+            acc = 0;
+            n = 0;
+        }
+    }
+    /* A final group without its padding still holds whole bytes. */
+    if (n == 1)
+        bad = TRUE;
+    else if (n > 1) {
+        guint8 b[2] = { (guint8)(acc >> (6 * n - 8)), (guint8)(acc >> (6 * n - 16)) };
+        g_byte_array_append(out, b, (guint)(n - 1));
+    }
+    if (damaged)
+        *damaged = bad;
+    return g_byte_array_free_to_bytes(out);
+}
+
+GBytes *
+mime_qp_decode(const char *in, gsize len)
+{
+    GByteArray *out = g_byte_array_sized_new((guint)len);
+    gsize pos = 0;
+    while (pos < len) {
+        const char *line = in + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        gsize llen = nl ? (gsize)(nl - line) : len - pos;
+        pos += llen + (nl ? 1 : 0);
+        /* Trailing whitespace was added in transport (RFC 2045 6.7). */
+        gsize end = llen;
+        while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t' || line[end - 1] == '\r'))
+            end--;
+        gboolean soft = end > 0 && line[end - 1] == '=';
+        if (soft)
+            end--;
+        for (gsize i = 0; i < end; i++) {
+            guint8 c = (guint8)line[i];
+            if (c == '=' && i + 2 < end && g_ascii_isxdigit(line[i + 1]) &&
+                g_ascii_isxdigit(line[i + 2])) {
+                c = (guint8)(g_ascii_xdigit_value(line[i + 1]) * 16 + g_ascii_xdigit_value(line[i + 2]));
+                i += 2;
+            }
+            g_byte_array_append(out, &c, 1);
+        }
+        if (!soft && nl)
+            g_byte_array_append(out, (const guint8 *)"\n", 1);
+    }
+    return g_byte_array_free_to_bytes(out);
+}
+
+/* ---- RFC 2047: merge runs of adjacent encoded words -------------------- */
+
+typedef struct {
+    const char *start, *end;   /* the whole "=?...?=" */
+    char *charset;             /* without an RFC 2231 language tag */
+    GBytes *bytes;             /* decoded payload */
+} Word;
+
+/* An encoded word at P ("=?charset?B|Q?text?="); fills W. */
+static gboolean
+parse_word(const char *p, Word *w)
+{
+    if (p[0] != '=' || p[1] != '?')
+        return FALSE;
+    const char *cs = p + 2, *q = cs;
+    while (*q && *q != '?' && !g_ascii_isspace(*q))
+        q++;
+    if (*q != '?' || q == cs || !q[1] || q[2] != '?')
+        return FALSE;
+    char enc = g_ascii_toupper(q[1]);
+    if (enc != 'B' && enc != 'Q')
+        return FALSE;
+    const char *text = q + 3, *t = text;
+    while (*t && !(t[0] == '?' && t[1] == '=') && !g_ascii_isspace(*t))
+        t++;
+    if (t[0] != '?' || t[1] != '=')
+        return FALSE;
+    w->start = p;
+    w->end = t + 2;
+    const char *star = memchr(cs, '*', (gsize)(q - cs));
+    w->charset = g_strndup(cs, (gsize)((star ? star : q) - cs));
+    gsize tlen = (gsize)(t - text);
+    if (enc == 'B') {
+        w->bytes = mime_base64_decode(text, tlen, NULL);
+    } else {
+        GByteArray *b = g_byte_array_sized_new((guint)tlen);
+        for (gsize i = 0; i < tlen; i++) {
+            guint8 c = (guint8)text[i];
+            if (c == '_')
+                c = ' ';
+            else if (c == '=' && i + 2 < tlen && g_ascii_isxdigit(text[i + 1]) &&
+                     g_ascii_isxdigit(text[i + 2])) {
+                c = (guint8)(g_ascii_xdigit_value(text[i + 1]) * 16 +
+                             g_ascii_xdigit_value(text[i + 2]));
+                i += 2;
+            }
+            g_byte_array_append(b, &c, 1);
+        }
+        w->bytes = g_byte_array_free_to_bytes(b);
+    }
+    return TRUE;
+}
+
+static void
+word_clear(Word *w)
+{
+    g_free(w->charset);
+    if (w->bytes)
+        g_bytes_unref(w->bytes);
+    memset(w, 0, sizeof *w);
+}
+
+char *
+mime_fix_encoded_words(const char *value)
+{
+    if (!value || !strstr(value, "=?"))
+        return NULL;
+    GString *out = g_string_new(NULL);
+    gboolean changed = FALSE;
+    const char *p = value;
+    while (*p) {
+        Word w = { 0 };
+        if (!parse_word(p, &w)) {
+            g_string_append_c(out, *p++);
+            continue;
+        }
+        /* Collect the run: words of the same charset with only
+         * whitespace between them. */
+        GByteArray *run = g_byte_array_new();
+        gsize size = 0;
+        const guint8 *d = g_bytes_get_data(w.bytes, &size);
+        g_byte_array_append(run, d, (guint)size);
+        const char *run_end = w.end;
+        guint count = 1;
+        for (;;) {
+            const char *q = run_end;
+            while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+                q++;
+            Word next = { 0 };
+            if (q == run_end || !parse_word(q, &next))
+                break;
+            if (g_ascii_strcasecmp(next.charset, w.charset) != 0) {
+                word_clear(&next);
+                break;
+            }
+            d = g_bytes_get_data(next.bytes, &size);
+            g_byte_array_append(run, d, (guint)size);
+            run_end = next.end;
+            count++;
+            word_clear(&next);
+        }
+        if (count > 1) {
+            g_autofree char *b64 = g_base64_encode(run->data, run->len);
+            g_string_append_printf(out, "=?%s?B?%s?=", w.charset, b64);
+            changed = TRUE;
+        } else {
+            g_string_append_len(out, w.start, w.end - w.start);
+        }
+        p = run_end;
+        g_byte_array_unref(run);
+        word_clear(&w);
+    }
+    if (!changed) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    return g_string_free(out, FALSE);
+}
+
+char *
+mime_header_decode_text(const char *raw)
+{
+    if (!raw)
+        return NULL;
+    g_autofree char *fixed = mime_fix_encoded_words(raw);
+    return g_mime_utils_header_decode_text(mime_parser_options(), fixed ? fixed : raw);
+}
+
+/* Every header of OBJ and of everything inside it. */
+void
+mime_fix_headers(GMimeObject *obj, int depth)
+{
+    if (!obj || depth > MIME_MAX_DEPTH)
+        return;
+    GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+    int n = list ? g_mime_header_list_get_count(list) : 0;
+    for (int i = 0; i < n; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+        const char *raw = g_mime_header_get_raw_value(h);
+        g_autofree char *fixed = mime_fix_encoded_words(raw);
+        if (fixed)
+            g_mime_header_set_raw_value(h, fixed);
+    }
+    if (GMIME_IS_MESSAGE(obj)) {
+        mime_fix_headers(g_mime_message_get_mime_part(GMIME_MESSAGE(obj)), depth + 1);
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+        if (inner)
+            mime_fix_headers(GMIME_OBJECT(inner), depth + 1);
+    } else if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        int count = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < count; i++)
+            mime_fix_headers(g_mime_multipart_get_part(mp, i), depth + 1);
+    }
+}
