@@ -6,9 +6,11 @@
  *    the base64 decoder's "saw '='" state is carried into the next word of
  *    the same charset, so everything after a padded word is dropped
  *    ("=?UTF-8?B?SGVsbG8=?= =?UTF-8?B?IHdvcmxk?=" gives "Hello").  We merge
- *    each run of adjacent same-charset words into one base64 word before
- *    GMime decodes the header; this also joins a character split across a
- *    B word and a Q word, which no GMime release does.
+ *    each run of adjacent same-charset words into one UTF-8 base64 word
+ *    before GMime decodes the header; this also joins a character split
+ *    across a B word and a Q word, which no GMime release does, and reads
+ *    the charset as mime_charset_to_utf8 does (WHATWG labels, one U+FFFD
+ *    per bad sequence, where GMime turns a whole word into '?'s).
  * 2. Base64 bodies (GMime issue #150, fixed in 3.2.14): decoding stops at
  *    the first '=' (a second base64 chunk, e.g. a list footer, is lost),
  *    and every release drops a final group without padding ("SGkhIQ" gives
@@ -218,9 +220,15 @@ mime_fix_encoded_words(const char *value)
             count++;
             word_clear(&next);
         }
-        if (count > 1) {
-            g_autofree char *b64 = g_base64_encode(run->data, run->len);
-            g_string_append_printf(out, "=?%s?B?%s?=", w.charset, b64);
+        gboolean utf8 = g_ascii_strcasecmp(w.charset, "UTF-8") == 0 ||
+                        g_ascii_strcasecmp(w.charset, "UTF8") == 0;
+        if (count > 1 || !utf8) {
+            /* Our charset reading (WHATWG labels, substitution per bad
+             * sequence), handed to GMime as one UTF-8 word. */
+            g_autofree char *text = mime_charset_to_utf8((const char *)run->data, run->len,
+                                                         w.charset);
+            g_autofree char *b64 = g_base64_encode((const guint8 *)text, strlen(text));
+            g_string_append_printf(out, "=?UTF-8?B?%s?=", b64);
             changed = TRUE;
         } else {
             g_string_append_len(out, w.start, w.end - w.start);

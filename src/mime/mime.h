@@ -83,9 +83,16 @@ char *mime_attachment_describe(const MimeAttachment *a);
 /* ---- pieces of the viewer, public for the screen and the tests --------- */
 
 /* DATA in CHARSET (NULL or unknown: guess) as valid UTF-8: the declared
- * charset when it converts cleanly, else UTF-8 if valid, else
+ * charset (read as mime_charset_name says) when it converts cleanly, else
+ * UTF-8 if the data is valid UTF-8, else the declared charset with one
+ * U+FFFD per bad sequence; missing or unknown: UTF-8 if valid, else
  * windows-1252, else ISO-8859-1.  NUL bytes become U+FFFD. */
 char *mime_charset_to_utf8(const char *data, gsize len, const char *charset);
+/* The iconv name postie decodes LABEL with: the WHATWG mapping to the
+ * Windows supersets (ISO-8859-1 and US-ASCII -> WINDOWS-1252, Shift_JIS
+ * -> CP932, EUC-KR and ks_c_5601-1987 -> CP949, GB2312 -> GBK, ...),
+ * else GMime's canonical name.  Static string; NULL for NULL. */
+const char *mime_charset_name(const char *label);
 /* Reflow format=flowed TEXT (RFC 3676); DELSP for DelSp=yes. */
 char *mime_flowed_reflow(const char *text, gboolean delsp);
 /* HTML (UTF-8) -> plain text, built-in converter only. */

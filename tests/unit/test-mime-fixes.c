@@ -32,6 +32,12 @@ static const TextCase words[] = {
     { "=?UTF-8*en?B?SGk=?= =?UTF-8*en?B?IQ==?=", "Hi!" },
     /* Missing padding inside a word. */
     { "=?UTF-8?B?SGkhIQ?= =?UTF-8?B?IQ?=", "Hi!!!" },
+    /* Charsets read as browsers do: ISO-8859-1 is Windows-1252, and
+     * ks_c_5601-1987 is CP949; ISO-2022-JP with NEC row 13. */
+    { "=?iso-8859-1?Q?=93Angebot=94_=96_1.250_=80?=",
+      "\xe2\x80\x9c" "Angebot\xe2\x80\x9d \xe2\x80\x93 1.250 \xe2\x82\xac" },
+    { "=?ks_c_5601-1987?B?x9Gxmw==?=", "\xed\x95\x9c\xec\xbd\xa3" },
+    { "=?ISO-2022-JP?B?GyRCLWobKEI=?=", "\xe3\x88\xb1" },
     /* Not encoded words: left alone. */
     { "plain =? text ?= here", "plain =? text ?= here" },
 };

@@ -36,6 +36,22 @@ static const CharsetCase charset_cases[] = {
     { "a\0b", 3, "utf-8", "a\xef\xbf\xbd" "b" },                /* NUL */
     { "\xf0\xd2\xc9", -1, "koi8-r", "\xd0\x9f\xd1\x80\xd0\xb8" },
     { "\x1b$B$3$s\x1b(B", -1, "iso-2022-jp", "\xe3\x81\x93\xe3\x82\x93" },
+    /* Labels read as browsers do (WHATWG): the Windows supersets. */
+    { "\x93" "Angebot\x94 \x96 1.250 \x80", -1, "ISO-8859-1",
+      "\xe2\x80\x9c" "Angebot\xe2\x80\x9d \xe2\x80\x93 1.250 \xe2\x82\xac" },
+    { "\x93q\x94", -1, "us-ascii", "\xe2\x80\x9cq\xe2\x80\x9d" },
+    { "\x82\xa0\x87\x40", -1, "Shift_JIS", "\xe3\x81\x82\xe2\x91\xa0" },       /* あ① */
+    { "\x1b$B$3-j\x1b(B", -1, "ISO-2022-JP", "\xe3\x81\x93\xe3\x88\xb1" },     /* こ㈱ */
+    { "\x1b(I1\x1b(B", -1, "iso-2022-jp", "\xef\xbd\xb1" },                      /* ｱ */
+    { "\xc7\xd1\xb1\xdb\xb1\x9b", -1, "ks_c_5601-1987",
+      "\xed\x95\x9c\xea\xb8\x80\xec\xbd\xa3" },                                  /* CP949 */
+    { "\xc7\xd1\xb1\xdb", -1, "euc-kr", "\xed\x95\x9c\xea\xb8\x80" },
+    { "\xc4\xe3\x81\x40", -1, "gb2312", "\xe4\xbd\xa0\xe4\xb8\x82" },       /* GBK */
+    /* One bad sequence is one U+FFFD; the rest still converts. */
+    { "\x82\xa0 \xff \x82\xa2", -1, "shift_jis", "\xe3\x81\x82 \xef\xbf\xbd \xe3\x81\x84" },
+    { "\x1b$B$3\x7f\x7f$s\x1b(B", -1, "iso-2022-jp",
+      "\xe3\x81\x93\xef\xbf\xbd\xef\xbf\xbd\xe3\x82\x93" },
+    { "\xc4\xe3\x80", -1, "gbk", "\xe4\xbd\xa0\xe2\x82\xac" },
 };
 
 static void
