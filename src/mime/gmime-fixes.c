@@ -195,44 +195,52 @@ mime_fix_encoded_words(const char *value)
             g_string_append_c(out, *p++);
             continue;
         }
-        /* Collect the run: words of the same charset with only
-         * whitespace between them. */
+        /* The run: words with only whitespace between them (RFC 2047
+         * 6.2: that whitespace is not text).  Bytes of consecutive words in
+         * one charset are joined before conversion (a character may be
+         * split between them); the whole run becomes one UTF-8 word, so
+         * GMime sees no adjacent words at all. */
+        GString *text = g_string_new(NULL);
         GByteArray *run = g_byte_array_new();
-        gsize size = 0;
-        const guint8 *d = g_bytes_get_data(w.bytes, &size);
-        g_byte_array_append(run, d, (guint)size);
+        g_autofree char *run_charset = g_strdup(w.charset);
+        gboolean all_utf8 = TRUE;
         const char *run_end = w.end;
-        guint count = 1;
+        guint count = 0;
+        Word cur = w;
+        memset(&w, 0, sizeof w);
         for (;;) {
+            if (g_ascii_strcasecmp(cur.charset, run_charset) != 0) {
+                g_autofree char *part = mime_charset_to_utf8((const char *)run->data, run->len,
+                                                             run_charset);
+                g_string_append(text, part);
+                g_byte_array_set_size(run, 0);
+                g_free(run_charset);
+                run_charset = g_strdup(cur.charset);
+            }
+            if (g_ascii_strcasecmp(cur.charset, "UTF-8") != 0)
+                all_utf8 = FALSE;
+            gsize size = 0;
+            const guint8 *d = g_bytes_get_data(cur.bytes, &size);
+            g_byte_array_append(run, d, (guint)size);
+            run_end = cur.end;
+            count++;
+            word_clear(&cur);
             const char *q = run_end;
             while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
                 q++;
-            Word next = { 0 };
-            if (q == run_end || !parse_word(q, &next))
+            if (q == run_end || !parse_word(q, &cur))
                 break;
-            if (g_ascii_strcasecmp(next.charset, w.charset) != 0) {
-                word_clear(&next);
-                break;
-            }
-            d = g_bytes_get_data(next.bytes, &size);
-            g_byte_array_append(run, d, (guint)size);
-            run_end = next.end;
-            count++;
-            word_clear(&next);
         }
-        gboolean utf8 = g_ascii_strcasecmp(w.charset, "UTF-8") == 0 ||
-                        g_ascii_strcasecmp(w.charset, "UTF8") == 0;
-        if (count > 1 || !utf8) {
-            /* Our charset reading (WHATWG labels, substitution per bad
-             * sequence), handed to GMime as one UTF-8 word. */
-            g_autofree char *text = mime_charset_to_utf8((const char *)run->data, run->len,
-                                                         w.charset);
-            g_autofree char *b64 = g_base64_encode((const guint8 *)text, strlen(text));
+        g_autofree char *last = mime_charset_to_utf8((const char *)run->data, run->len, run_charset);
+        g_string_append(text, last);
+        if (count > 1 || !all_utf8) {
+            g_autofree char *b64 = g_base64_encode((const guint8 *)text->str, text->len);
             g_string_append_printf(out, "=?UTF-8?B?%s?=", b64);
             changed = TRUE;
         } else {
-            g_string_append_len(out, w.start, w.end - w.start);
+            g_string_append_len(out, p, run_end - p);
         }
+        g_string_free(text, TRUE);
         p = run_end;
         g_byte_array_unref(run);
         word_clear(&w);
@@ -280,4 +288,79 @@ mime_fix_headers(GMimeObject *obj, int depth)
         for (int i = 0; i < count; i++)
             mime_fix_headers(g_mime_multipart_get_part(mp, i), depth + 1);
     }
+}
+
+/* ---- broken structure ----------------------------------------------- */
+
+/* Is LINE (LEN bytes, no line end) a header field "Name: value"? */
+static gboolean
+is_field_line(const char *line, gsize len)
+{
+    gsize i = 0;
+    while (i < len && line[i] > ' ' && line[i] < 127 && line[i] != ':')
+        i++;
+    if (i == 0)
+        return FALSE;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    return i < len && line[i] == ':';
+}
+
+/* 4. GMime (all releases) reads a header block that runs into the body
+ *    without a blank line, or a message with no header at all, as an empty
+ *    message ("not a mail message").  Returns RAW with a blank line put
+ *    where the header block really ends, or NULL when it is fine. */
+GBytes *
+mime_fix_header_block(GBytes *raw)
+{
+    gsize len = 0;
+    const char *data = raw ? g_bytes_get_data(raw, &len) : NULL;
+    if (!data)
+        return NULL;
+    gsize pos = 0;
+    /* An mbox "From " line is not ours to judge. */
+    if (len >= 5 && strncmp(data, "From ", 5) == 0) {
+        const char *nl = memchr(data, '\n', len);
+        pos = nl ? (gsize)(nl - data) + 1 : len;
+    }
+    gboolean first = TRUE;
+    while (pos < len) {
+        const char *line = data + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        gsize llen = nl ? (gsize)(nl - line) : len - pos;
+        gsize text = llen > 0 && line[llen - 1] == '\r' ? llen - 1 : llen;
+        if (text == 0)
+            return NULL;   /* the blank line: the block is well formed */
+        gboolean continuation = !first && (line[0] == ' ' || line[0] == '\t');
+        if (!continuation && !is_field_line(line, text))
+            break;
+        first = FALSE;
+        pos += llen + (nl ? 1 : 0);
+    }
+    if (pos >= len)
+        return NULL;   /* headers only */
+    GByteArray *out = g_byte_array_sized_new((guint)len + 1);
+    g_byte_array_append(out, (const guint8 *)data, (guint)pos);
+    g_byte_array_append(out, (const guint8 *)"\n", 1);
+    g_byte_array_append(out, (const guint8 *)data + pos, (guint)(len - pos));
+    return g_byte_array_free_to_bytes(out);
+}
+
+/* 5. GMime (all releases) reads "Content-Type: text" (no subtype) as
+ *    application/octet-stream, so the text became an attachment.  RFC 2045
+ *    5.2 says to treat an unknown form as text/plain; we do for "text".
+ *    Returns OBJ's lower-case "type/subtype". */
+char *
+mime_object_type(GMimeObject *obj)
+{
+    const char *raw = g_mime_object_get_header(obj, "Content-Type");
+    if (raw) {
+        gsize n = strcspn(raw, ";");
+        g_autofree char *t = g_strstrip(g_ascii_strdown(raw, (gssize)n));
+        if (strcmp(t, "text") == 0)
+            return g_strdup("text/plain");
+    }
+    GMimeContentType *ct = g_mime_object_get_content_type(obj);
+    g_autofree char *type = ct ? g_mime_content_type_get_mime_type(ct) : g_strdup("text/plain");
+    return g_ascii_strdown(type, -1);
 }

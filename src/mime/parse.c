@@ -48,6 +48,9 @@ GMimeMessage *
 mime_parse(GBytes *raw, GError **error)
 {
     mime_init();
+    g_autoptr(GBytes) fixed = mime_fix_header_block(raw);
+    if (fixed)
+        raw = fixed;
     gsize len = 0;
     const guint8 *data = raw ? g_bytes_get_data(raw, &len) : NULL;
     GMimeStream *stream = g_mime_stream_mem_new_with_buffer((const char *)(data ? data : (const guint8 *)""), len);

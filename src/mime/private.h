@@ -37,6 +37,11 @@ char *mime_fix_encoded_words(const char *value);
 char *mime_header_decode_text(const char *raw);
 /* Apply mime_fix_encoded_words to every header in OBJ's tree. */
 void mime_fix_headers(GMimeObject *obj, int depth);
+/* RAW with a blank line where its header block really ends (a body line
+ * running into the headers, or no headers at all); NULL if fine. */
+GBytes *mime_fix_header_block(GBytes *raw);
+/* OBJ's lower-case "type/subtype"; "Content-Type: text" is text/plain. */
+char *mime_object_type(GMimeObject *obj);
 
 /* Run ARGV with IN on stdin; its stdout, or NULL when it failed, exited
  * non-zero, or ran longer than mime_filter_timeout_ms (then killed). */

@@ -272,9 +272,7 @@ static void
 walk_part(Walk *w, GMimePart *part)
 {
     GMimeObject *obj = GMIME_OBJECT(part);
-    GMimeContentType *ct = g_mime_object_get_content_type(obj);
-    g_autofree char *type = ct ? g_mime_content_type_get_mime_type(ct) : g_strdup("text/plain");
-    g_autofree char *lower = g_ascii_strdown(type, -1);
+    g_autofree char *lower = mime_object_type(obj);
     g_autofree char *name = part_name(obj);
 
     if (is_uuencode_cte(obj)) {
@@ -412,6 +410,16 @@ walk(Walk *w, GMimeObject *obj, int depth)
             return;
         }
         int n = g_mime_multipart_get_count(mp);
+        if (n == 0) {
+            /* The boundary never appears (bounces often): GMime puts the
+             * whole body in the prologue.  It is the text. */
+            const char *text = g_mime_multipart_get_prologue(mp);
+            if (text && *text) {
+                g_autofree char *utf8 = mime_charset_to_utf8(text, strlen(text), NULL);
+                separate(w);
+                append_text_scanning_uu(w, utf8);
+            }
+        }
         for (int i = 0; i < n; i++)
             walk(w, g_mime_multipart_get_part(mp, i), depth + 1);
     } else if (GMIME_IS_MESSAGE_PART(obj)) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mime/mime.h"
+#include "mime/private.h"
 #include "util/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -60,6 +61,28 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
         mime_draft_free(d);
     }
     g_bytes_unref(raw);
+
+    /* The GMime workarounds (gmime-fixes.c) on the raw bytes. */
+    gboolean damaged = FALSE;
+    g_bytes_unref(mime_base64_decode((const char *)data, size, &damaged));
+    g_bytes_unref(mime_qp_decode((const char *)data, size));
+    char *nul = g_strndup((const char *)data, size);
+    char *words = mime_fix_encoded_words(nul);
+    char *decoded = mime_header_decode_text(nul);
+    g_free(decoded);
+    g_free(words);
+    g_free(nul);
+    /* Every charset path: WHATWG labels, ISO-2022-JP via CP932,
+     * substitution per bad sequence.  The result must be valid UTF-8. */
+    static const char *const charsets[] = { "iso-2022-jp", "shift_jis", "ks_c_5601-1987",
+                                            "gb2312", "iso-8859-1", "us-ascii", "big5",
+                                            "x-unknown", NULL };
+    for (const char *const *cs = charsets; *cs; cs++) {
+        char *u = mime_charset_to_utf8((const char *)data, size, *cs);
+        if (!g_utf8_validate(u, -1, NULL))
+            abort();
+        g_free(u);
+    }
 
     /* The text pieces on the raw bytes as well. */
     char *text = mime_charset_to_utf8((const char *)data, size, "utf-8");

@@ -20,6 +20,8 @@ static const char *const corpus[] = {
     "nested-rfc822", "rfc2231-names",
     "uu-inline", "uu-multiple", "uu-damaged", "uu-cte",
     "escapes", "no-body",
+    "broken-no-boundary", "broken-type-text", "broken-headers-into-body",
+    "broken-no-headers", "html-unclosed-head", "uu-stripped",
 };
 
 static gboolean regen;

@@ -117,6 +117,13 @@ static const HtmlCase html_cases[] = {
     { "<!-- hidden -->shown", "shown\n" },
     { "&#0;&#x110000;&#99999999999;", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\n" },
     { "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc\n" },
+    /* The title is the page's name, not body text. */
+    { "<html><head><title>Newsletter</title></head><body><p>Hi</p></body></html>", "Hi\n" },
+    /* <head> never closed: the first body tag or text ends it. */
+    { "<html><head><meta charset=utf-8><title>T</title><body><p>Body text</p>", "Body text\n" },
+    { "<head><meta name=x content=y>\n<div>in a div</div>", "in a div\n" },
+    { "<head><title>T</title>\nplain text after</html>", "plain text after\n" },
+    { "<HEAD><STYLE>p{}</STYLE></HEAD>Shown", "Shown\n" },
 };
 
 static void
@@ -198,9 +205,10 @@ static const UuCase uu_cases[] = {
     { "begin 644 short\n!80\n`\nend\n", 1, "short", "a", FALSE, "" },
     /* Truncated: no end. */
     { "begin 644 t\n#86)C\n", 1, "t", "abc", TRUE, "" },
-    /* Length byte says more than the line holds: damaged, stops there. */
-    { "begin 644 d\nM86)C\n`\nend\n", 0, NULL, NULL, FALSE, "begin 644 d\nM86)C\n`\nend\n" },
-    { "begin 644 d\n#86)C\nM86)C\nend\n", 1, "d", "abc", TRUE, "M86)C\nend\n" },
+    /* Characters outside ' '..'`' make no data line: the block stops
+     * there, damaged (a short line is fine: see stripped-lines). */
+    { "begin 644 d\nMxyz\n`\nend\n", 0, NULL, NULL, FALSE, "begin 644 d\nMxyz\n`\nend\n" },
+    { "begin 644 d\n#86)C\nMxyz\nend\n", 1, "d", "abc", TRUE, "Mxyz\nend\n" },
     /* Not blocks. */
     { "begin 644\n#86)C\nend\n", 0, NULL, NULL, FALSE, "begin 644\n#86)C\nend\n" },
     { "begin 64 x\n#86)C\nend\n", 0, NULL, NULL, FALSE, "begin 64 x\n#86)C\nend\n" },
@@ -232,6 +240,39 @@ test_uu_scan(void)
         g_assert_cmpstr(rest->str, ==, c->rest);
         g_string_free(rest, TRUE);
     }
+}
+
+/* Old encoders write zero bits as spaces; stripping the trailing spaces
+ * leaves short lines (down to the count character alone).  uudecode reads
+ * them as spaces, and so must we: all bytes, nothing in the body. */
+static void
+test_uu_stripped_lines(void)
+{
+    guint8 data[150] = { 'a', 'b', 'c' };
+    data[50] = 'x';
+    data[140] = 'y';
+    GString *enc = g_string_new(NULL);
+    mime_uu_encode_block(enc, "zeros.bin", data, sizeof data);
+    g_auto(GStrv) lines = g_strsplit(enc->str, "\n", -1);
+    GString *text = g_string_new("before\n");
+    for (char **l = lines; *l && **l; l++) {
+        if (!g_str_has_prefix(*l, "begin ") && strcmp(*l, "end") != 0)
+            g_strdelimit(*l, "`", ' ');
+        g_strchomp(*l);
+        g_string_append_printf(text, "%s\n", *l);
+    }
+    g_string_append(text, "after\n");
+    g_assert_nonnull(strstr(text->str, "\nM\n"));   /* a line cut to its count */
+    GString *rest = g_string_new(NULL);
+    g_autoptr(GPtrArray) blocks = mime_uu_scan(text->str, text->len, rest);
+    g_assert_cmpuint(blocks->len, ==, 1);
+    MimeUuBlock *b = blocks->pdata[0];
+    g_assert_cmpmem(g_bytes_get_data(b->data, NULL), g_bytes_get_size(b->data), data, sizeof data);
+    g_assert_false(b->damaged);
+    g_assert_cmpstr(rest->str, ==, "before\nafter\n");
+    g_string_free(rest, TRUE);
+    g_string_free(text, TRUE);
+    g_string_free(enc, TRUE);
 }
 
 static void
@@ -777,6 +818,7 @@ main(int argc, char **argv)
     g_test_add_func("/mime/html/converters", test_html_converters);
     g_test_add_func("/mime/uu/scan", test_uu_scan);
     g_test_add_func("/mime/uu/round-trip", test_uu_round_trip);
+    g_test_add_func("/mime/uu/stripped-lines", test_uu_stripped_lines);
     g_test_add_func("/mime/mailcap/parse", test_mailcap_parse);
     g_test_add_func("/mime/mailcap/argv", test_mailcap_argv);
     g_test_add_func("/mime/build/mime", test_build_mime);
