@@ -8,6 +8,7 @@ src_libpostie_a_SOURCES += \
 	src/mime/flowed.c \
 	src/mime/html.c \
 	src/mime/uuencode.c \
+	src/mime/tnef.c \
 	src/mime/mailcap.c \
 	src/mime/attach.c \
 	src/mime/build.c \

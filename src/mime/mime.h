@@ -8,6 +8,9 @@
  *   flowed.c     format=flowed reflow (RFC 3676, DelSp)
  *   html.c       HTML -> text: config converter, mailcap, or built-in
  *   uuencode.c   inline uuencode blocks: scan, decode, encode
+ *   tnef.c       the files inside winmail.dat (application/ms-tnef)
+ *   gmime-fixes.c  our side of GMime 3.2.13 defects (encoded words,
+ *                base64, quoted-printable, broken structure), one place
  *   mailcap.c    RFC 1524 mailcap files and their commands as argv vectors
  *   attach.c     save an attachment under a safe name; open it via mailcap
  *   build.c      MimeDraft -> RFC 5322 message bytes

@@ -43,6 +43,16 @@ GBytes *mime_fix_header_block(GBytes *raw);
 /* OBJ's lower-case "type/subtype"; "Content-Type: text" is text/plain. */
 char *mime_object_type(GMimeObject *obj);
 
+/* ---- tnef.c: winmail.dat ---- */
+typedef struct {
+    char *name;            /* UTF-8, from the sender (hostile), or NULL */
+    GBytes *data;
+} MimeTnefFile;
+void mime_tnef_file_free(MimeTnefFile *f);
+/* The files packed in the TNEF stream DATA (MimeTnefFile*), or NULL when
+ * DATA is no TNEF.  *DAMAGED: cut short or a checksum did not match. */
+GPtrArray *mime_tnef_files(const guint8 *data, gsize len, gboolean *damaged);
+
 /* Run ARGV with IN on stdin; its stdout, or NULL when it failed, exited
  * non-zero, or ran longer than mime_filter_timeout_ms (then killed). */
 GBytes *mime_run_filter(char **argv, GBytes *in, GError **error);

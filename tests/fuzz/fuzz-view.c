@@ -72,6 +72,25 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
     g_free(decoded);
     g_free(words);
     g_free(nul);
+    /* The TNEF reader, as it is and behind a TNEF signature so the
+     * fuzzer reaches the attributes and MAPI properties quickly. */
+    GPtrArray *files = mime_tnef_files(data, size, &damaged);
+    if (files)
+        g_ptr_array_unref(files);
+    GByteArray *tnef = g_byte_array_new();
+    g_byte_array_append(tnef, (const guint8 *)"\x78\x9f\x3e\x22\x01\x00", 6);
+    g_byte_array_append(tnef, data, (guint)size);
+    files = mime_tnef_files(tnef->data, tnef->len, &damaged);
+    if (!files)
+        abort();
+    for (guint i = 0; i < files->len; i++) {
+        const MimeTnefFile *f = files->pdata[i];
+        if (f->name && !g_utf8_validate(f->name, -1, NULL))
+            abort();
+    }
+    g_ptr_array_unref(files);
+    g_byte_array_unref(tnef);
+
     /* Every charset path: WHATWG labels, ISO-2022-JP via CP932,
      * substitution per bad sequence.  The result must be valid UTF-8. */
     static const char *const charsets[] = { "iso-2022-jp", "shift_jis", "ks_c_5601-1987",

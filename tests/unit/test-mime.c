@@ -275,6 +275,102 @@ test_uu_stripped_lines(void)
     g_string_free(enc, TRUE);
 }
 
+/* ---- TNEF (winmail.dat) ------------------------------------------------- */
+
+static void
+tnef_attr(GByteArray *out, guint8 level, guint32 attr, const void *data, guint32 len,
+          gboolean bad_sum)
+{
+    guint8 head[9] = { level, (guint8)attr, (guint8)(attr >> 8), (guint8)(attr >> 16),
+                       (guint8)(attr >> 24), (guint8)len, (guint8)(len >> 8),
+                       (guint8)(len >> 16), (guint8)(len >> 24) };
+    g_byte_array_append(out, head, sizeof head);
+    g_byte_array_append(out, data, len);
+    guint sum = bad_sum ? 1 : 0;
+    for (guint32 i = 0; i < len; i++)
+        sum += ((const guint8 *)data)[i];
+    guint8 tail[2] = { (guint8)sum, (guint8)(sum >> 8) };
+    g_byte_array_append(out, tail, 2);
+}
+
+static GByteArray *
+tnef_start(void)
+{
+    GByteArray *t = g_byte_array_new();
+    g_byte_array_append(t, (const guint8 *)"\x78\x9f\x3e\x22\x01\x00", 6);
+    return t;
+}
+
+/* MAPI properties: PR_ATTACH_LONG_FILENAME in UTF-16LE ("é.txt"), a
+ * PT_LONG before it, and a named property to skip. */
+static const guint8 mapi_long_name[] = {
+    3, 0, 0, 0,                                   /* three properties */
+    0x03, 0x00, 0x20, 0x0e, 5, 0, 0, 0,           /* PT_LONG PR_ATTACH_SIZE */
+    0x03, 0x00, 0x01, 0x80,                       /* named PT_LONG 0x8001 */
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0, 0, 0, 0, 7, 0, 0, 0,
+    9, 0, 0, 0,
+    0x1f, 0x00, 0x07, 0x37, 1, 0, 0, 0, 12, 0, 0, 0,   /* PT_UNICODE 0x3707, 12 bytes */
+    0xe9, 0, '.', 0, 't', 0, 'x', 0, 't', 0, 0, 0,
+};
+
+static void
+test_tnef(void)
+{
+    gboolean damaged = TRUE;
+    g_assert_null(mime_tnef_files((const guint8 *)"not tnef", 8, &damaged));
+    g_assert_null(mime_tnef_files(NULL, 0, &damaged));
+
+    /* Two files: one named by its title (CP1252), one by MAPI. */
+    g_autoptr(GByteArray) t = tnef_start();
+    guint8 cp[8] = { 0xe4, 0x04, 0, 0 };   /* code page 1252 */
+    tnef_attr(t, 1, 0x00069007, cp, 8, FALSE);
+    tnef_attr(t, 1, 0x00018004, "subject", 8, FALSE);
+    tnef_attr(t, 2, 0x00069002, "\0\0\0\0", 4, FALSE);
+    tnef_attr(t, 2, 0x00018010, "r\xe9sum\xe9.doc", 11, FALSE);
+    tnef_attr(t, 2, 0x0006800f, "DOCDATA", 7, FALSE);
+    tnef_attr(t, 2, 0x00069002, "\0\0\0\0", 4, FALSE);
+    tnef_attr(t, 2, 0x00018010, "E~1.TXT", 8, FALSE);
+    tnef_attr(t, 2, 0x0006800f, "text", 4, FALSE);
+    tnef_attr(t, 2, 0x00069005, mapi_long_name, sizeof mapi_long_name, FALSE);
+    g_autoptr(GPtrArray) files = mime_tnef_files(t->data, t->len, &damaged);
+    g_assert_nonnull(files);
+    g_assert_false(damaged);
+    g_assert_cmpuint(files->len, ==, 2);
+    MimeTnefFile *f = files->pdata[0];
+    g_assert_cmpstr(f->name, ==, "r\xc3\xa9sum\xc3\xa9.doc");
+    g_assert_cmpmem(g_bytes_get_data(f->data, NULL), g_bytes_get_size(f->data), "DOCDATA", 7);
+    f = files->pdata[1];
+    g_assert_cmpstr(f->name, ==, "\xc3\xa9.txt");
+    g_assert_cmpmem(g_bytes_get_data(f->data, NULL), g_bytes_get_size(f->data), "text", 4);
+
+    /* Cut short inside an attribute: what was read stays, marked. */
+    g_autoptr(GPtrArray) cut = mime_tnef_files(t->data, t->len - 30, &damaged);
+    g_assert_true(damaged);
+    g_assert_cmpuint(cut->len, ==, 2);
+
+    /* A length far past the end; a bad checksum. */
+    g_autoptr(GByteArray) bad = tnef_start();
+    tnef_attr(bad, 2, 0x00069002, "", 0, FALSE);
+    tnef_attr(bad, 2, 0x0006800f, "abc", 3, TRUE);
+    g_autoptr(GPtrArray) b1 = mime_tnef_files(bad->data, bad->len, &damaged);
+    g_assert_true(damaged);
+    g_assert_cmpuint(b1->len, ==, 1);
+    guint8 huge[] = { 2, 0x0f, 0x80, 6, 0, 0xff, 0xff, 0xff, 0x7f, 'x' };
+    g_byte_array_append(bad, huge, sizeof huge);
+    g_autoptr(GPtrArray) b2 = mime_tnef_files(bad->data, bad->len, &damaged);
+    g_assert_true(damaged);
+    g_assert_cmpuint(b2->len, ==, 1);
+
+    /* A truncated MAPI list keeps the title. */
+    g_autoptr(GByteArray) m = tnef_start();
+    tnef_attr(m, 2, 0x00069002, "", 0, FALSE);
+    tnef_attr(m, 2, 0x00018010, "title.bin", 10, FALSE);
+    tnef_attr(m, 2, 0x00069005, mapi_long_name, 30, FALSE);
+    g_autoptr(GPtrArray) mf = mime_tnef_files(m->data, m->len, &damaged);
+    g_assert_cmpuint(mf->len, ==, 1);
+    g_assert_cmpstr(((MimeTnefFile *)mf->pdata[0])->name, ==, "title.bin");
+}
+
 static void
 test_uu_round_trip(void)
 {
@@ -819,6 +915,7 @@ main(int argc, char **argv)
     g_test_add_func("/mime/uu/scan", test_uu_scan);
     g_test_add_func("/mime/uu/round-trip", test_uu_round_trip);
     g_test_add_func("/mime/uu/stripped-lines", test_uu_stripped_lines);
+    g_test_add_func("/mime/tnef", test_tnef);
     g_test_add_func("/mime/mailcap/parse", test_mailcap_parse);
     g_test_add_func("/mime/mailcap/argv", test_mailcap_argv);
     g_test_add_func("/mime/build/mime", test_build_mime);
