@@ -178,6 +178,10 @@ typedef struct {
     GPtrArray *attachments;   /* char*: file paths */
     GBytes *forward_message;  /* attached as message/rfc822, or NULL */
     AttachEncoding attachment_encoding;
+    char *attachment_dir;     /* private (0700) directory holding the
+                                 original's attachments of an inline
+                                 forward, or NULL; mime_draft_free removes
+                                 it and what is in it */
 } MimeDraft;
 
 MimeDraft *mime_draft_new(void);
@@ -204,7 +208,8 @@ typedef enum {
 
 /* A draft answering RAW.  OWN_ADDRESSES (NULL-terminated, may be NULL) are
  * the user's addresses: dropped from the recipients, and the first one the
- * original was sent to becomes from_address.  Subjects get one "Re: " or
+ * original was sent to becomes from_address.  An inline forward carries
+ * every attachment of the original (files in attachment_dir).  Subjects get one "Re: " or
  * "Fwd: " prefix; quoted text uses "> " after "On DATE, NAME wrote:". */
 MimeDraft *mime_reply_draft(GBytes *raw, MimeReplyKind kind,
                             const char *const *own_addresses,

@@ -796,6 +796,55 @@ test_forward(void)
     g_assert_cmpstr(e->from_address, ==, "me@example.com");   /* first own address */
 }
 
+/* An inline forward keeps the original's attachments: in the draft (as
+ * files in a private directory, gone with the draft) and in the message
+ * built from it, byte for byte. */
+static void
+test_forward_inline_attachments(void)
+{
+    const char *orig =
+        "From: Alice <alice@example.org>\nTo: me@example.com\nSubject: files\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+        "--b\nContent-Type: text/plain\n\nSee the files.\n"
+        "--b\nContent-Type: application/pdf; name=\"report.pdf\"\n"
+        "Content-Disposition: attachment; filename=\"report.pdf\"\n"
+        "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQKJWZha2UK\n"
+        "--b\nContent-Type: text/plain; name=notes.txt\nContent-Disposition: attachment\n\n"
+        "my notes\n--b--\n";
+    g_autoptr(MimeDraft) f = reply(orig, MIME_FORWARD_INLINE);
+    g_assert_cmpuint(f->attachments->len, ==, 2);
+    g_assert_nonnull(f->attachment_dir);
+    g_autofree char *dir = g_strdup(f->attachment_dir);
+    struct stat st;
+    g_assert_cmpint(g_stat(dir, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0700);
+    g_autofree char *pdf = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(f->attachments->pdata[0], &pdf, &len, NULL));
+    g_assert_cmpmem(pdf, len, "%PDF-1.4\n%fake\n", 15);
+    g_assert_true(g_str_has_suffix(f->attachments->pdata[1], "/notes.txt"));
+
+    f->to = g_strdup("zed@example.net");
+    g_autoptr(GBytes) built = mime_build(f, NULL);
+    g_assert_nonnull(built);
+    g_autoptr(MimeView) v = mime_view_new(built, NULL, NULL);
+    g_assert_cmpuint(v->attachments->len, ==, 2);
+    const MimeAttachment *a = v->attachments->pdata[0];
+    g_assert_cmpstr(a->name, ==, "report.pdf");
+    g_assert_cmpmem(g_bytes_get_data(a->data, NULL), a->size, "%PDF-1.4\n%fake\n", 15);
+    a = v->attachments->pdata[1];
+    g_assert_cmpstr(a->name, ==, "notes.txt");
+    g_assert_cmpmem(g_bytes_get_data(a->data, NULL), a->size, "my notes", 8);
+
+    mime_draft_free(g_steal_pointer(&f));
+    g_assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+
+    /* Nothing attached: no directory. */
+    g_autoptr(MimeDraft) plain = reply(original, MIME_FORWARD_INLINE);
+    g_assert_null(plain->attachment_dir);
+    g_assert_cmpuint(plain->attachments->len, ==, 0);
+}
+
 typedef struct {
     const char *in;
     const char *out;
@@ -925,6 +974,7 @@ main(int argc, char **argv)
     g_test_add_func("/mime/reply/reply", test_reply);
     g_test_add_func("/mime/reply/reply-all", test_reply_all);
     g_test_add_func("/mime/reply/forward", test_forward);
+    g_test_add_func("/mime/reply/forward-inline-attachments", test_forward_inline_attachments);
     g_test_add_func("/mime/reply/subject", test_subject_prefixes);
     g_test_add_func("/mime/save", test_save);
     g_test_add_func("/mime/open", test_open);
