@@ -67,6 +67,8 @@ typedef struct {
     GPtrArray *lines;       /* char*: body lines, term-safe, without newline */
     GPtrArray *attachments; /* MimeAttachment* */
     char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting) */
+    gboolean headers_only;  /* only the headers were fetched (X-Postie-Partial):
+                               the body is still on the server */
 } MimeView;
 
 /* Parse RAW (an RFC 5322 message, LF or CRLF) and render it.  Fails only
@@ -78,6 +80,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MimeView, mime_view_free)
 /* What the pager shows: the headers, a blank line, the body lines, and an
  * attachment summary; newline-terminated lines, term-safe. */
 char *mime_view_to_text(const MimeView *view);
+/* For a headers-only VIEW: put a line first in its body saying the body is
+ * still on the server, then HOW (the key or command that downloads it,
+ * e.g. "Press D to download it at the next fetch."). */
+void mime_view_note_headers_only(MimeView *view, const char *how);
 /* mime_view_new + mime_view_to_text. */
 char *mime_render(GBytes *raw, const MimeViewOptions *opts, GError **error);
 /* One line per attachment for the summary: "[N] name (type, size)". */

@@ -603,6 +603,13 @@ mime_view_new(GBytes *raw, const MimeViewOptions *opts, GError **error)
         g_ptr_array_add(v->headers, h);
     }
 
+    /* store/ marks a message of which only the headers were fetched. */
+    const char *partial = g_mime_object_get_header(GMIME_OBJECT(msg), "X-Postie-Partial");
+    if (partial) {
+        g_autofree char *p = g_strstrip(g_strdup(partial));
+        v->headers_only = g_ascii_strcasecmp(p, "yes") == 0;
+    }
+
     Walk w = { opts ? opts : &defaults, g_string_new(NULL), v->attachments };
     walk(&w, g_mime_message_get_mime_part(msg), 0);
     g_object_unref(msg);
@@ -620,6 +627,21 @@ mime_view_new(GBytes *raw, const MimeViewOptions *opts, GError **error)
         g_free(lines);
     }
     return v;
+}
+
+void
+mime_view_note_headers_only(MimeView *v, const char *how)
+{
+    if (!v->headers_only)
+        return;
+    g_autofree char *line = g_strdup_printf(
+        _("[-- Only the headers of this message are here; the body is still on the server. %s --]"),
+        how ? how : "");
+    char *safe = term_safe(line, -1, 0);
+    gboolean blank = v->lines->len > 0;
+    g_ptr_array_insert(v->lines, 0, safe);
+    if (blank)
+        g_ptr_array_insert(v->lines, 1, g_strdup(""));
 }
 
 char *
