@@ -13,5 +13,6 @@ tests_unit_test_safename_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-mime-view tests/unit/test-mime tests/unit/test-safename
 TESTS += tests/unit/test-mime-fixes
 EXTRA_DIST += tests/data/mime
-TESTS += tests/mime/commands.sh tests/mime/forward-ui.sh
-EXTRA_DIST += tests/mime/commands.sh tests/mime/forward-ui.sh
+TESTS += tests/mime/commands.sh tests/mime/forward-ui.sh tests/mime/differential.sh
+EXTRA_DIST += tests/mime/commands.sh tests/mime/forward-ui.sh tests/mime/differential.sh \
+	tests/mime/gen-corpus.py tests/mime/compare-readers.py
