@@ -1,7 +1,8 @@
 # src/mime: GMime glue: view a message, attachments, uuencode, build outgoing mail.
 src_libpostie_a_SOURCES += \
-	src/mime/mime.h src/mime/private.h \
+	src/mime/mime.h src/mime/header.h src/mime/private.h \
 	src/mime/parse.c \
+	src/mime/header.c \
 	src/mime/gmime-fixes.c \
 	src/mime/view.c \
 	src/mime/charset.c \

@@ -3,6 +3,7 @@
  * replies and forwards.
  *
  *   parse.c      mime_init, the one set of lenient parser options, parsing
+ *   header.c     header.h: fields, addresses, dates for every module
  *   view.c       a message as display text: headers, body lines, attachments
  *   charset.c    bytes in a declared (or missing, or wrong) charset -> UTF-8
  *   flowed.c     format=flowed reflow (RFC 3676, DelSp)
@@ -29,8 +30,7 @@
 #include <glib.h>
 
 #include "config/conf.h"
-
-void mime_init(void);
+#include "mime/header.h"
 
 /* ---- viewing ------------------------------------------------------------ */
 

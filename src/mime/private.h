@@ -33,8 +33,6 @@ GBytes *mime_qp_decode(const char *in, gsize len);
 /* VALUE with each run of adjacent same-charset encoded words merged into
  * one base64 word, or NULL when nothing needed merging. */
 char *mime_fix_encoded_words(const char *value);
-/* g_mime_utils_header_decode_text with the fix above and our options. */
-char *mime_header_decode_text(const char *raw);
 /* Apply mime_fix_encoded_words to every header in OBJ's tree. */
 void mime_fix_headers(GMimeObject *obj, int depth);
 /* RAW with a blank line where its header block really ends (a body line

@@ -67,6 +67,13 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
     g_bytes_unref(mime_base64_decode((const char *)data, size, &damaged));
     g_bytes_unref(mime_qp_decode((const char *)data, size));
     char *nul = g_strndup((const char *)data, size);
+    /* header.h, which store, abook, send, fetch and ui use. */
+    char *field = mime_header_get((const char *)data, size, "Subject");
+    g_free(field);
+    GPtrArray *boxes = mime_address_list_parse(nul);
+    if (boxes)
+        g_ptr_array_unref(boxes);
+    g_free(mime_address_list_display(nul));
     char *words = mime_fix_encoded_words(nul);
     char *decoded = mime_header_decode_text(nul);
     g_free(decoded);

@@ -65,6 +65,57 @@ test_charsets(void)
     }
 }
 
+/* ---- header.h: what every module uses ---------------------------------- */
+
+static gboolean
+collect_field(const char *name, const char *value, gpointer data)
+{
+    g_string_append_printf(data, "%s=%s|", name, value);
+    return FALSE;
+}
+
+static void
+test_header_fields(void)
+{
+    const char *msg = "From sender@example.org Mon Mar  2 10:00:00 2026\n"
+                      "Subject: one\n two\r\n\tthree\n"
+                      "junk line\n"
+                      "To : =?UTF-8?B?SsO8cmc=?= =?UTF-8?B?ZW4=?= <j@example.org>,\n"
+                      "  team: a@example.org, \"B, Bee\" <b@example.org>;, c\n"
+                      "\n"
+                      "Body: not a field\n";
+    GString *all = g_string_new(NULL);
+    g_assert_false(mime_header_foreach(msg, strlen(msg), collect_field, all));
+    g_assert_cmpstr(all->str, ==,
+                    "Subject=one two three|To==?UTF-8?B?SsO8cmc=?= =?UTF-8?B?ZW4=?= "
+                    "<j@example.org>, team: a@example.org, \"B, Bee\" <b@example.org>;, c|");
+    g_string_free(all, TRUE);
+
+    g_autofree char *to = mime_header_get(msg, strlen(msg), "to");
+    g_autoptr(GPtrArray) list = mime_address_list_parse(to);
+    g_assert_cmpuint(list->len, ==, 4);   /* the group flattened */
+    const MimeMailbox *m = list->pdata[0];
+    g_assert_cmpstr(m->name, ==, "J\xc3\xbcrgen");   /* adjacent words joined */
+    g_assert_cmpstr(m->address, ==, "j@example.org");
+    m = list->pdata[2];
+    g_assert_cmpstr(m->name, ==, "B, Bee");
+    m = list->pdata[3];
+    g_assert_null(m->name);
+    g_assert_cmpstr(m->address, ==, "c");           /* no domain: still read */
+    g_assert_null(mime_header_get(msg, strlen(msg), "Body"));
+    g_assert_null(mime_address_list_parse(NULL));
+
+    g_autofree char *shown = mime_address_list_display("=?UTF-8?B?SsO8cmc=?= =?UTF-8?B?ZW4=?= <j@example.org>");
+    g_assert_cmpstr(shown, ==, "J\xc3\xbcrgen <j@example.org>");
+    g_autofree char *fmt = mime_mailbox_format("J\xc3\xbcrgen M\xc3\xbcller", "j@example.org");
+    g_autoptr(GPtrArray) back = mime_address_list_parse(fmt);
+    g_assert_true(g_str_is_ascii(fmt));
+    g_assert_cmpstr(((MimeMailbox *)back->pdata[0])->name, ==, "J\xc3\xbcrgen M\xc3\xbcller");
+    g_autoptr(GDateTime) dt = mime_date_parse("Mon, 2 Mar 2026 10:00:00 +0100");
+    g_assert_nonnull(dt);
+    g_assert_cmpint(g_date_time_to_unix(dt), ==, 1772442000);
+}
+
 /* ---- flowed -------------------------------------------------------------- */
 
 typedef struct {
@@ -958,6 +1009,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     mime_init();
     g_test_add_func("/mime/charsets", test_charsets);
+    g_test_add_func("/mime/header-fields", test_header_fields);
     g_test_add_func("/mime/flowed", test_flowed);
     g_test_add_func("/mime/html/builtin", test_html_builtin);
     g_test_add_func("/mime/html/converters", test_html_converters);
