@@ -42,6 +42,15 @@ b64_value(unsigned char c)
     return -1;
 }
 
+/* The whole bytes of a last group of N (2 or 3) characters in ACC. */
+static void
+append_partial(GByteArray *out, guint32 acc, int n)
+{
+    acc <<= 6 * (4 - n);   /* as if padded with zero bits */
+    guint8 b[2] = { (guint8)(acc >> 16), (guint8)(acc >> 8) };
+    g_byte_array_append(out, b, (guint)(n - 1));
+}
+
 GBytes *
 mime_base64_decode(const char *in, gsize len, gboolean *damaged)
 {
@@ -56,10 +65,8 @@ mime_base64_decode(const char *in, gsize len, gboolean *damaged)
              * their footer as a second base64 stream). */
             if (n == 1)
                 bad = TRUE;
-            else if (n > 1) {
-                guint8 b[2] = { (guint8)(acc >> (6 * n - 8)), (guint8)(acc >> (6 * n - 16)) };
-                g_byte_array_append(out, b, (guint)(n - 1));
-            }
+            else if (n > 1)
+                append_partial(out, acc, n);
             acc = 0;
             n = 0;
             continue;
@@ -78,10 +85,8 @@ mime_base64_decode(const char *in, gsize len, gboolean *damaged)
     /* A final group without its padding still holds whole bytes. */
     if (n == 1)
         bad = TRUE;
-    else if (n > 1) {
-        guint8 b[2] = { (guint8)(acc >> (6 * n - 8)), (guint8)(acc >> (6 * n - 16)) };
-        g_byte_array_append(out, b, (guint)(n - 1));
-    }
+    else if (n > 1)
+        append_partial(out, acc, n);
     if (damaged)
         *damaged = bad;
     return g_byte_array_free_to_bytes(out);

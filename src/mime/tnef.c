@@ -226,10 +226,12 @@ GPtrArray *
 mime_tnef_files(const guint8 *data, gsize len, gboolean *damaged)
 {
     *damaged = FALSE;
+    if (!data)
+        return NULL;
     Reader r = { data, data + len };
     guint32 sig = 0;
     guint key = 0;
-    if (!data || !u32(&r, &sig) || sig != TNEF_SIGNATURE || !u16(&r, &key))
+    if (!u32(&r, &sig) || sig != TNEF_SIGNATURE || !u16(&r, &key))
         return NULL;
     GPtrArray *files = g_ptr_array_new_with_free_func((GDestroyNotify)mime_tnef_file_free);
     Pending f = { 0 };
