@@ -252,7 +252,7 @@ static const char *const pop3_auth_names[] = {
     "oauthbearer", NULL,
 };
 static const char *const smtp_auth_names[] = {
-    "auto", "plain", "login", "cram-md5", "none", NULL,
+    "auto", "plain", "login", "cram-md5", "xoauth2", "oauthbearer", "none", NULL,
 };
 
 static void
@@ -440,6 +440,14 @@ read_account(Ctx *c, const char *id)
     a->oauth_token_command = get_string(c, "oauth_token_command", NULL);
     a->allow_plaintext_password = get_bool(c, "allow_plaintext_password", FALSE);
     a->timeout = get_int(c, "timeout", 60, 1, 3600);
+    for (int i = 0; i < 2; i++) {
+        const char *auth = i == 0 ? a->pop3.auth : a->smtp.auth;
+        if (!a->oauth_token_command &&
+            (!g_strcmp0(auth, "xoauth2") || !g_strcmp0(auth, "oauthbearer")))
+            report(c, CONF_ERROR, i == 0 ? "pop3_auth" : "smtp_auth",
+                   g_strdup_printf(_("%s needs oauth_token_command (for example "
+                                     "\"postie oauth token %s\")"), auth, a->id));
+    }
 
     /* A password in a file others can read is a password others know. */
     const char *pw_key = a->pop3.password ? "password"

@@ -160,8 +160,12 @@ Account *conf_account_for_address(PostieConfig *cfg, const char *addr);
  * fails, prints nothing, or no secret is configured. */
 char *conf_server_secret(const Account *account, const ServerConf *server,
                          GError **error);
-/* First output line of oauth_token_command. */
+/* First output line of oauth_token_command.  When the command fails the
+ * error is POSTIE_ERROR_AUTH and says how to log in again. */
 char *conf_oauth_token(const Account *account, GError **error);
+/* "to log in again run: postie oauth login ACCOUNT" (translated), for a
+ * refused or missing OAuth token. */
+char *conf_oauth_relogin_hint(const Account *account);
 /* Run an argv string (split like a shell would, but run without one) and
  * return the first line of its standard output. WHAT names it in errors. */
 char *conf_run_for_line(const char *command, const char *what, GError **error);
