@@ -82,7 +82,7 @@ conf_oauth_token(const Account *account, GError **error)
          * what gets a new one. */
         g_autofree char *hint = conf_oauth_relogin_hint(account);
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_AUTH,
-                    _("cannot log in: %s; %s"), e->message, hint);
+                    _("cannot log in (%s): %s"), hint, e->message);
     }
     return token;
 }

@@ -84,9 +84,9 @@ reply_error(const OAuthSettings *s, const OAuthTokenReply *r, GError **error)
                                             r->error_description ? ")" : "");
     if (relogin)
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_AUTH,
-                    _("account %s: the authorization server refused the login: "
-                      "%s; to log in again run: postie oauth login %s"),
-                    s->account, what, s->account);
+                    _("account %s: the authorization server refused the login "
+                      "(to log in again run: postie oauth login %s): %s"),
+                    s->account, s->account, what);
     else
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_AUTH,
                     _("account %s: the authorization server refused: %s"),

@@ -328,9 +328,9 @@ reply_line(Ctx *c, const char *line)
         } else if (c->oauth) {
             g_autofree char *hint = conf_oauth_relogin_hint(c->account);
             fail(c, POSTIE_ERROR_AUTH, _("authentication failed for %s at %s: "
-                                         "the OAuth token was refused (server "
-                                         "said: %s); %s"),
-                 c->account->id, c->srv->host, c->last_reply, hint);
+                                         "the OAuth token was refused (%s); "
+                                         "server said: %s"),
+                 c->account->id, c->srv->host, hint, c->last_reply);
             cut(c);
         } else {
             /* libesmtp would try the next mechanism, then send without

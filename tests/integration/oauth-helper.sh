@@ -6,31 +6,18 @@
 # redirect, HTTP errors, and hostile replies (huge, malformed, deep).
 . "$top_srcdir/tests/lib/common.sh"
 
+. "$top_srcdir/tests/integration/oauth-lib.sh"
 PY=/usr/bin/python3
-MOCK="$TEST_TMP/mock"
-mkdir -p "$MOCK"
-"$PY" "$top_srcdir/tests/servers/oauthmock.py" --dir "$MOCK" </dev/null >"$MOCK/log" 2>&1 &
-mock_pid=$!
-TEST_CLEANUP='kill $mock_pid 2>/dev/null'
-i=0
-while [ ! -f "$MOCK/port" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-[ -f "$MOCK/port" ] || bail_out "the mock authorization server did not start"
-PORT=$(cat "$MOCK/port")
-URL="http://127.0.0.1:$PORT"
+start_oauthmock
 CONF="$XDG_CONFIG_HOME/postie/config"
 STORE="$XDG_STATE_HOME/postie/oauth/work"
 
-scenario() { printf '%s\n' "$1" > "$MOCK/scenario.json"; }
 config() {
     {
         echo "[account work]"
         echo "address = alice@example.org"
         echo "smtp_host = localhost"
-        echo "oauth_provider = microsoft"
-        echo "oauth_client_id = test-client"
-        echo "oauth_device_url = $URL/device"
-        echo "oauth_authorize_url = $URL/authorize"
-        echo "oauth_token_url = $URL/token"
+        oauth_keys
         echo "oauth_token_command = postie oauth token work"
         echo "timeout = 20"
         for l in "$@"; do echo "$l"; done

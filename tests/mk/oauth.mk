@@ -3,8 +3,10 @@
 check_PROGRAMS += tests/unit/test-oauth
 tests_unit_test_oauth_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_unit_test_oauth_LDADD = $(TEST_LINK_LIBS)
-TESTS += tests/unit/test-oauth tests/integration/oauth-helper.sh
-EXTRA_DIST += tests/integration/oauth-helper.sh tests/servers/oauthmock.py
+TESTS += tests/unit/test-oauth tests/integration/oauth-helper.sh \
+	tests/integration/fetch-oauth.sh
+EXTRA_DIST += tests/integration/oauth-helper.sh tests/integration/oauth-lib.sh \
+	tests/integration/fetch-oauth.sh tests/servers/oauthmock.py
 
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-oauth

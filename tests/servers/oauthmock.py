@@ -17,7 +17,9 @@ again for every request (missing keys take the defaults shown):
    "refresh": "ok",       ok | rotate (a new refresh token) | revoked
    "authorize": "ok",     ok | deny
    "expires_in": 3600,    of the access tokens it issues
-   "refresh_token": true} whether token replies carry a refresh token
+   "refresh_token": true, whether token replies carry a refresh token
+   "access_token": null}  a fixed access token instead of "at-N" (for a
+                          real server that checks it, e.g. Dovecot)
 
 Endpoints: POST /device (RFC 8628), GET /authorize (redirects to the
 client's redirect_uri with code and state), POST /token (device_code,
@@ -97,7 +99,8 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             state["n"] += 1
             n = state["n"]
-            reply = {"access_token": "at-%d" % n, "token_type": "Bearer",
+            reply = {"access_token": sc.get("access_token") or "at-%d" % n,
+                     "token_type": "Bearer",
                      "expires_in": sc.get("expires_in", 3600)}
             if sc.get("refresh_token", True):
                 state["refresh"] = "rt-%d" % n
@@ -184,7 +187,8 @@ class Handler(BaseHTTPRequestHandler):
                                   "AADSTS70000: the refresh token was revoked")
             with lock:
                 state["n"] += 1
-                reply = {"access_token": "at-%d" % state["n"], "token_type": "Bearer",
+                reply = {"access_token": sc.get("access_token") or "at-%d" % state["n"],
+                         "token_type": "Bearer",
                          "expires_in": sc.get("expires_in", 3600)}
                 if mode == "rotate":
                     state["refresh"] = "rt-%d" % state["n"]
