@@ -5,5 +5,6 @@ src_libpostie_a_SOURCES += \
 	src/oauth/reply.c \
 	src/oauth/http.c \
 	src/oauth/flow.c \
-	src/oauth/store.c
+	src/oauth/store.c \
+	src/oauth/setup.c
 dist_man_MANS += doc/postie-oauth.1

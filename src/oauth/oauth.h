@@ -9,6 +9,8 @@
  *               machine), no redirects, bounded reply and time
  *   flow.c      device-code flow, authorization-code flow with PKCE and a
  *               loopback redirect, refresh
+ *   setup.c     for the first-run setup: which providers need OAuth, the
+ *               settings to write, the login right after writing them
  *   store.c     the refresh token (0600 file under $XDG_STATE_HOME/postie/
  *               oauth/, or the user's secret commands) and the cached
  *               access token
@@ -123,6 +125,32 @@ gboolean oauth_login(const OAuthSettings *s, OAuthPrompt prompt, gpointer data,
 char *oauth_access_token(const OAuthSettings *s, GError **error);
 /* PKCE (RFC 7636): the S256 challenge of VERIFIER. */
 char *oauth_pkce_challenge(const char *verifier);
+
+/* ---- setup.c ----------------------------------------------------------- */
+/* For the setup wizard (ui/setup.c): call oauth_setup_needed() with the
+ * answers; when it returns a preset, ask for the client id, write the
+ * configuration as usual, then oauth_setup_write() and, if the user
+ * wants to log in now, oauth_setup_login() (it blocks until the login is
+ * approved, refused or expired; PROMPT gets the instructions to show).
+ *
+ * The preset of a provider that takes no passwords for POP3/SMTP
+ * (Microsoft) or prefers tokens (Google), from the address's domain or
+ * the server names; NULL when passwords are fine. */
+const OAuthPreset *oauth_setup_needed(const char *address, const char *pop3_host,
+                                      const char *smtp_host);
+/* Set oauth_provider, oauth_client_id and oauth_token_command (postie
+ * oauth token ID, with --config CONFIG_PATH when that is not the default
+ * file) in GROUP of KF, and drop the password keys. */
+void oauth_setup_keys(GKeyFile *kf, const char *group, const char *id,
+                      const char *config_path, const OAuthPreset *p,
+                      const char *client_id);
+/* The same on the file CONFIG_PATH (comments kept, 0600, atomic). */
+gboolean oauth_setup_write(const char *config_path, const char *id,
+                           const OAuthPreset *p, const char *client_id,
+                           GError **error);
+/* Log account ID of CONFIG_PATH in (the provider's default flow). */
+gboolean oauth_setup_login(const char *config_path, const char *id,
+                           OAuthPrompt prompt, gpointer data, GError **error);
 
 /* ---- store.c ----------------------------------------------------------- */
 typedef struct {

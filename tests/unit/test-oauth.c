@@ -157,6 +157,38 @@ test_store_path(void)
     g_assert_true(g_str_has_suffix(dir, "/postie/oauth"));
 }
 
+static void
+test_setup(void)
+{
+    g_assert_cmpstr(oauth_setup_needed("a@hotmail.com", NULL, NULL)->name, ==, "microsoft");
+    g_assert_cmpstr(oauth_setup_needed("a@corp.example", "outlook.office365.com",
+                                       NULL)->name, ==, "microsoft-organizations");
+    g_assert_cmpstr(oauth_setup_needed("a@example.org", "pop.example.org",
+                                       "smtp.gmail.com")->name, ==, "google");
+    g_assert_null(oauth_setup_needed("a@example.org", "pop.example.org", "smtp.example.org"));
+
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_key_file_set_string(kf, "account my work", "password", "secret");
+    g_key_file_set_string(kf, "account my work", "password_command", "pass x");
+    oauth_setup_keys(kf, "account my work", "my work", "/tmp/other config",
+                     oauth_preset_find("google"), "cid");
+    g_autofree char *prov = g_key_file_get_string(kf, "account my work", "oauth_provider", NULL);
+    g_autofree char *cid = g_key_file_get_string(kf, "account my work", "oauth_client_id", NULL);
+    g_autofree char *cmd = g_key_file_get_string(kf, "account my work", "oauth_token_command", NULL);
+    g_assert_cmpstr(prov, ==, "google");
+    g_assert_cmpstr(cid, ==, "cid");
+    g_assert_true(g_str_has_suffix(cmd, " --config '/tmp/other config' oauth token 'my work'"));
+    g_assert_false(g_key_file_has_key(kf, "account my work", "password", NULL));
+    g_assert_false(g_key_file_has_key(kf, "account my work", "password_command", NULL));
+    /* The command parses back into the right words. */
+    g_auto(GStrv) argv = NULL;
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+    guint n = g_strv_length(argv);
+    g_assert_cmpuint(n, ==, 6);
+    g_assert_cmpstr(argv[2], ==, "/tmp/other config");
+    g_assert_cmpstr(argv[5], ==, "my work");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -166,5 +198,6 @@ main(int argc, char **argv)
     g_test_add_func("/oauth/pkce", test_pkce);
     g_test_add_func("/oauth/presets", test_presets);
     g_test_add_func("/oauth/store-path", test_store_path);
+    g_test_add_func("/oauth/setup", test_setup);
     return g_test_run();
 }
