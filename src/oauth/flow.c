@@ -303,6 +303,23 @@ authorize_url(const OAuthSettings *s, const char *redirect, const char *state,
     return g_string_free(u, FALSE);
 }
 
+/* In a graphical session, also open the address for the user (argv, no
+ * shell; its output would garble a terminal screen). */
+static void
+open_browser(const char *url)
+{
+    if (!g_getenv("DISPLAY") && !g_getenv("WAYLAND_DISPLAY"))
+        return;
+    g_autofree char *opener = g_find_program_in_path("xdg-open");
+    if (!opener)
+        return;
+    const char *argv[] = { opener, url, NULL };
+    g_spawn_async(NULL, (char **)argv, NULL,
+                  G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL |
+                  G_SPAWN_STDIN_FROM_DEV_NULL,
+                  NULL, NULL, NULL, NULL);
+}
+
 static gboolean
 browser_flow(const OAuthSettings *s, OAuthPrompt prompt, gpointer data,
              GError **error)
@@ -321,6 +338,7 @@ browser_flow(const OAuthSettings *s, OAuthPrompt prompt, gpointer data,
         _("To log in account %s, open this address in a browser on this "
           "machine:\n%s"), s->account, url);
     prompt(msg, data);
+    open_browser(url);
 
     g_autofree char *code = wait_for_code(s, listener, state, error);
     if (!code)

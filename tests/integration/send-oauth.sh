@@ -106,6 +106,20 @@ is "$(events oauth | grep -c '"ok": true')" 1 "one token login, accepted"
 is "$(all_lines | grep -c '^AUTH PLAIN\|^AUTH LOGIN [^ ]')" 0 "no password was offered"
 stop_smtp auto
 
+# A password account while the OAuth plugins are installed and the
+# server lists OAUTHBEARER first: the token mechanisms get nothing and
+# are cancelled, the password goes by PLAIN, once.
+start_smtp pw --oauth-token "$TOKEN" --no-login --auth-required
+new_config
+account work alice@example.org
+msg pw | in_ns "$WITH" "$POSTIE" send >"$TEST_TMP/out" 2>&1; rc=$?
+is "$rc" 0 "a password login still works with the plugins installed"
+is "$(json "$SMTP_OUTDIR/1.json" 'j["auth"]["mechanism"]')" PLAIN "by PLAIN"
+is "$(all_lines | grep -A1 '^AUTH OAUTHBEARER' | tr '\n' ' ')" "AUTH OAUTHBEARER * " \
+   "OAUTHBEARER, listed first, got no token and was cancelled"
+is "$(events oauth | grep -c .)" 0 "no token login was attempted"
+stop_smtp pw
+
 # A refused token: the 334 error challenge, the right answer, then a login
 # failure that says how to log in again; nothing sent.
 for mech in xoauth2 oauthbearer; do

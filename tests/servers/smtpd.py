@@ -23,6 +23,8 @@ Options:
                            Anything else gets the 334 error challenge (a
                            JSON error), and after the client's answer 535.
   --oauth-only             offer no other mechanism (no PLAIN, LOGIN)
+  --no-login               do not offer LOGIN (so the list reads
+                           OAUTHBEARER PLAIN XOAUTH2)
   --pidfile FILE           write our pid there once listening
 
 Each accepted message is written to DIR as N.eml (the exact bytes after
@@ -311,6 +313,7 @@ def main(argv):
     ap.add_argument("--pidfile")
     ap.add_argument("--oauth-token")
     ap.add_argument("--oauth-only", action="store_true")
+    ap.add_argument("--no-login", action="store_true")
     opts = ap.parse_args(argv)
 
     recorder = Recorder(opts.outdir)
@@ -334,6 +337,8 @@ def main(argv):
         kw["auth_required"] = opts.auth_required
         if opts.oauth_only:
             kw["auth_exclude_mechanism"] = ["PLAIN", "LOGIN"]
+        elif opts.no_login:
+            kw["auth_exclude_mechanism"] = ["LOGIN"]
 
     controller = TestController(Handler(opts, recorder), recorder, **kw)
     controller.start()
