@@ -94,11 +94,14 @@ reply_error(const OAuthSettings *s, const OAuthTokenReply *r, GError **error)
     return FALSE;
 }
 
-/* Keep what a successful token reply brought. */
+/* Keep what a successful token reply brought.  *NO_REFRESH (if given)
+ * says whether the reply lacked a refresh token. */
 static gboolean
 save_reply(const OAuthSettings *s, OAuthTokenReply *r, const char *old_refresh,
-           GError **error)
+           gboolean *no_refresh, GError **error)
 {
+    if (no_refresh)
+        *no_refresh = r->refresh_token == NULL;
     OAuthStored st = { 0 };
     st.access_token = g_strdup(r->access_token);
     st.expires_at = (gint64)time(NULL) + r->expires_in;
@@ -113,7 +116,7 @@ save_reply(const OAuthSettings *s, OAuthTokenReply *r, const char *old_refresh,
 
 static gboolean
 device_flow(const OAuthSettings *s, OAuthPrompt prompt, gpointer data,
-            GError **error)
+            gboolean *no_refresh, GError **error)
 {
     const char *start[] = { "client_id", s->client_id, "scope", s->scope, NULL };
     long status = 0;
@@ -162,7 +165,7 @@ device_flow(const OAuthSettings *s, OAuthPrompt prompt, gpointer data,
             continue;
         }
         if (r.kind == OAUTH_REPLY_OK)
-            ok = save_reply(s, &r, NULL, error);
+            ok = save_reply(s, &r, NULL, no_refresh, error);
         else
             reply_error(s, &r, error);
         oauth_token_reply_clear(&r);
@@ -322,7 +325,7 @@ open_browser(const char *url)
 
 static gboolean
 browser_flow(const OAuthSettings *s, OAuthPrompt prompt, gpointer data,
-             GError **error)
+             gboolean *no_refresh, GError **error)
 {
     guint16 port = 0;
     g_autoptr(GSocket) listener = loopback_listener(&port, error);
@@ -352,7 +355,7 @@ browser_flow(const OAuthSettings *s, OAuthPrompt prompt, gpointer data,
     OAuthTokenReply r;
     if (!token_request(s, fields, &r, error))
         return FALSE;
-    gboolean ok = r.kind == OAUTH_REPLY_OK ? save_reply(s, &r, NULL, error)
+    gboolean ok = r.kind == OAUTH_REPLY_OK ? save_reply(s, &r, NULL, no_refresh, error)
                                            : reply_error(s, &r, error);
     oauth_token_reply_clear(&r);
     return ok;
@@ -366,23 +369,19 @@ oauth_login(const OAuthSettings *s, OAuthPrompt prompt, gpointer data,
     int lock = oauth_store_lock(s->account, error);
     if (lock < 0)
         return FALSE;
-    gboolean ok = s->browser ? browser_flow(s, prompt, data, &e)
-                             : device_flow(s, prompt, data, &e);
+    gboolean no_refresh = FALSE;
+    gboolean ok = s->browser ? browser_flow(s, prompt, data, &no_refresh, &e)
+                             : device_flow(s, prompt, data, &no_refresh, &e);
     oauth_store_unlock(lock);
     if (!ok) {
         g_propagate_error(error, e);
         return FALSE;
     }
-    OAuthStored st;
-    if (oauth_store_load(s, &st, NULL) && !st.refresh_token) {
-        oauth_stored_clear(&st);
+    if (no_refresh)
         /* Works for now, but "token" will need a new login within the hour. */
         prompt(_("warning: the server sent no refresh token (is offline_access "
                  "in oauth_scope?); the login lasts only as long as this access "
                  "token"), data);
-    } else {
-        oauth_stored_clear(&st);
-    }
     return TRUE;
 }
 
@@ -399,7 +398,7 @@ oauth_access_token(const OAuthSettings *s, GError **error)
 {
     OAuthStored st;
     GError *e = NULL;
-    if (oauth_store_load(s, &st, &e) && still_valid(&st)) {
+    if (oauth_store_load(s, &st, FALSE, &e) && still_valid(&st)) {
         char *t = g_strdup(st.access_token);
         oauth_stored_clear(&st);
         return t;
@@ -414,7 +413,7 @@ oauth_access_token(const OAuthSettings *s, GError **error)
         return NULL;
     char *token = NULL;
     /* Another postie may have refreshed while we waited for the lock. */
-    gboolean have = oauth_store_load(s, &st, error);
+    gboolean have = oauth_store_load(s, &st, TRUE, error);
     if (have && still_valid(&st)) {
         token = g_strdup(st.access_token);
     } else if (have && st.refresh_token) {
@@ -426,7 +425,7 @@ oauth_access_token(const OAuthSettings *s, GError **error)
         OAuthTokenReply r;
         if (token_request(s, fields, &r, error)) {
             if (r.kind == OAUTH_REPLY_OK) {
-                if (save_reply(s, &r, st.refresh_token, error))
+                if (save_reply(s, &r, st.refresh_token, NULL, error))
                     token = g_strdup(r.access_token);
             } else {
                 reply_error(s, &r, error);

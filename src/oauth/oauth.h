@@ -161,9 +161,10 @@ typedef struct {
 
 /* $XDG_STATE_HOME/postie/oauth/ACCOUNT (escaped). */
 char *oauth_store_path(const char *account);
-/* FALSE and no error when nothing is stored. */
+/* FALSE and no error when nothing is stored.  WITH_REFRESH: also the
+ * refresh token when the user's secret command keeps it (runs it). */
 gboolean oauth_store_load(const OAuthSettings *s, OAuthStored *out,
-                          GError **error);
+                          gboolean with_refresh, GError **error);
 /* Write the tokens: the file (0600, atomic), the refresh token through
  * the store command when configured (then not in the file). */
 gboolean oauth_store_save(const OAuthSettings *s, const OAuthStored *st,

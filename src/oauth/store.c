@@ -52,7 +52,8 @@ oauth_stored_clear(OAuthStored *st)
 }
 
 gboolean
-oauth_store_load(const OAuthSettings *s, OAuthStored *out, GError **error)
+oauth_store_load(const OAuthSettings *s, OAuthStored *out, gboolean with_refresh,
+                 GError **error)
 {
     memset(out, 0, sizeof *out);
     g_autofree char *path = oauth_store_path(s->account);
@@ -69,7 +70,7 @@ oauth_store_load(const OAuthSettings *s, OAuthStored *out, GError **error)
         out->expires_at = g_key_file_get_int64(kf, GROUP, "expires_at", NULL);
         out->refresh_token = g_key_file_get_string(kf, GROUP, "refresh_token", NULL);
     }
-    if (s->refresh_token_command) {
+    if (s->refresh_token_command && with_refresh) {
         g_free(out->refresh_token);
         g_autofree char *what = g_strdup_printf(_("account %s: oauth_refresh_token_command"),
                                                 s->account);

@@ -155,10 +155,21 @@ scenario '{"polls": ["ok"], "interval": 1, "refresh": "ok"}'
 is "$rc" 0 "device login with a secret command"
 like "$(cat "$TEST_TMP/secret")" "^rt-" "the store command got the refresh token"
 is "$(store_key refresh_token)" "" "and the token file does not hold it"
+mv "$TEST_TMP/secret" "$TEST_TMP/secret.away"
+t=$("$POSTIE" oauth token work); rc=$?
+is "$rc" 0 "a valid access token needs no secret command"
+mv "$TEST_TMP/secret.away" "$TEST_TMP/secret"
 sed -i 's/^expires_at=.*/expires_at=1/' "$STORE"
 t=$("$POSTIE" oauth token work); rc=$?
 is "$rc" 0 "refresh with the token from oauth_refresh_token_command"
 like "$t" "^at-" "prints a new access token"
+
+# A provider that sends no refresh token: the login works and says so.
+config
+scenario '{"polls": ["ok"], "interval": 1, "refresh_token": false}'
+out=$("$POSTIE" oauth login work 2>&1); rc=$?
+is "$rc" 0 "a login without a refresh token succeeds"
+like "$out" "sent no refresh token" "and warns that it will not last"
 
 # Nothing stored yet.
 rm -f "$STORE" "$TEST_TMP/secret"
