@@ -93,3 +93,11 @@ oauth_sasl_oauthbearer(char *buf, size_t size, const char *user,
     put(&o, "\001\001");
     return finish(&o);
 }
+
+int
+oauth_sasl_fits_auth_line(const char *mech, int len)
+{
+    size_t b64 = ((size_t)len + 2) / 3 * 4;
+    /* "AUTH " MECH " " BASE64 CRLF */
+    return 5 + strlen(mech) + 1 + b64 + 2 <= POSTIE_SMTP_LINE_MAX;
+}

@@ -23,6 +23,13 @@
  * sent.  So the raw response may be at most this long. */
 #define POSTIE_SASL_MAX_RESPONSE 1533
 
+/* RFC 4954 4 / RFC 5321 4.5.3.1.4: "AUTH NAME initial-response" must fit
+ * a 512-octet command line; a longer response goes after an empty 334
+ * challenge instead (Gmail answers 555 to a longer line). */
+#define POSTIE_SMTP_LINE_MAX 512
+/* Does the response of LEN bytes fit on the AUTH line of MECH? */
+int oauth_sasl_fits_auth_line(const char *mech, int len);
+
 /* Write the client response into BUF (SIZE bytes) and return its length,
  * or -1 when it does not fit or a field holds a byte the format forbids
  * (\001 in any field; a line break). */

@@ -3,7 +3,9 @@
  * Client: "n,a=USER,^Ahost=HOST^Aport=PORT^Aauth=Bearer TOKEN^A^A" as the
  * initial response.  A refused token comes back as a 334 challenge
  * holding a JSON error; the client answers with a single ^A (RFC 7628
- * 3.2.3) and the server then sends its final reply.  User, token, host
+ * 3.2.3) and the server then sends its final reply.  A response too long
+ * for the 512-octet AUTH line is sent after the server's empty 334
+ * instead (RFC 4954 4).  User, token, host
  * and port come only from the program's interaction callback.
  */
 #include <stdlib.h>
@@ -13,7 +15,9 @@
 #include "oauth-sasl.h"
 
 struct oauthbearer {
-    int state;          /* 0 initial, 1 after it, -1 failed or done */
+    int state;          /* 0 initial, 2 response held back for the 334,
+                           1 response sent, -1 failed or done */
+    int len;
     char buf[POSTIE_SASL_MAX_RESPONSE + 1];
 };
 
@@ -61,10 +65,21 @@ oauthbearer_response(void *ctx, const char *challenge, int *len,
                                        result[2], result[3], result[1]);
         if (n < 0)
             return NULL;
+        o->len = n;
+        if (!oauth_sasl_fits_auth_line("OAUTHBEARER", n)) {
+            /* Too long for the AUTH line: no initial response; libesmtp
+             * sends "AUTH OAUTHBEARER" and the server's empty 334 asks for it. */
+            o->state = 2;
+            return NULL;
+        }
         o->state = 1;
         *len = n;
         return o->buf;
     }
+    case 2:
+        o->state = 1;
+        *len = o->len;
+        return o->buf;
     case 1:
         /* The challenge is the server's JSON error: RFC 7628 says answer
          * with a single %x01, then the server fails the exchange. */

@@ -4,6 +4,8 @@
  * A refused token comes back as a 334 challenge holding a JSON error;
  * the client answers with an empty line and the server then sends its
  * final 535 (so the error path is: initial, then empty, then done).
+ * A response too long for the 512-octet AUTH line is sent after the
+ * server's empty 334 instead (RFC 4954 4).
  * User and token come only from the program's interaction callback.
  */
 #include <stdlib.h>
@@ -13,7 +15,9 @@
 #include "oauth-sasl.h"
 
 struct xoauth2 {
-    int state;          /* 0 initial, 1 after it, -1 failed or done */
+    int state;          /* 0 initial, 2 response held back for the 334,
+                           1 response sent, -1 failed or done */
+    int len;
     char buf[POSTIE_SASL_MAX_RESPONSE + 1];
 };
 
@@ -57,10 +61,21 @@ xoauth2_response(void *ctx, const char *challenge, int *len,
         int n = oauth_sasl_xoauth2(x->buf, sizeof x->buf, result[0], result[1]);
         if (n < 0)
             return NULL;
+        x->len = n;
+        if (!oauth_sasl_fits_auth_line("XOAUTH2", n)) {
+            /* Too long for the AUTH line: no initial response; libesmtp
+             * sends "AUTH XOAUTH2" and the server's empty 334 asks for it. */
+            x->state = 2;
+            return NULL;
+        }
         x->state = 1;
         *len = n;
         return x->buf;
     }
+    case 2:
+        x->state = 1;
+        *len = x->len;
+        return x->buf;
     case 1:
         /* The challenge is the server's JSON error: acknowledge it with
          * an empty response so that the final reply follows. */

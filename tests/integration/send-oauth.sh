@@ -83,6 +83,33 @@ is "$(all_lines | grep -A1 '^AUTH OAUTHBEARER' | tr '\n' ' ')" "AUTH OAUTHBEARER
 is "$(plain_lines | grep -c '^AUTH')" 0 "no AUTH before STARTTLS"
 stop_smtp x
 
+# A token too long for the 512-octet AUTH line (Microsoft 365 tokens run
+# to 2000 bytes): "AUTH XOAUTH2" alone, the response after the empty 334.
+LONG=$("$PY" -c 'print("eyJ" + "x" * 900)')
+start_smtp long --oauth-token "$LONG" --oauth-only --auth-required
+new_config
+oauth_account work "smtp_auth = xoauth2"
+printf '%s\n' "$LONG" > "$TEST_TMP/token"
+msg long | in_ns "$WITH" "$POSTIE" send >"$TEST_TMP/out" 2>&1; rc=$?
+is "$rc" 0 "a 900-byte token is sent"
+want=$(b64 "user=alice\001auth=Bearer $LONG\001\001")
+is "$(all_lines | grep -A1 '^AUTH XOAUTH2' | tr '\n' ' ')" "AUTH XOAUTH2 $want " \
+   "after AUTH XOAUTH2 alone, on its own line"
+stop_smtp long
+
+# Longer than libesmtp 1.1 can send at all: said plainly, nothing sent.
+HUGE=$("$PY" -c 'print("eyJ" + "x" * 1600)')
+start_smtp huge --oauth-token "$HUGE" --oauth-only --auth-required
+new_config
+oauth_account work "smtp_auth = xoauth2"
+printf '%s\n' "$HUGE" > "$TEST_TMP/token"
+out=$(msg huge | in_ns "$WITH" "$POSTIE" send 2>&1); rc=$?
+is "$rc" 69 "a 1600-byte token: EX_UNAVAILABLE"
+like "$out" "too long for libesmtp 1.1" "says the token is too long for libesmtp"
+is "$(captured)" 0 "nothing was sent"
+stop_smtp huge
+printf '%s\n' "$TOKEN" > "$TEST_TMP/token"
+
 # OAUTHBEARER with the exact client string (RFC 7628).
 start_smtp ob --oauth-token "$TOKEN" --oauth-only --auth-required
 new_config

@@ -287,6 +287,11 @@ test_oauth_sasl(void)
                     POSTIE_SASL_MAX_RESPONSE);
     g_autofree char *longer = g_strnfill(room + 1, 'A');
     g_assert_cmpint(oauth_sasl_xoauth2(buf, sizeof buf, "u", longer), ==, -1);
+    /* The 512-octet AUTH line: "AUTH XOAUTH2 " + base64 + CRLF. */
+    g_assert_true(oauth_sasl_fits_auth_line("XOAUTH2", 372));
+    g_assert_false(oauth_sasl_fits_auth_line("XOAUTH2", 373));
+    g_assert_true(oauth_sasl_fits_auth_line("OAUTHBEARER", 369));
+    g_assert_false(oauth_sasl_fits_auth_line("OAUTHBEARER", 370));
     /* libesmtp's own check: 4 * ceil(n / 3) + 1 <= 2048. */
     g_assert_cmpint(4 * ((POSTIE_SASL_MAX_RESPONSE + 2) / 3) + 1, <=, 2048);
     g_assert_cmpint(4 * ((POSTIE_SASL_MAX_RESPONSE + 3) / 3) + 1, >, 2048);
