@@ -33,6 +33,7 @@ static const Command commands[] = {
     { "attachments", cmd_attachments, N_("list the attachments of a message") },
     { "save",        cmd_save,        N_("save the attachments of a message") },
     { "abook",       cmd_abook,       N_("query, import and export the address book") },
+    { "oauth",       cmd_oauth,       N_("log in with OAuth 2 and print access tokens") },
     { "config",      cmd_config,      N_("check the configuration file") },
 };
 

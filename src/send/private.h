@@ -93,6 +93,35 @@ gboolean session_run(const Account *account, GPtrArray *messages,
                      SessionProgress progress, gpointer data,
                      GCancellable *cancellable, GError **error);
 
+/* ---- oauth_auth.c ------------------------------------------------------ */
+/* SMTP login with an OAuth 2 token through postie's libesmtp plugins. */
+typedef enum {
+    SEND_OAUTH_NONE,         /* password (or no) login */
+    SEND_OAUTH_ANY,          /* smtp_auth = auto with oauth_token_command */
+    SEND_OAUTH_XOAUTH2,
+    SEND_OAUTH_OAUTHBEARER,
+} SendOAuthMode;
+typedef struct SendOAuth SendOAuth;
+
+SendOAuthMode send_oauth_mode(const Account *account);
+/* FALSE with an error saying how to install it when libesmtp cannot load
+ * the plugin the mode needs. */
+gboolean send_oauth_plugins_check(const Account *account, SendOAuthMode mode,
+                                  GError **error);
+/* Runs oauth_token_command. */
+SendOAuth *send_oauth_new(const Account *account, SendOAuthMode mode,
+                          GError **error);
+void send_oauth_free(SendOAuth *o);
+/* Does the EHLO AUTH list (names separated by blanks) hold one we use? */
+gboolean send_oauth_offered(const SendOAuth *o, const char *ehlo_auth);
+const char *send_oauth_wanted_name(const SendOAuth *o);
+/* Answer libesmtp's interaction REQUEST for a plugin: 1 answered, 0
+ * refused (not a mechanism we use: libesmtp tries the next), -1 with
+ * ERROR (the response could not be sent). */
+struct auth_client_request;
+int send_oauth_interact(SendOAuth *o, const struct auth_client_request *request,
+                        char **result, int fields, GError **error);
+
 /* ---- bridge.c ---------------------------------------------------------- */
 typedef struct Bridge Bridge;
 /* Connect with implicit TLS to HOST:PORT (net/ policy), listen on
