@@ -12,6 +12,7 @@
  *   attach.c     save an attachment under a safe name; open it via mailcap
  *   build.c      MimeDraft -> RFC 5322 message bytes
  *   reply.c      reply, reply-all and forward drafts from a message
+ *   crypto*.c, inline_pgp.c  signed and encrypted mail (mime/crypto.h)
  *   private.h    what these files share (parser options, part contents)
  *
  * Call mime_init() once before anything else (it is cheap to repeat).
@@ -64,6 +65,7 @@ typedef struct {
     GPtrArray *lines;       /* char*: body lines, term-safe, without newline */
     GPtrArray *attachments; /* MimeAttachment* */
     char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting) */
+    GArray *line_kinds;     /* guint8 MimeLineKind per line, or NULL (mime/crypto.h) */
 } MimeView;
 
 /* Parse RAW (an RFC 5322 message, LF or CRLF) and render it.  Fails only

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "mime/crypto.h"
 #include "mime/mime.h"
 #include "send/send.h"
 
@@ -69,7 +70,9 @@ rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
     add_line(r, "", KIND_BODY);
     for (guint i = 0; i < view->lines->len; i++) {
         const char *l = view->lines->pdata[i];
-        add_line(r, l, l[0] == '>' ? KIND_QUOTED : KIND_BODY);
+        MimeLineKind lk = mime_view_line_kind(view, i);   /* signature, decryption */
+        add_line(r, l, lk == MIME_LINE_CRYPTO_BAD ? KIND_ERROR : lk != MIME_LINE_TEXT ? KIND_ATTACH
+                       : l[0] == '>' ? KIND_QUOTED : KIND_BODY);
     }
     if (view->attachments->len > 0) {
         add_line(r, "", KIND_BODY);

@@ -9,5 +9,5 @@ tests_unit_test_safename_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_unit_test_safename_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-mime-view tests/unit/test-mime tests/unit/test-safename
 EXTRA_DIST += tests/data/mime
-TESTS += tests/mime/commands.sh
-EXTRA_DIST += tests/mime/commands.sh
+TESTS += tests/mime/commands.sh tests/mime/crypto.sh
+EXTRA_DIST += tests/mime/commands.sh tests/mime/crypto.sh tests/mime/mkcrypto.py tests/lib/gnupg.sh

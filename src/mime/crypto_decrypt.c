@@ -1,0 +1,82 @@
+/* Encrypted parts: multipart/encrypted (PGP/MIME, RFC 3156) and S/MIME
+ * enveloped-data (RFC 8551), decrypted through GMime's GPGME contexts with
+ * the user's keyring and agent.  The plaintext stays in memory: it is
+ * walked like any message and never written anywhere from here. */
+#include <config.h>
+
+#include <string.h>
+
+#include "mime/crypto_private.h"
+
+static gboolean
+is_enveloped(GMimeObject *obj)
+{
+    if (!GMIME_IS_APPLICATION_PKCS7_MIME(obj))
+        return FALSE;
+    GMimeSecureMimeType t = g_mime_application_pkcs7_mime_get_smime_type(GMIME_APPLICATION_PKCS7_MIME(obj));
+    /* Old senders leave smime-type out; such a part is enveloped-data. */
+    return t == GMIME_SECURE_MIME_TYPE_ENVELOPED_DATA || t == GMIME_SECURE_MIME_TYPE_UNKNOWN;
+}
+
+/* RFC 7508 / "protected headers" (draft-autocrypt-lamps): the real
+ * Subject rides on the decrypted root part. */
+static void
+take_protected_subject(MimeCrypto *c, GMimeObject *inner, int depth)
+{
+    if (depth != 0 || c->protected_subject)
+        return;
+    const char *ph = g_mime_object_get_content_type_parameter(inner, "protected-headers");
+    if (!ph || g_ascii_strcasecmp(ph, "v1") != 0)
+        return;
+    char *subject = mime_header_decoded(inner, "Subject");
+    if (subject)
+        c->protected_subject = subject;
+}
+
+gboolean
+mime_crypto_decrypt_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *body,
+                         MimeCryptoWalkFn fn, gpointer walk)
+{
+    gboolean pgp = GMIME_IS_MULTIPART_ENCRYPTED(obj);
+    if (!pgp && !is_enveloped(obj))
+        return FALSE;
+    const char *what = pgp ? _("Encrypted message (OpenPGP)") : _("Encrypted message (S/MIME)");
+    g_autoptr(GError) err = NULL;
+    GMimeDecryptResult *result = NULL;
+    GMimeObject *inner = pgp
+        ? g_mime_multipart_encrypted_decrypt(GMIME_MULTIPART_ENCRYPTED(obj), GMIME_DECRYPT_NONE,
+                                             NULL, &result, &err)
+        : g_mime_application_pkcs7_mime_decrypt(GMIME_APPLICATION_PKCS7_MIME(obj),
+                                                GMIME_DECRYPT_NONE, NULL, &result, &err);
+    if (!inner) {
+        /* Nothing of it is shown: there is no plaintext to show. */
+        g_autofree char *msg = g_strdup_printf(_("%s: could not decrypt"), what);
+        mime_crypto_failure(c, body, msg, err);
+        g_clear_object(&result);
+        return TRUE;
+    }
+    mime_crypto_line(c, body, MIME_LINE_CRYPTO_INFO, _("%s, decrypted"), what);
+    take_protected_subject(c, inner, depth);
+
+    /* One-pass signed and encrypted OpenPGP: the signatures come with the
+     * decryption. */
+    GMimeSignatureList *sigs = result ? g_mime_decrypt_result_get_signatures(result) : NULL;
+    gboolean signed_inside = sigs && g_mime_signature_list_length(sigs) > 0;
+    if (signed_inside) {
+        mime_crypto_line(c, body, MIME_LINE_CRYPTO_INFO, "%s", _("This part is signed and encrypted"));
+        mime_crypto_describe(c, body, sigs);
+        c->covered++;
+    } else if (!c->partly_signed && !mime_crypto_is_signed(inner) &&
+               mime_crypto_contains_signed(inner, 0)) {
+        c->partly_signed = TRUE;
+    }
+    c->decrypted++;
+    fn(walk, inner, depth + 1, TRUE);
+    c->decrypted--;
+    if (signed_inside)
+        c->covered--;
+    mime_crypto_line(c, body, MIME_LINE_CRYPTO_INFO, "%s", _("End of encrypted part"));
+    g_object_unref(inner);
+    g_clear_object(&result);
+    return TRUE;
+}
