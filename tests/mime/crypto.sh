@@ -21,6 +21,9 @@ gnupg_key "$GNUPGHOME" 'Me Reader <me@example.org>'
 gnupg_key "$GNUPGHOME" 'Bob <bob@example.org>'
 gnupg_key "$OTHER" 'Mallory <mallory@example.org>'
 ok $? "test keys made"
+gnupg_smime_ca "$GNUPGHOME" && gnupg_smime_key "$GNUPGHOME" "Alice Test" alice@example.org &&
+    gnupg_smime_key "$GNUPGHOME" "Me Reader" me@example.org
+ok $? "test CA and S/MIME certificates made (gpgsm, openssl)"
 gpg --check-trustdb > /dev/null 2>&1
 ALICE=$(gpg --with-colons --list-keys alice@example.org | awk -F: '/^fpr/ { print $10; exit }')
 BOB=$(gpg --with-colons --list-keys bob@example.org | awk -F: '/^fpr/ { print $10; exit }')
@@ -119,8 +122,24 @@ like "$out" "html secret" "decrypted HTML shown"
 test ! -e "$TEST_TMP/converter-ran"
 ok $? "no outside HTML converter for decrypted HTML"
 
+show 13
+out=$(cat "$TEST_TMP/show13")
+like "$out" "\[-- Good signature from Alice Test <alice@example.org> \(key [0-9A-F]{40}\), validity: (full|ultimate) --\]
++smime signed text" "S/MIME multipart/signed verified (test CA)"
+unlike "$out" "smime.p7s" "the S/MIME signature is not listed as an attachment"
+
+show 14
+out=$(cat "$TEST_TMP/show14")
+like "$out" "\[-- Encrypted message \(S/MIME\), decrypted --\]
++smime secret text" "S/MIME enveloped-data decrypted"
+unlike "$out" "smime.p7m" "no opaque smime.p7m attachment"
+
+show 15
+like "$(cat "$TEST_TMP/show15")" "Good signature from Alice Test.*
++smime opaque text" "S/MIME signed-data verified, content shown"
+
 # Decrypted text is never in the index cache (or anywhere on disk).
-if grep -rqs -e "secret body text" -e "the real subject" -e "inline secret" "$HOME"; then r=1; else r=0; fi
+if grep -rqs -e "secret body text" -e "the real subject" -e "inline secret" -e "smime secret" "$HOME"; then r=1; else r=0; fi
 ok $r "no decrypted text under HOME (index cache included)"
 
 done_testing

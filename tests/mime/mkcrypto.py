@@ -31,6 +31,35 @@ def gpg(args, data, home=None):
     return r.stdout
 
 
+def gpgsm(args, data):
+    r = subprocess.run(["gpgsm", "--batch", "--no-tty", "--pinentry-mode", "loopback",
+                        "--base64"] + args, input=data, capture_output=True, check=True)
+    return r.stdout
+
+
+def smime_signed(inner, signer):
+    data = inner.as_bytes(policy=CRLF)
+    sig = gpgsm(["--detach-sign", "-u", signer], data)
+    outer = MIMEMultipart("signed", micalg="sha-256",
+                          protocol="application/pkcs7-signature")
+    outer.attach(inner)
+    sp = MIMEBase("application", "pkcs7-signature", name="smime.p7s")
+    sp.set_payload(sig.decode())
+    sp["Content-Transfer-Encoding"] = "base64"
+    sp.add_header("Content-Disposition", "attachment", filename="smime.p7s")
+    outer.attach(sp)
+    return outer
+
+
+def smime_mime(inner, args, smime_type):
+    blob = gpgsm(args, inner.as_bytes(policy=CRLF))
+    part = MIMEBase("application", "pkcs7-mime", smime_type=smime_type, name="smime.p7m")
+    part.set_payload(blob.decode())
+    part["Content-Transfer-Encoding"] = "base64"
+    part.add_header("Content-Disposition", "attachment", filename="smime.p7m")
+    return part
+
+
 def text(body, subtype="plain"):
     part = MIMEText(body, subtype, "utf-8")
     return part
@@ -120,6 +149,14 @@ def cases(other_home):
     # Decrypted HTML: never handed to an outside converter (EFAIL).
     html = text('<p>html secret</p><img src="http://127.0.0.1:9/efail">', "html")
     c.append(message(encrypted(html, ["me@example.org"]), "encrypted html"))
+
+    # S/MIME (gpgsm): detached, enveloped, opaque signed.
+    c.append(message(smime_signed(text("smime signed text\n"), "alice@example.org"),
+                     "smime signed"))
+    c.append(message(smime_mime(text("smime secret text\n"), ["--encrypt", "-r", "me@example.org"],
+                                "enveloped-data"), "smime encrypted"))
+    c.append(message(smime_mime(text("smime opaque text\n"), ["--sign", "-u", "alice@example.org"],
+                                "signed-data"), "smime opaque"))
     return c
 
 

@@ -1,0 +1,100 @@
+/* The inline PGP scanner: which "-----BEGIN PGP ...-----" blocks in a
+ * text/plain body are complete blocks, and where they start and end.  No
+ * cryptography here (tests/mime/crypto.sh runs gpg). */
+#include <config.h>
+
+#include <string.h>
+
+#include "mime/crypto.h"
+
+#define SIGNED "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\ntext\n" \
+               "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n"
+#define MESSAGE "-----BEGIN PGP MESSAGE-----\n\nhQEM\n-----END PGP MESSAGE-----\n"
+
+typedef struct {
+    const char *name;
+    const char *text;
+    guint n;                    /* blocks expected */
+    MimePgpKind kind[2];
+    gsize start[2], end[2];     /* (gsize)-1: the end of TEXT */
+} ScanCase;
+
+#define END_OF_TEXT ((gsize)-1)
+
+static const ScanCase scan_cases[] = {
+    { "plain text", "hello\nworld\n", 0, { 0 }, { 0 }, { 0 } },
+    { "empty", "", 0, { 0 }, { 0 }, { 0 } },
+    { "signed alone", SIGNED, 1, { MIME_PGP_SIGNED }, { 0 }, { END_OF_TEXT } },
+    { "message alone", MESSAGE, 1, { MIME_PGP_MESSAGE }, { 0 }, { END_OF_TEXT } },
+    { "text around", "before\n" MESSAGE "after\n", 1, { MIME_PGP_MESSAGE }, { 7 },
+      { 7 + sizeof MESSAGE - 1 } },
+    { "two blocks", SIGNED MESSAGE, 2, { MIME_PGP_SIGNED, MIME_PGP_MESSAGE },
+      { 0, sizeof SIGNED - 1 }, { sizeof SIGNED - 1, END_OF_TEXT } },
+    { "CRLF and trailing blanks",
+      "-----BEGIN PGP MESSAGE----- \r\n\r\nhQEM\r\n-----END PGP MESSAGE-----\t\r\n", 1,
+      { MIME_PGP_MESSAGE }, { 0 }, { END_OF_TEXT } },
+    { "no newline at the end", "-----BEGIN PGP MESSAGE-----\nx\n-----END PGP MESSAGE-----", 1,
+      { MIME_PGP_MESSAGE }, { 0 }, { END_OF_TEXT } },
+    { "no END line", "-----BEGIN PGP MESSAGE-----\nhQEM\n", 0, { 0 }, { 0 }, { 0 } },
+    { "signed without signature", "-----BEGIN PGP SIGNED MESSAGE-----\ntext\n", 0, { 0 }, { 0 }, { 0 } },
+    { "signature without END",
+      "-----BEGIN PGP SIGNED MESSAGE-----\nt\n-----BEGIN PGP SIGNATURE-----\nAA\n", 0,
+      { 0 }, { 0 }, { 0 } },
+    { "marker not at line start", "quoted: -----BEGIN PGP MESSAGE-----\nx\n-----END PGP MESSAGE-----\n",
+      0, { 0 }, { 0 }, { 0 } },
+    { "quoted block", "> -----BEGIN PGP MESSAGE-----\n> x\n> -----END PGP MESSAGE-----\n",
+      0, { 0 }, { 0 }, { 0 } },
+    { "text after the marker", "-----BEGIN PGP MESSAGE----- please\nx\n-----END PGP MESSAGE-----\n",
+      0, { 0 }, { 0 }, { 0 } },
+    { "dash-escaped BEGIN inside signed",
+      "-----BEGIN PGP SIGNED MESSAGE-----\n\n- -----BEGIN PGP MESSAGE-----\n"
+      "-----BEGIN PGP SIGNATURE-----\nA\n-----END PGP SIGNATURE-----\n",
+      1, { MIME_PGP_SIGNED }, { 0 }, { END_OF_TEXT } },
+    { "unterminated then complete",
+      "-----BEGIN PGP MESSAGE-----\n-----BEGIN PGP MESSAGE-----\nx\n-----END PGP MESSAGE-----\n",
+      1, { MIME_PGP_MESSAGE }, { 0 }, { END_OF_TEXT } },
+    { "END before BEGIN", "-----END PGP MESSAGE-----\n-----BEGIN PGP MESSAGE-----\n", 0,
+      { 0 }, { 0 }, { 0 } },
+};
+
+static void
+test_scan(gconstpointer data)
+{
+    const ScanCase *c = data;
+    gsize len = strlen(c->text);
+    GArray *blocks = mime_pgp_scan(c->text, len);
+    g_assert_cmpuint(blocks->len, ==, c->n);
+    for (guint i = 0; i < c->n; i++) {
+        const MimePgpBlock *b = &g_array_index(blocks, MimePgpBlock, i);
+        g_assert_cmpint(b->kind, ==, c->kind[i]);
+        g_assert_cmpuint(b->start, ==, c->start[i]);
+        g_assert_cmpuint(b->end, ==, c->end[i] == END_OF_TEXT ? len : c->end[i]);
+    }
+    g_array_unref(blocks);
+}
+
+/* Many BEGIN lines without an END must not take quadratic time; this
+ * finishes at once when the scanner stays linear. */
+static void
+test_scan_many_begins(void)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = 0; i < 200000; i++)
+        g_string_append(s, "-----BEGIN PGP MESSAGE-----\n-----BEGIN PGP SIGNED MESSAGE-----\n");
+    GArray *blocks = mime_pgp_scan(s->str, s->len);
+    g_assert_cmpuint(blocks->len, ==, 0);
+    g_array_unref(blocks);
+    g_string_free(s, TRUE);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(scan_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/pgp-scan/%s", scan_cases[i].name);
+        g_test_add_data_func(path, &scan_cases[i], test_scan);
+    }
+    g_test_add_func("/pgp-scan/many-begins", test_scan_many_begins);
+    return g_test_run();
+}
