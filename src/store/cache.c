@@ -23,7 +23,7 @@
 
 #include "store/private.h"
 
-#define CACHE_MAGIC "POSTIDX3"
+#define CACHE_MAGIC "POSTIDX4"
 #define BYTE_ORDER_MARK 0x01020304u
 #define NO_STRING 0xffffffffu
 #define TAIL_BYTES 4096
@@ -170,7 +170,8 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
         m->size = r->size;
         m->date = r->date;
         m->flags = r->flags & MSG_FLAGS_ALL;
-        m->has_attachments = r->has_attachments != 0;
+        m->has_attachments = (r->has_attachments & 1) != 0;
+        m->crypto = (guint8)(r->has_attachments >> 8);   /* StoreCrypto */
         char **s[S_COUNT];
         message_strings(m, s);
         for (int k = 0; k < S_COUNT; k++) {
@@ -266,7 +267,7 @@ store_cache_save(StoreFolder *f)
         r.size = m->size;
         r.date = m->date;
         r.flags = g_array_index(f->disk_flags, guint32, i);
-        r.has_attachments = m->has_attachments ? 1 : 0;
+        r.has_attachments = (m->has_attachments ? 1u : 0u) | ((guint32)m->crypto << 8);
         char **s[S_COUNT];
         message_strings(m, s);
         for (int k = 0; k < S_COUNT; k++) {

@@ -34,6 +34,12 @@ ok $? "test messages made"
 UI_ENV="export GNUPGHOME='$GNUPGHOME'"
 start_postie 140 40
 wait_for 'signed good'; ok $? "the screen opens on the Inbox"
+# The list's third flag column, as mutt: s signed, P encrypted.
+like "$(screen)" '│..s .*signed good' "list: signed message flagged s"
+like "$(screen)" '│..P .*encrypted html' "list: PGP/MIME encrypted message flagged P"
+like "$(screen)" '│..P.*smime encrypted' "list: S/MIME encrypted message flagged P"
+like "$(screen)" '│..s.*smime opaque' "list: S/MIME signed-data flagged s"
+unlike "$(screen)" '│..[sP].*inline signed' "list: inline PGP is not seen without reading the body"
 
 # Select a message by searching for its subject.
 select_msg() {
