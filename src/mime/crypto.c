@@ -158,7 +158,26 @@ mime_crypto_finish(MimeCrypto *c, MimeView *v)
                 g_array_index(v->line_kinds, guint8, line) = (guint8)m->kind;
         }
     }
+    /* body_text is for quoting and resuming drafts: the text alone,
+     * without the status lines. */
+    if (c->marks->len > 0) {
+        GString *text = g_string_new(NULL);
+        gsize len = strlen(v->body_text), done = 0;
+        for (guint i = 0; i < c->marks->len; i++) {
+            const MimeCryptoMark *m = &g_array_index(c->marks, MimeCryptoMark, i);
+            if (m->offset >= len || m->offset < done)
+                break;
+            g_string_append_len(text, v->body_text + done, (gssize)(m->offset - done));
+            const char *nl = strchr(v->body_text + m->offset, '\n');
+            done = nl ? (gsize)(nl + 1 - v->body_text) : len;
+        }
+        if (done < len)
+            g_string_append(text, v->body_text + done);
+        g_free(v->body_text);
+        v->body_text = g_string_free(text, FALSE);
+    }
     if (c->protected_subject) {
+        v->protected_subject = g_strdup(c->protected_subject);
         for (guint i = 0; i < v->headers->len; i++) {
             MimeHeader *h = v->headers->pdata[i];
             if (strcmp(h->name, "Subject") == 0) {

@@ -6,6 +6,8 @@
  *                    describe each signature ("Good signature from ...")
  *   crypto_decrypt.c multipart/encrypted and S/MIME enveloped-data
  *   inline_pgp.c     "-----BEGIN PGP ...-----" blocks inside text/plain
+ *   crypto_build.c   outgoing mail signed and/or encrypted (RFC 3156,
+ *                    RFC 8551) with the Subject protected inside
  *
  * All cryptography is GMime's GPGME contexts (gpg for OpenPGP, gpgsm for
  * S/MIME) with the user's keyring and agent.  Decrypted content lives only
@@ -47,5 +49,31 @@ typedef struct {
  * spaces and CR are allowed.  Blocks without their END line are not
  * blocks.  Returns a GArray of MimePgpBlock. */
 GArray *mime_pgp_scan(const char *text, gsize len);
+
+/* ---- outgoing mail ----------------------------------------------------- */
+
+typedef enum {
+    MIME_PROTECT_SIGN = 1 << 0,
+    MIME_PROTECT_ENCRYPT = 1 << 1,
+} MimeProtectFlags;
+
+typedef struct {
+    guint flags;              /* MimeProtectFlags; 0: nothing to do */
+    gboolean smime;           /* S/MIME (gpgsm) rather than OpenPGP (gpg) */
+    const char *sign_key;     /* pgp_key / smime_key; NULL: the From address */
+    gboolean self_only;       /* encrypt to the sender alone (a Drafts copy) */
+} MimeProtect;
+
+/* The recipients of RAW (To, Cc and Bcc addresses, lower case) that have
+ * no usable encryption key in the keyring for P's protocol (char*). */
+GPtrArray *mime_crypto_missing_keys(GBytes *raw, const MimeProtect *p);
+/* RAW, a message as mime_build makes it, signed and/or encrypted as P
+ * says: the body becomes multipart/signed, multipart/encrypted or
+ * application/pkcs7-mime (7-bit, canonical CRLF inside the signature,
+ * micalg from the digest used).  Encryption is to every To, Cc and Bcc
+ * recipient and to the sender (so the Sent copy stays readable); the real
+ * Subject, From, To, Cc and Date go inside (protected headers) and the
+ * outer Subject is "...".  Fails when a key is missing (naming it). */
+GBytes *mime_crypto_protect(GBytes *raw, const MimeProtect *p, GError **error);
 
 #endif

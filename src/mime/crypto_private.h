@@ -63,6 +63,11 @@ gboolean mime_crypto_verify_part(MimeCrypto *c, GMimeObject *obj, int depth, GSt
                                  MimeCryptoWalkFn fn, gpointer walk);
 gboolean mime_crypto_decrypt_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *body,
                                   MimeCryptoWalkFn fn, gpointer walk);
+/* GMime 3.2.13 workaround (upstream as of 3.2.15 too): its S/MIME
+ * multipart/signed has micalg as the engine names the digest ("sha256")
+ * and the signature part named "smime.p7m"; RFC 8551 3.5.3 wants
+ * "sha-256" and 3.2.1 "smime.p7s".  Fixes MPS in place. */
+void mime_crypto_fix_smime_signed(GMimeObject *mps);
 /* OBJ is multipart/signed or S/MIME signed-data. */
 gboolean mime_crypto_is_signed(GMimeObject *obj);
 /* Somewhere below OBJ (or OBJ itself) is a signed part. */

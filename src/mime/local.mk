@@ -15,7 +15,8 @@ src_libpostie_a_SOURCES += \
 	src/mime/crypto.c \
 	src/mime/crypto_verify.c \
 	src/mime/crypto_decrypt.c \
-	src/mime/inline_pgp.c
+	src/mime/inline_pgp.c \
+	src/mime/crypto_build.c
 
 # The commands built on mime/ (program only).
 src_postie_SOURCES += src/cmd/message.h src/cmd/message.c

@@ -64,8 +64,10 @@ typedef struct {
     GPtrArray *headers;     /* MimeHeader*: From, To, Cc, Date, Subject (present ones) */
     GPtrArray *lines;       /* char*: body lines, term-safe, without newline */
     GPtrArray *attachments; /* MimeAttachment* */
-    char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting) */
+    char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting);
+                               without the signature/decryption status lines */
     GArray *line_kinds;     /* guint8 MimeLineKind per line, or NULL (mime/crypto.h) */
+    char *protected_subject;/* the Subject from inside the encryption, NOT term-safe, or NULL */
 } MimeView;
 
 /* Parse RAW (an RFC 5322 message, LF or CRLF) and render it.  Fails only

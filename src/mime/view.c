@@ -49,6 +49,7 @@ mime_view_free(MimeView *v)
     g_free(v->body_text);
     if (v->line_kinds)
         g_array_unref(v->line_kinds);
+    g_free(v->protected_subject);
     g_free(v);
 }
 

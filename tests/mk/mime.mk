@@ -1,10 +1,10 @@
 # Tests for mime: the viewer corpus, the pieces, building and replying,
 # safe names, and the show/attachments/save commands.
 check_PROGRAMS += tests/unit/test-mime-view tests/unit/test-mime tests/unit/test-safename
-check_PROGRAMS += tests/unit/test-pgp-scan
-tests_unit_test_pgp_scan_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_unit_test_pgp_scan_LDADD = $(TEST_LINK_LIBS)
-TESTS += tests/unit/test-pgp-scan
+check_PROGRAMS += tests/unit/test-mime-crypto
+tests_unit_test_mime_crypto_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_unit_test_mime_crypto_LDADD = $(TEST_LINK_LIBS)
+TESTS += tests/unit/test-mime-crypto
 tests_unit_test_mime_view_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_unit_test_mime_view_LDADD = $(TEST_LINK_LIBS)
 tests_unit_test_mime_CFLAGS = $(TEST_COMPILE_FLAGS)
@@ -13,5 +13,5 @@ tests_unit_test_safename_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_unit_test_safename_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-mime-view tests/unit/test-mime tests/unit/test-safename
 EXTRA_DIST += tests/data/mime tests/data/pgp
-TESTS += tests/mime/commands.sh tests/mime/crypto.sh tests/ui/crypto.sh
-EXTRA_DIST += tests/mime/commands.sh tests/mime/crypto.sh tests/ui/crypto.sh tests/mime/mkcrypto.py tests/lib/gnupg.sh
+TESTS += tests/mime/commands.sh tests/mime/crypto.sh tests/ui/crypto.sh tests/ui/crypto-compose.sh
+EXTRA_DIST += tests/mime/commands.sh tests/mime/crypto.sh tests/ui/crypto.sh tests/ui/crypto-compose.sh tests/mime/checkcrypto.py tests/mime/mkcrypto.py tests/lib/gnupg.sh

@@ -1,11 +1,13 @@
-/* The inline PGP scanner: which "-----BEGIN PGP ...-----" blocks in a
- * text/plain body are complete blocks, and where they start and end.  No
- * cryptography here (tests/mime/crypto.sh runs gpg). */
+/* mime/ crypto pieces that need no keys: the inline PGP scanner (which
+ * "-----BEGIN PGP ...-----" blocks in a text/plain body are complete, and
+ * where they start and end) and the GMime S/MIME multipart/signed
+ * workaround.  Signing, verifying and decrypting with real keys:
+ * tests/mime/crypto.sh and tests/ui/crypto*.sh. */
 #include <config.h>
 
 #include <string.h>
 
-#include "mime/crypto.h"
+#include "mime/crypto_private.h"
 
 #define SIGNED "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\ntext\n" \
                "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n"
@@ -87,6 +89,35 @@ test_scan_many_begins(void)
     g_string_free(s, TRUE);
 }
 
+/* GMime 3.2.13 writes micalg=sha256 and names the part smime.p7m. */
+static void
+test_smime_fix(void)
+{
+    mime_init();
+    static const char msg[] =
+        "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\";\n"
+        " micalg=sha256; boundary=\"b\"\n\n"
+        "--b\nContent-Type: text/plain\n\nhi\n"
+        "--b\nContent-Type: application/pkcs7-signature; name=smime.p7m\n"
+        "Content-Disposition: attachment; filename=smime.p7m\nContent-Transfer-Encoding: base64\n\nAAAA\n"
+        "--b--\n";
+    g_autoptr(GBytes) raw = g_bytes_new_static(msg, sizeof msg - 1);
+    GMimeMessage *m = mime_parse(raw, NULL);
+    g_assert_nonnull(m);
+    GMimeObject *mps = g_mime_message_get_mime_part(m);
+    g_assert_true(GMIME_IS_MULTIPART_SIGNED(mps));
+    mime_crypto_fix_smime_signed(mps);
+    g_assert_cmpstr(g_mime_object_get_content_type_parameter(mps, "micalg"), ==, "sha-256");
+    GMimeObject *sig = g_mime_multipart_get_part(GMIME_MULTIPART(mps), 1);
+    g_assert_cmpstr(g_mime_part_get_filename(GMIME_PART(sig)), ==, "smime.p7s");
+    g_assert_cmpstr(g_mime_object_get_content_type_parameter(sig, "name"), ==, "smime.p7s");
+    /* Already right: left alone. */
+    g_mime_object_set_content_type_parameter(mps, "micalg", "sha-512");
+    mime_crypto_fix_smime_signed(mps);
+    g_assert_cmpstr(g_mime_object_get_content_type_parameter(mps, "micalg"), ==, "sha-512");
+    g_object_unref(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -96,5 +127,6 @@ main(int argc, char **argv)
         g_test_add_data_func(path, &scan_cases[i], test_scan);
     }
     g_test_add_func("/pgp-scan/many-begins", test_scan_many_begins);
+    g_test_add_func("/smime/gmime-signed-fix", test_smime_fix);
     return g_test_run();
 }

@@ -1,0 +1,28 @@
+/* Compose's signing and encryption choice: defaults from the account, the
+ * security key (mutt's "p"), and applying it to the built message. */
+#ifndef POSTIE_UI_COMPOSE_CRYPTO_H
+#define POSTIE_UI_COMPOSE_CRYPTO_H
+
+#include "mime/crypto.h"
+#include "ui/private.h"
+
+typedef struct {
+    guint flags;          /* MimeProtectFlags */
+    gboolean smime;       /* S/MIME rather than OpenPGP */
+    gboolean chosen;      /* set with the key: no automatic encryption */
+} ComposeCrypt;
+
+/* A's defaults: crypt_sign; S/MIME when only smime_key is set. */
+void compose_crypt_defaults(ComposeCrypt *cc, const Account *a);
+/* "sign, encrypt (OpenPGP)", or "none". */
+char *compose_crypt_describe(const ComposeCrypt *cc);
+/* Ask what to do (sign, encrypt, both, none, other protocol). */
+void compose_crypt_choose(Ui *ui, ComposeCrypt *cc);
+/* MSG (from mime_build) as it is to be queued, or as a draft (DRAFT:
+ * encrypted to the sender alone when encryption is on, else as is).
+ * Missing recipient keys are named and the user asked whether to send
+ * unencrypted; NULL when cancelled or failed (said on the screen). */
+GBytes *compose_crypt_apply(Ui *ui, ComposeCrypt *cc, const Account *a, GBytes *msg,
+                            gboolean draft);
+
+#endif
