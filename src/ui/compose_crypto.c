@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "ui/compose_crypto.h"
 
@@ -93,8 +94,33 @@ compose_crypt_apply(Ui *ui, ComposeCrypt *cc, const Account *a, GBytes *msg, gbo
         }
     }
     g_autoptr(GError) error = NULL;
+    gboolean may_ask = (p.flags & MIME_PROTECT_SIGN) != 0;   /* the secret key */
+    if (may_ask)
+        ui_crypto_tty_begin();
     GBytes *out = mime_crypto_protect(msg, &p, &error);
+    if (may_ask)
+        ui_crypto_tty_end();
     if (!out)
         ui_error(ui, "%s", error->message);
     return out;
+}
+
+void
+ui_crypto_tty_begin(void)
+{
+    if (!g_getenv("GPG_TTY") && isatty(STDIN_FILENO)) {
+        const char *tty = ttyname(STDIN_FILENO);
+        if (tty)
+            g_setenv("GPG_TTY", tty, FALSE);
+    }
+    def_prog_mode();
+    endwin();
+}
+
+void
+ui_crypto_tty_end(void)
+{
+    reset_prog_mode();
+    clearok(curscr, TRUE);
+    refresh();
 }

@@ -25,4 +25,10 @@ void compose_crypt_choose(Ui *ui, ComposeCrypt *cc);
 GBytes *compose_crypt_apply(Ui *ui, ComposeCrypt *cc, const Account *a, GBytes *msg,
                             gboolean draft);
 
+/* Around work that may ask for a passphrase on this terminal (gpg-agent
+ * with pinentry-curses or -tty): tell gpg which terminal it is
+ * ($GPG_TTY), give it up (curses suspended), and take it back. */
+void ui_crypto_tty_begin(void);
+void ui_crypto_tty_end(void);
+
 #endif

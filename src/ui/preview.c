@@ -10,6 +10,7 @@
 #include "mime/mime.h"
 #include "send/send.h"
 
+#include "ui/compose_crypto.h"
 #include "ui/private.h"
 
 enum { KIND_BODY = 0, KIND_HEADER = 1, KIND_QUOTED = 2, KIND_ATTACH = 3, KIND_ERROR = 4 };
@@ -164,8 +165,14 @@ preview_sync(Ui *ui)
     g_clear_pointer(&ui->preview, rendered_free);
     ui->preview_top = 0;
     g_autoptr(GError) error = NULL;
+    /* Decrypting may bring up a terminal pinentry. */
+    gboolean encrypted = (m->crypto & STORE_CRYPTO_ENCRYPTED) != 0;
+    if (encrypted)
+        ui_crypto_tty_begin();
     ui->preview = rendered_new(ui->folder, ui->sel_idx, ui->cfg,
                                !g_strcmp0(ui->folder_name, STORE_OUTBOX), &error);
+    if (encrypted)
+        ui_crypto_tty_end();
     if (!ui->preview)
         ui_error(ui, "%s", error->message);
 }

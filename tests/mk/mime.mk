@@ -13,5 +13,5 @@ tests_unit_test_safename_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_unit_test_safename_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-mime-view tests/unit/test-mime tests/unit/test-safename
 EXTRA_DIST += tests/data/mime tests/data/pgp
-TESTS += tests/mime/commands.sh tests/mime/crypto.sh tests/ui/crypto.sh tests/ui/crypto-compose.sh
-EXTRA_DIST += tests/mime/commands.sh tests/mime/crypto.sh tests/ui/crypto.sh tests/ui/crypto-compose.sh tests/mime/checkcrypto.py tests/mime/mkcrypto.py tests/lib/gnupg.sh
+TESTS += tests/mime/commands.sh tests/mime/crypto.sh tests/ui/crypto.sh tests/ui/crypto-compose.sh tests/ui/crypto-pinentry.sh
+EXTRA_DIST += tests/mime/commands.sh tests/mime/crypto.sh tests/ui/crypto.sh tests/ui/crypto-compose.sh tests/ui/crypto-pinentry.sh tests/mime/checkcrypto.py tests/mime/mkcrypto.py tests/lib/gnupg.sh
