@@ -33,6 +33,18 @@ take_protected_subject(MimeCrypto *c, GMimeObject *inner, int depth)
         c->protected_subject = subject;
 }
 
+/* GMime 3.2.13 bug (still in 3.2.15): g_mime_multipart_encrypted_decrypt
+ * crashes on a multipart/encrypted without its two leaf parts (it uses
+ * the parts without checking them).  Such a part is refused here. */
+static gboolean
+pgp_parts_ok(GMimeObject *obj)
+{
+    GMimeMultipart *mp = GMIME_MULTIPART(obj);
+    return g_mime_multipart_get_count(mp) >= 2 &&
+           GMIME_IS_PART(g_mime_multipart_get_part(mp, GMIME_MULTIPART_ENCRYPTED_VERSION)) &&
+           GMIME_IS_PART(g_mime_multipart_get_part(mp, GMIME_MULTIPART_ENCRYPTED_CONTENT));
+}
+
 gboolean
 mime_crypto_decrypt_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *body,
                          MimeCryptoWalkFn fn, gpointer walk)
@@ -42,6 +54,13 @@ mime_crypto_decrypt_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *bo
         return FALSE;
     const char *what = pgp ? _("Encrypted message (OpenPGP)") : _("Encrypted message (S/MIME)");
     g_autoptr(GError) err = NULL;
+    if (pgp && !pgp_parts_ok(obj)) {
+        g_set_error(&err, POSTIE_ERROR, POSTIE_ERROR_FORMAT, "%s",
+                    _("malformed: it needs a version part and an encrypted part"));
+        g_autofree char *msg = g_strdup_printf(_("%s: could not decrypt"), what);
+        mime_crypto_failure(c, body, msg, err);
+        return TRUE;
+    }
     GMimeDecryptResult *result = NULL;
     GMimeObject *inner = pgp
         ? g_mime_multipart_encrypted_decrypt(GMIME_MULTIPART_ENCRYPTED(obj), GMIME_DECRYPT_NONE,

@@ -118,6 +118,30 @@ test_smime_fix(void)
     g_object_unref(m);
 }
 
+/* GMime 3.2.13 crashes decrypting a multipart/encrypted without its two
+ * leaf parts; the viewer refuses such a part before GMime sees it. */
+static void
+test_encrypted_malformed(void)
+{
+    static const char *const bodies[] = {
+        "--b--\n",
+        "--b\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n--b--\n",
+        "--b\nContent-Type: multipart/mixed; boundary=c\n\n--c--\n"
+        "--b\nContent-Type: application/octet-stream\n\nx\n--b--\n",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bodies); i++) {
+        g_autofree char *msg = g_strconcat(
+            "From: a@example.org\nSubject: x\nContent-Type: multipart/encrypted; "
+            "protocol=\"application/pgp-encrypted\"; boundary=\"b\"\n\n", bodies[i], NULL);
+        g_autoptr(GBytes) raw = g_bytes_new(msg, strlen(msg));
+        g_autoptr(GError) error = NULL;
+        g_autofree char *text = mime_render(raw, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_nonnull(strstr(text, "[-- Encrypted message (OpenPGP): could not decrypt: "
+                                      "malformed: it needs a version part and an encrypted part --]"));
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,5 +152,6 @@ main(int argc, char **argv)
     }
     g_test_add_func("/pgp-scan/many-begins", test_scan_many_begins);
     g_test_add_func("/smime/gmime-signed-fix", test_smime_fix);
+    g_test_add_func("/pgp-mime/gmime-encrypted-malformed", test_encrypted_malformed);
     return g_test_run();
 }
