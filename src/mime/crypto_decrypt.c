@@ -33,6 +33,48 @@ take_protected_subject(MimeCrypto *c, GMimeObject *inner, int depth)
         c->protected_subject = subject;
 }
 
+char *
+mime_crypto_pgp_recipients(const char *ciphertext, gsize len)
+{
+    if (!ciphertext || len == 0)
+        return NULL;
+    char *argv[] = { (char *)"gpg", (char *)"--batch", (char *)"--no-tty",
+                     (char *)"--list-only", (char *)"--list-packets", NULL };
+    g_autoptr(GBytes) in = g_bytes_new(ciphertext, len);
+    g_autoptr(GBytes) out = mime_run_filter(argv, in, NULL);
+    if (!out)
+        return NULL;
+    gsize n = 0;
+    const char *p = g_bytes_get_data(out, &n);
+    g_autofree char *text = g_strndup(p ? p : "", n);
+    GString *ids = g_string_new(NULL);
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        const char *k = g_str_has_prefix(*l, ":pubkey enc packet:") ? strstr(*l, "keyid ") : NULL;
+        if (!k)
+            continue;
+        k += strlen("keyid ");
+        gsize m = strspn(k, "0123456789ABCDEFabcdef");
+        if (m == 0 || m > 40)
+            continue;
+        g_string_append_printf(ids, "%s%.*s", ids->len ? ", " : "", (int)m, k);
+    }
+    return ids->len ? g_string_free(ids, FALSE) : (g_string_free(ids, TRUE), NULL);
+}
+
+void
+mime_crypto_decrypt_failure(MimeCrypto *c, GString *body, const char *what, const GError *err,
+                            const char *ciphertext, gsize len)
+{
+    g_autofree char *ids = mime_crypto_pgp_recipients(ciphertext, len);
+    g_autofree char *why = mime_crypto_clean(err && err->message ? err->message : _("unknown error"));
+    if (ids)
+        mime_crypto_line(c, body, MIME_LINE_CRYPTO_BAD,
+                         _("%s: could not decrypt: %s (encrypted to key %s)"), what, why, ids);
+    else
+        mime_crypto_line(c, body, MIME_LINE_CRYPTO_BAD, _("%s: could not decrypt: %s"), what, why);
+}
+
 /* GMime 3.2.13 bug (still in 3.2.15): g_mime_multipart_encrypted_decrypt
  * crashes on a multipart/encrypted without its two leaf parts (it uses
  * the parts without checking them).  Such a part is refused here. */
@@ -69,8 +111,15 @@ mime_crypto_decrypt_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *bo
                                                 GMIME_DECRYPT_NONE, NULL, &result, &err);
     if (!inner) {
         /* Nothing of it is shown: there is no plaintext to show. */
-        g_autofree char *msg = g_strdup_printf(_("%s: could not decrypt"), what);
-        mime_crypto_failure(c, body, msg, err);
+        g_autoptr(GBytes) ct = NULL;
+        if (pgp) {
+            GMimeObject *part = g_mime_multipart_get_part(GMIME_MULTIPART(obj),
+                                                          GMIME_MULTIPART_ENCRYPTED_CONTENT);
+            ct = mime_part_decoded(GMIME_PART(part));
+        }
+        gsize n = 0;
+        const char *p = ct ? g_bytes_get_data(ct, &n) : NULL;
+        mime_crypto_decrypt_failure(c, body, what, err, p, n);
         g_clear_object(&result);
         return TRUE;
     }

@@ -58,6 +58,15 @@ gboolean mime_crypto_describe(MimeCrypto *c, GString *body, GMimeSignatureList *
 /* Say ERR (what failed, and why) as a status line of the error kind. */
 void mime_crypto_failure(MimeCrypto *c, GString *body, const char *what, const GError *err);
 
+/* The key IDs OpenPGP CIPHERTEXT is encrypted to ("A, B"), read from
+ * its packets without decrypting (gpg --list-only --list-packets), or
+ * NULL.  For saying which key a failed decryption needed. */
+char *mime_crypto_pgp_recipients(const char *ciphertext, gsize len);
+/* Say that decrypting failed (ERR) and, for OpenPGP, to which keys the
+ * CIPHERTEXT (may be NULL) was encrypted. */
+void mime_crypto_decrypt_failure(MimeCrypto *c, GString *body, const char *what,
+                                 const GError *err, const char *ciphertext, gsize len);
+
 /* crypto_verify.c / crypto_decrypt.c: handle OBJ if it is theirs. */
 gboolean mime_crypto_verify_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *body,
                                  MimeCryptoWalkFn fn, gpointer walk);

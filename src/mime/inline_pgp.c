@@ -168,7 +168,7 @@ show_encrypted(MimeCrypto *c, GMimeCryptoContext *ctx, GString *body, const char
     g_autoptr(GError) err = NULL;
     GMimeDecryptResult *res = g_mime_crypto_context_decrypt(ctx, GMIME_DECRYPT_NONE, NULL, in, out, &err);
     if (!res) {
-        mime_crypto_failure(c, body, _("Encrypted message (inline PGP): could not decrypt"), err);
+        mime_crypto_decrypt_failure(c, body, _("Encrypted message (inline PGP)"), err, data, len);
     } else {
         mime_crypto_line(c, body, MIME_LINE_CRYPTO_INFO, "%s",
                          _("Encrypted message (inline PGP), decrypted"));

@@ -90,8 +90,9 @@ like "$out" "one pass sealed" "one-pass: text shown"
 
 show 9
 out=$(cat "$TEST_TMP/show9")
-like "$out" "\[-- Encrypted message \(OpenPGP\): could not decrypt: .*(secret key|No secret)" \
-    "no secret key: says why"
+BOB_E=$(gpg --with-colons --list-keys bob@example.org | awk -F: '$1 == "sub" { print $5; exit }')
+like "$out" "\[-- Encrypted message \(OpenPGP\): could not decrypt: .*(secret key|No secret).* \(encrypted to key $BOB_E\) --\]" \
+    "no secret key: says why and which key"
 unlike "$out" "plaintext for bob" "nothing shown as plaintext"
 
 show 10
