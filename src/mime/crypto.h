@@ -73,7 +73,8 @@ GPtrArray *mime_crypto_missing_keys(GBytes *raw, const MimeProtect *p);
  * micalg from the digest used).  Encryption is to every To, Cc and Bcc
  * recipient and to the sender (so the Sent copy stays readable); the real
  * Subject, From, To, Cc and Date go inside (protected headers) and the
- * outer Subject is "...".  Fails when a key is missing (naming it). */
+ * outer Subject is "...".  With Bcc recipients an OpenPGP message names
+ * no key IDs at all, so the others cannot tell whom else it was for.  Fails when a key is missing (naming it). */
 GBytes *mime_crypto_protect(GBytes *raw, const MimeProtect *p, GError **error);
 
 #endif

@@ -148,12 +148,16 @@ sign(GMimeCryptoContext *ctx, GMimeObject *content, const char *key, GError **er
 
 static GMimeObject *
 encrypt(GMimeCryptoContext *ctx, const MimeProtect *p, GMimeObject *content, const char *key,
-        GPtrArray *rcpts, GError **error)
+        GPtrArray *rcpts, gboolean hide_keys, GError **error)
 {
     gboolean also_sign = (p->flags & MIME_PROTECT_SIGN) != 0;
     /* Always trust: the keys are the user's keyring's; gpg's batch default
      * would refuse every key the user has not certified. */
     GMimeEncryptFlags flags = GMIME_ENCRYPT_ALWAYS_TRUST;
+    /* With Bcc recipients the key IDs would tell the others about them:
+     * leave all key IDs out (gpg --throw-keyids; OpenPGP only). */
+    if (hide_keys && !p->smime)
+        flags |= GMIME_ENCRYPT_THROW_KEYIDS;
     if (!p->smime) {
         /* One pass, signed and encrypted (RFC 3156 6.2). */
         GMimeMultipartEncrypted *mpe = g_mime_multipart_encrypted_encrypt(
@@ -195,8 +199,10 @@ mime_crypto_protect(GBytes *raw, const MimeProtect *p, GError **error)
         GPtrArray *rcpts = p->self_only ? g_ptr_array_new_with_free_func(g_free) : recipients_of(msg);
         /* The sender too, so the Sent and Drafts copies can be read. */
         g_ptr_array_add(rcpts, g_strdup(key));
+        InternetAddressList *bcc = g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_BCC);
+        gboolean hide = !p->self_only && bcc && internet_address_list_length(bcc) > 0;
         protect_headers(msg, content);
-        result = encrypt(ctx, p, content, key, rcpts, &err);
+        result = encrypt(ctx, p, content, key, rcpts, hide, &err);
         g_ptr_array_unref(rcpts);
     } else {
         result = sign(ctx, content, key, &err);

@@ -67,8 +67,10 @@ def check(raw, depth=0):
         check(content, depth + 1)
     elif ctype == "multipart/encrypted":
         ct = msg.get_payload()[1].get_payload(decode=True)
-        r = run(["gpg", "--batch", "--decrypt"], ct)
-        if r.returncode != 0:
+        r = run(["gpg", "--batch", "--status-fd", "2", "--decrypt"], ct)
+        # With hidden key IDs gpg tries every secret key and exits 2
+        # after the wrong ones even when one worked: trust the status.
+        if b"[GNUPG:] DECRYPTION_OKAY" not in r.stderr:
             print("decrypt-bad " + r.stderr.decode(errors="replace").replace("\n", " | "))
             return
         err = r.stderr.decode(errors="replace")

@@ -159,8 +159,18 @@ keys p; wait_for 'Security: \(s\)ign'; keys e
 wait_for 'Security: encrypt \(OpenPGP\)'
 keys w
 wait_for 'Outbox: 5'
-like "$(recipients "$MAIL/Outbox" 5)" "$DAVE_E" "the Bcc recipient's key is used"
-unlike "$(check "$MAIL/Outbox" 5)" "dave" "the Bcc address is not inside"
+is "$(recipients "$MAIL/Outbox" 5)" "0000000000000000 0000000000000000 0000000000000000 " \
+    "with a Bcc: three recipients, no key IDs named"
+# Dave alone (a home with only his secret key) can decrypt it.
+DAVE_HOME="$TEST_TMP/dave"
+gnupg_home "$DAVE_HOME"
+gpg --batch --pinentry-mode loopback --passphrase '' --export-secret-keys dave@example.org |
+    gpg --homedir "$DAVE_HOME" --batch --import 2> /dev/null
+out=$(GNUPGHOME="$DAVE_HOME" check "$MAIL/Outbox" 5)
+like "$out" "^decrypt-ok" "the Bcc recipient's key is used: Dave decrypts it"
+like "$out" "BODY-TEXT" "Dave reads the text"
+unlike "$out" "dave" "the Bcc address is not inside"
+like "$("$POSTIE" show --folder "$MAIL/Outbox" 5)" "BODY-TEXT" "the sender's copy decrypts in postie too"
 
 # 6: a draft of an encrypted message is stored encrypted to the sender.
 compose 'bob@example.org' 'secret draft'
