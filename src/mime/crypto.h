@@ -76,5 +76,8 @@ GPtrArray *mime_crypto_missing_keys(GBytes *raw, const MimeProtect *p);
  * outer Subject is "...".  With Bcc recipients an OpenPGP message names
  * no key IDs at all, so the others cannot tell whom else it was for.  Fails when a key is missing (naming it). */
 GBytes *mime_crypto_protect(GBytes *raw, const MimeProtect *p, GError **error);
+/* Add KEY (an OpenPGP public key, or with SMIME an X.509 certificate) to
+ * the user's keyring (gpg / gpgsm). */
+gboolean mime_crypto_import_key(GBytes *key, gboolean smime, GError **error);
 
 #endif

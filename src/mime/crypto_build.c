@@ -228,3 +228,24 @@ mime_crypto_protect(GBytes *raw, const MimeProtect *p, GError **error)
     g_object_unref(msg);
     return out;
 }
+
+gboolean
+mime_crypto_import_key(GBytes *key, gboolean smime, GError **error)
+{
+    MimeProtect p = { 0, smime, NULL, FALSE };
+    GMimeCryptoContext *ctx = context_for(&p);
+    gsize n = 0;
+    const char *data = g_bytes_get_data(key, &n);
+    GMimeStream *in = g_mime_stream_mem_new_with_buffer(data ? data : "", n);
+    GError *err = NULL;
+    int rc = g_mime_crypto_context_import_keys(ctx, in, &err);
+    g_object_unref(in);
+    g_object_unref(ctx);
+    if (rc < 0 || err) {
+        g_autofree char *why = mime_crypto_clean(err ? err->message : _("unknown error"));
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FAILED, _("cannot import the key: %s"), why);
+        g_clear_error(&err);
+        return FALSE;
+    }
+    return TRUE;
+}

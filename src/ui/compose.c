@@ -329,7 +329,8 @@ finish(Compose *c, int how)
         ui_error(ui, "%s", error->message);
         return FALSE;
     }
-    g_autoptr(GBytes) ready = compose_crypt_apply(ui, &c->crypt, c->account, msg, how == 'P');
+    g_autoptr(GBytes) ready = compose_crypt_apply(ui, &c->crypt, c->account, c->abook, msg,
+                                                  how == 'P');
     if (!ready)
         return FALSE;
     gsize len;

@@ -57,8 +57,35 @@ join(GPtrArray *a)
     return g_string_free(s, FALSE);
 }
 
+/* Keys for MISSING recipients from their address-book contacts: imported
+ * into the keyring.  Returns the recipients still without a key. */
+static GPtrArray *
+keys_from_book(Ui *ui, const Abook *book, const MimeProtect *p, GBytes *msg, GPtrArray *missing)
+{
+    if (!book)
+        return missing;
+    guint imported = 0;
+    for (guint i = 0; i < missing->len; i++) {
+        const AbookContact *c = abook_find_address(book, missing->pdata[i]);
+        g_autoptr(GBytes) key = c ? abook_contact_key(c, p->smime ? ABOOK_KEY_X509 : ABOOK_KEY_PGP)
+                                  : NULL;
+        g_autoptr(GError) error = NULL;
+        if (!key)
+            continue;
+        if (mime_crypto_import_key(key, p->smime, &error))
+            imported++;
+        else
+            ui_error(ui, "%s", error->message);
+    }
+    if (imported == 0)
+        return missing;
+    g_ptr_array_unref(missing);
+    return mime_crypto_missing_keys(msg, p);
+}
+
 GBytes *
-compose_crypt_apply(Ui *ui, ComposeCrypt *cc, const Account *a, GBytes *msg, gboolean draft)
+compose_crypt_apply(Ui *ui, ComposeCrypt *cc, const Account *a, const Abook *book, GBytes *msg,
+                    gboolean draft)
 {
     MimeProtect p = { cc->flags, cc->smime, NULL, FALSE };
     if (a)
@@ -74,11 +101,13 @@ compose_crypt_apply(Ui *ui, ComposeCrypt *cc, const Account *a, GBytes *msg, gbo
                !(p.flags & MIME_PROTECT_ENCRYPT)) {
         MimeProtect all = p;
         all.flags |= MIME_PROTECT_ENCRYPT;
-        g_autoptr(GPtrArray) missing = mime_crypto_missing_keys(msg, &all);
+        g_autoptr(GPtrArray) missing = keys_from_book(ui, book, &all, msg,
+                                                      mime_crypto_missing_keys(msg, &all));
         if (missing->len == 0)
             p.flags |= MIME_PROTECT_ENCRYPT;
     } else if (p.flags & MIME_PROTECT_ENCRYPT) {
-        g_autoptr(GPtrArray) missing = mime_crypto_missing_keys(msg, &p);
+        g_autoptr(GPtrArray) missing = keys_from_book(ui, book, &p, msg,
+                                                      mime_crypto_missing_keys(msg, &p));
         if (missing->len > 0) {
             g_autofree char *who = join(missing);
             g_autofree char *safe = term_safe(who, -1, 0);

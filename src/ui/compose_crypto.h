@@ -3,6 +3,7 @@
 #ifndef POSTIE_UI_COMPOSE_CRYPTO_H
 #define POSTIE_UI_COMPOSE_CRYPTO_H
 
+#include "abook/abook.h"
 #include "mime/crypto.h"
 #include "ui/private.h"
 
@@ -20,10 +21,12 @@ char *compose_crypt_describe(const ComposeCrypt *cc);
 void compose_crypt_choose(Ui *ui, ComposeCrypt *cc);
 /* MSG (from mime_build) as it is to be queued, or as a draft (DRAFT:
  * encrypted to the sender alone when encryption is on, else as is).
- * Missing recipient keys are named and the user asked whether to send
- * unencrypted; NULL when cancelled or failed (said on the screen). */
-GBytes *compose_crypt_apply(Ui *ui, ComposeCrypt *cc, const Account *a, GBytes *msg,
-                            gboolean draft);
+ * A recipient without a key in the keyring whose contact in BOOK (may be
+ * NULL) carries one (vCard KEY) gets it imported; other missing keys are
+ * named and the user asked whether to send unencrypted.  NULL when
+ * cancelled or failed (said on the screen). */
+GBytes *compose_crypt_apply(Ui *ui, ComposeCrypt *cc, const Account *a, const Abook *book,
+                            GBytes *msg, gboolean draft);
 
 /* Around work that may ask for a passphrase on this terminal (gpg-agent
  * with pinentry-curses or -tty): tell gpg which terminal it is

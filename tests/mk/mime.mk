@@ -1,7 +1,10 @@
 # Tests for mime: the viewer corpus, the pieces, building and replying,
 # safe names, and the show/attachments/save commands.
 check_PROGRAMS += tests/unit/test-mime-view tests/unit/test-mime tests/unit/test-safename
-check_PROGRAMS += tests/unit/test-mime-crypto
+check_PROGRAMS += tests/unit/test-mime-crypto tests/unit/test-abook-key
+tests_unit_test_abook_key_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_unit_test_abook_key_LDADD = $(TEST_LINK_LIBS)
+TESTS += tests/unit/test-abook-key
 tests_unit_test_mime_crypto_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_unit_test_mime_crypto_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-mime-crypto

@@ -54,6 +54,18 @@ PY
 }
 check() { "${PYTHON3:-python3}" "$top_srcdir/tests/mime/checkcrypto.py" "$@"; }
 
+# Erin's key is not in the keyring, only in her address-book card.
+ERIN_HOME="$TEST_TMP/erin"
+gnupg_home "$ERIN_HOME"
+gnupg_key "$ERIN_HOME" 'Erin <erin@example.org>'
+mkdir -p "$XDG_DATA_HOME/postie"
+{
+    printf 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Erin\r\nEMAIL:erin@example.org\r\n'
+    printf 'KEY:data:application/pgp-keys;base64,%s\r\n' \
+        "$(gpg --homedir "$ERIN_HOME" --export erin@example.org | base64 -w0)"
+    printf 'END:VCARD\r\n'
+} > "$XDG_DATA_HOME/postie/contacts.vcf"
+
 # An encrypted message to Alice in the Inbox, to reply to.
 printf 'Content-Type: text/plain\n\nthe original secret\n' |
     gpg --batch --trust-model always --armor --encrypt -r alice@example.org > "$TEST_TMP/orig.asc"
@@ -202,6 +214,19 @@ like "$(screen)" '> the original secret' "the decrypted original is quoted"
 unlike "$(screen)" '> \[-- ' "without the status lines"
 keys q; wait_for 'Discard'; keys y
 wait_for 'discarded'
+
+# 8: a key from the address book (vCard KEY) is used for a recipient the
+# keyring does not know.
+compose 'erin@example.org' 'to erin'
+keys p; wait_for 'Security: \(s\)ign'; keys e
+wait_for 'Security: encrypt \(OpenPGP\)'
+keys w
+wait_for 'Outbox: 6'; ok $? "queued without asking: the card had the key"
+out=$(GNUPGHOME="$ERIN_HOME" check "$MAIL/Outbox" 6)
+like "$out" "^decrypt-ok" "Erin decrypts it with her key"
+like "$out" "BODY-TEXT" "Erin reads the text"
+gpg --with-colons --list-keys erin@example.org > /dev/null 2>&1
+ok $? "the card's key was added to the keyring"
 
 # No plaintext of any of it under HOME or in the mail folders.
 if grep -rqs -e "the original secret" "$HOME" "$MAIL"; then r=1; else r=0; fi
