@@ -124,6 +124,9 @@ mime_crypto_decrypt_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *bo
         return TRUE;
     }
     mime_crypto_line(c, body, MIME_LINE_CRYPTO_INFO, _("%s, decrypted"), what);
+    /* GMime parsed the plaintext itself: give its headers the fixes
+     * mime_parse gives every message (gmime-fixes.c). */
+    mime_fix_headers(inner, depth + 1);
     take_protected_subject(c, inner, depth);
 
     /* One-pass signed and encrypted OpenPGP: the signatures come with the

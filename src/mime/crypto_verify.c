@@ -166,6 +166,7 @@ mime_crypto_verify_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *bod
     }
     mime_crypto_describe(c, body, sigs);
     g_object_unref(sigs);
+    mime_fix_headers(entity, depth + 1);   /* as mime_parse does (gmime-fixes.c) */
     walk_covered(c, entity, depth, body, fn, walk);
     g_clear_object(&entity);
     return TRUE;

@@ -46,8 +46,8 @@ void send_collect_addresses(const char *value, GPtrArray *out);
  * deliver (recorded envelope or To/Cc/Bcc, minus X-Postie-Delivered-To). */
 gboolean send_envelope_of(const Account *account, const char *data, gsize len,
                           char **from, GPtrArray **rcpts, GError **error);
-/* Re-encode a message with 8-bit content to 7 bit (QP / base64) with
- * GMime; LF line ends in and out.  NULL on a parse failure. */
+/* Re-encode a message with 8-bit content to 7 bit (QP / base64) through
+ * mime/header.h; LF line ends in and out.  NULL on a parse failure. */
 GString *send_encode_7bit(const char *data, gsize len);
 /* A Message-ID in the domain of ADDRESS: "<...@domain>". */
 char *send_make_message_id(const char *address);

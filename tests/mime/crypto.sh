@@ -133,6 +133,12 @@ show 15
 like "$(cat "$TEST_TMP/show15")" "Good signature from Alice Test.*
 +smime opaque text" "S/MIME signed-data verified, content shown"
 
+show 16
+out=$(cat "$TEST_TMP/show16")
+like "$out" "see the slides" "encrypted, split encoded-word name: decrypted"
+like "$out" "\[1\] Präsentation.pptx \(application/octet-stream" \
+    "the attachment name inside the encryption is whole (GMime #133 fixed there too)"
+
 # Decrypted text is never in the index cache (or anywhere on disk).
 if grep -rqs -e "secret body text" -e "the real subject" -e "inline secret" -e "smime secret" "$HOME"; then r=1; else r=0; fi
 ok $r "no decrypted text under HOME (index cache included)"

@@ -142,6 +142,64 @@ test_encrypted_malformed(void)
     }
 }
 
+/* A headers-only notice put above the body keeps each status line's kind
+ * (its colour on the screen) on that line. */
+static void
+test_headers_only_keeps_kinds(void)
+{
+    static const char msg[] =
+        "From: a@example.org\nSubject: x\nX-Postie-Partial: yes\n"
+        "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; "
+        "boundary=\"b\"\n\n--b--\n";
+    g_autoptr(GBytes) raw = g_bytes_new_static(msg, sizeof msg - 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MimeView) v = mime_view_new(raw, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_true(v->headers_only);
+    guint status = G_MAXUINT;
+    for (guint i = 0; i < v->lines->len && status == G_MAXUINT; i++)
+        if (strstr(v->lines->pdata[i], "could not decrypt"))
+            status = i;
+    g_assert_cmpuint(status, !=, G_MAXUINT);
+    g_assert_cmpint(mime_view_line_kind(v, status), ==, MIME_LINE_CRYPTO_BAD);
+    mime_view_note_headers_only(v, "how");
+    g_assert_nonnull(strstr(v->lines->pdata[0], "still on the server"));
+    g_assert_cmpint(mime_view_line_kind(v, 0), ==, MIME_LINE_TEXT);
+    g_assert_nonnull(strstr(v->lines->pdata[status + 2], "could not decrypt"));
+    g_assert_cmpint(mime_view_line_kind(v, status + 2), ==, MIME_LINE_CRYPTO_BAD);
+    g_assert_cmpuint(v->line_kinds->len, ==, v->lines->len);
+}
+
+/* A signed part in the alternative not shown: its attachment is listed
+ * (every part reachable), its signature is not a file. */
+static void
+test_signed_hidden_alternative(void)
+{
+    static const char msg[] =
+        "From: a@example.org\nSubject: x\nContent-Type: multipart/alternative; boundary=a\n\n"
+        "--a\nContent-Type: text/plain\n\nplain text\n"
+        "--a\nContent-Type: multipart/signed; protocol=\"application/pgp-signature\"; "
+        "micalg=pgp-sha256; boundary=s\n\n"
+        "--s\nContent-Type: multipart/mixed; boundary=m\n\n"
+        "--m\nContent-Type: text/html\n\n<p>rich</p>\n"
+        "--m\nContent-Type: application/pdf; name=invite.pdf\n"
+        "Content-Disposition: attachment; filename=invite.pdf\n\n%PDF\n"
+        "--m--\n"
+        "--s\nContent-Type: application/pgp-signature; name=signature.asc\n\n"
+        "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n"
+        "--s--\n"
+        "--a--\n";
+    g_autoptr(GBytes) raw = g_bytes_new_static(msg, sizeof msg - 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MimeView) v = mime_view_new(raw, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(v->attachments->len, ==, 1);
+    const MimeAttachment *a = v->attachments->pdata[0];
+    g_assert_cmpstr(a->name, ==, "invite.pdf");
+    g_assert_nonnull(strstr(v->body_text, "plain text"));
+    g_assert_null(strstr(v->body_text, "rich"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -153,5 +211,7 @@ main(int argc, char **argv)
     g_test_add_func("/pgp-scan/many-begins", test_scan_many_begins);
     g_test_add_func("/smime/gmime-signed-fix", test_smime_fix);
     g_test_add_func("/pgp-mime/gmime-encrypted-malformed", test_encrypted_malformed);
+    g_test_add_func("/view/headers-only-keeps-line-kinds", test_headers_only_keeps_kinds);
+    g_test_add_func("/view/signed-in-hidden-alternative", test_signed_hidden_alternative);
     return g_test_run();
 }
