@@ -243,7 +243,8 @@ static const char *const account_keys[] = {
     "ca_file", "tls_fingerprint", "smtp_ca_file", "smtp_tls_fingerprint",
     "timeout", "fetch", "inbox", "leave_on_server", "delete_after_days",
     "delete_when_deleted", "headers_only", "size_limit",
-    "attachment_encoding", "signature", "sent_folder", NULL,
+    "attachment_encoding", "signature", "sent_folder",
+    "crypt_sign", "crypt_encrypt_if_possible", "pgp_key", "smime_key", NULL,
 };
 
 static const char *const filter_keys[] = {
@@ -388,6 +389,8 @@ account_free(gpointer data)
     g_free(a->inbox);
     g_free(a->signature_file);
     g_free(a->sent_folder);
+    g_free(a->pgp_key);
+    g_free(a->smime_key);
     g_free(a);
 }
 
@@ -558,6 +561,10 @@ read_account(Ctx *c, const char *id)
     g_autofree char *sig = get_string(c, "signature", NULL);
     a->signature_file = sig ? paths_expand_home(sig) : NULL;
     a->sent_folder = get_string(c, "sent_folder", "Sent");
+    a->crypt_sign = get_bool(c, "crypt_sign", FALSE);
+    a->crypt_encrypt_if_possible = get_bool(c, "crypt_encrypt_if_possible", FALSE);
+    a->pgp_key = get_string(c, "pgp_key", NULL);
+    a->smime_key = get_string(c, "smime_key", NULL);
 
     for (guint i = 0; i < c->cfg->accounts->len; i++)
         if (!strcmp(((Account *)c->cfg->accounts->pdata[i])->id, a->id))

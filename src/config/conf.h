@@ -83,6 +83,12 @@ typedef struct {
     AttachEncoding attachment_encoding;
     char *signature_file;
     char *sent_folder;             /* default "Sent" */
+
+    /* signing and encryption (mime/crypto.h) */
+    gboolean crypt_sign;                /* sign new mail by default */
+    gboolean crypt_encrypt_if_possible; /* encrypt when every recipient has a key */
+    char *pgp_key;                      /* OpenPGP key to sign with, or NULL: address */
+    char *smime_key;                    /* S/MIME certificate, or NULL: address */
 } Account;
 
 typedef enum {

@@ -16,6 +16,7 @@
  *   attach.c     save an attachment under a safe name; open it via mailcap
  *   build.c      MimeDraft -> RFC 5322 message bytes
  *   reply.c      reply, reply-all and forward drafts from a message
+ *   crypto*.c, inline_pgp.c  signed and encrypted mail (mime/crypto.h)
  *   private.h    what these files share (parser options, part contents)
  *
  * Call mime_init() once before anything else (it is cheap to repeat).
@@ -66,7 +67,10 @@ typedef struct {
     GPtrArray *headers;     /* MimeHeader*: From, To, Cc, Date, Subject (present ones) */
     GPtrArray *lines;       /* char*: body lines, term-safe, without newline */
     GPtrArray *attachments; /* MimeAttachment* */
-    char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting) */
+    char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting);
+                               without the signature/decryption status lines */
+    GArray *line_kinds;     /* guint8 MimeLineKind per line, or NULL (mime/crypto.h) */
+    char *protected_subject;/* the Subject from inside the encryption, NOT term-safe, or NULL */
     gboolean headers_only;  /* only the headers were fetched (X-Postie-Partial):
                                the body is still on the server */
 } MimeView;

@@ -173,6 +173,7 @@ same_index(const StoreFolder *a, const StoreFolder *b)
         const StoreMessage *y = &g_array_index(b->msgs, StoreMessage, i);
         if (x->offset != y->offset || x->length != y->length || x->size != y->size ||
             x->date != y->date || x->has_attachments != y->has_attachments ||
+            x->crypto != y->crypto ||
             g_array_index(a->disk_flags, guint32, i) != g_array_index(b->disk_flags, guint32, i) ||
             !same_string(x->from, y->from) || !same_string(x->to, y->to) ||
             !same_string(x->cc, y->cc) || !same_string(x->subject, y->subject) ||

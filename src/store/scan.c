@@ -169,6 +169,21 @@ span_starts(Span s, const char *prefix)
     return (gsize)(s.v + s.len - p) >= n && g_ascii_strncasecmp(p, prefix, n) == 0;
 }
 
+/* StoreCrypto bits for a Content-Type value. */
+static guint8
+content_type_crypto(Span ct)
+{
+    if (span_starts(ct, "multipart/signed"))
+        return STORE_CRYPTO_SIGNED;
+    if (span_starts(ct, "multipart/encrypted"))
+        return STORE_CRYPTO_ENCRYPTED;
+    if (span_starts(ct, "application/pkcs7-mime") || span_starts(ct, "application/x-pkcs7-mime")) {
+        g_autofree char *v = g_ascii_strdown(ct.v, (gssize)ct.len);
+        return strstr(v, "signed-data") ? STORE_CRYPTO_SIGNED : STORE_CRYPTO_ENCRYPTED;
+    }
+    return 0;
+}
+
 /* "begin NNN name" at a line start anywhere in P[0..LEN). */
 static gboolean
 has_uuencode(const char *p, gsize len)
@@ -277,6 +292,7 @@ fill_message(StoreMessage *m, Span *h, GStringChunk *strings)
     if ((h[H_CONTENT_TYPE].v && span_starts(h[H_CONTENT_TYPE], "multipart/mixed")) ||
         (h[H_CONTENT_DISPOSITION].v && span_starts(h[H_CONTENT_DISPOSITION], "attachment")))
         m->has_attachments = TRUE;
+    m->crypto = h[H_CONTENT_TYPE].v ? content_type_crypto(h[H_CONTENT_TYPE]) : 0;
 }
 
 /* Drop pages already scanned so a big folder does not sit in our RSS. */

@@ -84,7 +84,15 @@ typedef struct {
     char *uidl;            /* value of X-Postie-UIDL: "ACCOUNT UID", or NULL */
     guint64 size;          /* message size in bytes (without From_ line) */
     gboolean has_attachments;
+    guint8 crypto;         /* StoreCrypto bits, from the top Content-Type */
 } StoreMessage;
+
+/* What the top Content-Type says about signing and encryption (for the
+ * list's "s" and "P" flags; the viewer verifies and decrypts). */
+typedef enum {
+    STORE_CRYPTO_SIGNED = 1 << 0,      /* multipart/signed, S/MIME signed-data */
+    STORE_CRYPTO_ENCRYPTED = 1 << 1,   /* multipart/encrypted, S/MIME enveloped */
+} StoreCrypto;
 
 /* Folder names: the defaults, created by store_ensure_default_folders. */
 #define STORE_INBOX  "Inbox"

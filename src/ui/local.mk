@@ -20,6 +20,7 @@ src_postie_SOURCES += \
 	src/ui/features.c \
 	src/ui/attach.c \
 	src/ui/compose.c \
+	src/ui/compose_crypto.h src/ui/compose_crypto.c \
 	src/ui/abookview.c \
 	src/ui/editor.c \
 	src/ui/setup.c

@@ -168,6 +168,10 @@ draw_row(Ui *ui, int y, int row, const Rect *r)
         flags[1] = 'r';
     if (m->flags & MSG_PARTIAL)
         flags[2] = 'H';
+    else if (m->crypto & STORE_CRYPTO_ENCRYPTED)
+        flags[2] = 'P';   /* as mutt's crypt_chars */
+    else if (m->crypto & STORE_CRYPTO_SIGNED)
+        flags[2] = 's';
     if (m->has_attachments)
         flags[3] = '+';
 

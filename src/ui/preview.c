@@ -6,9 +6,11 @@
 
 #include <string.h>
 
+#include "mime/crypto.h"
 #include "mime/mime.h"
 #include "send/send.h"
 
+#include "ui/compose_crypto.h"
 #include "ui/private.h"
 
 enum { KIND_BODY = 0, KIND_HEADER = 1, KIND_QUOTED = 2, KIND_ATTACH = 3, KIND_ERROR = 4 };
@@ -72,7 +74,9 @@ rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
     add_line(r, "", KIND_BODY);
     for (guint i = 0; i < view->lines->len; i++) {
         const char *l = view->lines->pdata[i];
-        add_line(r, l, l[0] == '>' ? KIND_QUOTED : KIND_BODY);
+        MimeLineKind lk = mime_view_line_kind(view, i);   /* signature, decryption */
+        add_line(r, l, lk == MIME_LINE_CRYPTO_BAD ? KIND_ERROR : lk != MIME_LINE_TEXT ? KIND_ATTACH
+                       : l[0] == '>' ? KIND_QUOTED : KIND_BODY);
     }
     if (view->attachments->len > 0) {
         add_line(r, "", KIND_BODY);
@@ -165,8 +169,14 @@ preview_sync(Ui *ui)
     ui->preview_top = 0;
     g_autoptr(GError) error = NULL;
     g_autofree char *key = keymap_first_key(ui->keys, ACT_MARK_DOWNLOAD);
+    /* Decrypting may bring up a terminal pinentry. */
+    gboolean encrypted = (m->crypto & STORE_CRYPTO_ENCRYPTED) != 0;
+    if (encrypted)
+        ui_crypto_tty_begin();
     ui->preview = rendered_new(ui->folder, ui->sel_idx, ui->cfg,
                                !g_strcmp0(ui->folder_name, STORE_OUTBOX), key, &error);
+    if (encrypted)
+        ui_crypto_tty_end();
     if (!ui->preview)
         ui_error(ui, "%s", error->message);
 }

@@ -18,6 +18,8 @@
  *   prompt.c     one-line input with completion, yes/no questions
  *   status.c     the status line, the key hint and the message line
  *   compose.c    the compose form; groups expanded before sending
+ *   compose_crypto.c  sign / encrypt choice (key p), keys from the
+ *                keyring or address book, the terminal for pinentry
  *   abookview.c  the address book: search as you type, add, edit,
  *                delete, merge duplicates, write to a contact
  *   setup.c      first run: the account form that writes the config
