@@ -115,7 +115,9 @@ convert_with_mailcap(const MimeMailcapEntry *e, const char *html)
     g_autofree char *file = g_build_filename(dir, "message.html", NULL);
     char *text = NULL;
     if (g_file_set_contents_full(file, html, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL)) {
-        g_auto(GStrv) argv = mime_mailcap_argv(e->command, file, "text/html", NULL);
+        /* The file holds the HTML as UTF-8 (%{charset}). */
+        static const char *const params[] = { "charset", "utf-8", NULL };
+        g_auto(GStrv) argv = mime_mailcap_argv(e->command, file, "text/html", params, NULL);
         if (argv)
             text = convert_with_argv(argv, "");
     }
