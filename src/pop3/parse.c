@@ -130,6 +130,7 @@ pop3_parse_capa_line(const char *line, guint *caps, GPtrArray *mechs)
         { "RESP-CODES", POP3_CAP_RESP_CODES },
         { "AUTH-RESP-CODE", POP3_CAP_AUTH_RESP_CODE },
         { "SASL", POP3_CAP_SASL },
+        { "UTF8", POP3_CAP_UTF8 },
     };
     for (gsize t = 0; t < G_N_ELEMENTS(table); t++)
         if (g_ascii_strcasecmp(kw, table[t].name) == 0)

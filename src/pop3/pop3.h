@@ -19,7 +19,10 @@
  *                          greeting (APOP timestamp); CAPA; for
  *                          SECURITY_STARTTLS: STLS (required: if not offered
  *                          or it fails, stop here, nothing secret was sent)
- *                          then CAPA again
+ *                          then CAPA again; UTF8 when the (last) CAPA
+ *                          offers it (RFC 6856: else a server such as
+ *                          Courier may replace messages with raw UTF-8
+ *                          headers by a notice; a -ERR to it is ignored)
  *   pop3_auth()            one login (refuses to send any secret over a
  *                          connection without TLS unless allowed)
  *   pop3_stat() / pop3_list() / pop3_uidl() / pop3_scan()
@@ -105,6 +108,7 @@ typedef enum {
     POP3_CAP_AUTH_RESP_CODE = 1 << 7,
     POP3_CAP_APOP           = 1 << 8,  /* greeting had a <timestamp> */
     POP3_CAP_CAPA           = 1 << 9,  /* CAPA itself worked */
+    POP3_CAP_UTF8           = 1 << 10, /* RFC 6856 */
 } Pop3Cap;
 
 /* Pop3Cap bits of the latest CAPA (after STLS, the one from inside TLS). */

@@ -311,6 +311,23 @@ stls(Pop3Session *s, GError **error)
     return capa(s, error);
 }
 
+/* RFC 6856: ask for mail as it was sent, raw UTF-8 headers included,
+ * before logging in.  A refusal changes nothing we rely on. */
+static gboolean
+utf8(Pop3Session *s, GError **error)
+{
+    if (!(s->caps & POP3_CAP_UTF8))
+        return TRUE;
+    Pop3Reply r;
+    if (!pop3_send(s, "UTF8", error) || !pop3_read_reply(s, &r, error))
+        return FALSE;
+    if (r.kind != POP3_REPLY_OK && r.kind != POP3_REPLY_ERR) {
+        pop3_garbage_error(s, "UTF8", error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 Pop3Session *
 pop3_open(const Pop3Options *o, GError **error)
 {
@@ -346,6 +363,8 @@ pop3_open(const Pop3Options *o, GError **error)
     if (!greeting(s, error) || !capa(s, error))
         return NULL;
     if (o->security == SECURITY_STARTTLS && !stls(s, error))
+        return NULL;
+    if (!utf8(s, error))
         return NULL;
     return g_steal_pointer(&s);
 }
