@@ -43,6 +43,23 @@ server_key(const Account *a)
 
 /* ---- downloading one batch ------------------------------------------------ */
 
+/* The identity of a message known by its content DIGEST (taken): the
+ * digest for the first message with that content in the server's list,
+ * DIGEST.2 for the second, and so on, so that two byte-identical messages
+ * on the server are two messages here.  The server's order is stable, so
+ * each keeps its identity from one fetch to the next. */
+static char *
+digest_identity(FetchRun *run, char *digest)
+{
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(run->digest_counts, digest)) + 1;
+    g_hash_table_replace(run->digest_counts, g_strdup(digest), GUINT_TO_POINTER(n));
+    if (n == 1)
+        return digest;
+    char *id = g_strdup_printf("%s.%u", digest, n);
+    g_free(digest);
+    return id;
+}
+
 typedef struct {
     FetchRun *run;
     const PlanItem *items;     /* the batch's plan items, in order */
@@ -81,11 +98,10 @@ on_message(guint num, const char *data, gsize len, gpointer user_data,
         e->uid = g_strdup(it->uid);
     } else {
         /* No usable UID: the content is the identity. */
-        e->uid = message_digest_uid(data, len);
-        gboolean again = g_hash_table_contains(run->seen_digests, e->uid);
+        e->uid = digest_identity(run, message_digest_uid(data, len));
         g_hash_table_add(run->seen_digests, g_strdup(e->uid));
         const UidlRecord *r = g_hash_table_lookup(run->records, e->uid);
-        if (r || again) {
+        if (r) {
             /* Already here: delete it when the policy says so and it can
              * be told apart from the others. */
             gboolean expired = r && run->policy.delete_after_days > 0 &&
@@ -347,6 +363,7 @@ fetch_account(const PostieConfig *cfg, const Account *account,
                               (options && options->headers_only);
     run.policy.size_limit = account->size_limit;
     run.seen_digests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    run.digest_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     run.dele = g_array_new(FALSE, FALSE, sizeof(guint));
     run.dele_uids = g_ptr_array_new_with_free_func(g_free);
     run.crash_at = g_getenv("POSTIE_TEST_CRASH_AT");
@@ -371,6 +388,7 @@ fetch_account(const PostieConfig *cfg, const Account *account,
     uidls_close(run.records_file);
     g_free(run.records_path);
     g_hash_table_unref(run.seen_digests);
+    g_hash_table_unref(run.digest_counts);
     g_array_unref(run.dele);
     g_ptr_array_unref(run.dele_uids);
     if (run.marks)

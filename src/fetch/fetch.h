@@ -39,8 +39,10 @@
  * $POSTIE_TEST_CRASH_AT (batch.c) and with kill -9 at random moments.
  *
  * A server without UIDL (or a UID listed twice, or an invalid one): the
- * message is identified by the SHA-256 of its content, so it must be
- * downloaded again on every fetch to be recognised; a warning says so.
+ * message is identified by the SHA-256 of its content (the second of two
+ * byte-identical messages by "DIGEST.2", and so on, in the server's
+ * order), so it must be downloaded again on every fetch to be recognised;
+ * a warning says so.
  * Without leave_on_server such messages are deleted after they are safely
  * recorded, as usual; duplicate and invalid UIDs are never deleted.
  *

@@ -190,6 +190,7 @@ typedef struct {
     GHashTable *records;       /* this server mailbox's section */
     Pop3Session *session;
     GHashTable *seen_digests;  /* digest UIDs seen this time (no UIDL) */
+    GHashTable *digest_counts; /* digest -> messages with it so far */
 
     FetchSummary summary;
     guint n_done, n_total;

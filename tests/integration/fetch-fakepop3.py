@@ -7,6 +7,10 @@ USER/PASS, plain text, on 127.0.0.1.
 
 --no-uidl     no UIDL in CAPA, and -ERR to UIDL
 --uids LIST   the UIDs to give, in order (repeat one for duplicates)
+--utf8        offer UTF8 (RFC 6856) in CAPA; like Courier, a session that
+              did not send UTF8 before logging in gets a message with raw
+              8-bit headers replaced by a "Cannot display Unicode" notice
+--log FILE    append every command line received to FILE
 Writes the chosen port to PORTFILE once listening.  DELE + QUIT removes the
 files.  Runs until killed.
 """
@@ -29,11 +33,15 @@ class Handler(socketserver.StreamRequestHandler):
                 data = f.read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
             msgs.append((n, data))
         deleted = set()
+        utf8 = logged_in = False
         self.send("+OK fake POP3 ready")
         while True:
             line = self.rfile.readline()
             if not line:
                 return
+            if srv.log:
+                with open(srv.log, "ab") as f:
+                    f.write(line.rstrip(b"\r\n") + b"\n")
             words = line.decode("ascii", "replace").strip().split()
             if not words:
                 self.send("-ERR empty")
@@ -41,10 +49,15 @@ class Handler(socketserver.StreamRequestHandler):
             cmd, args = words[0].upper(), words[1:]
             if cmd == "CAPA":
                 self.send("+OK")
-                for c in ["USER", "TOP", "PIPELINING"] + ([] if srv.no_uidl else ["UIDL"]):
+                for c in (["USER", "TOP", "PIPELINING"] + ([] if srv.no_uidl else ["UIDL"])
+                          + (["UTF8"] if srv.utf8 else [])):
                     self.send(c)
                 self.send(".")
+            elif cmd == "UTF8" and srv.utf8 and not logged_in:
+                utf8 = True
+                self.send("+OK UTF8 enabled")
             elif cmd in ("USER", "PASS", "NOOP", "RSET"):
+                logged_in = logged_in or cmd == "PASS"
                 self.send("+OK")
             elif cmd == "STAT":
                 live = [m for i, m in enumerate(msgs) if i not in deleted]
@@ -72,6 +85,10 @@ class Handler(socketserver.StreamRequestHandler):
                 except (ValueError, IndexError):
                     self.send("-ERR no such message")
                     continue
+                head = data.split(b"\r\n\r\n", 1)[0]
+                if srv.utf8 and not utf8 and any(b >= 0x80 for b in head):
+                    data = (b"From: MAILER-DAEMON\r\nSubject: Cannot display Unicode content\r\n"
+                            b"\r\nThis message has Unicode content.\r\n")
                 if cmd == "TOP":
                     data = data.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
                 self.send("+OK")
@@ -104,6 +121,8 @@ def main():
     srv.maildir = maildir
     srv.no_uidl = "--no-uidl" in args
     srv.uids = args[args.index("--uids") + 1].split(",") if "--uids" in args else []
+    srv.utf8 = "--utf8" in args
+    srv.log = args[args.index("--log") + 1] if "--log" in args else None
     with open(portfile + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     os.rename(portfile + ".tmp", portfile)

@@ -431,6 +431,53 @@ test_plan_duplicates_and_prune(void)
     g_hash_table_unref(recs);
 }
 
+/* popa3d gives two messages the same UID when their headers hash alike:
+ * they are recorded by content, so later fetches find none of the listed
+ * UIDs in the records, and that is no sign of a server that changed every
+ * UID. */
+static void
+test_plan_only_shared_uids(void)
+{
+    GHashTable *recs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, uidl_record_free);
+    UidlRecord *r = uidl_record_new("postie-sha256:aa", NOW, UIDL_DOWNLOADED);
+    g_hash_table_replace(recs, r->uid, r);
+    r = uidl_record_new("postie-sha256:bb", NOW, UIDL_DOWNLOADED);
+    g_hash_table_replace(recs, r->uid, r);
+    ServerMsg msgs[] = {
+        { 1, (char *)"same", 10, FALSE },
+        { 2, (char *)"same", 10, FALSE },
+    };
+    PlanPolicy pol = { TRUE, 0, FALSE, FALSE, 0 };
+    FetchPlan *p = plan_make(msgs, 2, recs, &pol, NOW);
+    g_assert_false(p->uids_changed);
+    g_assert_cmpuint(p->dup_uids->len, ==, 1);
+    plan_free(p);
+    g_assert_cmpuint(plan_prune(recs, msgs, 2), ==, 0);
+
+    /* With a record kept by UID (a message since deleted on the server). */
+    r = uidl_record_new("old", NOW, UIDL_DOWNLOADED);
+    g_hash_table_replace(recs, r->uid, r);
+    p = plan_make(msgs, 2, recs, &pol, NOW);
+    g_assert_false(p->uids_changed);
+    plan_free(p);
+    g_assert_cmpuint(plan_prune(recs, msgs, 2), ==, 1);
+    g_assert_cmpuint(g_hash_table_size(recs), ==, 2);
+
+    /* A UID of its own that matches nothing, beside the shared one: that
+     * still looks like changed UIDs. */
+    r = uidl_record_new("old", NOW, UIDL_DOWNLOADED);
+    g_hash_table_replace(recs, r->uid, r);
+    ServerMsg more[] = {
+        { 1, (char *)"same", 10, FALSE },
+        { 2, (char *)"same", 10, FALSE },
+        { 3, (char *)"new", 10, FALSE },
+    };
+    p = plan_make(more, 3, recs, &pol, NOW);
+    g_assert_true(p->uids_changed);
+    plan_free(p);
+    g_hash_table_unref(recs);
+}
+
 /* ---- message preparation ------------------------------------------------------ */
 
 static void
@@ -474,6 +521,7 @@ main(int argc, char **argv)
     g_test_add_func("/fetch/filters", test_filters);
     g_test_add_func("/fetch/plan/table", test_plan_table);
     g_test_add_func("/fetch/plan/duplicates-prune", test_plan_duplicates_and_prune);
+    g_test_add_func("/fetch/plan/only-shared-uids", test_plan_only_shared_uids);
     g_test_add_func("/fetch/message/prepare", test_message_prepare);
     int rc = g_test_run();
     g_mime_shutdown();
