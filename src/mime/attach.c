@@ -103,7 +103,8 @@ mime_attachment_open(const MimeAttachment *a, const char *const *mailcap_files,
             int status = 0;
             ok = g_spawn_sync(NULL, argv, NULL,
                               G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
-                              NULL, NULL, capture ? &out : NULL, NULL, &status, error) &&
+                              spawn_child_setup, NULL, capture ? &out : NULL, NULL,
+                              &status, error) &&
                  g_spawn_check_wait_status(status, error);
             if (ok && capture)
                 *output = term_safe(out, -1, TERM_SAFE_KEEP_NEWLINES);

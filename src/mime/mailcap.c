@@ -175,7 +175,7 @@ test_passes(const char *test)
     int status = 0;
     if (!g_spawn_sync(NULL, argv, NULL,
                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, NULL, NULL, &status, NULL))
+                      spawn_child_setup, NULL, NULL, NULL, &status, NULL))
         return FALSE;
     return g_spawn_check_wait_status(status, NULL);
 }
