@@ -64,7 +64,7 @@ pop3_session_free(Pop3Session *s)
     g_free(s->apop_timestamp);
     g_free(s->server_text);
     if (s->msg) {
-        memset(s->msg->str, 0, s->msg->allocated_len);
+        explicit_bzero(s->msg->str, s->msg->allocated_len);
         g_string_free(s->msg, TRUE);
     }
     g_free(s);
@@ -97,7 +97,7 @@ pop3_send(Pop3Session *s, const char *line, GError **error)
     g_autofree char *l = g_strconcat(line, "\r\n", NULL);
     GError *e = NULL;
     gboolean ok = net_conn_write(s->conn, l, strlen(l), &e);
-    memset(l, 0, strlen(l));     /* may hold a secret */
+    secret_wipe(l);              /* may hold a secret */
     return ok ? TRUE : net_failed(s, e, error);
 }
 

@@ -8,21 +8,6 @@ SRV=$TEST_TMP/srv
 mkdir -p "$SRV"
 for i in 1 2 3 4 5; do message "n$i" > "$SRV/$i"; done
 
-start_fake() {   # start_fake [fetch-fakepop3.py options]
-    [ -n "${fake:-}" ] && { kill "$fake"; wait "$fake" 2>/dev/null; }
-    rm -f "$TEST_TMP/port"
-    "$PYTHON3" "$top_srcdir/tests/integration/fetch-fakepop3.py" "$SRV" \
-        "$TEST_TMP/port" "$@" &
-    fake=$!
-    TEST_CLEANUP="kill $fake 2>/dev/null; ${TEST_CLEANUP:-}"
-    i=0
-    while [ ! -s "$TEST_TMP/port" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-    new_config
-    POP3_HOST=127.0.0.1 POP3S_PORT=$(cat "$TEST_TMP/port") POP3_USER=u \
-        POP3_PASSWORD=p CA_FILE= account a pop3_security=none \
-        allow_plaintext_password=true ${LEAVE:+leave_on_server=$LEAVE}
-}
-
 # --- no UIDL, leave on server: recognised by content ----------------------
 start_fake --no-uidl
 out=$("$POSTIE" fetch 2>&1); rc=$?
