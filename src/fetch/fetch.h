@@ -10,6 +10,7 @@
  *   marks.c    the journal of user requests between fetches
  *   filter.c   which folder a message goes to ([filter NAME] rules)
  *   message.c  the bytes handed to the store (X-Postie-UIDL, LF ends)
+ *   spool.c    a message too large for memory, on its way to a folder
  *   private.h  internals shared by these files (and the unit tests)
  *
  * The records ($XDG_STATE_HOME/postie/uidls/ACCOUNT, mode 0600) keep, per

@@ -26,40 +26,95 @@ is_store_field(const char *line, gsize len)
            field_is(line, len, "Content-Length");
 }
 
+/* One whole line of the original (without its '\n'). */
+static void
+prep_line(MessagePrep *p, const char *line, gsize llen, GString *out)
+{
+    if (llen > 0 && line[llen - 1] == '\r')
+        llen--;
+    if (p->in_headers) {
+        if (llen == 0) {
+            p->in_headers = FALSE;
+        } else if (line[0] == ' ' || line[0] == '\t') {
+            if (p->skipping)
+                return;          /* continuation of a dropped field */
+        } else {
+            p->skipping = field_is(line, llen, "X-Postie-UIDL") ||
+                          is_store_field(line, llen);
+            if (p->skipping)
+                return;
+        }
+    }
+    g_string_append_len(out, line, (gssize)llen);
+    g_string_append_c(out, '\n');
+}
+
+void
+message_prep_init(MessagePrep *p)
+{
+    p->in_headers = TRUE;
+    p->skipping = FALSE;
+    p->open_line = FALSE;
+    p->carry = g_string_new(NULL);
+}
+
+void
+message_prep_feed(MessagePrep *p, const char *data, gsize len, GString *out)
+{
+    gsize pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        gsize end = nl ? (gsize)(nl - data) : len;
+        if (!nl && !p->in_headers) {
+            /* The body goes on at once, but for a '\r' that may stand
+             * before the next '\n'. */
+            if (p->carry->len > 0 && end > pos) {
+                g_string_append_len(out, p->carry->str, (gssize)p->carry->len);
+                g_string_truncate(p->carry, 0);
+            }
+            gsize keep = data[end - 1] == '\r' ? 1 : 0;
+            g_string_append_len(out, data + pos, (gssize)(end - pos - keep));
+            g_string_append_len(p->carry, data + end - keep, (gssize)keep);
+            p->open_line = TRUE;
+            return;
+        }
+        if (!nl) {
+            g_string_append_len(p->carry, data + pos, (gssize)(end - pos));
+            return;
+        }
+        if (p->carry->len > 0) {
+            g_string_append_len(p->carry, data + pos, (gssize)(end - pos));
+            prep_line(p, p->carry->str, p->carry->len, out);
+            g_string_truncate(p->carry, 0);
+        } else {
+            prep_line(p, data + pos, end - pos, out);
+        }
+        p->open_line = FALSE;
+        pos = end + 1;
+    }
+}
+
+void
+message_prep_finish(MessagePrep *p, GString *out)
+{
+    if (p->carry->len > 0)
+        prep_line(p, p->carry->str, p->carry->len, out);
+    else if (p->open_line)
+        g_string_append_c(out, '\n');
+    g_string_free(p->carry, TRUE);
+    p->carry = NULL;
+}
+
 GString *
 message_prepare(const char *raw, gsize len, const char *account,
                 const char *uid)
 {
     GString *out = g_string_sized_new(len + 128);
     g_string_append_printf(out, "X-Postie-UIDL: %s %s\n", account, uid);
-
-    gboolean in_headers = TRUE, skipping = FALSE;
-    gsize pos = 0;
-    while (pos < len) {
-        const char *nl = memchr(raw + pos, '\n', len - pos);
-        gsize end = nl ? (gsize)(nl - raw) : len;
-        gsize llen = end - pos;
-        if (llen > 0 && raw[end - 1] == '\r')
-            llen--;
-        const char *line = raw + pos;
-        pos = nl ? end + 1 : len;
-
-        if (in_headers) {
-            if (llen == 0) {
-                in_headers = FALSE;
-            } else if (line[0] == ' ' || line[0] == '\t') {
-                if (skipping)
-                    continue;    /* continuation of a dropped field */
-            } else {
-                skipping = field_is(line, llen, "X-Postie-UIDL") ||
-                           is_store_field(line, llen);
-                if (skipping)
-                    continue;
-            }
-        }
-        g_string_append_len(out, line, (gssize)llen);
-        g_string_append_c(out, '\n');
-    }
+    MessagePrep p;
+    message_prep_init(&p);
+    message_prep_feed(&p, raw, len, out);
+    message_prep_finish(&p, out);
     return out;
 }
 

@@ -215,6 +215,26 @@ gboolean pop3_retr_many(Pop3Session *s, const guint *nums, guint n,
                         Pop3MessageFunc func, gpointer user_data,
                         GError **error);
 
+/* Large messages in pieces, so that memory stays bounded whatever a
+ * server claims or sends.  A message of POP3_PIECE_SIZE bytes or more
+ * goes to PART in pieces of at least that size, in order, and then FUNC
+ * gets the rest (possibly empty) as the end of that message; a smaller one
+ * goes to FUNC whole, as with the calls above.  A message cut off half-way
+ * (connection dropped, malformed reply) never reaches FUNC: the caller
+ * drops what PART gave for it when the _many() call fails, or when PART or
+ * FUNC is next called for another message.  Replies read after a stop
+ * are thrown away piece by piece as well.  PART returning FALSE stops the
+ * run like FUNC returning FALSE (the rest of that message is read and
+ * thrown away). */
+#define POP3_PIECE_SIZE ((gsize) 4 * 1024 * 1024)
+gboolean pop3_retr_many_parts(Pop3Session *s, const guint *nums, guint n,
+                              Pop3MessageFunc part, Pop3MessageFunc func,
+                              gpointer user_data, GError **error);
+gboolean pop3_top_many_parts(Pop3Session *s, const guint *nums, guint n,
+                             guint lines, Pop3MessageFunc part,
+                             Pop3MessageFunc func, gpointer user_data,
+                             GError **error);
+
 /* TOP num LINES (0: headers and the blank line after them).
  * POSTIE_ERROR_UNSUPPORTED if the server rejects TOP. */
 gboolean pop3_top_many(Pop3Session *s, const guint *nums, guint n,

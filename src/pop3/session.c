@@ -180,11 +180,20 @@ gboolean
 pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
                     GError **error)
 {
+    return pop3_read_multiline_parts(s, max_line, max_total, NULL, NULL, error);
+}
+
+gboolean
+pop3_read_multiline_parts(Pop3Session *s, gsize max_line, gsize max_total,
+                          Pop3PieceFunc piece, gpointer piece_data,
+                          GError **error)
+{
     if (max_total == 0)
         max_total = s->max_message;
     Pop3Unstuff u;
     pop3_unstuff_init(&u, max_line);
     g_string_truncate(s->msg, 0);
+    gsize handed = 0;              /* bytes given to PIECE so far */
     for (;;) {
         gsize len = 0, used = 0;
         GError *e = NULL;
@@ -202,12 +211,18 @@ pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
                           " bytes"), s->host, u.max_line);
             return FALSE;
         }
-        if (s->msg->len > max_total) {
+        if (handed + s->msg->len > max_total) {
             s->broken = TRUE;
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
                         _("%s: the server sent a reply larger than %" G_GSIZE_FORMAT
                           " bytes"), s->host, max_total);
             return FALSE;
+        }
+        /* Memory stays bounded whatever the server sends. */
+        if (piece && s->msg->len >= POP3_PIECE_SIZE) {
+            piece(s->msg->str, s->msg->len, piece_data);
+            handed += s->msg->len;
+            g_string_truncate(s->msg, 0);
         }
     }
 }

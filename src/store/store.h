@@ -139,6 +139,12 @@ StoreAppender *store_appender_open(const char *path, GError **error);
  * message. */
 gboolean store_appender_add(StoreAppender *a, const char *data, gsize len,
                             guint32 flags, GError **error);
+/* The same for a message too large to hold in memory: HEAD (HEAD_LEN
+ * bytes, may be NULL) followed by the contents of FD from offset 0 to its
+ * end, read and written in pieces (lines are held whole: FD's lines must
+ * be of a sane length). */
+gboolean store_appender_add_file(StoreAppender *a, const char *head, gsize head_len,
+                                 int fd, guint32 flags, GError **error);
 /* fsync; when TRUE, everything added so far is durable on disk. */
 gboolean store_appender_flush(StoreAppender *a, GError **error);
 /* flush + unlock + close. */
