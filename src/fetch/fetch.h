@@ -22,7 +22,14 @@
  * running".  A damaged file stops the account's fetch with FILE:LINE.
  *
  * Order of work in fetch_account(), per batch of messages (never another):
- *   1. download the batch (pipelined RETR / TOP n 0) into memory;
+ *   1. download the batch (pipelined RETR / TOP n 0) into memory, at most
+ *      16 MiB of what really arrives (LIST sizes may lie): at that mark
+ *      the batch so far goes through steps 2-4 and the downloads go on.
+ *      A message of 4 MiB or more never stays in memory: its pieces are
+ *      prepared into an unlinked spool file in the mail directory, and
+ *      once it is complete it goes through steps 2-4 alone, the store
+ *      copying it from that file (so a fetch peaks at about 30 MB of
+ *      mail whatever the server claims or sends);
  *   2. record the batch's UIDs as in flight, with their folder and length
  *      (atomic write);
  *   3. append them to their folders and fsync (one fsync per folder);

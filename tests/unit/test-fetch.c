@@ -507,6 +507,45 @@ test_message_prepare(void)
     g_assert_true(uidl_valid(d1));
 }
 
+/* A large message is prepared in pieces (spool.c): cut anywhere, the
+ * result is what message_prepare gives for the whole. */
+static void
+test_message_prepare_pieces(void)
+{
+    static const char *const cases[] = {
+        "X-Postie-UIDL: acct victim\r\nSubject: hi\r\nStatus: RO\r\n  folded\r\n"
+        "From: a@b\r\n\r\nX-Postie-UIDL: in body\r\nline\r\r\nlast",
+        "Subject: no body",
+        "Subject: x\n\n\n\n",
+        "Subject: x\r\n\r\nends in CR\r",
+        "\r\n\r\nbody only\n",
+        "Content-Length: 3\n\tcont\nA: b\n\nx\r\ry\r\n",
+        "",
+    };
+    for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+        const char *raw = cases[c];
+        gsize len = strlen(raw);
+        GString *whole = message_prepare(raw, len, "a", "U");
+        const char *want = whole->str + strlen("X-Postie-UIDL: a U\n");
+        for (gsize cut1 = 0; cut1 <= len; cut1++) {
+            for (gsize cut2 = cut1; cut2 <= len; cut2++) {
+                GString *out = g_string_new(NULL);
+                MessagePrep p;
+                message_prep_init(&p);
+                message_prep_feed(&p, raw, cut1, out);
+                message_prep_feed(&p, raw + cut1, cut2 - cut1, out);
+                message_prep_feed(&p, raw + cut2, len - cut2, out);
+                message_prep_finish(&p, out);
+                if (strcmp(out->str, want) != 0)
+                    g_error("case %zu cut at %zu, %zu: \"%s\" != \"%s\"",
+                            c, cut1, cut2, out->str, want);
+                g_string_free(out, TRUE);
+            }
+        }
+        g_string_free(whole, TRUE);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -523,6 +562,7 @@ main(int argc, char **argv)
     g_test_add_func("/fetch/plan/duplicates-prune", test_plan_duplicates_and_prune);
     g_test_add_func("/fetch/plan/only-shared-uids", test_plan_only_shared_uids);
     g_test_add_func("/fetch/message/prepare", test_message_prepare);
+    g_test_add_func("/fetch/message/prepare-pieces", test_message_prepare_pieces);
     int rc = g_test_run();
     g_mime_shutdown();
     return rc;
