@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fetch/private.h"
+#include "store/store.h"
 
 static gboolean
 field_is(const char *line, gsize len, const char *name)
@@ -167,5 +168,74 @@ message_canonical_sum(const char *data, gsize len, gboolean from_store,
     g_checksum_free(sum);
     if (canon_len)
         *canon_len = total;
+    return hex;
+}
+
+/* message_canonical_sum(FROM_STORE) of a copy read line by line: a first
+ * pass finds where the trailing newlines start, the second hashes what
+ * comes before, skipping the store's fields as above. */
+typedef struct {
+    guint64 pos;             /* bytes of the message seen */
+    guint64 cut;             /* pass 2: where the trailing newlines start */
+    GChecksum *sum;          /* NULL in pass 1 */
+    gboolean in_headers, skipping;
+    guint64 total;           /* bytes hashed */
+} StoredSum;
+
+static gboolean
+stored_line(const char *line, gsize len, gpointer data, GError **error)
+{
+    (void)error;
+    StoredSum *c = data;
+    if (!c->sum) {           /* pass 1 */
+        for (gsize k = len; k > 0; k--)
+            if (line[k - 1] != '\n' && line[k - 1] != '\r') {
+                c->cut = c->pos + k;
+                break;
+            }
+        c->pos += len;
+        return TRUE;
+    }
+    if (c->pos >= c->cut)
+        return TRUE;
+    if (len > c->cut - c->pos)
+        len = (gsize)(c->cut - c->pos);
+    c->pos += len;
+    gboolean nl = len > 0 && line[len - 1] == '\n';
+    gsize llen = len - (nl ? 1 : 0);
+    gboolean keep = TRUE;
+    if (c->in_headers) {
+        if (llen == 0)
+            c->in_headers = FALSE;
+        else if (line[0] == ' ' || line[0] == '\t')
+            keep = !c->skipping;
+        else
+            keep = !(c->skipping = is_store_field(line, llen));
+    }
+    if (keep) {
+        g_checksum_update(c->sum, (const guchar *)line, (gssize)len);
+        c->total += len;
+    }
+    return TRUE;
+}
+
+char *
+message_stored_sum(StoreFolder *f, guint i, gsize *canon_len, GError **error)
+{
+    StoredSum c = { 0, 0, NULL, TRUE, FALSE, 0 };
+    if (!store_folder_read_lines(f, i, stored_line, &c, error))
+        return NULL;
+    guint64 cut = c.cut;
+    memset(&c, 0, sizeof c);
+    c.cut = cut;
+    c.in_headers = TRUE;
+    c.sum = g_checksum_new(G_CHECKSUM_SHA256);
+    if (!store_folder_read_lines(f, i, stored_line, &c, error)) {
+        g_checksum_free(c.sum);
+        return NULL;
+    }
+    char *hex = g_strdup(g_checksum_get_string(c.sum));
+    g_checksum_free(c.sum);
+    *canon_len = (gsize)c.total;
     return hex;
 }

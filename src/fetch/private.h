@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "config/conf.h"
+#include "store/store.h"
 
 /* ---- uidls.c: the records of UIDs seen --------------------------------- */
 
@@ -180,6 +181,9 @@ char *message_digest_uid(const char *raw, gsize len);
  * hex of the canonical form. */
 char *message_canonical_sum(const char *data, gsize len, gboolean from_store,
                             gsize *canon_len);
+/* The same (FROM_STORE) for message I of folder F, read in pieces: a
+ * copy too large for memory is checked without holding it. */
+char *message_stored_sum(StoreFolder *f, guint i, gsize *canon_len, GError **error);
 
 #endif
 

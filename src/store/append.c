@@ -2,8 +2,9 @@
  *
  * Each message is built in memory (From_ line, headers without our flag
  * headers, Status/X-Status for its flags, the body with ">*From " lines
- * quoted, a blank line) and written with one write_all; on any failure
- * the file is truncated back so no half message stays behind. */
+ * quoted, a blank line) and written with one write_all; one too large for
+ * memory is read from a file and written the same way in pieces.  On any
+ * failure the file is truncated back so no half message stays behind. */
 #include <config.h>
 
 #include <errno.h>

@@ -77,8 +77,22 @@ wipe_local
 LEAVE=false start_fake --huge "2:$MB"
 POSTIE_TEST_CRASH_AT=appended "$POSTIE" fetch >/dev/null 2>&1
 is "$?" 137 "a crash after the first append (test hook)"
-N=2 ; MB=$MB
+N=2
 like "$("$POSTIE" fetch 2>&1)" "^a: [0-9]+ new, 0 headers only, 0 left on server, 2 deleted" \
     "the next fetch recovers, then deletes"
 is "$(check_huge)" ok "each large message is in the Inbox once and whole"
+
+# Recovery checks an in-flight copy in pieces too: a 120 MB one.
+wipe_local
+N=1 MB=120
+LEAVE=false start_fake --huge "$N:$MB"
+POSTIE_TEST_CRASH_AT=appended "$POSTIE" fetch >/dev/null 2>&1
+is "$?" 137 "a crash right after appending a $MB MB message (test hook)"
+fetch_peak
+like "$(cat "$TEST_TMP/out")" "^a: 0 new, 0 headers only, 0 left on server, 1 deleted" \
+    "the next fetch finds the copy complete and deletes the message"
+peak=$(cat "$TEST_TMP/peak")
+test "$peak" -lt 102400
+ok $? "checking the $MB MB copy stays under 100 MB (${peak} kB)"
+is "$(check_huge)" ok "the large message is in the Inbox once and whole"
 done_testing

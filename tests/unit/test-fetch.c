@@ -2,6 +2,7 @@
  * fetch plan and message preparation. */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -546,10 +547,46 @@ test_message_prepare_pieces(void)
     }
 }
 
+/* The checksum recovery takes of a stored copy, read in pieces, is the
+ * one of the copy read whole. */
+static void
+test_stored_sum(void)
+{
+    static const char *const msgs[] = {
+        "Subject: a\nStatus: RO\n",
+        "Subject: b\nX-Status: F\n  folded\nFrom: x@y\n\nFrom the body\n\n\n",
+        "\n\n\n",
+        "Subject: c\r\n\r\nbody\r\n>From quoted\r\n",
+        "X-Postie-UIDL: a u\nSubject: d\n\nno newline at the end",
+    };
+    g_autofree char *dir = g_dir_make_tmp("postie-sum-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "F", NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(msgs); i++)
+        g_assert_true(store_append(path, msgs[i], strlen(msgs[i]),
+                                   i % 2 ? MSG_READ : MSG_PARTIAL, NULL));
+    g_autoptr(GError) error = NULL;
+    StoreFolder *f = store_folder_open(path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(store_folder_count(f), ==, G_N_ELEMENTS(msgs));
+    for (guint i = 0; i < store_folder_count(f); i++) {
+        g_autoptr(GBytes) b = store_folder_read(f, i, &error);
+        gsize len, want_len = 0, got_len = 0;
+        const char *data = g_bytes_get_data(b, &len);
+        g_autofree char *want = message_canonical_sum(data, len, TRUE, &want_len);
+        g_autofree char *got = message_stored_sum(f, i, &got_len, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(got, ==, want);
+        g_assert_cmpuint(got_len, ==, want_len);
+    }
+    store_folder_close(f);
+    g_autofree char *rm = g_strdup_printf("rm -rf '%s'", dir);
+    g_assert_cmpint(system(rm), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
     g_mime_init();
     g_test_add_func("/fetch/records/parse", test_records_parse);
     g_test_add_func("/fetch/records/roundtrip", test_records_roundtrip);
@@ -563,6 +600,7 @@ main(int argc, char **argv)
     g_test_add_func("/fetch/plan/only-shared-uids", test_plan_only_shared_uids);
     g_test_add_func("/fetch/message/prepare", test_message_prepare);
     g_test_add_func("/fetch/message/prepare-pieces", test_message_prepare_pieces);
+    g_test_add_func("/fetch/message/stored-sum", test_stored_sum);
     int rc = g_test_run();
     g_mime_shutdown();
     return rc;

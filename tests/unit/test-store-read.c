@@ -144,6 +144,34 @@ check_folder(const ReadCase *c, StoreFolder *f)
     g_assert_null(store_folder_get(f, c->count));
 }
 
+static gboolean
+collect_line(const char *line, gsize len, gpointer data, GError **error)
+{
+    (void)error;
+    /* Each a whole line: only the last may lack its newline. */
+    GString *all = data;
+    g_assert_true(all->len == 0 || all->str[all->len - 1] == '\n');
+    g_string_append_len(all, line, (gssize)len);
+    return TRUE;
+}
+
+/* store_folder_read_lines gives exactly the bytes of store_folder_read. */
+static void
+check_read_lines(StoreFolder *f)
+{
+    for (guint i = 0; i < store_folder_count(f); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) b = store_folder_read(f, i, &error);
+        g_assert_no_error(error);
+        g_autoptr(GString) all = g_string_new(NULL);
+        g_assert_true(store_folder_read_lines(f, i, collect_line, all, &error));
+        g_assert_no_error(error);
+        gsize len;
+        const char *data = g_bytes_get_data(b, &len);
+        g_assert_cmpmem(all->str, all->len, data, len);
+    }
+}
+
 static void
 test_read_case(gconstpointer p)
 {
@@ -160,6 +188,7 @@ test_read_case(gconstpointer p)
         if (round == 1 && c->count > 0)
             g_assert_true(store_folder_loaded_from_cache(f));
         check_folder(c, f);
+        check_read_lines(f);
         store_folder_close(f);
     }
 }
