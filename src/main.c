@@ -21,13 +21,12 @@ typedef struct {
     const char *name;
     CmdFunc func;
     const char *summary;
-    gboolean secrets;      /* may load a password or token */
 } Command;
 
 static const Command commands[] = {
-    { "fetch",       cmd_fetch,       N_("fetch new mail from POP3 accounts"), TRUE },
-    { "send",        cmd_send,        N_("send one message read from standard input (sendmail compatible)"), TRUE },
-    { "flush",       cmd_flush,       N_("deliver the messages waiting in the Outbox"), TRUE },
+    { "fetch",       cmd_fetch,       N_("fetch new mail from POP3 accounts") },
+    { "send",        cmd_send,        N_("send one message read from standard input (sendmail compatible)") },
+    { "flush",       cmd_flush,       N_("deliver the messages waiting in the Outbox") },
     { "list",        cmd_list,        N_("list the messages of a folder") },
     { "folders",     cmd_folders,     N_("list, create, rename or delete folders") },
     { "show",        cmd_show,        N_("print a message as the pager shows it") },
@@ -106,7 +105,9 @@ main(int argc, char **argv)
     g_mime_init();
     int rc;
     if (i >= argc) {
-        secrets_protect_process();     /* the screen fetches and sends */
+        /* The set-up asks for a password; the rest is done by
+         * conf_server_secret() when a secret is loaded. */
+        secrets_protect_process();
         rc = ui_main(&ctx);
     } else {
         const Command *cmd = NULL;
@@ -119,8 +120,6 @@ main(int argc, char **argv)
         }
         g_autofree char *prgname = g_strdup_printf("postie %s", cmd->name);
         g_set_prgname(prgname);
-        if (cmd->secrets)
-            secrets_protect_process();
         rc = cmd->func(&ctx, argc - i, argv + i);
     }
     if (ctx.config)

@@ -165,7 +165,8 @@ Account *conf_account_for_address(PostieConfig *cfg, const char *addr);
  * output line, else the password, read again from the configuration file
  * (which must still be private).  Error (naming the account) when the
  * command fails, prints nothing, or no secret is configured.  Free the
- * result with secret_free(). */
+ * result with secret_free().  From the first call on, the process makes
+ * no core dump and cannot be inspected (secrets_protect_process). */
 char *conf_server_secret(const Account *account, const ServerConf *server,
                          GError **error);
 /* First output line of oauth_token_command (free with secret_free()). */

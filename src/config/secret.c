@@ -93,6 +93,7 @@ char *
 conf_server_secret(const Account *account, const ServerConf *server,
                    GError **error)
 {
+    secrets_protect_process();     /* before any secret is in memory */
     if (server->password_command) {
         g_autofree char *what = g_strdup_printf(_("account %s: password_command"),
                                                 account->id);
@@ -109,6 +110,7 @@ conf_server_secret(const Account *account, const ServerConf *server,
 char *
 conf_oauth_token(const Account *account, GError **error)
 {
+    secrets_protect_process();
     if (!account->oauth_token_command) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
                     _("account %s: OAuth needs oauth_token_command"), account->id);

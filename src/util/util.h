@@ -117,9 +117,10 @@ secret_autofree(char **p)
 }
 #define secret_auto __attribute__((cleanup(secret_autofree)))
 
-/* No core dumps and no ptrace attach (RLIMIT_CORE 0, PR_SET_DUMPABLE 0):
- * called at start-up by every command that may load a password or token.
- * Children inherit the core limit, not the other. */
+/* No core dumps and no ptrace attach (RLIMIT_CORE 0, PR_SET_DUMPABLE 0),
+ * for good: called before a password or token is loaded (config/secret.c)
+ * and by the screen at start-up.  Children inherit the core limit, not the
+ * other. */
 void secrets_protect_process(void);
 
 /* ---- child programs ---------------------------------------------------- */
