@@ -167,9 +167,12 @@ body_kind(const Msg *m, gboolean ascii_needle)
 /* For a multipart message: does some text part need decoding to be read
  * (base64, quoted-printable, HTML, flowed, or a charset hiding the
  * needle)?  Looks at every part header: the lines around each
- * "Content-" line after the top-level header, up to blank lines. */
+ * "Content-" line after the top-level header, up to blank lines.  With
+ * NEEDLE, *IN_PLAIN says whether it is in the body of a text/plain part
+ * stored as it reads (up to the next line starting with "--"). */
 static gboolean
-parts_need_decoding(const Msg *m, gboolean ascii_needle)
+parts_need_decoding(const Msg *m, gboolean ascii_needle, const char *needle,
+                    gboolean icase, gboolean *in_plain)
 {
     static const char key[] = "\ncontent-";
     const char *p = m->header_end;
@@ -200,7 +203,26 @@ parts_need_decoding(const Msg *m, gboolean ascii_needle)
              strstr(t, "format=flowed") || charset_hides_ascii(t) ||
              (!ascii_needle && !charset_is_utf8_compatible(t))))
             return TRUE;
+        if (needle && !*in_plain && (!*t || !strncmp(t, "text/plain", 10)) && he < m->end) {
+            const char *bs = memchr(he, '\n', (gsize)(m->end - he));
+            bs = bs ? bs + 1 : m->end;
+            const char *be = bs;
+            while (be < m->end && !(be[0] == '-' && be + 1 < m->end && be[1] == '-')) {
+                const char *nl = memchr(be, '\n', (gsize)(m->end - be));
+                be = nl ? nl + 1 : m->end;
+            }
+            *in_plain = bodyscan_find(bs, (gsize)(be - bs), needle, strlen(needle), icase) != NULL;
+        }
         p = he > hit ? he : hit + 1;
+        if (strstr(cte, "base64")) {
+            /* An attachment (text would have returned): its data holds no
+             * '-', so memchr jumps to the next boundary line at once. */
+            const char *q = p;
+            while ((q = memchr(q, '-', (gsize)(m->end - q))) &&
+                   !(q[-1] == '\n' && q + 1 < m->end && q[1] == '-'))
+                q++;
+            p = q ? q - 1 : m->end;
+        }
     }
     return FALSE;
 }
@@ -358,10 +380,16 @@ bodyscan_run(StoreFolder *f, const char *needle, gboolean icase, ScanScope scope
         case BODY_ENCODED:
             hits[i] = decoded_contains(f, i, needle, icase);
             break;
-        case BODY_MIXED:
-            if ((raw[i] & 2) || parts_need_decoding(m, ascii))
+        case BODY_MIXED: {
+            gboolean direct = exact && probe_useful && !quoting && (raw[i] & 2);
+            gboolean in_plain = FALSE;
+            if (parts_need_decoding(m, ascii, direct ? needle : NULL, icase, &in_plain) ||
+                ((raw[i] & 2) && !in_plain))
                 hits[i] = decoded_contains(f, i, needle, icase);
+            else
+                hits[i] = in_plain;
             break;
+        }
         }
     }
     g_free(raw);
