@@ -46,7 +46,7 @@ step "page down x20" "Inbox \\[[0-9]+/$COUNT" PageDown PageDown PageDown PageDow
     PageDown PageDown PageDown PageDown PageDown PageDown
 step "sort by sender" "\\(sender\\)" o s
 step "sort by subject" "\\(subject\\)" o b
-step "threads on" "threads\\)" T
+step "threads on" "threads\\)" V
 $T send-keys -t t /; $T send-keys -t t -l "number 99999"; 
 step "search (over all messages)" "number 99999" Enter
 $T send-keys -t t q; sleep 0.5; $T kill-server

@@ -56,7 +56,7 @@ pager_run(Ui *ui)
         if (key == ' ' || key == (UI_KEY_FUNC | KEY_NPAGE)) {
             if (top + rect.h >= rows) {
                 int row = msglist_sel_row(ui);
-                if (row + 1 < (int)ui->view.n) {
+                if (row + 1 < (int)ui->view.rows) {
                     msglist_select_row(ui, row + 1);
                     top = 0;
                 }
@@ -76,7 +76,7 @@ pager_run(Ui *ui)
             return;
         } else if (a == ACT_DOWN || a == ACT_UP) {
             int row = msglist_sel_row(ui) + (a == ACT_DOWN ? 1 : -1);
-            if (row >= 0 && row < (int)ui->view.n) {
+            if (row >= 0 && row < (int)ui->view.rows) {
                 msglist_select_row(ui, row);
                 top = 0;
             } else

@@ -37,7 +37,7 @@ start_postie 100 30
 wait_for 'postie: Inbox'; ok $? "the screen opens"
 keys G
 wait_for '1 headers only'; ok $? "the fetch reports a headers-only message"
-wait_for '^ Inbox +│N +H +.*Big report'; ok $? "the list marks it H"
+wait_for '^ Inbox .*│N +H +.*Big report'; ok $? "the list marks it H"
 unlike "$(screen)" 'PARTIALBODY' "its body is not here yet"
 keys D
 wait_for 'downloaded at the next fetch'; ok $? "D marks it for download"
