@@ -63,4 +63,9 @@ typedef enum { SCAN_WHOLE, SCAN_HEADER, SCAN_BODY } ScanScope;
 guint8 *bodyscan_run(StoreFolder *f, const char *needle, gboolean icase,
                      ScanScope scope, GError **error);
 
+/* Find NEEDLE (LEN bytes; ASCII letters lower-cased when ICASE) in
+ * HAY[0..HAY_LEN); ICASE ignores ASCII case only.  NULL if absent. */
+const char *bodyscan_find(const char *hay, gsize hay_len, const char *needle,
+                          gsize len, gboolean icase);
+
 #endif

@@ -40,9 +40,4 @@ gboolean pattern_text_contains(const char *hay, const char *needle,
 /* Smart case: casefolded copy of S unless it has an upper-case letter. */
 char *pattern_fold_needle(const char *s, gboolean *case_sensitive);
 
-/* Find NEEDLE (LEN bytes; ASCII letters lower-cased when ICASE) in
- * HAY[0..HAY_LEN); ICASE ignores ASCII case only.  NULL if absent. */
-const char *bodyscan_find(const char *hay, gsize hay_len, const char *needle,
-                          gsize len, gboolean icase);
-
 #endif

@@ -173,6 +173,7 @@ typedef struct {
     GArray *row_kinds;
     int rows_width;
     MimeView *view;          /* the parsed message (attachments) */
+    gboolean full_headers;   /* headers as stored, not the usual few */
 } Rendered;
 
 /* WITH_SEND_ERROR: show the delivery error recorded in an Outbox message
@@ -225,6 +226,10 @@ struct Ui {
     UiAction pending_action; /* chosen in the pager, run by the list */
     gboolean tag_prefix;     /* the action runs on the tagged messages */
     char *last_pipe;         /* the last command piped to */
+    gboolean full_headers;   /* h: show every header line */
+    char *pager_search;      /* last text searched for in the pager */
+    gboolean pager_backward; /* ... and its direction */
+    gint64 preview_since;    /* monotonic time the preview showed its message */
     GHashTable *folder_counts;   /* folder name -> counts (folderpane.c) */
     GHashTable *new_mail_in;     /* folder names marked for new mail */
     gboolean pane_focus;     /* the cursor is in the folder pane */
@@ -301,12 +306,17 @@ void ui_note_moved(Ui *ui, guint i);
 /* preview.c: keep ui->preview in step with the selection and draw it. */
 void preview_sync(Ui *ui);
 void preview_draw(Ui *ui);
+/* preview_mark_read: mark the previewed message read once it has been
+ * shown that many seconds; TRUE when it did. */
+gboolean preview_tick(Ui *ui);
 
 /* pager.c */
 void pager_run(Ui *ui);
 
 /* help.c */
 void help_run(Ui *ui);
+/* Show LINES (char*, taken) scrollably until q or the help key. */
+void help_show(Ui *ui, GPtrArray *lines);
 
 /* status.c */
 void status_draw(Ui *ui);

@@ -135,6 +135,7 @@ ui_getkey(Ui *ui)
         if (now - last_refresh >= REFRESH_MS * 1000) {
             last_refresh = now;
             gboolean changed = refresh_folder(ui);
+            changed |= preview_tick(ui);
             if (folderpane_tick(ui) || changed)
                 return UI_KEY_EVENT;
         }
@@ -336,7 +337,7 @@ ui_run_action(Ui *ui, UiAction a)
     case ACT_NEXT_UNREAD: next_unread(ui); break;
     case ACT_MARK_ALL_READ: mark_all_read(ui); break;
     case ACT_FOLDER_PANE: folders_focus(ui); break;
-    case ACT_TOGGLE_HEADERS: break;   /* the pager's */
+    case ACT_TOGGLE_HEADERS: ui->full_headers = !ui->full_headers; break;
     case ACT_SYNC: sync_folder(ui); break;
     case ACT_HELP: help_run(ui); break;
     case ACT_SORT: choose_sort(ui); break;

@@ -32,6 +32,7 @@ ui_free(Ui *ui)
     g_free(ui->search);
     pattern_free(ui->search_pat);
     g_free(ui->last_pipe);
+    g_free(ui->pager_search);
     g_free(ui->message);
     g_free(ui->progress);
     g_free(ui->sel_msgid);

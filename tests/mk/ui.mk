@@ -12,6 +12,7 @@ UI_SH_TESTS = \
 	tests/ui/config-keys.sh \
 	tests/ui/search.sh \
 	tests/ui/tags.sh \
-	tests/ui/folders.sh
+	tests/ui/folders.sh \
+	tests/ui/pager.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
