@@ -26,7 +26,8 @@ src_postie_SOURCES += \
 	src/ui/limit.c \
 	src/ui/tags.c \
 	src/ui/pipe.c \
-	src/ui/folderpane.c
+	src/ui/folderpane.c \
+	src/ui/forward.c
 
 # The screen's keys and behaviour.
 dist_man_MANS += doc/postie-keys.7

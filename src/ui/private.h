@@ -375,6 +375,10 @@ void compose_new(Ui *ui);
 void compose_reply(Ui *ui, MimeReplyKind kind);
 /* A new message to TO (an address, or a group name expanded when sent). */
 void compose_to(Ui *ui, const char *to);
+/* Forward D (taken): ask for To, edit the text, then the compose form. */
+void compose_forward_draft(Ui *ui, MimeDraft *d);
+/* forward.c: forward the tagged messages as attachments (;f). */
+void forward_tagged(Ui *ui);
 
 /* abookview.c: the address book view. */
 void abookview_run(Ui *ui);

@@ -153,6 +153,9 @@ tags_prefix(Ui *ui)
         break;
     }
     switch (a) {
+    case ACT_FORWARD:
+        forward_tagged(ui);
+        break;
     case ACT_DELETE: case ACT_UNDELETE: case ACT_FLAG: case ACT_TOGGLE_READ:
     case ACT_SAVE: case ACT_PIPE:
         ui->tag_prefix = TRUE;

@@ -15,7 +15,14 @@ done > "$MAIL/Inbox"
 cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
 [general]
 mail_dir = $MAIL
+editor = true
+
+[account home]
+address = me@example.org
+smtp_host = localhost
+fetch = false
 CFG
+chmod 600 "$XDG_CONFIG_HOME/postie/config"
 
 start_postie 120 30
 wait_for 'postie: Inbox \[[0-9]/5, 4 new'; ok $? "the Inbox opens with 4 new"
@@ -88,6 +95,18 @@ keys Enter
 wait_for 'Press any key'
 keys Enter
 wait_for '"false" failed \(exit status 1\)'; ok $? "a failing command is reported"
+
+# ;f forwards the tagged messages as attachments, one message/rfc822 each
+keys '\;' f
+wait_for '^To:$'; ok $? ";f asks for the recipients"
+type_text 'zed@example.net'
+keys Enter
+wait_for 'y:Send +w:Queue +P:Draft'; ok $? "the compose form opens"
+like "$(screen)" 'Fwd: Report 2' "the subject is the first tagged message's"
+keys P
+wait_for 'Saved in Drafts'; ok $? "saved as a draft"
+is "$(grep -c '^Content-Type: message/rfc822' "$MAIL/Drafts")" 2 \
+    "the draft holds both tagged messages as message/rfc822 parts"
 
 # ;s moves the tagged messages; the new folder shows in the pane at once
 keys '\;' s
