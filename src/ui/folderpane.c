@@ -91,6 +91,8 @@ folderpane_update(Ui *ui)
 gboolean
 folderpane_tick(Ui *ui)
 {
+    if (!ui->keys || !ui->mail_dir)
+        return FALSE;   /* the first-run form: no folders yet */
     guint before = ui->folders ? ui->folders->len : 0;
     folders_reload(ui);   /* folders made elsewhere show at once */
     gboolean changed = (ui->folders ? ui->folders->len : 0) != before;
@@ -146,7 +148,10 @@ folders_focus(Ui *ui)
         if (key == (UI_KEY_FUNC | KEY_RESIZE) || key == UI_KEY_EVENT)
             continue;
         UiAction a = keymap_lookup(ui->keys, key);
-        int n = (int)ui->folders->len;
+        int n = ui->folders ? (int)ui->folders->len : 0;
+        if (n == 0)
+            break;
+        ui->pane_cursor = MIN(ui->pane_cursor, n - 1);   /* the list may shrink */
         if (a == ACT_DOWN || a == ACT_NEXT_UNREAD)
             ui->pane_cursor = MIN(ui->pane_cursor + 1, n - 1);
         else if (a == ACT_UP)

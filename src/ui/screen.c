@@ -43,6 +43,10 @@ ui_redraw(Ui *ui)
         ui->preview_top = CLAMP(ui->preview_top, 0, MAX(max, 0));
     }
     preview_draw(ui);
+    if (ui->view.limit_error) {   /* the limit's scan failed on a refresh */
+        ui_error(ui, "%s", ui->view.limit_error->message);
+        g_clear_error(&ui->view.limit_error);
+    }
     status_draw(ui);
     message_draw(ui);
     refresh();

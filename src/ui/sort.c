@@ -194,8 +194,11 @@ void
 view_rebuild(MsgView *v, gboolean contents)
 {
     if (contents) {
+        /* Unique across folders: a new folder may reuse the old one's
+         * address, and cached text scans must not be taken for its. */
+        static guint64 generations;
         drop_keys(v);
-        v->generation++;
+        v->generation = ++generations;
     }
     v->n = v->folder ? store_folder_count(v->folder) : 0;
     if (contents || !v->tagged)

@@ -7,7 +7,10 @@
  *
  *   - parsing never crashes, and fails only with a message;
  *   - a parsed pattern matches tests/data/search/patterns.mbox without
- *     error, and gives the same answer twice (cached text scans). */
+ *     error, and gives the same answer twice (cached text scans);
+ *   - an input starting with "From " is a folder instead: the text scan
+ *     (~b ~B ~h, which reads hostile MIME headers) never crashes on it,
+ *     and ~B agrees with ~h or a body hit. */
 #include <config.h>
 
 #include <stdio.h>
@@ -15,6 +18,8 @@
 #include <string.h>
 
 #include "mime/mime.h"
+#include <glib/gstdio.h>
+
 #include "search/pattern.h"
 #include "util/util.h"
 
@@ -22,11 +27,53 @@ static StoreFolder *folder;
 
 int LLVMFuzzerTestOneInput(const guint8 *data, size_t size);
 
+static char *scratch;
+
+static void
+scan_folder(const guint8 *data, size_t size)
+{
+    g_autofree char *path = g_build_filename(scratch, "folder", NULL);
+    if (!g_file_set_contents(path, (const char *)data, (gssize)size, NULL))
+        abort();
+    StoreFolder *f = store_folder_open(path, NULL);
+    if (!f)
+        return;
+    static const char *const needles[] = { "zebra", "gr\xc3\xbc\xc3\x9f" "e", "content-", "=" };
+    guint n = store_folder_count(f);
+    for (gsize k = 0; k < G_N_ELEMENTS(needles); k++) {
+        g_autofree char *needle = g_utf8_casefold(needles[k], -1);
+        GError *error = NULL;
+        guint8 *whole = bodyscan_run(f, needle, TRUE, SCAN_WHOLE, &error);
+        guint8 *head = bodyscan_run(f, needle, TRUE, SCAN_HEADER, &error);
+        guint8 *body = bodyscan_run(f, needle, TRUE, SCAN_BODY, &error);
+        if (!whole || !head || !body)
+            abort();
+        for (guint i = 0; i < n; i++)
+            if (head[i] && !whole[i])
+                abort();
+        g_free(whole);
+        g_free(head);
+        g_free(body);
+    }
+    store_folder_close(f);
+}
+
 int
 LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
 {
+    if (!scratch) {
+        scratch = g_dir_make_tmp("postie-fuzz-scan-XXXXXX", NULL);
+        if (!scratch)
+            abort();
+    }
+    if (size >= 5 && !memcmp(data, "From ", 5)) {
+        if (!folder)
+            LLVMFuzzerTestOneInput((const guint8 *)"~A", 2);
+        scan_folder(data, size);
+        return 0;
+    }
     if (!folder) {
-        g_autofree char *state = g_dir_make_tmp("postie-fuzz-pattern-XXXXXX", NULL);
+        g_autofree char *state = g_build_filename(scratch, "state", NULL);
         g_setenv("XDG_STATE_HOME", state, TRUE);
         mime_init();
         g_autofree char *path = g_build_filename(TEST_DATA_DIR, "search", "patterns.mbox", NULL);
@@ -58,6 +105,23 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
 }
 
 #ifndef POSTIE_LIBFUZZER
+static void
+remove_tree(const char *path)
+{
+    GDir *d = g_dir_open(path, 0, NULL);
+    if (d) {
+        const char *name;
+        while ((name = g_dir_read_name(d))) {
+            g_autofree char *p = g_build_filename(path, name, NULL);
+            remove_tree(p);
+        }
+        g_dir_close(d);
+        g_rmdir(path);
+    } else {
+        g_unlink(path);
+    }
+}
+
 static const char *const seeds[] = {
     "budget", "~f alice ~s budget", "(~f a | ~t b) !~D", "~b \"big sale\"",
     "~B x | ~h y", "~d 01/01/2024-31/12/2024", "~d <3d", "~z 1K-2M", "~N ~O ~U ~F ~T",
@@ -96,8 +160,35 @@ main(int argc, char **argv)
         LLVMFuzzerTestOneInput((const guint8 *)s->str, s->len);
         g_string_free(s, TRUE);
     }
+    /* Folders: the test mbox with bytes changed, header lines spliced in. */
+    g_autofree char *path = g_build_filename(TEST_DATA_DIR, "search", "patterns.mbox", NULL);
+    g_autofree char *mbox = NULL;
+    gsize mlen = 0;
+    if (!g_file_get_contents(path, &mbox, &mlen, NULL))
+        return 1;
+    static const char *const lines[] = {
+        "\nContent-Type: text/html\n", "\nContent-Transfer-Encoding: base64\n",
+        "\nContent-Type: multipart/mixed; boundary=b1\n", "\n--b1\n", "\n\n",
+        "\nContent-Type: text/plain; charset=utf-16\n", "=\n", "\ncontent-", "\r",
+    };
+    int folders = rounds / 40;
+    for (int i = 0; i < folders; i++) {
+        GString *m = g_string_new_len(mbox, (gssize)mlen);
+        for (int e = g_rand_int_range(r, 1, 8); e > 0; e--) {
+            gsize pos = (gsize)g_rand_int_range(r, 5, (gint32)m->len);
+            if (g_rand_boolean(r))
+                m->str[pos] = (char)g_rand_int_range(r, 0, 256);
+            else
+                g_string_insert(m, (gssize)pos, lines[g_rand_int_range(r, 0, G_N_ELEMENTS(lines))]);
+        }
+        LLVMFuzzerTestOneInput((const guint8 *)m->str, m->len);
+        g_string_free(m, TRUE);
+    }
     g_rand_free(r);
-    printf("ok 1 - %d mutated patterns parsed and matched\n", rounds);
+    printf("ok 1 - %d mutated patterns parsed and matched, %d mutated folders scanned\n",
+           rounds, folders);
+    store_folder_close(folder);
+    remove_tree(scratch);
     return 0;
 }
 #endif
