@@ -254,5 +254,20 @@ main(int argc, char **argv)
     g_test_add_func("/pattern/match", test_match);
     g_test_add_func("/pattern/find", test_find);
     g_test_add_func("/pattern/missing-folder", test_missing_folder);
-    return g_test_run();
+    int rc = g_test_run();
+    /* the index cache of the test folder */
+    g_autofree char *index = g_build_filename(state, "postie", "index", NULL);
+    GDir *d = g_dir_open(index, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(index, name, NULL);
+        g_unlink(p);
+    }
+    if (d)
+        g_dir_close(d);
+    g_rmdir(index);
+    g_autofree char *pd = g_build_filename(state, "postie", NULL);
+    g_rmdir(pd);
+    g_rmdir(state);
+    return rc;
 }
