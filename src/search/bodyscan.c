@@ -238,21 +238,26 @@ is_ascii(const char *s)
     return TRUE;
 }
 
-/* The longest ASCII run of NEEDLE (to find candidates by their bytes). */
+/* The longest run of NEEDLE (casefolded) that its bytes can be looked
+ * for with: ASCII (case folded by the search) and characters without
+ * case (CJK, digits, punctuation), which folding leaves as they are. */
 static char *
-ascii_part(const char *needle)
+caseless_part(const char *needle)
 {
     const char *best = needle, *run = needle;
     gsize best_len = 0;
-    for (const char *p = needle;; p++) {
-        if (*p == '\0' || (*p & 0x80)) {
+    for (const char *p = needle;; p = g_utf8_next_char(p)) {
+        gunichar c = *p ? g_utf8_get_char(p) : 0;
+        gboolean ok = c && (c < 0x80 || (g_unichar_tolower(c) == c &&
+                                         g_unichar_toupper(c) == c));
+        if (!ok) {
             if ((gsize)(p - run) > best_len) {
                 best = run;
                 best_len = (gsize)(p - run);
             }
-            if (*p == '\0')
+            if (!*p)
                 break;
-            run = p + 1;
+            run = g_utf8_next_char(p);
         }
     }
     return g_strndup(best, best_len);
@@ -303,9 +308,10 @@ bodyscan_run(StoreFolder *f, const char *needle, gboolean icase, ScanScope scope
 
     gboolean ascii = is_ascii(needle);
     /* With a non-ASCII needle ignoring case, bytes can only suggest
-     * candidates (É is not é in bytes): confirm each by folding. */
+     * candidates (É is not é in bytes): confirm each by folding.  A
+     * needle of CJK text has no case and is looked for whole. */
     gboolean exact = ascii || !icase;
-    g_autofree char *probe = exact ? g_strdup(needle) : ascii_part(needle);
+    g_autofree char *probe = exact ? g_strdup(needle) : caseless_part(needle);
     gsize plen = strlen(probe);
     gboolean probe_useful = plen >= 3 || (exact && plen > 0);
 

@@ -241,6 +241,35 @@ test_missing_folder(void)
     g_rmdir(dir);
 }
 
+/* Needles without case (CJK) are looked for by their bytes; text in
+ * another charset is still decoded. */
+static void
+test_caseless(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("postie-pattern-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "f", NULL);
+    static const char *const msgs[] = {
+        "From: a@b\nSubject: one\nContent-Type: text/plain; charset=utf-8\n\n"
+        "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe4\xbb\xb6\n",
+        "From: a@b\nSubject: two\nContent-Type: text/plain; charset=utf-8\n\nplain\n",
+        "From: a@b\nSubject: three\nContent-Type: text/plain; charset=iso-2022-jp\n\n"
+        "\x1b$BF|K\\8l\x1b(B\n",
+    };
+    GError *error = NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(msgs); i++)
+        g_assert_true(store_append(path, msgs[i], strlen(msgs[i]), 0, &error));
+    StoreFolder *f = store_folder_open(path, &error);
+    g_assert_no_error(error);
+    Pattern *p = pattern_parse("~b \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", NOW, &error);
+    g_assert_no_error(error);
+    g_autofree char *got = matches(p, f, NULL);
+    g_assert_cmpstr(got, ==, "1,3");
+    pattern_free(p);
+    store_folder_close(f);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -254,6 +283,7 @@ main(int argc, char **argv)
     g_test_add_func("/pattern/match", test_match);
     g_test_add_func("/pattern/find", test_find);
     g_test_add_func("/pattern/missing-folder", test_missing_folder);
+    g_test_add_func("/pattern/caseless", test_caseless);
     int rc = g_test_run();
     /* the index cache of the test folder */
     g_autofree char *index = g_build_filename(state, "postie", "index", NULL);
