@@ -228,7 +228,8 @@ name_in(const char *v, const char *const *names)
 static const char *const general_keys[] = {
     "mail_dir", "editor", "check_interval", "html_converter", "download_dir",
     "sort", "threads", "preview", "preview_size", "folder_list", "color",
-    "confirm_delete", "lock_timeout", NULL,
+    "confirm_delete", "lock_timeout",
+    "new_mail", "preview_mark_read", NULL,
 };
 
 static const char *const account_keys[] = {
@@ -314,6 +315,17 @@ read_general(Ctx *c)
     cfg->color = get_bool(c, "color", cfg->color);
     cfg->confirm_delete = get_bool(c, "confirm_delete", cfg->confirm_delete);
     cfg->lock_timeout = get_int(c, "lock_timeout", cfg->lock_timeout, 1, 3600);
+
+    static const char *const notices[] = { "mark", "bell", "both", "off", NULL };
+    g_autofree char *new_mail = get_string(c, "new_mail", NULL);
+    if (new_mail && !name_in(new_mail, notices))
+        report(c, CONF_ERROR, "new_mail",
+               g_strdup_printf(_("\"%s\" is not one of mark, bell, both, off"), new_mail));
+    else if (new_mail) {
+        g_free(cfg->new_mail);
+        cfg->new_mail = g_ascii_strdown(new_mail, -1);
+    }
+    cfg->preview_mark_read = get_int(c, "preview_mark_read", cfg->preview_mark_read, 0, 3600);
 }
 
 /* Fill one ServerConf from keys with PREFIX ("pop3_" or "smtp_"). */
@@ -666,6 +678,7 @@ conf_new_default(void)
     cfg->sort = g_strdup("date");
     cfg->threads = FALSE;
     cfg->preview = g_strdup("below");
+    cfg->new_mail = g_strdup("mark");
     cfg->preview_size = 50;
     cfg->folder_list = TRUE;
     cfg->color = TRUE;
@@ -690,6 +703,7 @@ conf_free(PostieConfig *cfg)
     g_free(cfg->download_dir);
     g_free(cfg->sort);
     g_free(cfg->preview);
+    g_free(cfg->new_mail);
     g_ptr_array_unref(cfg->accounts);
     g_ptr_array_unref(cfg->filters);
     g_hash_table_unref(cfg->keys);

@@ -127,6 +127,8 @@ typedef struct {
     gboolean color;
     gboolean confirm_delete;
     int lock_timeout;          /* seconds to wait for a folder lock */
+    char *new_mail;            /* mark | bell | both | off */
+    int preview_mark_read;     /* seconds shown in the preview; 0: never */
 
     GPtrArray *accounts;       /* Account*, in file order */
     GPtrArray *filters;        /* Filter*, in file order */

@@ -195,6 +195,8 @@ typedef struct {
     char *body;               /* UTF-8 text */
     GPtrArray *attachments;   /* char*: file paths */
     GBytes *forward_message;  /* attached as message/rfc822, or NULL */
+    GPtrArray *forward_more;  /* GBytes*: more messages attached after it
+                                 (forwarding several), or NULL */
     AttachEncoding attachment_encoding;
     char *attachment_dir;     /* private (0700) directory holding the
                                  original's attachments of an inline

@@ -606,6 +606,22 @@ compose_to(Ui *ui, const char *to)
 }
 
 void
+compose_forward_draft(Ui *ui, MimeDraft *d)
+{
+    Compose c;
+    compose_init(&c, ui, d);
+    edit_field(&c, _("To"), &c.d->to, TRUE);
+    if (!c.d->to) {
+        compose_free(&c);
+        return;
+    }
+    edit_body(&c);
+    c.changed = TRUE;
+    compose_run(&c);
+    compose_free(&c);
+}
+
+void
 compose_reply(Ui *ui, MimeReplyKind kind)
 {
     const StoreMessage *m = msglist_selected(ui);

@@ -153,6 +153,39 @@ rendered_draw(Rendered *r, const Rect *rect, int top)
     attrset(A_NORMAL);
 }
 
+/* Replace the usual few header lines of R with every header line of
+ * message IDX as stored (folded lines stay as they are). */
+static void
+use_full_headers(Rendered *r, StoreFolder *f, guint idx)
+{
+    g_autoptr(GBytes) bytes = store_folder_read(f, idx, NULL);
+    if (!bytes)
+        return;
+    guint n = 0;
+    while (n < r->kinds->len && g_array_index(r->kinds, int, n) == KIND_HEADER)
+        n++;
+    g_ptr_array_remove_range(r->lines, 0, n);
+    g_array_remove_range(r->kinds, 0, n);
+    gsize len;
+    const char *p = g_bytes_get_data(bytes, &len), *end = p + len;
+    guint at = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (gsize)(end - p));
+        const char *le = nl ? nl : end;
+        if (le > p && le[-1] == '\r')
+            le--;
+        if (le == p)
+            break;   /* the blank line ending the header */
+        g_autofree char *line = g_strndup(p, (gsize)(le - p));
+        int kind = KIND_HEADER;
+        g_ptr_array_insert(r->lines, (gint)at, term_safe(line, -1, TERM_SAFE_DEFAULT));
+        g_array_insert_val(r->kinds, at, kind);
+        at++;
+        p = nl ? nl + 1 : end;
+    }
+    r->full_headers = TRUE;
+}
+
 void
 preview_sync(Ui *ui)
 {
@@ -163,7 +196,8 @@ preview_sync(Ui *ui)
     }
     if (ui->preview && ui->preview->offset == m->offset &&
         ui->preview->length == m->length &&
-        !g_strcmp0(ui->preview->message_id, m->message_id))
+        !g_strcmp0(ui->preview->message_id, m->message_id) &&
+        ui->preview->full_headers == ui->full_headers)
         return;
     g_clear_pointer(&ui->preview, rendered_free);
     ui->preview_top = 0;
@@ -179,6 +213,23 @@ preview_sync(Ui *ui)
         ui_crypto_tty_end();
     if (!ui->preview)
         ui_error(ui, "%s", error->message);
+    else if (ui->full_headers)
+        use_full_headers(ui->preview, ui->folder, ui->sel_idx);
+    ui->preview_since = g_get_monotonic_time();
+}
+
+gboolean
+preview_tick(Ui *ui)
+{
+    int secs = ui->cfg ? ui->cfg->preview_mark_read : 0;
+    const StoreMessage *m = msglist_selected(ui);
+    if (secs <= 0 || !m || !ui->preview || (m->flags & MSG_READ) ||
+        ui->layout.preview.h <= 0 || ui->layout.preview.w <= 0 ||
+        ui->preview->offset != m->offset ||
+        g_get_monotonic_time() - ui->preview_since < (gint64)secs * G_USEC_PER_SEC)
+        return FALSE;
+    store_folder_set_flags(ui->folder, ui->sel_idx, (m->flags | MSG_READ) & ~(guint32)MSG_OLD);
+    return TRUE;
 }
 
 void

@@ -881,6 +881,28 @@ test_forward(void)
     g_assert_nonnull(strstr(ev->body_text, "Subject: Gr\xc3\xbc\xc3\x9f" "e\n"));
     g_assert_nonnull(strstr(ev->body_text, "sch\xc3\xb6n"));
     g_assert_cmpstr(e->from_address, ==, "me@example.com");   /* first own address */
+
+    /* Several messages forwarded together (the screen's ;f): one
+     * message/rfc822 part each, in order, in MIME and in uuencode. */
+    g_autoptr(MimeDraft) m = reply(original, MIME_FORWARD_ATTACH);
+    m->to = g_strdup("zed@example.net");
+    m->forward_more = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    g_ptr_array_add(m->forward_more, g_bytes_new_static(eight, strlen(eight)));
+    g_autoptr(GBytes) mbuilt = mime_build(m, NULL);
+    g_assert_nonnull(mbuilt);
+    g_autoptr(MimeView) mv = mime_view_new(mbuilt, NULL, NULL);
+    g_assert_cmpuint(mv->attachments->len, ==, 2);
+    for (guint k = 0; k < 2; k++)
+        g_assert_cmpstr(((MimeAttachment *)mv->attachments->pdata[k])->content_type, ==,
+                        "message/rfc822");
+    const char *first = strstr(mv->body_text, "Line one.");
+    const char *second = strstr(mv->body_text, "sch\xc3\xb6n");
+    g_assert_true(first && second && first < second);
+    m->attachment_encoding = ATTACH_ENCODING_UUENCODE;
+    g_autoptr(GBytes) ubuilt = mime_build(m, NULL);
+    g_autofree char *umsg = g_strndup(g_bytes_get_data(ubuilt, NULL), g_bytes_get_size(ubuilt));
+    g_assert_nonnull(strstr(umsg, "begin 644 forwarded.eml"));
+    g_assert_nonnull(strstr(umsg, "begin 644 forwarded-2.eml"));
 }
 
 /* An inline forward keeps the original's attachments: in the draft (as
