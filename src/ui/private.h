@@ -7,6 +7,7 @@
 
 #include "config/conf.h"
 #include "mime/mime.h"
+#include "search/pattern.h"
 #include "store/store.h"
 #include "util/util.h"
 #include "view/view.h"
@@ -48,12 +49,14 @@ typedef struct {
     GArray *row_kinds;
     int rows_width;
     MimeView *view;          /* the parsed message (attachments) */
+    gboolean full_headers;   /* headers as stored, not the usual few */
 } Rendered;
 
 /* WITH_SEND_ERROR: show the delivery error recorded in an Outbox message
- * (only there: elsewhere the header would come from outside). */
+ * (only there: elsewhere the header would come from outside).
+ * DOWNLOAD_KEY: the key that asks for a headers-only message's body. */
 Rendered *rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
-                       gboolean with_send_error, GError **error);
+                       gboolean with_send_error, const char *download_key, GError **error);
 void rendered_free(Rendered *r);
 void rendered_wrap(Rendered *r, int width);
 /* Draw rows [top, top+rect.h) into RECT. */
@@ -89,13 +92,25 @@ struct Ui {
     gboolean show_folders;
     Layout layout;
 
-    char *search;            /* last search, casefolded */
+    char *search;            /* last search pattern, as typed */
+    Pattern *search_pat;
+    gboolean search_backward;
     char *message;           /* one-line message under the status line */
     gboolean message_is_error;
     char *progress;          /* fetch/send progress for the status line */
 
     gboolean quit;
     UiAction pending_action; /* chosen in the pager, run by the list */
+    gboolean tag_prefix;     /* the action runs on the tagged messages */
+    char *last_pipe;         /* the last command piped to */
+    gboolean full_headers;   /* h: show every header line */
+    char *pager_search;      /* last text searched for in the pager */
+    gboolean pager_backward; /* ... and its direction */
+    gint64 preview_since;    /* monotonic time the preview showed its message */
+    GHashTable *folder_counts;   /* folder name -> counts (folderpane.c) */
+    GHashTable *new_mail_in;     /* folder names marked for new mail */
+    gboolean pane_focus;     /* the cursor is in the folder pane */
+    int pane_cursor;         /* its row there */
     int wake_fd[2];          /* workers write here to wake the loop */
     GAsyncQueue *events;     /* UiEvent* from workers */
     gint64 next_check;       /* monotonic time of the next auto fetch */
@@ -114,18 +129,48 @@ int msglist_sel_row(Ui *ui);
 void msglist_select_row(Ui *ui, int row);
 /* Re-find the selected message after the view changed. */
 void msglist_reselect(Ui *ui);
-void msglist_search(Ui *ui, gboolean ask);
+/* Search with a pattern: ASK for a new one, else repeat the last (with
+ * BACKWARD: in the opposite direction). */
+void msglist_search(Ui *ui, gboolean ask, gboolean backward);
 const StoreMessage *msglist_selected(Ui *ui);
+
+/* limit.c: read a pattern on the message line (NULL: cancelled or bad,
+ * with the reason shown); limit the view to a pattern. */
+Pattern *ui_read_pattern(Ui *ui, const char *question, char **text);
+void limit_run(Ui *ui);
+
+/* tags.c: tags live in the view (by message identity); the tag prefix
+ * applies the next action to every tagged message. */
+void tags_toggle(Ui *ui);
+void tags_by_pattern(Ui *ui, gboolean tag);
+void tags_prefix(Ui *ui);
+/* The message indexes an action works on: the tagged ones under the tag
+ * prefix, else the selected one.  Newly allocated; may be empty. */
+GArray *ui_targets(Ui *ui, gboolean tagged);
+
+/* pipe.c: pipe message(s) to a command (argv, no shell). */
+void pipe_run(Ui *ui, gboolean tagged);
+
+/* folderpane.c: counts per folder and the pane's cursor. */
+/* Recount folders whose files changed; TRUE if a number changed. */
+gboolean folderpane_update(Ui *ui);
+/* Every second: list the folders again and recount. */
+gboolean folderpane_tick(Ui *ui);
+void folderpane_seen(Ui *ui, const char *name);
+void folderpane_draw_row(Ui *ui, int y, int x, int w, const char *name);
+void folders_focus(Ui *ui);
 
 /* folderlist.c */
 void folders_reload(Ui *ui);
 void folders_draw(Ui *ui);
+/* NAME: a folder name, or a path to an mbox anywhere (has '/' or ~). */
 gboolean ui_open_folder(Ui *ui, const char *name);
+char *ui_folder_path(Ui *ui, const char *name, GError **error);
 void ui_close_folder(Ui *ui);
 void ui_reload_folder(Ui *ui);
 void folders_change(Ui *ui);
-/* Completion of folder names for prompt_line_full (DATA: the Ui). */
-GPtrArray *folders_complete(const char *text, gpointer data);
+/* Completion of folder names (not paths) for prompt_line (DATA: the Ui). */
+GPtrArray *folders_complete_names(const char *text, gpointer data);
 /* Write the open folder's flags and expunge the messages marked deleted;
  * those that came from a POP3 account with delete_when_deleted, were not
  * moved to another folder and have no copy left in any folder are
@@ -138,12 +183,17 @@ void ui_note_moved(Ui *ui, guint i);
 /* preview.c: keep ui->preview in step with the selection and draw it. */
 void preview_sync(Ui *ui);
 void preview_draw(Ui *ui);
+/* preview_mark_read: mark the previewed message read once it has been
+ * shown that many seconds; TRUE when it did. */
+gboolean preview_tick(Ui *ui);
 
 /* pager.c */
 void pager_run(Ui *ui);
 
 /* help.c */
 void help_run(Ui *ui);
+/* Show LINES (char*, taken) scrollably until q or the help key. */
+void help_show(Ui *ui, GPtrArray *lines);
 
 /* status.c */
 void status_draw(Ui *ui);
@@ -202,6 +252,10 @@ void compose_new(Ui *ui);
 void compose_reply(Ui *ui, MimeReplyKind kind);
 /* A new message to TO (an address, or a group name expanded when sent). */
 void compose_to(Ui *ui, const char *to);
+/* Forward D (taken): ask for To, edit the text, then the compose form. */
+void compose_forward_draft(Ui *ui, MimeDraft *d);
+/* forward.c: forward the tagged messages as attachments (;f). */
+void forward_tagged(Ui *ui);
 
 /* abookview.c: the address book view. */
 void abookview_run(Ui *ui);

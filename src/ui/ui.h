@@ -8,9 +8,14 @@
  *                combining characters), padding and clipping
  *   colors.c     colour pairs from [colors]; off with NO_COLOR/color=false
  *   help.c       the `?` screen listing the current bindings
- *   folderlist.c the folder pane and changing folders
+ *   folderlist.c the folder pane and changing folders (names or mbox paths)
+ *   folderpane.c the pane's unread/total counts, new-mail notice, cursor
  *   msglist.c    the message list: view order, selection by message
- *                identity (not row), drawing rows, search
+ *                identity (not row), drawing rows, search (patterns from
+ *                src/search)
+ *   limit.c      reading patterns; the limit (l)
+ *   tags.c       tags by message identity, tag by pattern, the ; prefix
+ *   pipe.c       piping messages to a command (argv, no shell)
  *   preview.c    turning a message into display lines; the preview pane
  *   pager.c      the full-screen pager
  *   prompt.c     one-line input with completion, yes/no questions
@@ -20,6 +25,8 @@
  *   attach.c     the attachments of a message: list, save, open
  *   editor.c     running the user's editor on a private file
  *   compose.c    the compose form; groups expanded before sending
+ *   compose_crypto.c  sign / encrypt choice (key p), keys from the
+ *                keyring or address book, the terminal for pinentry
  *   abookview.c  the address book: search as you type, add, edit,
  *                delete, merge duplicates, write to a contact
  *   setup.c      first run: the account form that writes the config
@@ -36,8 +43,10 @@
 
 /* Run the screen on the configuration file CONFIG_PATH (NULL: the
  * default one) until the user quits; returns the exit code (0, 1 when it
- * could not start, 2 without a terminal).  With no configuration file it
- * starts the first-run account setup. */
-int ui_main(const char *config_path);
+ * could not start or OPEN_FOLDER could not be opened, 2 without a
+ * terminal).  OPEN_FOLDER (-f; NULL: the default account's inbox) is a
+ * folder name or an mbox path.  With no configuration file it starts the
+ * first-run account setup. */
+int ui_main(const char *config_path, const char *open_folder);
 
 #endif

@@ -7,4 +7,5 @@ src_libpostie_a_SOURCES += \
 	src/view/colors.c \
 	src/view/sort.c \
 	src/view/threads.c \
+	src/view/tags.c \
 	src/view/layout.c

@@ -7,8 +7,9 @@
  *              (the curses colour pairs are made in ui/colors.c)
  *   layout.c   where each pane goes for a terminal size
  *   sort.c     the message list's order: sort keys computed once per
- *              folder, search
+ *              folder, the limit, search (patterns from src/search)
  *   threads.c  threading by References / In-Reply-To
+ *   tags.c     tags kept by message identity across folder changes
  *
  * view_check_config() is what "postie config check" runs for the screen's
  * sections; the screen reports the same problems when it starts.  Key
@@ -22,6 +23,7 @@
 #include <glib.h>
 
 #include "config/conf.h"
+#include "search/pattern.h"
 #include "store/store.h"
 
 /* Check the screen's sections of CFG, [keys] (action names, key specs)
@@ -35,6 +37,8 @@ void view_check_config(const PostieConfig *cfg, GPtrArray *problems);
  * function key (KEY_DOWN, ...) tagged with UI_KEY_FUNC so the two ranges
  * cannot collide. */
 #define UI_KEY_FUNC 0x1000000
+/* Alt+key, or Esc then the key (mutt's "Esc /"). */
+#define UI_KEY_META 0x2000000
 #define UI_KEY_NONE (-1)
 /* Not a key: something happened in the background (new mail, progress);
  * the caller redraws. */
@@ -51,6 +55,9 @@ typedef enum {
     ACT_PREVIEW_GROW, ACT_PREVIEW_SHRINK, ACT_ATTACHMENTS, ACT_FLAG,
     ACT_TOGGLE_READ, ACT_MARK_DOWNLOAD, ACT_MARK_SERVER_DELETE,
     ACT_SEND_OUTBOX, ACT_REDRAW, ACT_PREVIEW_DOWN, ACT_PREVIEW_UP,
+    ACT_SEARCH_REVERSE, ACT_SEARCH_OPPOSITE, ACT_LIMIT, ACT_TAG,
+    ACT_TAG_PATTERN, ACT_UNTAG_PATTERN, ACT_TAG_PREFIX, ACT_PIPE,
+    ACT_NEXT_UNREAD, ACT_MARK_ALL_READ, ACT_FOLDER_PANE, ACT_TOGGLE_HEADERS,
     ACT_COUNT
 } UiAction;
 
@@ -64,6 +71,7 @@ typedef struct {
 typedef struct Keymap Keymap;
 
 const ActionInfo *keymap_actions(void);        /* ACT_COUNT-1 entries */
+const ActionInfo *keymap_action_info(UiAction a);
 /* Build the bindings: defaults, then cfg->keys.  Problems with [keys]
  * (unknown action or key) are added to PROBLEMS as ConfProblem*. */
 Keymap *keymap_new(const PostieConfig *cfg, GPtrArray *problems);
@@ -73,7 +81,8 @@ UiAction keymap_lookup(const Keymap *km, int key);
 char *keymap_keys_for(const Keymap *km, UiAction a);
 /* The first key bound to A, for the key hint ("?"), newly allocated. */
 char *keymap_first_key(const Keymap *km, UiAction a);
-/* Parse one key spec ("j", "<Down>", "^L", "C-l"); UI_KEY_NONE if bad. */
+/* Parse one key spec ("j", "<Down>", "^L", "C-l", "M-/"); UI_KEY_NONE
+ * if bad. */
 int keymap_parse_key(const char *spec);
 char *keymap_key_name(int key);
 
@@ -115,7 +124,7 @@ typedef struct {
 void layout_compute(Layout *l, int lines, int cols, gboolean folders,
                     PreviewMode mode, int preview_percent);
 
-/* ---- the message list's order (sort.c, threads.c) ------------------ */
+/* ---- the message list's order (sort.c, threads.c, tags.c) ------------ */
 
 typedef enum { SORT_DATE, SORT_SENDER, SORT_SUBJECT, SORT_SIZE, SORT_COUNT } SortKey;
 
@@ -128,10 +137,17 @@ typedef struct {
     int *row_of;             /* message index -> view row */
     char **sender_key;       /* casefolded, computed lazily */
     char **subject_key;      /* casefolded, "Re:" stripped, lazily */
-    char **search_text;      /* casefolded "from\tsubject", lazily */
     SortKey sort;
     gboolean reverse;
     gboolean threads;
+    guint rows;              /* rows shown: all messages, or the limit's */
+    Pattern *limit;          /* NULL: no limit (ui/limit.c) */
+    char *limit_text;
+    GError *limit_error;     /* the limit's folder scan failed (shown once) */
+    guint64 generation;      /* bumped whenever the messages change */
+    guint8 *tagged;          /* message index -> tagged (tags.c) */
+    guint ntagged;
+    GHashTable *tag_ids;     /* tags by message identity: survive refreshes */
 } MsgView;
 
 void view_init(MsgView *v, StoreFolder *f, SortKey sort, gboolean threads);
@@ -141,9 +157,11 @@ void view_clear(MsgView *v);
 void view_rebuild(MsgView *v, gboolean contents);
 /* Row showing message index IDX, or -1. */
 int view_row_of(const MsgView *v, guint idx);
-/* First row at or after FROM (wrapping) whose sender or subject contains
- * NEEDLE (casefolded already); -1 if none. */
-int view_search(MsgView *v, const char *needle_folded, int from);
+/* The next row after FROM (before it when BACKWARD, wrapping) whose
+ * message matches P; -1 if none (*ERROR set if the folder scan failed). */
+int view_search(MsgView *v, Pattern *p, int from, gboolean backward, GError **error);
+/* What patterns of this view match against (tags, generation). */
+PatternTarget view_target(const MsgView *v);
 const char *sort_name(SortKey s);
 gboolean sort_from_name(const char *name, SortKey *out);
 /* Put the thread order into v->order / v->depth (threads.c). */
@@ -151,5 +169,10 @@ void threads_order(MsgView *v);
 /* Compare messages A and B by the view's sort key (sort.c). */
 int view_compare(MsgView *v, guint a, guint b);
 void view_ensure_keys(MsgView *v, SortKey s);
+/* Tags by message identity (tags.c): drop them all; after the folder
+ * changed, re-find the tagged messages; tag or untag message I. */
+void tags_clear(MsgView *v);
+void tags_rebuild(MsgView *v);
+void tags_set(MsgView *v, guint i, gboolean on);
 
 #endif

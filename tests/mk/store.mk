@@ -21,3 +21,11 @@ tests_fuzz_fuzz_mbox_SOURCES = tests/fuzz/fuzz-store-scan.c
 tests_fuzz_fuzz_mbox_CFLAGS = $(FUZZ_COMPILE_FLAGS) -DPOSTIE_LIBFUZZER
 tests_fuzz_fuzz_mbox_LDFLAGS = $(FUZZ_LINK_FLAGS)
 endif
+# The pattern language and the folder text scan (src/search).
+check_PROGRAMS += tests/unit/test-pattern
+tests_unit_test_pattern_CFLAGS = $(TEST_COMPILE_FLAGS)
+TESTS += tests/unit/test-pattern
+EXTRA_DIST += tests/data/search/patterns.mbox
+check_PROGRAMS += tests/fuzz/fuzz-pattern
+tests_fuzz_fuzz_pattern_CFLAGS = $(TEST_COMPILE_FLAGS)
+TESTS += tests/fuzz/fuzz-pattern

@@ -329,7 +329,7 @@ static char *
 order(const MsgView *v)
 {
     GString *s = g_string_new(NULL);
-    for (guint r = 0; r < v->n; r++)
+    for (guint r = 0; r < v->rows; r++)
         g_string_append_printf(s, "%s%u", r ? " " : "", v->order[r]);
     return g_string_free(s, FALSE);
 }
@@ -380,15 +380,42 @@ test_sort_and_search(void)
     g_assert_false(sort_from_name("colour", &k));
     g_assert_false(sort_from_name(NULL, &k));
 
-    /* Search: sender or subject, casefolded needle, wrapping from a row. */
+    /* Search: the next row after FROM whose message matches (text
+     * without '~': sender or subject), wrapping, either way. */
     expect_order(&v, SORT_DATE, FALSE, "1 0 2 3 4");
-    g_assert_cmpint(view_search(&v, "budget", 0), ==, 0);
-    g_assert_cmpint(view_search(&v, "budget", 2), ==, 3);
-    g_assert_cmpint(view_search(&v, "budget", 4), ==, 0);      /* wraps */
-    g_autofree char *elo = g_utf8_casefold("ÉLODIE", -1);
-    g_assert_cmpint(view_search(&v, elo, 0), ==, 4);
-    g_assert_cmpint(view_search(&v, "nobody", 0), ==, -1);
-    g_assert_cmpint(view_search(&v, "", 0), ==, -1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Pattern) budget = pattern_parse("budget", 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(view_search(&v, budget, 0, FALSE, &error), ==, 1);
+    g_assert_cmpint(view_search(&v, budget, 1, FALSE, &error), ==, 3);
+    g_assert_cmpint(view_search(&v, budget, 3, FALSE, &error), ==, 0);   /* wraps */
+    g_assert_cmpint(view_search(&v, budget, 0, TRUE, &error), ==, 3);    /* backwards */
+    g_autoptr(Pattern) elo = pattern_parse("élodie", 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(view_search(&v, elo, 0, FALSE, &error), ==, 4);
+    g_autoptr(Pattern) nobody = pattern_parse("nobody", 0, &error);
+    g_assert_cmpint(view_search(&v, nobody, 0, FALSE, &error), ==, -1);
+    g_assert_no_error(error);
+
+    /* A limit keeps the matching rows only; a tag survives a rebuild and
+     * is what ~T matches. */
+    v.limit = pattern_parse("~s budget", 0, &error);
+    g_assert_no_error(error);
+    view_rebuild(&v, FALSE);
+    g_assert_cmpuint(v.rows, ==, 3);
+    g_autofree char *limited = order(&v);
+    g_assert_cmpstr(limited, ==, "1 0 3");
+    g_assert_cmpint(view_row_of(&v, 2), ==, -1);
+    g_clear_pointer(&v.limit, pattern_free);
+    tags_set(&v, 2, TRUE);
+    view_rebuild(&v, TRUE);
+    g_assert_cmpuint(v.rows, ==, 5);
+    g_assert_cmpuint(v.ntagged, ==, 1);
+    g_assert_true(v.tagged[2]);
+    g_autoptr(Pattern) tagged = pattern_parse("~T", 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(view_search(&v, tagged, 0, FALSE, &error), ==, 2);
+    tags_clear(&v);
     view_clear(&v);
     store_folder_close(f);
 }
