@@ -14,7 +14,8 @@
  *                identity (not row), drawing rows, search (patterns from
  *                src/search)
  *   limit.c      reading patterns; the limit (l)
- *   tags.c       tags by message identity, tag by pattern, the ; prefix
+ *   tags.c       tag, tag by pattern, the ; prefix (view/tags.c keeps
+ *                the tags by message identity)
  *   pipe.c       piping messages to a command (argv, no shell)
  *   preview.c    turning a message into display lines; the preview pane
  *   pager.c      the full-screen pager
@@ -25,14 +26,17 @@
  *   attach.c     the attachments of a message: list, save, open
  *   editor.c     running the user's editor on a private file
  *   compose.c    the compose form; groups expanded before sending
+ *   forward.c    forwarding the tagged messages as attachments (;f)
  *   compose_crypto.c  sign / encrypt choice (key p), keys from the
  *                keyring or address book, the terminal for pinentry
  *   abookview.c  the address book: search as you type, add, edit,
  *                delete, merge duplicates, write to a contact
  *   setup.c      first run: the account form that writes the config
+ *                (conf_write_new), the OAuth offer, the login checks
  *
  * The logic without a screen (keys and actions, colours by name, the
- * layout, sorting and threading) is in view/, where unit tests reach it.
+ * layout, sorting, threading, the limit and the tags) is in view/, where
+ * unit tests reach it.
  *
  * Call order: ui_main() loads the configuration (or runs setup when none
  * exists), opens the first folder and loops until the user quits.
