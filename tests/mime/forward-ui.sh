@@ -75,6 +75,10 @@ PY
 )
 is "$att" "$want" "the queued message has the three files, byte for byte"
 is "$(ls "$TEST_TMP/tmp")" '' "the temporary copies are removed once the compose is over"
+# The compose was started from the pager, which stays open after it.
+wait_for '\-\- pager: #1'; ok $? "back in the pager after the compose"
+keys q
+wait_not '\-\- pager: #1'; ok $? "q leaves the pager"
 keys q
 wait_for 'EXIT=0'; ok $? "q quits"
 done_testing
