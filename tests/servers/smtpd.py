@@ -365,6 +365,8 @@ def main(argv):
             kw["auth_exclude_mechanism"] = ["LOGIN"]
 
     controller = TestController(Handler(opts, recorder), recorder, **kw)
+    # --port 0: the port bound is the one OAUTHBEARER clients must name.
+    opts.port = controller.port
     controller.start()
     global _conn_ids
     _conn_ids = itertools.count(1)
