@@ -27,7 +27,7 @@ answer 'POP3 security' 'tls'
 answer 'POP3 port' "$closed"
 answer 'User name' 'tester'
 answer 'Password' 's3cret-pw'
-like "$(screen)" '\*\*\*\*\*\*\*\*' "the password is not shown"
+wait_for '\*\*\*\*\*\*\*\*'; ok $? "the password is not shown"
 unlike "$(screen)" 's3cret-pw' "the password text is not on the screen"
 answer 'Password command' ''
 answer 'Leave mail on the server' 'yes'
