@@ -7,6 +7,7 @@
  * redraws.  One worker at a time; quitting cancels and joins it. */
 #include <config.h>
 
+#include <string.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -16,11 +17,16 @@
 #include "send/send.h"
 #include "ui/private.h"
 
-typedef enum { EV_PROGRESS, EV_REPORT, EV_ERROR, EV_DONE } EventKind;
+/* EV_FETCH_FAILED / EV_FETCH_OK carry the account in ACCOUNT: the
+ * status line marks an account whose last fetch failed until one works. */
+typedef enum {
+    EV_PROGRESS, EV_REPORT, EV_ERROR, EV_FETCH_FAILED, EV_FETCH_OK, EV_DONE
+} EventKind;
 
 typedef struct {
     EventKind kind;
     char *text;
+    char *account;
 } UiEvent;
 
 typedef struct {
@@ -32,22 +38,30 @@ typedef struct {
     gboolean is_send;
     guint n_new_total;
     guint n_deleted_total;   /* a deletion on the server is news too */
+    guint n_failed;          /* accounts whose fetch failed */
 } Job;
 
 static GThread *worker;
 static GCancellable *cancel;
 
 static void
-post(Job *job, EventKind kind, char *text)
+post_for(Job *job, EventKind kind, const char *account, char *text)
 {
     UiEvent *e = g_new0(UiEvent, 1);
     e->kind = kind;
     e->text = text;
+    e->account = g_strdup(account);
     g_async_queue_push(job->events, e);
     if (job->wake_fd >= 0) {
         ssize_t r = write(job->wake_fd, "x", 1);
         (void)r;   /* a full pipe already means "wake up" */
     }
+}
+
+static void
+post(Job *job, EventKind kind, char *text)
+{
+    post_for(job, kind, NULL, text);
 }
 
 static char *
@@ -80,10 +94,21 @@ fetch_finished(const char *account, const FetchSummary *s, const GError *error,
                gpointer data)
 {
     Job *job = data;
+    if (error && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_CANCELLED))
+        return;
     if (error) {
-        post(job, EV_ERROR, g_strdup_printf(_("Fetch %s failed: %s"), account, error->message));
+        /* The message names the server and carries its own words. */
+        job->n_failed++;
+        /* fetch prefixes "account NAME: "; the line starts with NAME. */
+        g_autofree char *prefix = g_strdup_printf(_("account %s: "), account);
+        const char *why = error->message;
+        if (g_str_has_prefix(why, prefix))
+            why += strlen(prefix);
+        post_for(job, EV_FETCH_FAILED, account,
+                 g_strdup_printf(_("%s: fetch failed: %s"), account, why));
         return;
     }
+    post_for(job, EV_FETCH_OK, account, NULL);
     job->n_new_total += s->n_new + s->n_headers_only;
     job->n_deleted_total += s->n_deleted;
     GString *r = g_string_new(NULL);
@@ -124,7 +149,8 @@ fetch_thread(gpointer data)
     }
     if (tried == 0)
         post(job, EV_ERROR, g_strdup(_("No account to fetch from (see postie.conf(5)).")));
-    else if (job->n_new_total == 0 && job->n_deleted_total == 0)
+    else if (job->n_failed == 0 && job->n_new_total == 0 && job->n_deleted_total == 0)
+        /* Only when every account answered: a failure is never "no mail". */
         post(job, EV_REPORT, g_strdup(_("No new mail.")));
     post(job, EV_DONE, NULL);
     return NULL;
@@ -248,6 +274,14 @@ finish_job(Ui *ui)
     g_clear_pointer(&ui->progress, g_free);
 }
 
+static void
+event_free(UiEvent *e)
+{
+    g_free(e->text);
+    g_free(e->account);
+    g_free(e);
+}
+
 gboolean
 ui_handle_events(Ui *ui)
 {
@@ -266,6 +300,13 @@ ui_handle_events(Ui *ui)
         case EV_ERROR:
             ui_error(ui, "%s", e->text);
             break;
+        case EV_FETCH_FAILED:
+            g_hash_table_insert(ui->fetch_failed, g_strdup(e->account), g_strdup(e->text));
+            ui_error(ui, "%s", e->text);
+            break;
+        case EV_FETCH_OK:
+            g_hash_table_remove(ui->fetch_failed, e->account);
+            break;
         case EV_DONE:
             if (running_job && !running_job->is_send)
                 ui_reload_folder(ui);
@@ -280,8 +321,7 @@ ui_handle_events(Ui *ui)
             }
             break;
         }
-        g_free(e->text);
-        g_free(e);
+        event_free(e);
     }
     return any;
 }
@@ -290,6 +330,7 @@ void
 ui_features_init(Ui *ui)
 {
     ui->events = g_async_queue_new();
+    ui->fetch_failed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     /* With automatic checks on, the first one is at start-up. */
     if (ui->cfg->check_interval > 0)
         ui->next_check = g_get_monotonic_time();
@@ -311,13 +352,12 @@ ui_features_shutdown(Ui *ui)
     g_clear_object(&cancel);
     if (ui->events) {
         UiEvent *e;
-        while ((e = g_async_queue_try_pop(ui->events))) {
-            g_free(e->text);
-            g_free(e);
-        }
+        while ((e = g_async_queue_try_pop(ui->events)))
+            event_free(e);
         g_async_queue_unref(ui->events);
     }
     ui->events = NULL;
+    g_clear_pointer(&ui->fetch_failed, g_hash_table_unref);
 }
 
 gboolean

@@ -46,6 +46,7 @@ static const ActionInfo actions[] = {
     { ACT_MARK_SERVER_DELETE, "mark-server-delete", "X", N_("delete from the server at the next fetch") },
     { ACT_SEND_OUTBOX, "send-outbox", "S", N_("send the messages waiting in the Outbox") },
     { ACT_REDRAW, "redraw", "^L", N_("redraw the screen") },
+    { ACT_MESSAGE_LOG, "message-log", "M", N_("show the recent messages and errors with their times") },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(actions) == ACT_COUNT - 1);

@@ -32,6 +32,7 @@ typedef enum {
     ACT_PREVIEW_GROW, ACT_PREVIEW_SHRINK, ACT_ATTACHMENTS, ACT_FLAG,
     ACT_TOGGLE_READ, ACT_MARK_DOWNLOAD, ACT_MARK_SERVER_DELETE,
     ACT_SEND_OUTBOX, ACT_REDRAW, ACT_PREVIEW_DOWN, ACT_PREVIEW_UP,
+    ACT_MESSAGE_LOG,
     ACT_COUNT
 } UiAction;
 
@@ -201,7 +202,10 @@ struct Ui {
 
     char *search;            /* last search, casefolded */
     char *message;           /* one-line message under the status line */
-    gboolean message_is_error;
+    gboolean message_is_error; /* an error stays until a key is pressed */
+    GQueue *log;             /* msglog.c: recent messages with times */
+    int log_top;
+    gboolean log_follow;
     char *progress;          /* fetch/send progress for the status line */
 
     gboolean quit;
@@ -213,6 +217,9 @@ struct Ui {
     guint outbox_count;      /* messages waiting in the Outbox */
     gboolean fetch_again;    /* asked for while busy: run when done */
     gboolean send_again;
+    /* account id -> the error of its last fetch, until a fetch of it
+     * works: marked in the status line, never taken for "no mail". */
+    GHashTable *fetch_failed;
     /* "FOLDER\nX-Postie-UIDL" of messages moved out of FOLDER and not yet
      * expunged there: their expunge is no deletion (a copy lives on). */
     GHashTable *moved;
@@ -259,6 +266,11 @@ void hint_draw(Ui *ui);
 void message_draw(Ui *ui);
 void ui_message(Ui *ui, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void ui_error(Ui *ui, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* msglog.c: every message shown is logged with its time. */
+void msglog_add(Ui *ui, gboolean error, const char *text);
+void msglog_run(Ui *ui);
+void msglog_free(Ui *ui);
 
 /* prompt.c */
 typedef GPtrArray *(*CompleteFunc)(const char *text, gpointer data);

@@ -272,6 +272,7 @@ ui_run_action(Ui *ui, UiAction a)
     case ACT_PREVIEW_DOWN: ui->preview_top += MAX(ui->layout.preview.h - 1, 1); break;
     case ACT_PREVIEW_UP: ui->preview_top -= MAX(ui->layout.preview.h - 1, 1); break;
     case ACT_REDRAW: clearok(curscr, TRUE); break;
+    case ACT_MESSAGE_LOG: msglog_run(ui); break;
     case ACT_COMPOSE: case ACT_REPLY: case ACT_REPLY_ALL: case ACT_FORWARD:
     case ACT_FETCH: case ACT_SEND_OUTBOX: case ACT_ADD_SENDER: case ACT_ADDRESS_BOOK:
     case ACT_ATTACHMENTS: case ACT_MARK_DOWNLOAD: case ACT_MARK_SERVER_DELETE:

@@ -27,6 +27,22 @@ hint_draw(Ui *ui)
     g_string_free(s, TRUE);
 }
 
+/* Accounts whose last fetch failed, sorted: "  Fetch failed: home". */
+static void
+append_failed(Ui *ui, GString *s)
+{
+    if (!ui->fetch_failed || g_hash_table_size(ui->fetch_failed) == 0)
+        return;
+    GList *names = g_list_sort(g_hash_table_get_keys(ui->fetch_failed),
+                               (GCompareFunc)g_strcmp0);
+    g_string_append(s, _("  Fetch failed: "));
+    for (GList *l = names; l; l = l->next) {
+        g_autofree char *safe = term_safe(l->data, -1, TERM_SAFE_DEFAULT);
+        g_string_append_printf(s, "%s%s", l == names ? "" : ", ", safe);
+    }
+    g_list_free(names);
+}
+
 void
 status_draw(Ui *ui)
 {
@@ -52,6 +68,7 @@ status_draw(Ui *ui)
                            sort_name(ui->view.sort), ui->view.threads ? _(", threads") : "");
     if (ui->outbox_count)
         g_string_append_printf(s, _("  Outbox: %u"), ui->outbox_count);
+    append_failed(ui, s);
     if (ui->progress)
         g_string_append_printf(s, "  %s", ui->progress);
     g_string_append(s, " --");
@@ -74,9 +91,17 @@ static void
 set_message(Ui *ui, gboolean error, const char *fmt, va_list ap)
 {
     g_autofree char *text = g_strdup_vprintf(fmt, ap);
-    g_free(ui->message);
     /* Messages often carry server or file text: never draw it raw. */
-    ui->message = term_safe(text, -1, TERM_SAFE_DEFAULT);
+    char *safe = term_safe(text, -1, TERM_SAFE_DEFAULT);
+    msglog_add(ui, error, safe);
+    /* An error on screen stays until a key is pressed (the main loop
+     * clears it); later news goes to the log only. */
+    if (!error && ui->message && ui->message_is_error) {
+        g_free(safe);
+        return;
+    }
+    g_free(ui->message);
+    ui->message = safe;
     ui->message_is_error = error;
 }
 

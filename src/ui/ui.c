@@ -31,6 +31,7 @@ ui_free(Ui *ui)
     g_free(ui->mail_dir);
     g_free(ui->search);
     g_free(ui->message);
+    msglog_free(ui);
     g_free(ui->progress);
     g_free(ui->sel_msgid);
     if (ui->moved)
@@ -72,6 +73,7 @@ ui_main(CmdContext *ctx)
     ui.cfg = cfg;
     ui.wake_fd[0] = ui.wake_fd[1] = -1;
     ui.mail_dir = g_strdup(cfg->mail_dir);
+    ui.log_follow = TRUE;
     ui.problems = g_ptr_array_new_with_free_func(conf_problem_free);
     ui.show_folders = cfg->folder_list;
     ui.preview_mode = !g_strcmp0(cfg->preview, "right") ? PREVIEW_RIGHT

@@ -9,6 +9,7 @@ UI_SH_TESTS = \
 	tests/ui/abook.sh \
 	tests/ui/no-editor.sh \
 	tests/ui/deleted-here.sh \
-	tests/ui/config-keys.sh
+	tests/ui/config-keys.sh \
+	tests/ui/fetch-failures.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
