@@ -99,6 +99,9 @@ typedef struct {
     gboolean color;
     gboolean confirm_delete;
     int lock_timeout;          /* seconds to wait for a folder lock */
+    char *trash;               /* folder deleted mail moves to; NULL: none */
+    char *purge;               /* "delete": ask-yes | ask-no | yes | no,
+                                  mutt's quadoption for expunging */
 
     GPtrArray *accounts;       /* Account*, in file order */
     GPtrArray *filters;        /* Filter*, in file order */

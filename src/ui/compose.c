@@ -265,8 +265,10 @@ after_done(Compose *c)
                                m->flags | (c->from_draft ? MSG_DELETED : MSG_REPLIED));
         if (c->from_draft) {
             g_autoptr(GError) error = NULL;
-            guint n;
-            if (ui_expunge_folder(ui, &n, &error)) {
+            guint n, n_trashed;
+            /* The draft lives on as the message: no copy for the Trash. */
+            ui_note_moved(ui, i);
+            if (ui_expunge_folder(ui, &n, &n_trashed, &error)) {
                 view_rebuild(&ui->view, TRUE);
                 msglist_reselect(ui);
             }

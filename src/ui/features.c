@@ -44,6 +44,8 @@ typedef struct {
 static GThread *worker;
 static GCancellable *cancel;
 
+static void flush_server_deletes(Ui *ui);
+
 static void
 post_for(Job *job, EventKind kind, const char *account, char *text)
 {
@@ -242,6 +244,8 @@ start_job(Ui *ui, gboolean is_send, const char *account)
                                : _("Fetching follows when the current job is done."));
         return FALSE;
     }
+    if (!is_send)
+        flush_server_deletes(ui);
     Job *job = g_new0(Job, 1);
     job->ui = ui;
     job->events = ui->events;
@@ -350,6 +354,8 @@ ui_features_shutdown(Ui *ui)
         }
     }
     g_clear_object(&cancel);
+    flush_server_deletes(ui);
+    g_clear_pointer(&ui->server_delete, g_hash_table_unref);
     if (ui->events) {
         UiEvent *e;
         while ((e = g_async_queue_try_pop(ui->events)))
@@ -436,6 +442,53 @@ add_sender_to_abook(Ui *ui)
                           : _("%s is already in the address book."), m->from);
 }
 
+/* X: deleting on the server is asked, shown as X in the list and kept
+ * here until the next fetch starts (or the screen closes), so X again
+ * undoes it; only then is it handed to fetch, which cannot take it back. */
+static void
+mark_server_delete(Ui *ui, const StoreMessage *m)
+{
+    g_autofree char *k = keymap_first_key(ui->keys, ACT_MARK_SERVER_DELETE);
+    if (ui->server_delete && g_hash_table_remove(ui->server_delete, m->uidl)) {
+        ui_message(ui, _("It stays on the server."));
+        return;
+    }
+    if (!prompt_yesno(ui, _("Delete this message on the server at the next fetch?"), FALSE))
+        return;
+    if (!ui->server_delete)
+        ui->server_delete = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_add(ui->server_delete, g_strdup(m->uidl));
+    ui_message(ui, _("Marked X: deleted on the server at the next fetch (%s again undoes it)."),
+               k);
+}
+
+gboolean
+ui_server_delete_pending(Ui *ui, const StoreMessage *m)
+{
+    return m->uidl && ui->server_delete && g_hash_table_contains(ui->server_delete, m->uidl);
+}
+
+/* Hand the pending X marks to fetch (its journal survives a crash). */
+static void
+flush_server_deletes(Ui *ui)
+{
+    if (!ui->server_delete)
+        return;
+    GHashTableIter it;
+    gpointer uidl;
+    g_hash_table_iter_init(&it, ui->server_delete);
+    while (g_hash_table_iter_next(&it, &uidl, NULL)) {
+        g_autofree char *account = NULL, *uid = NULL;
+        g_autoptr(GError) error = NULL;
+        if (fetch_parse_uidl_header(uidl, &account, &uid) &&
+            !fetch_mark_delete_on_server(account, uid, &error)) {
+            ui_error(ui, "%s", error->message);
+            continue;   /* kept: tried again at the next fetch */
+        }
+        g_hash_table_iter_remove(&it);
+    }
+}
+
 /* Mark a message kept on the server for download or deletion there. */
 static void
 mark_on_server(Ui *ui, gboolean download)
@@ -452,15 +505,16 @@ mark_on_server(Ui *ui, gboolean download)
         ui_error(ui, _("This message is complete already."));
         return;
     }
+    if (!download) {
+        mark_server_delete(ui, m);
+        return;
+    }
     g_autoptr(GError) error = NULL;
-    gboolean ok = download ? fetch_mark_download(account, uid, &error)
-                           : fetch_mark_delete_on_server(account, uid, &error);
-    if (!ok) {
+    if (!fetch_mark_download(account, uid, &error)) {
         ui_error(ui, "%s", error->message);
         return;
     }
-    ui_message(ui, download ? _("The whole message will be downloaded at the next fetch.")
-                            : _("The message will be deleted on the server at the next fetch."));
+    ui_message(ui, _("The whole message will be downloaded at the next fetch."));
 }
 
 void

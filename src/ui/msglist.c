@@ -160,6 +160,8 @@ draw_row(Ui *ui, int y, int row, const Rect *r)
     char flags[5] = "    ";
     if (m->flags & MSG_DELETED)
         flags[0] = 'D';
+    else if (ui_server_delete_pending(ui, m))
+        flags[0] = 'X';
     else if (!(m->flags & MSG_READ))
         flags[0] = (m->flags & MSG_OLD) ? 'O' : 'N';
     if (m->flags & MSG_FLAGGED)

@@ -36,6 +36,8 @@ ui_free(Ui *ui)
     g_free(ui->sel_msgid);
     if (ui->moved)
         g_hash_table_unref(ui->moved);
+    if (ui->moved_here)
+        g_hash_table_unref(ui->moved_here);
     if (ui->wake_fd[0] >= 0) {
         close(ui->wake_fd[0]);
         close(ui->wake_fd[1]);

@@ -10,6 +10,7 @@ UI_SH_TESTS = \
 	tests/ui/no-editor.sh \
 	tests/ui/deleted-here.sh \
 	tests/ui/config-keys.sh \
-	tests/ui/fetch-failures.sh
+	tests/ui/fetch-failures.sh \
+	tests/ui/deleting.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
