@@ -353,7 +353,8 @@ finish(Compose *c, int how)
         ui_message(ui, _("Queued; sending..."));
         ui_start_send(ui, account);
     } else {
-        ui_message(ui, _("Queued in the Outbox; the send-outbox key sends it."));
+        g_autofree char *k = keymap_first_key(ui->keys, ACT_SEND_OUTBOX);
+        ui_message(ui, _("Queued in the Outbox; press %s to send it."), k);
     }
     return TRUE;
 }

@@ -39,6 +39,9 @@ typedef struct {
     guint n_new_total;
     guint n_deleted_total;   /* a deletion on the server is news too */
     guint n_failed;          /* accounts whose fetch failed */
+    gboolean send_trouble;   /* send: something stays for a retry */
+    char *send_key;          /* keys named in hints, from the main thread */
+    char *folder_key;
 } Job;
 
 static GThread *worker;
@@ -183,21 +186,35 @@ send_message_done(const SendResult *r, guint i, guint n, gpointer data)
     }
     if (r->status == SEND_STATUS_SKIPPED)
         return;
+    Job *job = data;
     /* The reason carries the server's reply (already terminal-safe). */
-    post(data, EV_ERROR, g_strdup_printf(_("Not sent (%s): %s [\"%s\" stays in the Outbox]"),
-                                         r->status == SEND_STATUS_TEMPORARY ? _("temporary")
-                                                                            : _("permanent"),
-                                         r->error ? r->error : "",
-                                         r->subject ? r->subject : ""));
+    if (r->status == SEND_STATUS_TEMPORARY) {
+        job->send_trouble = TRUE;
+        post(job, EV_ERROR,
+             g_strdup_printf(_("Not sent (press %s to send now, or wait for the retry): %s "
+                               "[\"%s\" stays in the Outbox]"),
+                             job->send_key, r->error ? r->error : "",
+                             r->subject ? r->subject : ""));
+        return;
+    }
+    post(job, EV_ERROR,
+         g_strdup_printf(_("Not sent (permanent): %s [\"%s\" stays in the Outbox: press %s "
+                           "and open the Outbox to edit or delete it]"),
+                         r->error ? r->error : "", r->subject ? r->subject : "",
+                         job->folder_key));
 }
 
 static void
 send_finished(const char *account, guint sent, guint failed, const GError *error,
               gpointer data)
 {
-    if (error)
-        post(data, EV_ERROR, g_strdup_printf(_("Sending from %s failed: %s"), account,
-                                             error->message));
+    Job *job = data;
+    if (error) {
+        job->send_trouble = TRUE;
+        post(job, EV_ERROR, g_strdup_printf(_("Sending from %s failed (press %s to send now, "
+                                              "or wait for the retry): %s"),
+                                            account, job->send_key, error->message));
+    }
     else if (!failed)
         post(data, EV_REPORT, g_strdup_printf(g_dngettext(PACKAGE, "%s: %u message sent.",
                                                           "%s: %u messages sent.", sent),
@@ -212,8 +229,10 @@ send_thread(gpointer data)
     guint sent = 0, failed = 0;
     g_autoptr(GError) error = NULL;
     if (!send_flush(job->cfg, job->account, SEND_FLUSH_DEFAULT, &cb, job, cancel, &sent,
-                    &failed, &error) && sent == 0 && failed == 0 && error)
+                    &failed, &error) && sent == 0 && failed == 0 && error) {
+        job->send_trouble = TRUE;
         post(job, EV_ERROR, g_strdup_printf(_("Sending failed: %s"), error->message));
+    }
     else if (sent == 0 && failed == 0 && !error)
         post(job, EV_REPORT, g_strdup(_("The Outbox is empty.")));
     post(job, EV_DONE, NULL);
@@ -226,6 +245,8 @@ static void
 job_free(Job *job)
 {
     g_free(job->account);
+    g_free(job->send_key);
+    g_free(job->folder_key);
     g_free(job);
 }
 
@@ -253,6 +274,8 @@ start_job(Ui *ui, gboolean is_send, const char *account)
     job->cfg = ui->cfg;
     job->is_send = is_send;
     job->account = g_strdup(account);
+    job->send_key = keymap_first_key(ui->keys, ACT_SEND_OUTBOX);
+    job->folder_key = keymap_first_key(ui->keys, ACT_CHANGE_FOLDER);
     g_clear_object(&cancel);
     cancel = g_cancellable_new();
     ui->busy = TRUE;
@@ -276,6 +299,21 @@ finish_job(Ui *ui)
     }
     ui->busy = FALSE;
     g_clear_pointer(&ui->progress, g_free);
+}
+
+/* Backoff for the Outbox after a send left mail waiting: 1, 2, 4, ...
+ * minutes, at most an hour; a send without trouble resets it. */
+static void
+schedule_send_retry(Ui *ui, gboolean trouble)
+{
+    if (!trouble) {
+        ui->send_failures = 0;
+        ui->next_send_retry = 0;
+        return;
+    }
+    ui->send_failures = MIN(ui->send_failures + 1, 7);
+    gint64 minutes = MIN((gint64)1 << (ui->send_failures - 1), 60);
+    ui->next_send_retry = g_get_monotonic_time() + minutes * 60 * G_USEC_PER_SEC;
 }
 
 static void
@@ -310,10 +348,17 @@ ui_handle_events(Ui *ui)
             break;
         case EV_FETCH_OK:
             g_hash_table_remove(ui->fetch_failed, e->account);
+            /* A server answered: the network is back, so is the retry. */
+            if (ui->send_failures)
+                ui->next_send_retry = g_get_monotonic_time();
             break;
         case EV_DONE:
-            if (running_job && !running_job->is_send)
+            /* A fetch fills folders, a send empties the Outbox. */
+            if (running_job && (!running_job->is_send ||
+                                !g_strcmp0(ui->folder_name, STORE_OUTBOX)))
                 ui_reload_folder(ui);
+            if (running_job && running_job->is_send)
+                schedule_send_retry(ui, running_job->send_trouble);
             finish_job(ui);
             ui_update_outbox(ui);
             if (ui->send_again) {
@@ -366,9 +411,40 @@ ui_features_shutdown(Ui *ui)
     g_clear_pointer(&ui->fetch_failed, g_hash_table_unref);
 }
 
+/* The network monitor says whether a route exists; its changes arrive as
+ * GLib sources of the default context, dispatched here without blocking. */
+static void
+watch_network(Ui *ui)
+{
+    static GNetworkMonitor *monitor;
+    static gboolean was_available = TRUE;
+    if (!monitor)
+        monitor = g_network_monitor_get_default();
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
+    gboolean available = g_network_monitor_get_network_available(monitor);
+    if (available && !was_available && ui->send_failures)
+        ui->next_send_retry = g_get_monotonic_time();
+    was_available = available;
+}
+
+/* Retry the Outbox when its backoff is over (see schedule_send_retry). */
+static gboolean
+send_retry_tick(Ui *ui)
+{
+    watch_network(ui);
+    if (ui->busy || ui->next_send_retry == 0 || ui->outbox_count == 0 ||
+        g_get_monotonic_time() < ui->next_send_retry)
+        return FALSE;
+    ui->next_send_retry = 0;
+    return start_job(ui, TRUE, NULL);
+}
+
 gboolean
 ui_timer_tick(Ui *ui)
 {
+    if (ui->cfg && send_retry_tick(ui))
+        return TRUE;
     if (!ui->cfg || ui->cfg->check_interval <= 0 || ui->busy)
         return FALSE;
     gboolean any = FALSE;
@@ -405,13 +481,14 @@ ui_update_outbox(Ui *ui)
     g_autofree char *path = store_path_for(ui->mail_dir, STORE_OUTBOX, NULL);
     if (!path)
         return;
-    /* The open folder may be the Outbox itself: use it, it is current. */
-    if (ui->folder && !g_strcmp0(ui->folder_name, STORE_OUTBOX)) {
-        ui->outbox_count = store_folder_count(ui->folder);
-        return;
-    }
+    /* Always the file as it is now (the open Outbox's index may be older
+     * than the send that just emptied it: EV_DONE reloads it); marked
+     * deleted is not waiting. */
     StoreFolder *f = store_folder_open(path, NULL);
-    ui->outbox_count = f ? store_folder_count(f) : 0;
+    guint n = 0;
+    for (guint i = 0; f && i < store_folder_count(f); i++)
+        n += !(store_folder_get(f, i)->flags & MSG_DELETED);
+    ui->outbox_count = n;
     if (f)
         store_folder_close(f);
 }

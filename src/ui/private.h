@@ -215,6 +215,8 @@ struct Ui {
     gint64 next_check;       /* monotonic time of the next auto fetch */
     gboolean busy;           /* a worker is running */
     guint outbox_count;      /* messages waiting in the Outbox */
+    guint send_failures;     /* sends in a row that left mail waiting */
+    gint64 next_send_retry;  /* monotonic time of the Outbox retry; 0 none */
     gboolean fetch_again;    /* asked for while busy: run when done */
     gboolean send_again;
     /* account id -> the error of its last fetch, until a fetch of it

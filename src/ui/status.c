@@ -68,6 +68,12 @@ status_draw(Ui *ui)
                            sort_name(ui->view.sort), ui->view.threads ? _(", threads") : "");
     if (ui->outbox_count)
         g_string_append_printf(s, _("  Outbox: %u"), ui->outbox_count);
+    if (ui->outbox_count && ui->next_send_retry && !ui->busy) {
+        gint64 left = ui->next_send_retry - g_get_monotonic_time();
+        int min = (int)MAX((left + 60 * G_USEC_PER_SEC - 1) / (60 * G_USEC_PER_SEC), 0);
+        g_string_append_printf(s, g_dngettext(PACKAGE, " (retry in %d min)",
+                                              " (retry in %d min)", min), min);
+    }
     append_failed(ui, s);
     if (ui->progress)
         g_string_append_printf(s, "  %s", ui->progress);

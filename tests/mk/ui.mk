@@ -11,6 +11,7 @@ UI_SH_TESTS = \
 	tests/ui/deleted-here.sh \
 	tests/ui/config-keys.sh \
 	tests/ui/fetch-failures.sh \
-	tests/ui/deleting.sh
+	tests/ui/deleting.sh \
+	tests/ui/outbox.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
