@@ -81,7 +81,10 @@ static void
 fetch_started(const char *account, guint n_new, guint64 bytes, gpointer data)
 {
     g_autofree char *b = human_bytes(bytes);
-    post(data, EV_PROGRESS, g_strdup_printf(_("Fetching %s: %u new (%s)"), account, n_new, b));
+    post(data, EV_PROGRESS,
+         g_strdup_printf(g_dngettext(PACKAGE, "Fetching %s: %u new message (%s)",
+                                     "Fetching %s: %u new messages (%s)", n_new),
+                         account, n_new, b));
 }
 
 static void
@@ -120,10 +123,15 @@ fetch_finished(const char *account, const FetchSummary *s, const GError *error,
     g_string_printf(r, g_dngettext(PACKAGE, "%s: %u new message", "%s: %u new messages",
                                    s->n_new), account, s->n_new);
     if (s->n_headers_only)
-        g_string_append_printf(r, _(", %u headers only"), s->n_headers_only);
+        g_string_append_printf(r, g_dngettext(PACKAGE, ", %u headers only",
+                                              ", %u headers only", s->n_headers_only),
+                               s->n_headers_only);
     if (s->n_deleted)
-        g_string_append_printf(r, _(", %u deleted on the server"), s->n_deleted);
-    g_string_append_printf(r, _(", %u left on the server."), s->n_left);
+        g_string_append_printf(r, g_dngettext(PACKAGE, ", %u deleted on the server",
+                                              ", %u deleted on the server", s->n_deleted),
+                               s->n_deleted);
+    g_string_append_printf(r, g_dngettext(PACKAGE, ", %u left on the server.",
+                                          ", %u left on the server.", s->n_left), s->n_left);
     post(job, EV_REPORT, g_string_free(r, FALSE));
 }
 

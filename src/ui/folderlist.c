@@ -355,7 +355,8 @@ folders_change(Ui *ui)
         return;
     if (ui_open_folder(ui, name)) {
         g_autofree char *safe = term_safe(name, -1, TERM_SAFE_DEFAULT);
-        ui_message(ui, _("Opened %s: %u messages."), safe, ui->view.n);
+        ui_message(ui, g_dngettext(PACKAGE, "Opened %s: %u message.", "Opened %s: %u messages.",
+                                   ui->view.n), safe, ui->view.n);
     }
 }
 

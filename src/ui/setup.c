@@ -239,7 +239,9 @@ test_pop3(const Account *a, gboolean *ok)
     guint64 octets = 0;
     pop3_stat(s, &count, &octets, NULL);
     pop3_quit(s, NULL);
-    return g_strdup_printf(_("POP3 login works (%u messages on the server)"), count);
+    return g_strdup_printf(g_dngettext(PACKAGE, "POP3 login works (%u message on the server)",
+                                       "POP3 login works (%u messages on the server)", count),
+                           count);
 }
 
 /* Connect and log in to the SMTP server of A as delivery would. */
