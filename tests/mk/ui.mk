@@ -13,6 +13,7 @@ UI_SH_TESTS = \
 	tests/ui/fetch-failures.sh \
 	tests/ui/deleting.sh \
 	tests/ui/outbox.sh \
-	tests/ui/compose.sh
+	tests/ui/compose.sh \
+	tests/ui/narrow.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
