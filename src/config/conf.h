@@ -4,6 +4,8 @@
  *   conf_check.c    validation: every problem as FILE:LINE: key: message
  *   conf_lines.c    map (group, key) to the line it stands on
  *   secret.c        passwords and OAuth tokens (password_command, ...)
+ *   autoconfig.c    provider settings in Mozilla's config-v1.1.xml format
+ *                   (autoconfig.h), autoconfig_builtin.c the built-in ones
  *
  * File format (see doc/postie.conf.5):
  *   [general]         settings for the whole program

@@ -28,6 +28,9 @@ static const char *const labels[F_COUNT] = {
 
 typedef struct {
     char *v[F_COUNT];
+    /* Answered by hand: no longer derived from the address (hosts, user)
+     * or from the security (ports). */
+    gboolean edited[F_COUNT];
 } Answers;
 
 static gboolean
@@ -37,12 +40,11 @@ is_yes(const char *s)
                  !g_ascii_strcasecmp(s, "true") || !strcmp(s, "1"));
 }
 
-/* Defaults that follow from earlier answers. */
-static void
-fill_defaults(Answers *a, Field f)
+/* The value field F takes from earlier answers while not edited by
+ * hand; NULL when nothing follows. */
+static char *
+derived_value(const Answers *a, Field f)
 {
-    if (a->v[f] && *a->v[f])
-        return;
     const char *addr = a->v[F_ADDRESS];
     const char *domain = addr && strchr(addr, '@') ? strchr(addr, '@') + 1 : NULL;
     char *d = NULL;
@@ -62,10 +64,41 @@ fill_defaults(Answers *a, Field f)
         break;
     default: break;
     }
-    if (d) {
-        g_free(a->v[f]);
-        a->v[f] = d;
+    return d;
+}
+
+/* Fields not edited by hand follow the answers they derive from (a new
+ * address moves the hosts and the user, a new security the port). */
+static void
+derive_all(Answers *a)
+{
+    for (int f = 0; f < F_COUNT; f++) {
+        if (a->edited[f] && a->v[f] && *a->v[f])
+            continue;
+        char *d = derived_value(a, (Field)f);
+        if (d) {
+            g_free(a->v[f]);
+            a->v[f] = d;
+        }
     }
+}
+
+/* Store answer V for F: edited by hand unless it is what would be
+ * derived anyway (or empty: derive again).  A new security lets the
+ * port follow it again. */
+static void
+set_answer(Answers *a, Field f, char *v)
+{
+    g_autofree char *d = derived_value(a, f);
+    gboolean changed = g_strcmp0(a->v[f], v) != 0;
+    g_free(a->v[f]);
+    a->v[f] = v;
+    a->edited[f] = *v && g_strcmp0(v, d) != 0;
+    if (changed && f == F_POP3_SECURITY)
+        a->edited[F_POP3_PORT] = FALSE;
+    if (changed && f == F_SMTP_SECURITY)
+        a->edited[F_SMTP_PORT] = FALSE;
+    derive_all(a);
 }
 
 /* The port default depends on security: asked in that order. */
@@ -114,6 +147,7 @@ check_field(const Answers *a, Field f)
 }
 
 static const char *form_status;  /* the status line of the form, or NULL */
+static char *form_error;         /* why the last answer was rejected */
 /* The outcome of the login tests, one line per server, under the form. */
 static char *test_result[2];
 static gboolean test_failed[2];
@@ -141,6 +175,15 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
         attrset(test_failed[k] ? colors_attr(COL_ERROR) : A_NORMAL);
         draw_untrusted(F_COUNT + 4 + k, 0, test_result[k], COLS, TRUE);
     }
+    if (form_error) {
+        /* Above the prompt, which keeps the rejected text for editing. */
+        attrset(colors_attr(COL_ERROR));
+        draw_untrusted(LINES - 2, 0, form_error, COLS, TRUE);
+        attrset(A_NORMAL);
+        message_draw(ui);
+        refresh();
+        return;
+    }
     attrset(colors_attr(COL_STATUS));
     draw_text(LINES - 2, 0,
               form_status ? form_status
@@ -151,26 +194,41 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
     refresh();
 }
 
+/* Ask for F until the answer passes; a rejected answer stays in the
+ * prompt for editing with the reason above it.  Esc asks before the
+ * answers are thrown away: FALSE only when the user wants to quit. */
 static gboolean
 ask(Ui *ui, Answers *a, Field f, const char *path)
 {
+    g_autofree char *text = g_strdup(f == F_PASSWORD ? "" : a->v[f]);
     for (;;) {
-        fill_defaults(a, f);
         draw_form(ui, a, path, f);
         g_autofree char *q = g_strdup_printf("%s: ", _(labels[f]));
-        char *v = prompt_line_full(ui, q, f == F_PASSWORD ? "" : a->v[f], NULL, NULL,
-                                   f == F_PASSWORD);
-        if (!v)
-            return FALSE;
+        char *v = prompt_line_full(ui, q, text, NULL, NULL, f == F_PASSWORD);
+        if (!v) {
+            g_clear_pointer(&form_error, g_free);
+            draw_form(ui, a, path, f);
+            if (prompt_yesno(ui, _("Quit the setup without writing the configuration?"),
+                             FALSE))
+                return FALSE;
+            continue;
+        }
         g_strstrip(v);
-        g_free(a->v[f]);
-        a->v[f] = v;
-        g_autofree char *problem = check_field(a, f);
+        g_free(text);
+        text = g_strdup(v);
+        Answers trial = *a;
+        trial.v[f] = v;
+        g_autofree char *problem = check_field(&trial, f);
         if (!problem) {
+            g_clear_pointer(&form_error, g_free);
             g_clear_pointer(&ui->message, g_free);
+            set_answer(a, f, v);
             return TRUE;
         }
-        ui_error(ui, "%s: %s", _(labels[f]), problem);
+        g_free(v);
+        g_free(form_error);
+        form_error = g_strdup_printf(_("%s: \"%s\" was not taken: %s"), _(labels[f]),
+                                     f == F_PASSWORD ? "***" : text, problem);
     }
 }
 
@@ -312,6 +370,7 @@ setup_run(const char *config_path)
     layout_compute(&ui.layout, LINES, COLS, FALSE, PREVIEW_OFF, 50);
 
     gboolean ok = TRUE;
+    derive_all(&a);
     for (int i = 0; i < F_COUNT && ok; i++)
         ok = ask(&ui, &a, ask_order[i], path);
     while (ok) {
@@ -372,6 +431,7 @@ setup_run(const char *config_path)
         g_free(a.v[i]);
     for (int k = 0; k < 2; k++)
         g_clear_pointer(&test_result[k], g_free);
+    g_clear_pointer(&form_error, g_free);
     g_free(ui.message);
     return written;
 }

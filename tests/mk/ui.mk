@@ -14,6 +14,7 @@ UI_SH_TESTS = \
 	tests/ui/deleting.sh \
 	tests/ui/outbox.sh \
 	tests/ui/compose.sh \
-	tests/ui/narrow.sh
+	tests/ui/narrow.sh \
+	tests/ui/setup-form.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
