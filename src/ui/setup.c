@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "config/autoconfig.h"
+#include "net/net.h"
 #include "pop3/pop3.h"
 #include "send/send.h"
 #include "ui/private.h"
@@ -40,11 +42,41 @@ is_yes(const char *s)
                  !g_ascii_strcasecmp(s, "true") || !strcmp(s, "1"));
 }
 
+/* The provider settings the user accepted (autoconfig), or NULL, and
+ * the lines about them under the form (where they came from, the
+ * provider's note and page). */
+static Autoconfig *provider;
+static char *provider_lines[4];
+
+/* The port of PROVIDER's server when its security is the one chosen. */
+static char *
+provider_port(const AutoconfigServer *srv, const char *security)
+{
+    if (!provider || g_strcmp0(security, security_name(srv->security)))
+        return NULL;
+    return g_strdup_printf("%u", srv->port);
+}
+
 /* The value field F takes from earlier answers while not edited by
  * hand; NULL when nothing follows. */
 static char *
 derived_value(const Answers *a, Field f)
 {
+    if (provider) {
+        char *p = NULL;
+        switch (f) {
+        case F_POP3_HOST: p = g_strdup(provider->pop3.host); break;
+        case F_POP3_SECURITY: p = g_strdup(security_name(provider->pop3.security)); break;
+        case F_POP3_PORT: p = provider_port(&provider->pop3, a->v[F_POP3_SECURITY]); break;
+        case F_USER: p = g_strdup(provider->pop3.user); break;
+        case F_SMTP_HOST: p = g_strdup(provider->smtp.host); break;
+        case F_SMTP_SECURITY: p = g_strdup(security_name(provider->smtp.security)); break;
+        case F_SMTP_PORT: p = provider_port(&provider->smtp, a->v[F_SMTP_SECURITY]); break;
+        default: break;
+        }
+        if (p)
+            return p;
+    }
     const char *addr = a->v[F_ADDRESS];
     const char *domain = addr && strchr(addr, '@') ? strchr(addr, '@') + 1 : NULL;
     char *d = NULL;
@@ -69,10 +101,14 @@ derived_value(const Answers *a, Field f)
 
 /* Fields not edited by hand follow the answers they derive from (a new
  * address moves the hosts and the user, a new security the port). */
+static const Field ask_order[F_COUNT];
+
 static void
 derive_all(Answers *a)
 {
-    for (int f = 0; f < F_COUNT; f++) {
+    /* In the order asked: a port follows the security before it. */
+    for (int i = 0; i < F_COUNT; i++) {
+        Field f = ask_order[i];
         if (a->edited[f] && a->v[f] && *a->v[f])
             continue;
         char *d = derived_value(a, (Field)f);
@@ -175,6 +211,12 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
         attrset(test_failed[k] ? colors_attr(COL_ERROR) : A_NORMAL);
         draw_untrusted(F_COUNT + 4 + k, 0, test_result[k], COLS, TRUE);
     }
+    for (int k = 0; k < 4; k++) {
+        if (!provider_lines[k] || F_COUNT + 6 + k >= LINES - 2)
+            continue;
+        attrset(k == 0 ? colors_attr(COL_HEADER) : A_NORMAL);
+        draw_untrusted(F_COUNT + 6 + k, 0, provider_lines[k], COLS, TRUE);
+    }
     if (form_error) {
         /* Above the prompt, which keeps the rejected text for editing. */
         attrset(colors_attr(COL_ERROR));
@@ -192,6 +234,99 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
     attrset(A_NORMAL);
     message_draw(ui);
     refresh();
+}
+
+/* Where Thunderbird looks first: the provider's own file over HTTPS at
+ * autoconfig.DOMAIN, then at DOMAIN's well-known place; then the
+ * built-in entries.  *TRIED gets the last download error, if any. */
+static Autoconfig *
+find_provider(const char *address, char **tried)
+{
+    const char *at = strrchr(address, '@');
+    g_autofree char *domain = g_ascii_strdown(at ? at + 1 : "", -1);
+    g_autofree char *q = g_uri_escape_string(address, NULL, FALSE);
+    g_autofree char *url1 = g_strdup_printf("https://autoconfig.%s/mail/config-v1.1.xml"
+                                            "?emailaddress=%s", domain, q);
+    g_autofree char *url2 = g_strdup_printf("https://%s/.well-known/autoconfig/mail/"
+                                            "config-v1.1.xml", domain);
+    const char *urls[] = { url1, url2 };
+    for (gsize i = 0; i < G_N_ELEMENTS(urls); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) body = net_https_get(urls[i], 64 * 1024, 10, &error);
+        Autoconfig *ac = NULL;
+        if (body) {
+            gsize len;
+            const char *xml = g_bytes_get_data(body, &len);
+            ac = autoconfig_parse(xml, len, address, urls[i], &error);
+        }
+        if (ac)
+            return ac;
+        g_free(*tried);
+        *tried = g_strdup(error->message);
+    }
+    return autoconfig_builtin(address);
+}
+
+static void
+clear_provider(void)
+{
+    g_clear_pointer(&provider, autoconfig_free);
+    for (int k = 0; k < 4; k++)
+        g_clear_pointer(&provider_lines[k], g_free);
+}
+
+/* After a new address: look up the provider's settings, show them and
+ * use them when the user says so.  Hosts, ports, security and the user
+ * then follow them unless edited by hand. */
+static void
+offer_provider(Ui *ui, Answers *a, const char *path)
+{
+    clear_provider();
+    derive_all(a);   /* the usual names until settings are taken */
+    const char *address = a->v[F_ADDRESS];
+    const char *at = address ? strrchr(address, '@') : NULL;
+    if (!at)
+        return;
+    ui_message(ui, _("Looking for the settings of %s..."), at + 1);
+    draw_form(ui, a, path, F_ADDRESS);
+    g_autofree char *tried = NULL;
+    Autoconfig *ac = find_provider(address, &tried);
+    if (!ac) {
+        ui_message(ui, _("No settings published for %s; the usual names are filled in."),
+                   at + 1);
+        return;
+    }
+    const char *name = ac->display_name ? ac->display_name : at + 1;
+    provider_lines[0] = g_strdup_printf(_("Settings for %s from %s:"), name, ac->source);
+    if (ac->has_pop3 && ac->has_smtp)
+        provider_lines[1] = g_strdup_printf(_("POP3 %s port %u %s, SMTP %s port %u %s, user %s"),
+                                            ac->pop3.host, ac->pop3.port,
+                                            security_name(ac->pop3.security), ac->smtp.host,
+                                            ac->smtp.port, security_name(ac->smtp.security),
+                                            ac->pop3.user);
+    else
+        provider_lines[1] = g_strdup_printf(_("%s offers no POP3 server: postie cannot fetch "
+                                              "from it."), name);
+    provider_lines[2] = g_strdup(ac->doc_text);
+    if (ac->doc_url)
+        provider_lines[3] = g_strdup_printf(_("See %s"), ac->doc_url);
+    g_clear_pointer(&ui->message, g_free);
+    draw_form(ui, a, path, F_ADDRESS);
+    if (!ac->has_pop3 || !ac->has_smtp) {
+        autoconfig_free(ac);       /* the lines say why; nothing to use */
+        return;
+    }
+    if (!prompt_yesno(ui, _("Use these settings?"), TRUE)) {
+        autoconfig_free(ac);
+        clear_provider();
+        return;
+    }
+    provider = ac;
+    static const Field follow[] = { F_POP3_HOST, F_POP3_SECURITY, F_POP3_PORT, F_USER,
+                                    F_SMTP_HOST, F_SMTP_SECURITY, F_SMTP_PORT };
+    for (gsize i = 0; i < G_N_ELEMENTS(follow); i++)
+        a->edited[follow[i]] = FALSE;
+    derive_all(a);
 }
 
 /* Ask for F until the answer passes; a rejected answer stays in the
@@ -222,7 +357,10 @@ ask(Ui *ui, Answers *a, Field f, const char *path)
         if (!problem) {
             g_clear_pointer(&form_error, g_free);
             g_clear_pointer(&ui->message, g_free);
+            gboolean new_address = f == F_ADDRESS && g_strcmp0(a->v[f], v) != 0;
             set_answer(a, f, v);
+            if (new_address)
+                offer_provider(ui, a, path);
             return TRUE;
         }
         g_free(v);
@@ -432,6 +570,7 @@ setup_run(const char *config_path)
     for (int k = 0; k < 2; k++)
         g_clear_pointer(&test_result[k], g_free);
     g_clear_pointer(&form_error, g_free);
+    clear_provider();
     g_free(ui.message);
     return written;
 }

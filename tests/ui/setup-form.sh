@@ -8,6 +8,10 @@
 
 CONFIG="$XDG_CONFIG_HOME/postie/config"
 rm -f "$CONFIG"
+# Provider lookups (autoconfig over HTTPS) go to a closed port: refused
+# at once, whatever the network (tests/ui/setup-autoconfig.sh has them).
+NO_HTTPS="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$(free_port)"
+UI_ENV=$NO_HTTPS
 field() { screen | grep -E "^ *$1 " ; }   # field NUMBER: its row in the form
 
 start_postie 100 30
