@@ -30,6 +30,9 @@ static const char *const labels[F_COUNT] = {
 
 typedef struct {
     char *v[F_COUNT];
+    /* Chosen after a login test met an untrusted POP3 certificate. */
+    char *ca_file;
+    char *fingerprint;
     /* Answered by hand: no longer derived from the address (hosts, user)
      * or from the security (ports). */
     gboolean edited[F_COUNT];
@@ -400,6 +403,10 @@ write_config(const Answers *a, const char *path, GError **error)
     g_key_file_set_string(kf, group, "pop3_port", a->v[F_POP3_PORT]);
     g_key_file_set_string(kf, group, "pop3_security", a->v[F_POP3_SECURITY]);
     g_key_file_set_string(kf, group, "pop3_user", a->v[F_USER]);
+    if (a->ca_file)
+        g_key_file_set_string(kf, group, "ca_file", a->ca_file);
+    if (a->fingerprint)
+        g_key_file_set_string(kf, group, "tls_fingerprint", a->fingerprint);
     if (a->v[F_PASSWORD_COMMAND] && *a->v[F_PASSWORD_COMMAND])
         g_key_file_set_string(kf, group, "password_command", a->v[F_PASSWORD_COMMAND]);
     else if (a->v[F_PASSWORD] && *a->v[F_PASSWORD])
@@ -422,13 +429,15 @@ write_config(const Answers *a, const char *path, GError **error)
     return atomic_write_file(path, data, len, 0600, error);
 }
 
-/* Log in to the POP3 server of A; the outcome for the message line. */
+/* Log in to the POP3 server of A; the outcome for the message line.
+ * *CERT_PROBLEM: the failure was the server's certificate. */
 static char *
-test_pop3(const Account *a, gboolean *ok)
+test_pop3(const Account *a, gboolean *ok, gboolean *cert_problem)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(Pop3Session) s = pop3_account_open(a, NULL, &error);
     *ok = s != NULL;
+    *cert_problem = !s && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
     if (!s)
         return g_strdup_printf(_("POP3 test failed: %s"), error->message);
     guint count = 0;
@@ -451,9 +460,83 @@ test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok)
     return g_strdup(_("SMTP login works"));
 }
 
+/* The SHA-256 fingerprint of the POP3 server's certificate, fetched
+ * without trusting it (to show it, never to accept it by itself): TLS at
+ * once, or after STLS. */
+static char *
+probe_fingerprint(const Account *a)
+{
+    g_autoptr(NetConn) c = net_conn_connect(a->pop3.host, a->pop3.port, 15, NULL, NULL);
+    if (!c)
+        return NULL;
+    if (a->pop3.security == SECURITY_STARTTLS) {
+        const char *l = net_conn_read_line(c, 0, NULL, NULL);
+        if (!l || !g_str_has_prefix(l, "+OK") || !net_conn_write(c, "STLS\r\n", 6, NULL) ||
+            !(l = net_conn_read_line(c, 0, NULL, NULL)) || !g_str_has_prefix(l, "+OK"))
+            return NULL;
+    } else if (a->pop3.security != SECURITY_TLS) {
+        return NULL;
+    }
+    SSL_CTX *ctx = net_tls_client_ctx_new(NULL, NULL);
+    if (!ctx)
+        return NULL;
+    /* The check fails (that is why we are here); the handshake is done. */
+    net_conn_start_tls(c, ctx, NULL, NULL);
+    SSL *ssl = net_conn_ssl(c);
+    char *fp = ssl ? net_tls_peer_fingerprint(ssl) : NULL;
+    SSL_CTX_free(ctx);
+    return fp;
+}
+
+/* The POP3 certificate was refused: show its fingerprint and let the
+ * user trust exactly it (tls_fingerprint) or name a CA file (ca_file).
+ * TRUE when the configuration was written again with the choice. */
+static gboolean
+ask_about_certificate(Ui *ui, Answers *ans, const Account *a, const char *path)
+{
+    g_autofree char *fp = probe_fingerprint(a);
+    if (!fp)
+        return FALSE;
+    g_free(test_result[1]);
+    test_result[1] = g_strdup_printf(_("Certificate of %s, SHA-256 fingerprint:"), a->pop3.host);
+    test_failed[1] = FALSE;
+    /* 95 characters: two lines of 16 bytes each fit 80 columns. */
+    clear_provider();
+    provider_lines[0] = g_strndup(fp, 48);
+    provider_lines[1] = g_strdup(strlen(fp) > 48 ? fp + 48 : "");
+    draw_form(ui, ans, path, -1);
+    int k = prompt_choice(ui, _("Not trusted: (t)rust this certificate (compare the "
+                                "fingerprint with your provider's), give a (c)A file, or (n)o? "),
+                          "tcn");
+    if (k == 't') {
+        g_free(ans->fingerprint);
+        ans->fingerprint = g_strdup(fp);
+    } else if (k == 'c') {
+        g_autofree char *file = prompt_line(ui, _("CA file (Tab completes): "), NULL,
+                                            complete_path, NULL);
+        if (!file || !*g_strstrip(file))
+            return FALSE;
+        g_autofree char *full = paths_expand_home(file);
+        if (!g_file_test(full, G_FILE_TEST_IS_REGULAR)) {
+            ui_error(ui, _("%s is not a file."), full);
+            return FALSE;
+        }
+        g_free(ans->ca_file);
+        ans->ca_file = g_steal_pointer(&full);
+    } else {
+        return FALSE;
+    }
+    g_autoptr(GError) error = NULL;
+    if (!write_config(ans, path, &error)) {
+        ui_error(ui, "%s", error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* Try both servers with the written configuration. */
 static void
-test_account(Ui *ui, const char *path)
+test_account(Ui *ui, Answers *ans, const char *path)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) problems = NULL;
@@ -470,10 +553,14 @@ test_account(Ui *ui, const char *path)
     ui_message(ui, _("Logging in to %s..."), a->pop3.host);
     message_draw(ui);
     refresh();
-    gboolean pop3_ok, smtp_ok;
+    gboolean pop3_ok, smtp_ok, cert_problem;
     g_free(test_result[0]);
-    test_result[0] = test_pop3(a, &pop3_ok);
+    test_result[0] = test_pop3(a, &pop3_ok, &cert_problem);
     test_failed[0] = !pop3_ok;
+    if (cert_problem && ask_about_certificate(ui, ans, a, path)) {
+        test_account(ui, ans, path);   /* again, with the new trust */
+        return;
+    }
     ui_message(ui, _("Logging in to %s..."), a->smtp.host);
     message_draw(ui);
     refresh();
@@ -552,7 +639,7 @@ setup_run(const char *config_path)
         written = g_strdup(path);
         ui_message(&ui, _("Wrote %s."), path);
         if (prompt_yesno(&ui, _("Wrote the configuration. Test the POP3 and SMTP logins now?"), TRUE)) {
-            test_account(&ui, path);
+            test_account(&ui, &a, path);
             form_status = _("-- Press Enter to open your mail --");
             for (;;) {
                 draw_form(&ui, &a, path, -1);
@@ -567,6 +654,8 @@ setup_run(const char *config_path)
     endwin();
     for (int i = 0; i < F_COUNT; i++)
         g_free(a.v[i]);
+    g_free(a.ca_file);
+    g_free(a.fingerprint);
     for (int k = 0; k < 2; k++)
         g_clear_pointer(&test_result[k], g_free);
     g_clear_pointer(&form_error, g_free);

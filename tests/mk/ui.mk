@@ -16,6 +16,7 @@ UI_SH_TESTS = \
 	tests/ui/compose.sh \
 	tests/ui/narrow.sh \
 	tests/ui/setup-form.sh \
-	tests/ui/setup-autoconfig.sh
+	tests/ui/setup-autoconfig.sh \
+	tests/ui/setup-cert.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
