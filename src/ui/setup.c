@@ -30,9 +30,10 @@ static const char *const labels[F_COUNT] = {
 
 typedef struct {
     char *v[F_COUNT];
-    /* Chosen after a login test met an untrusted POP3 certificate. */
-    char *ca_file;
-    char *fingerprint;
+    /* Chosen after a login test met an untrusted certificate: [0] POP3,
+     * [1] SMTP. */
+    char *ca_file[2];
+    char *fingerprint[2];
     /* Answered by hand: no longer derived from the address (hosts, user)
      * or from the security (ports). */
     gboolean edited[F_COUNT];
@@ -403,10 +404,10 @@ write_config(const Answers *a, const char *path, GError **error)
     g_key_file_set_string(kf, group, "pop3_port", a->v[F_POP3_PORT]);
     g_key_file_set_string(kf, group, "pop3_security", a->v[F_POP3_SECURITY]);
     g_key_file_set_string(kf, group, "pop3_user", a->v[F_USER]);
-    if (a->ca_file)
-        g_key_file_set_string(kf, group, "ca_file", a->ca_file);
-    if (a->fingerprint)
-        g_key_file_set_string(kf, group, "tls_fingerprint", a->fingerprint);
+    if (a->ca_file[0])
+        g_key_file_set_string(kf, group, "ca_file", a->ca_file[0]);
+    if (a->fingerprint[0])
+        g_key_file_set_string(kf, group, "tls_fingerprint", a->fingerprint[0]);
     if (a->v[F_PASSWORD_COMMAND] && *a->v[F_PASSWORD_COMMAND])
         g_key_file_set_string(kf, group, "password_command", a->v[F_PASSWORD_COMMAND]);
     else if (a->v[F_PASSWORD] && *a->v[F_PASSWORD])
@@ -418,6 +419,10 @@ write_config(const Answers *a, const char *path, GError **error)
     g_key_file_set_string(kf, group, "smtp_port", a->v[F_SMTP_PORT]);
     g_key_file_set_string(kf, group, "smtp_security", a->v[F_SMTP_SECURITY]);
     g_key_file_set_string(kf, group, "smtp_user", a->v[F_USER]);
+    if (a->ca_file[1])
+        g_key_file_set_string(kf, group, "smtp_ca_file", a->ca_file[1]);
+    if (a->fingerprint[1])
+        g_key_file_set_string(kf, group, "smtp_tls_fingerprint", a->fingerprint[1]);
 
     gsize len;
     g_autofree char *data = g_key_file_to_data(kf, &len, error);
@@ -451,30 +456,51 @@ test_pop3(const Account *a, gboolean *ok, gboolean *cert_problem)
 
 /* Connect and log in to the SMTP server of A as delivery would. */
 static char *
-test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok)
+test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok, gboolean *cert_problem)
 {
     g_autoptr(GError) error = NULL;
     *ok = send_test_account(cfg, a, &error);
+    *cert_problem = !*ok && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
     if (!*ok)
         return g_strdup_printf(_("SMTP test failed: %s"), error->message);
     return g_strdup(_("SMTP login works"));
 }
 
-/* The SHA-256 fingerprint of the POP3 server's certificate, fetched
- * without trusting it (to show it, never to accept it by itself): TLS at
- * once, or after STLS. */
-static char *
-probe_fingerprint(const Account *a)
+/* Read an SMTP reply (continuation lines "250-") and check its code. */
+static gboolean
+smtp_reply_is(NetConn *c, const char *code)
 {
-    g_autoptr(NetConn) c = net_conn_connect(a->pop3.host, a->pop3.port, 15, NULL, NULL);
+    for (int i = 0; i < 100; i++) {
+        gsize len;
+        const char *l = net_conn_read_line(c, 0, &len, NULL);
+        if (!l || len < 3 || strncmp(l, code, 3) != 0)
+            return FALSE;
+        if (len == 3 || l[3] != '-')
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The SHA-256 fingerprint of server S's certificate (POP3, or SMTP when
+ * IS_SMTP), fetched without trusting it (to show it, never to accept it
+ * by itself): TLS at once, or after STLS / EHLO + STARTTLS. */
+static char *
+probe_fingerprint(const ServerConf *srv, gboolean is_smtp)
+{
+    g_autoptr(NetConn) c = net_conn_connect(srv->host, srv->port, 15, NULL, NULL);
     if (!c)
         return NULL;
-    if (a->pop3.security == SECURITY_STARTTLS) {
+    if (srv->security == SECURITY_STARTTLS && !is_smtp) {
         const char *l = net_conn_read_line(c, 0, NULL, NULL);
         if (!l || !g_str_has_prefix(l, "+OK") || !net_conn_write(c, "STLS\r\n", 6, NULL) ||
             !(l = net_conn_read_line(c, 0, NULL, NULL)) || !g_str_has_prefix(l, "+OK"))
             return NULL;
-    } else if (a->pop3.security != SECURITY_TLS) {
+    } else if (srv->security == SECURITY_STARTTLS) {
+        if (!smtp_reply_is(c, "220") || !net_conn_write(c, "EHLO postie\r\n", 13, NULL) ||
+            !smtp_reply_is(c, "250") || !net_conn_write(c, "STARTTLS\r\n", 10, NULL) ||
+            !smtp_reply_is(c, "220"))
+            return NULL;
+    } else if (srv->security != SECURITY_TLS) {
         return NULL;
     }
     SSL_CTX *ctx = net_tls_client_ctx_new(NULL, NULL);
@@ -488,17 +514,23 @@ probe_fingerprint(const Account *a)
     return fp;
 }
 
-/* The POP3 certificate was refused: show its fingerprint and let the
- * user trust exactly it (tls_fingerprint) or name a CA file (ca_file).
- * TRUE when the configuration was written again with the choice. */
+/* A certificate was refused (SMTP when IS_SMTP, else POP3): show its
+ * fingerprint and let the user trust exactly it ([smtp_]tls_fingerprint)
+ * or name a CA file ([smtp_]ca_file).  TRUE when the configuration was
+ * written again with the choice. */
 static gboolean
-ask_about_certificate(Ui *ui, Answers *ans, const Account *a, const char *path)
+ask_about_certificate(Ui *ui, Answers *ans, const Account *a, gboolean is_smtp,
+                      const char *path)
 {
-    g_autofree char *fp = probe_fingerprint(a);
+    const ServerConf *srv = is_smtp ? &a->smtp : &a->pop3;
+    g_autofree char *fp = probe_fingerprint(srv, is_smtp);
     if (!fp)
         return FALSE;
     g_free(test_result[1]);
-    test_result[1] = g_strdup_printf(_("Certificate of %s, SHA-256 fingerprint:"), a->pop3.host);
+    test_result[1] = g_strdup_printf(is_smtp ? _("Certificate of the SMTP server %s, SHA-256 "
+                                                 "fingerprint:")
+                                             : _("Certificate of %s, SHA-256 fingerprint:"),
+                                     srv->host);
     test_failed[1] = FALSE;
     /* 95 characters: two lines of 16 bytes each fit 80 columns. */
     clear_provider();
@@ -509,8 +541,8 @@ ask_about_certificate(Ui *ui, Answers *ans, const Account *a, const char *path)
                                 "fingerprint with your provider's), give a (c)A file, or (n)o? "),
                           "tcn");
     if (k == 't') {
-        g_free(ans->fingerprint);
-        ans->fingerprint = g_strdup(fp);
+        g_free(ans->fingerprint[is_smtp]);
+        ans->fingerprint[is_smtp] = g_strdup(fp);
     } else if (k == 'c') {
         g_autofree char *file = prompt_line(ui, _("CA file (Tab completes): "), NULL,
                                             complete_path, NULL);
@@ -521,8 +553,8 @@ ask_about_certificate(Ui *ui, Answers *ans, const Account *a, const char *path)
             ui_error(ui, _("%s is not a file."), full);
             return FALSE;
         }
-        g_free(ans->ca_file);
-        ans->ca_file = g_steal_pointer(&full);
+        g_free(ans->ca_file[is_smtp]);
+        ans->ca_file[is_smtp] = g_steal_pointer(&full);
     } else {
         return FALSE;
     }
@@ -550,6 +582,7 @@ test_account(Ui *ui, Answers *ans, const char *path)
         ui_error(ui, _("The configuration has no account."));
         return;
     }
+    clear_provider();   /* its lines, or an earlier fingerprint */
     ui_message(ui, _("Logging in to %s..."), a->pop3.host);
     message_draw(ui);
     refresh();
@@ -557,7 +590,7 @@ test_account(Ui *ui, Answers *ans, const char *path)
     g_free(test_result[0]);
     test_result[0] = test_pop3(a, &pop3_ok, &cert_problem);
     test_failed[0] = !pop3_ok;
-    if (cert_problem && ask_about_certificate(ui, ans, a, path)) {
+    if (cert_problem && ask_about_certificate(ui, ans, a, FALSE, path)) {
         test_account(ui, ans, path);   /* again, with the new trust */
         return;
     }
@@ -565,8 +598,12 @@ test_account(Ui *ui, Answers *ans, const char *path)
     message_draw(ui);
     refresh();
     g_free(test_result[1]);
-    test_result[1] = test_smtp(cfg, a, &smtp_ok);
+    test_result[1] = test_smtp(cfg, a, &smtp_ok, &cert_problem);
     test_failed[1] = !smtp_ok;
+    if (cert_problem && ask_about_certificate(ui, ans, a, TRUE, path)) {
+        test_account(ui, ans, path);
+        return;
+    }
     if (pop3_ok && smtp_ok)
         ui_message(ui, _("Both logins work."));
     else
@@ -654,8 +691,10 @@ setup_run(const char *config_path)
     endwin();
     for (int i = 0; i < F_COUNT; i++)
         g_free(a.v[i]);
-    g_free(a.ca_file);
-    g_free(a.fingerprint);
+    for (int k = 0; k < 2; k++) {
+        g_free(a.ca_file[k]);
+        g_free(a.fingerprint[k]);
+    }
     for (int k = 0; k < 2; k++)
         g_clear_pointer(&test_result[k], g_free);
     g_clear_pointer(&form_error, g_free);

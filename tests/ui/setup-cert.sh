@@ -67,4 +67,28 @@ like "$(cat "$CONFIG")" "ca_file=$CA_FILE" "the CA file is in the configuration"
 "$POSTIE" --config "$CONFIG" config check >/dev/null 2>&1; ok $? "the configuration passes config check"
 keys Enter
 wait_for 'postie: Inbox'; keys q; wait_for 'EXIT=0'; ok $? "the screen opens and quits"
+tm kill-server
+
+# The SMTP server's certificate is self-signed: asked about as well.
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { done_testing; exit 0; }
+SMTP_CERTS=$CERT_DIR
+"$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" --cert selfsigned --certs "$SMTP_CERTS" \
+    --user "$POP3_USER" --password "$POP3_PASSWORD" >/dev/null ||
+    { echo "Bail out! cannot start the SMTP server"; exit 1; }
+TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
+. "$TEST_TMP/smtp/smtpd.env"
+closed=$SMTP_PORT
+run both good
+wait_for 'Certificate of localhost, SHA-256 fingerprint:' 60
+keys c; wait_for 'CA file'; type_text "$CA_FILE"; keys Enter
+wait_for 'Certificate of the SMTP server localhost, SHA-256 fingerprint:' 60
+ok $? "the SMTP server's untrusted certificate is asked about"
+like "$(screen | tr -d '\n')" "fingerprint:$(want_fp "$SMTP_CERTS/selfsigned.pem")" "with its real fingerprint"
+keys t
+wait_for 'SMTP login works' 60; ok $? "trusting it makes the SMTP login work"
+like "$(screen)" 'POP3 login works' "and the POP3 login still works"
+like "$(cat "$CONFIG")" "smtp_tls_fingerprint=$(want_fp "$SMTP_CERTS/selfsigned.pem")" \
+    "the SMTP fingerprint is in the configuration"
+keys Enter
+wait_for 'postie: Inbox'; keys q; wait_for 'EXIT=0'
 done_testing
