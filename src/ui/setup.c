@@ -215,11 +215,14 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
         attrset(test_failed[k] ? colors_attr(COL_ERROR) : A_NORMAL);
         draw_untrusted(F_COUNT + 4 + k, 0, test_result[k], COLS, TRUE);
     }
+    /* Below the test results when there are any, else in their place,
+     * so that all four lines fit 24 rows. */
+    int top = F_COUNT + (test_result[0] || test_result[1] ? 6 : 4);
     for (int k = 0; k < 4; k++) {
-        if (!provider_lines[k] || F_COUNT + 6 + k >= LINES - 2)
+        if (!provider_lines[k] || top + k >= LINES - 2)
             continue;
-        attrset(k == 0 ? colors_attr(COL_HEADER) : A_NORMAL);
-        draw_untrusted(F_COUNT + 6 + k, 0, provider_lines[k], COLS, TRUE);
+        attrset(k == 0 && top == F_COUNT + 4 ? colors_attr(COL_HEADER) : A_NORMAL);
+        draw_untrusted(top + k, 0, provider_lines[k], COLS, TRUE);
     }
     if (form_error) {
         /* Above the prompt, which keeps the rejected text for editing. */

@@ -121,4 +121,16 @@ wait_for '^ *3 POP3 server +pop\.gmail\.com'; ok $? "pop.gmail.com is taken"
 
 keys q; wait_for 'Quit without writing'; keys y
 wait_for 'EXIT=0'; ok $? "the form ends"
+tm kill-server
+
+# At 80x24 the whole offer fits, the provider's page included.
+start_postie 80 24
+wait_for '^Your name'; type_text 'Pat'; keys Enter
+wait_for '^E-mail address'; type_text 'pat@gmail.com'; keys Enter
+wait_for 'Use these settings\?' 30
+like "$(screen)" 'See https://support\.google\.com/accounts/answer/185833' "at 80x24 the page is shown"
+like "$(screen)" 'POP3 pop\.gmail\.com port 995 tls' "and the servers"
+keys n
+keys Escape; wait_for 'Quit the setup without writing'; keys y
+wait_for 'EXIT=0'; ok $? "Esc, yes: the form ends"
 done_testing
