@@ -59,9 +59,11 @@ status_draw(Ui *ui)
         int row = msglist_sel_row(ui);
         g_string_append_printf(s, " [%d/%u", row + 1, n);
         if (unread)
-            g_string_append_printf(s, _(", %u new"), unread);
+            g_string_append_printf(s, g_dngettext(PACKAGE, ", %u new", ", %u new", unread),
+                                   unread);
         if (deleted)
-            g_string_append_printf(s, _(", %u deleted"), deleted);
+            g_string_append_printf(s, g_dngettext(PACKAGE, ", %u deleted", ", %u deleted",
+                                                  deleted), deleted);
         g_string_append(s, "]");
     }
     g_string_append_printf(s, _(" (%s%s%s)"), ui->view.reverse ? "reverse-" : "",
