@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <gmime/gmime.h>
 
 #include "cmd/cmd.h"
+#include "mime/header.h"
 #include "ui/ui.h"
 #include "util/util.h"
 
@@ -33,6 +33,7 @@ static const Command commands[] = {
     { "attachments", cmd_attachments, N_("list the attachments of a message") },
     { "save",        cmd_save,        N_("save the attachments of a message") },
     { "abook",       cmd_abook,       N_("query, import and export the address book") },
+    { "oauth",       cmd_oauth,       N_("log in with OAuth 2 and print access tokens") },
     { "config",      cmd_config,      N_("check the configuration file") },
 };
 
@@ -102,7 +103,7 @@ main(int argc, char **argv)
         }
     }
 
-    g_mime_init();
+    mime_init();
     int rc;
     if (i >= argc) {
         rc = ui_main(&ctx);
@@ -112,7 +113,7 @@ main(int argc, char **argv)
             if (strcmp(commands[k].name, argv[i]) == 0)
                 cmd = &commands[k];
         if (!cmd) {
-            g_mime_shutdown();
+            mime_shutdown();
             return usage_error(_("unknown command '%s'"), argv[i]);
         }
         g_autofree char *prgname = g_strdup_printf("postie %s", cmd->name);
@@ -121,6 +122,6 @@ main(int argc, char **argv)
     }
     if (ctx.config)
         conf_free(ctx.config);
-    g_mime_shutdown();
+    mime_shutdown();
     return rc;
 }

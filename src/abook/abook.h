@@ -33,7 +33,7 @@
  * Strings are UTF-8.  Text that came from outside (every field) must go
  * through term_safe() before it is drawn or printed.  An Abook is not
  * locked: use it from one thread (the screen's).  Addresses are parsed
- * with GMime, which abook initialises itself once if needed.
+ * by mime/header.h (the program's one RFC 5322 address parser).
  */
 #ifndef POSTIE_ABOOK_H
 #define POSTIE_ABOOK_H

@@ -39,6 +39,7 @@ int cmd_show(CmdContext *ctx, int argc, char **argv);
 int cmd_attachments(CmdContext *ctx, int argc, char **argv);
 int cmd_save(CmdContext *ctx, int argc, char **argv);
 int cmd_abook(CmdContext *ctx, int argc, char **argv);
+int cmd_oauth(CmdContext *ctx, int argc, char **argv);
 
 /* Load the configuration once.  Prints every problem to stderr.  Returns
  * NULL (after printing why) when the file is missing, unreadable, or has

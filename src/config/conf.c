@@ -237,6 +237,9 @@ static const char *const account_keys[] = {
     "smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_auth",
     "password", "password_command", "smtp_password", "smtp_password_command",
     "oauth_token_command", "allow_plaintext_password",
+    "oauth_provider", "oauth_client_id", "oauth_client_secret", "oauth_scope",
+    "oauth_flow", "oauth_device_url", "oauth_authorize_url", "oauth_token_url",
+    "oauth_refresh_token_command", "oauth_refresh_token_store_command",
     "ca_file", "tls_fingerprint", "smtp_ca_file", "smtp_tls_fingerprint",
     "timeout", "fetch", "inbox", "leave_on_server", "delete_after_days",
     "delete_when_deleted", "headers_only", "size_limit",
@@ -252,7 +255,7 @@ static const char *const pop3_auth_names[] = {
     "oauthbearer", NULL,
 };
 static const char *const smtp_auth_names[] = {
-    "auto", "plain", "login", "cram-md5", "none", NULL,
+    "auto", "plain", "login", "cram-md5", "xoauth2", "oauthbearer", "none", NULL,
 };
 
 static void
@@ -394,6 +397,16 @@ account_free(gpointer data)
     server_clear(&a->pop3);
     server_clear(&a->smtp);
     g_free(a->oauth_token_command);
+    g_free(a->oauth.provider);
+    g_free(a->oauth.client_id);
+    g_free(a->oauth.client_secret);
+    g_free(a->oauth.scope);
+    g_free(a->oauth.flow);
+    g_free(a->oauth.device_url);
+    g_free(a->oauth.authorize_url);
+    g_free(a->oauth.token_url);
+    g_free(a->oauth.refresh_token_command);
+    g_free(a->oauth.refresh_token_store_command);
     g_free(a->inbox);
     g_free(a->signature_file);
     g_free(a->sent_folder);
@@ -405,6 +418,61 @@ file_is_private(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && (st.st_mode & 077) == 0;
+}
+
+gboolean
+conf_url_allowed(const char *url)
+{
+    g_autoptr(GUri) u = url ? g_uri_parse(url, G_URI_FLAGS_NONE, NULL) : NULL;
+    const char *host = u ? g_uri_get_host(u) : NULL;
+    if (!host || !*host || g_uri_get_userinfo(u))
+        return FALSE;
+    if (!g_ascii_strcasecmp(g_uri_get_scheme(u), "https"))
+        return TRUE;
+    return !g_ascii_strcasecmp(g_uri_get_scheme(u), "http") &&
+           (!strcmp(host, "127.0.0.1") || !g_ascii_strcasecmp(host, "localhost") ||
+            !strcmp(host, "::1"));
+}
+
+/* The settings of "postie oauth"; the presets themselves are in oauth/. */
+static void
+read_oauth(Ctx *c, OAuthConf *o)
+{
+    static const char *const providers[] = {
+        "microsoft", "microsoft-organizations", "google", NULL,
+    };
+    static const char *const flows[] = { "device", "browser", NULL };
+    o->provider = get_string(c, "oauth_provider", NULL);
+    if (o->provider && !name_in(o->provider, providers))
+        report(c, CONF_ERROR, "oauth_provider",
+               g_strdup_printf(_("\"%s\" is not one of microsoft, "
+                                 "microsoft-organizations, google"), o->provider));
+    o->client_id = get_string(c, "oauth_client_id", NULL);
+    o->client_secret = get_string(c, "oauth_client_secret", NULL);
+    o->scope = get_string(c, "oauth_scope", NULL);
+    o->flow = get_string(c, "oauth_flow", NULL);
+    if (o->flow && !name_in(o->flow, flows))
+        report(c, CONF_ERROR, "oauth_flow",
+               g_strdup_printf(_("\"%s\" is not one of device, browser"), o->flow));
+    const char *url_keys[] = { "oauth_device_url", "oauth_authorize_url",
+                               "oauth_token_url" };
+    char **urls[] = { &o->device_url, &o->authorize_url, &o->token_url };
+    for (gsize i = 0; i < G_N_ELEMENTS(urls); i++) {
+        *urls[i] = get_string(c, url_keys[i], NULL);
+        if (*urls[i] && !conf_url_allowed(*urls[i]))
+            report(c, CONF_ERROR, url_keys[i],
+                   g_strdup(_("must be an https:// address (http:// only on this "
+                              "machine: 127.0.0.1, localhost, [::1])")));
+    }
+    o->refresh_token_command = get_string(c, "oauth_refresh_token_command", NULL);
+    o->refresh_token_store_command =
+        get_string(c, "oauth_refresh_token_store_command", NULL);
+    if (!o->refresh_token_command != !o->refresh_token_store_command)
+        report(c, CONF_ERROR, o->refresh_token_command
+                                  ? "oauth_refresh_token_command"
+                                  : "oauth_refresh_token_store_command",
+               g_strdup(_("oauth_refresh_token_command and "
+                          "oauth_refresh_token_store_command go together")));
 }
 
 static void
@@ -462,6 +530,15 @@ read_account(Ctx *c, const char *id)
     a->oauth_token_command = get_string(c, "oauth_token_command", NULL);
     a->allow_plaintext_password = get_bool(c, "allow_plaintext_password", FALSE);
     a->timeout = get_int(c, "timeout", 60, 1, 3600);
+    read_oauth(c, &a->oauth);
+    for (int i = 0; i < 2; i++) {
+        const char *auth = i == 0 ? a->pop3.auth : a->smtp.auth;
+        if (!a->oauth_token_command &&
+            (!g_strcmp0(auth, "xoauth2") || !g_strcmp0(auth, "oauthbearer")))
+            report(c, CONF_ERROR, i == 0 ? "pop3_auth" : "smtp_auth",
+                   g_strdup_printf(_("%s needs oauth_token_command (for example "
+                                     "\"postie oauth token %s\")"), auth, a->id));
+    }
 
     /* A password in a file others can read is a password others know. */
     const char *pw_key = a->pop3.password ? "password"

@@ -44,6 +44,21 @@ typedef struct {
     char *password_command;/* argv string run without a shell, or NULL */
 } ServerConf;
 
+/* How "postie oauth login/token" gets tokens for an account (oauth/).
+ * NULL fields fall back to the provider's preset. */
+typedef struct {
+    char *provider;        /* microsoft | microsoft-organizations | google */
+    char *client_id;       /* the registered application's id */
+    char *client_secret;   /* only for providers that want one (Google) */
+    char *scope;           /* space-separated */
+    char *flow;            /* device | browser */
+    char *device_url;      /* endpoints (override the preset's) */
+    char *authorize_url;
+    char *token_url;
+    char *refresh_token_command;        /* prints the stored refresh token */
+    char *refresh_token_store_command;  /* stores the one on its stdin */
+} OAuthConf;
+
 typedef struct {
     char *id;              /* NAME from the group "[account NAME]" */
     char *real_name;       /* "name": shown in From */
@@ -54,6 +69,7 @@ typedef struct {
     ServerConf smtp;
     gboolean allow_plaintext_password;  /* send secrets over SECURITY_NONE */
     char *oauth_token_command;          /* for XOAUTH2 / OAUTHBEARER */
+    OAuthConf oauth;                    /* for "postie oauth" (oauth/) */
     int timeout;                        /* seconds for connect and reads */
 
     /* fetching */
@@ -165,11 +181,19 @@ Account *conf_account_for_address(PostieConfig *cfg, const char *addr);
  * fails, prints nothing, or no secret is configured. */
 char *conf_server_secret(const Account *account, const ServerConf *server,
                          GError **error);
-/* First output line of oauth_token_command. */
+/* First output line of oauth_token_command.  When the command fails the
+ * error is POSTIE_ERROR_AUTH and says how to log in again. */
 char *conf_oauth_token(const Account *account, GError **error);
+/* "to log in again run: postie oauth login ACCOUNT" (translated), for a
+ * refused or missing OAuth token. */
+char *conf_oauth_relogin_hint(const Account *account);
 /* Run an argv string (split like a shell would, but run without one) and
  * return the first line of its standard output. WHAT names it in errors. */
 char *conf_run_for_line(const char *command, const char *what, GError **error);
+
+/* An https:// URL, or http:// to this machine (127.0.0.1, localhost,
+ * ::1) only; no user:password part.  For the OAuth endpoints. */
+gboolean conf_url_allowed(const char *url);
 
 const char *security_name(Security s);
 

@@ -75,5 +75,21 @@ conf_oauth_token(const Account *account, GError **error)
     }
     g_autofree char *what = g_strdup_printf(_("account %s: oauth_token_command"),
                                             account->id);
-    return conf_run_for_line(account->oauth_token_command, what, error);
+    g_autoptr(GError) e = NULL;
+    char *token = conf_run_for_line(account->oauth_token_command, what, &e);
+    if (!token) {
+        /* No token is a failed login (expired or revoked grant): say
+         * what gets a new one. */
+        g_autofree char *hint = conf_oauth_relogin_hint(account);
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_AUTH,
+                    _("cannot log in (%s): %s"), hint, e->message);
+    }
+    return token;
+}
+
+char *
+conf_oauth_relogin_hint(const Account *account)
+{
+    return g_strdup_printf(_("to log in again run: postie oauth login %s"),
+                           account->id);
 }

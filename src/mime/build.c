@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "mime/private.h"
 
 MimeDraft *
@@ -34,6 +36,18 @@ mime_draft_free(MimeDraft *d)
         g_ptr_array_unref(d->attachments);
     if (d->forward_message)
         g_bytes_unref(d->forward_message);
+    if (d->attachment_dir) {
+        GDir *dir = g_dir_open(d->attachment_dir, 0, NULL);
+        const char *name;
+        while (dir && (name = g_dir_read_name(dir))) {
+            g_autofree char *path = g_build_filename(d->attachment_dir, name, NULL);
+            g_unlink(path);
+        }
+        if (dir)
+            g_dir_close(dir);
+        g_rmdir(d->attachment_dir);
+        g_free(d->attachment_dir);
+    }
     g_free(d);
 }
 

@@ -1,12 +1,15 @@
 # src/mime: GMime glue: view a message, attachments, uuencode, build outgoing mail.
 src_libpostie_a_SOURCES += \
-	src/mime/mime.h src/mime/private.h \
+	src/mime/mime.h src/mime/header.h src/mime/private.h \
 	src/mime/parse.c \
+	src/mime/header.c \
+	src/mime/gmime-fixes.c \
 	src/mime/view.c \
 	src/mime/charset.c \
 	src/mime/flowed.c \
 	src/mime/html.c \
 	src/mime/uuencode.c \
+	src/mime/tnef.c \
 	src/mime/mailcap.c \
 	src/mime/attach.c \
 	src/mime/build.c \

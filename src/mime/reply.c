@@ -244,6 +244,25 @@ references(GMimeMessage *msg, const char *id)
     return g_string_free(s, FALSE);
 }
 
+/* The text of an inline forward names the original's attachments; the
+ * draft carries them too, as files in a private directory. */
+static gboolean
+forward_attachments(const MimeView *view, MimeDraft *d, GError **error)
+{
+    if (view->attachments->len == 0)
+        return TRUE;
+    d->attachment_dir = g_dir_make_tmp("postie-forward-XXXXXX", error);
+    if (!d->attachment_dir)
+        return FALSE;
+    for (guint i = 0; i < view->attachments->len; i++) {
+        char *path = mime_attachment_save(view->attachments->pdata[i], d->attachment_dir, error);
+        if (!path)
+            return FALSE;
+        g_ptr_array_add(d->attachments, path);
+    }
+    return TRUE;
+}
+
 MimeDraft *
 mime_reply_draft(GBytes *raw, MimeReplyKind kind, const char *const *own_addresses,
                  const MimeViewOptions *opts, GError **error)
@@ -288,6 +307,13 @@ mime_reply_draft(GBytes *raw, MimeReplyKind kind, const char *const *own_address
         g_string_append(body, view->body_text);
         if (body->len && body->str[body->len - 1] != '\n')
             g_string_append_c(body, '\n');
+        if (!forward_attachments(view, d, error)) {
+            g_string_free(body, TRUE);
+            mime_view_free(view);
+            g_object_unref(msg);
+            mime_draft_free(d);
+            return NULL;
+        }
     } else {
         d->forward_message = g_bytes_ref(raw);
     }

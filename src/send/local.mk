@@ -6,6 +6,7 @@ src_libpostie_a_SOURCES += \
 	src/send/prepare.c \
 	src/send/session.c \
 	src/send/bridge.c \
+	src/send/oauth_auth.c \
 	src/send/outbox.c
 dist_man_MANS += doc/postie-send.1 doc/postie-flush.1
 # The commands' shared reporting (program only).

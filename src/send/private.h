@@ -46,8 +46,8 @@ void send_collect_addresses(const char *value, GPtrArray *out);
  * deliver (recorded envelope or To/Cc/Bcc, minus X-Postie-Delivered-To). */
 gboolean send_envelope_of(const Account *account, const char *data, gsize len,
                           char **from, GPtrArray **rcpts, GError **error);
-/* Re-encode a message with 8-bit content to 7 bit (QP / base64) with
- * GMime; LF line ends in and out.  NULL on a parse failure. */
+/* Re-encode a message with 8-bit content to 7 bit (QP / base64) through
+ * mime/header.h; LF line ends in and out.  NULL on a parse failure. */
 GString *send_encode_7bit(const char *data, gsize len);
 /* A Message-ID in the domain of ADDRESS: "<...@domain>". */
 char *send_make_message_id(const char *address);
@@ -92,6 +92,35 @@ typedef void (*SessionProgress)(guint done, guint total, gpointer data);
 gboolean session_run(const Account *account, GPtrArray *messages,
                      SessionProgress progress, gpointer data,
                      GCancellable *cancellable, GError **error);
+
+/* ---- oauth_auth.c ------------------------------------------------------ */
+/* SMTP login with an OAuth 2 token through postie's libesmtp plugins. */
+typedef enum {
+    SEND_OAUTH_NONE,         /* password (or no) login */
+    SEND_OAUTH_ANY,          /* smtp_auth = auto with oauth_token_command */
+    SEND_OAUTH_XOAUTH2,
+    SEND_OAUTH_OAUTHBEARER,
+} SendOAuthMode;
+typedef struct SendOAuth SendOAuth;
+
+SendOAuthMode send_oauth_mode(const Account *account);
+/* FALSE with an error saying how to install it when libesmtp cannot load
+ * the plugin the mode needs. */
+gboolean send_oauth_plugins_check(const Account *account, SendOAuthMode mode,
+                                  GError **error);
+/* Runs oauth_token_command. */
+SendOAuth *send_oauth_new(const Account *account, SendOAuthMode mode,
+                          GError **error);
+void send_oauth_free(SendOAuth *o);
+/* Does the EHLO AUTH list (names separated by blanks) hold one we use? */
+gboolean send_oauth_offered(const SendOAuth *o, const char *ehlo_auth);
+const char *send_oauth_wanted_name(const SendOAuth *o);
+/* Answer libesmtp's interaction REQUEST for a plugin: 1 answered, 0
+ * refused (not a mechanism we use: libesmtp tries the next), -1 with
+ * ERROR (the response could not be sent). */
+struct auth_client_request;
+int send_oauth_interact(SendOAuth *o, const struct auth_client_request *request,
+                        char **result, int fields, GError **error);
 
 /* ---- bridge.c ---------------------------------------------------------- */
 typedef struct Bridge Bridge;

@@ -9,6 +9,8 @@
  *              net/ TLS policy, SNI, certificate events decided by
  *              net_tls_check_peer), STARTTLS required, AUTH, timeouts,
  *              8BITMIME, and judging every status code
+ *   oauth_auth.c  XOAUTH2 / OAUTHBEARER: when, whether libesmtp can load
+ *              postie's plugins (src/esmtp-plugins), the token for them
  *   bridge.c   implicit TLS (port 465): a thread that owns the TLS
  *              connection and relays it to libesmtp over loopback, only to
  *              a socket of this very process

@@ -10,8 +10,6 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
-#include <gmime/gmime.h>
-
 #include "abook/abook.h"
 #include "send/send.h"
 #include "ui/private.h"
@@ -517,12 +515,12 @@ remember_original(Compose *c, const StoreMessage *m)
 }
 
 static char *
-header_of(GMimeMessage *msg, const char *name)
+header_of(const char *data, gsize len, const char *name)
 {
-    const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), name);
+    g_autofree char *v = mime_header_get(data, len, name);
     if (!v)
         return NULL;
-    char *decoded = g_mime_utils_header_decode_text(NULL, v);
+    char *decoded = mime_header_decode_text(v);
     return g_strstrip(decoded);
 }
 
@@ -564,27 +562,17 @@ draft_from_message(Ui *ui, guint idx, char **tmp_dir, GError **error)
         return NULL;
     gsize len;
     const char *data = g_bytes_get_data(raw, &len);
-    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
-    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-    GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
-    g_object_unref(parser);
-    g_object_unref(stream);
     MimeDraft *d = mime_draft_new();
-    if (msg) {
-        InternetAddressList *from = g_mime_message_get_from(msg);
-        if (from && internet_address_list_length(from) > 0) {
-            InternetAddress *ia = internet_address_list_get_address(from, 0);
-            if (INTERNET_ADDRESS_IS_MAILBOX(ia))
-                d->from_address = g_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
-        }
-        d->to = header_of(msg, "To");
-        d->cc = header_of(msg, "Cc");
-        d->bcc = header_of(msg, "Bcc");
-        d->subject = g_strdup(g_mime_message_get_subject(msg));
-        d->in_reply_to = header_of(msg, "In-Reply-To");
-        d->references = header_of(msg, "References");
-        g_object_unref(msg);
-    }
+    g_autofree char *from_value = mime_header_get(data, len, "From");
+    g_autoptr(GPtrArray) from = mime_address_list_parse(from_value);
+    if (from && from->len > 0)
+        d->from_address = g_strdup(((MimeMailbox *)from->pdata[0])->address);
+    d->to = header_of(data, len, "To");
+    d->cc = header_of(data, len, "Cc");
+    d->bcc = header_of(data, len, "Bcc");
+    d->subject = header_of(data, len, "Subject");
+    d->in_reply_to = header_of(data, len, "In-Reply-To");
+    d->references = header_of(data, len, "References");
     d->body = g_strdup(view->body_text ? view->body_text : "");
     if (!extract_attachments(view, d, tmp_dir, error)) {
         mime_draft_free(d);

@@ -31,7 +31,7 @@ add_header(Rendered *r, const char *name, const char *value)
 
 Rendered *
 rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
-             gboolean with_send_error, GError **error)
+             gboolean with_send_error, const char *download_key, GError **error)
 {
     g_autoptr(GBytes) bytes = store_folder_read(f, idx, error);
     if (!bytes)
@@ -41,6 +41,9 @@ rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
     MimeView *view = mime_view_new(bytes, &opts, error);
     if (!view)
         return NULL;
+    g_autofree char *how = g_strdup_printf(_("Press %s to download it at the next fetch."),
+                                           download_key ? download_key : "-");
+    mime_view_note_headers_only(view, how);
     Rendered *r = g_new0(Rendered, 1);
     const StoreMessage *m = store_folder_get(f, idx);
     r->offset = m->offset;
@@ -163,8 +166,9 @@ preview_sync(Ui *ui)
     g_clear_pointer(&ui->preview, rendered_free);
     ui->preview_top = 0;
     g_autoptr(GError) error = NULL;
+    g_autofree char *key = keymap_first_key(ui->keys, ACT_MARK_DOWNLOAD);
     ui->preview = rendered_new(ui->folder, ui->sel_idx, ui->cfg,
-                               !g_strcmp0(ui->folder_name, STORE_OUTBOX), &error);
+                               !g_strcmp0(ui->folder_name, STORE_OUTBOX), key, &error);
     if (!ui->preview)
         ui_error(ui, "%s", error->message);
 }

@@ -162,9 +162,10 @@ typedef struct {
 } Rendered;
 
 /* WITH_SEND_ERROR: show the delivery error recorded in an Outbox message
- * (only there: elsewhere the header would come from outside). */
+ * (only there: elsewhere the header would come from outside).
+ * DOWNLOAD_KEY: the key that asks for a headers-only message's body. */
 Rendered *rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
-                       gboolean with_send_error, GError **error);
+                       gboolean with_send_error, const char *download_key, GError **error);
 void rendered_free(Rendered *r);
 void rendered_wrap(Rendered *r, int width);
 /* Draw rows [top, top+rect.h) into RECT. */

@@ -11,7 +11,9 @@ TESTS += \
 	tests/integration/send-kill.sh \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
-	tests/integration/send-tls-extra.py
+	tests/integration/send-tls-extra.py \
+	tests/integration/send-oauth.sh \
+	tests/integration/plugins-install.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-delivery.sh \
 	tests/integration/send-security.sh \
@@ -19,7 +21,9 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-kill.sh \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
-	tests/integration/send-tls-extra.py
+	tests/integration/send-tls-extra.py \
+	tests/integration/send-oauth.sh \
+	tests/integration/plugins-install.sh
 
 # libFuzzer target for the message handling (configure --enable-fuzzing CC=clang).
 if ENABLE_FUZZING

@@ -3,6 +3,7 @@ UI_SH_TESTS = \
 	tests/ui/screen.sh \
 	tests/ui/keys.sh \
 	tests/ui/setup.sh \
+	tests/ui/setup-oauth.sh \
 	tests/ui/drafts.sh \
 	tests/ui/mail.sh \
 	tests/ui/partial.sh \

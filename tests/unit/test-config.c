@@ -173,6 +173,25 @@ static const BadCase bad_cases[] = {
       "[account a]\naddress = a@x.org\npop3_host = h\n[filter f]\nheader = From\n"
       "matches = (unclosed\nfolder = ../etc\naccount = nobody\n", 0600,
       NULL, TRUE },
+    { "xoauth2 without a token command",
+      "[account a]\naddress = a@x.org\nsmtp_host = h\nsmtp_auth = xoauth2\n", 0600,
+      "F:4: smtp_auth: xoauth2 needs oauth_token_command (for example "
+      "\"postie oauth token a\")\n", TRUE },
+    { "oauth settings checked",
+      "[account a]\naddress = a@x.org\nsmtp_host = h\noauth_provider = yahoo\n"
+      "oauth_flow = fax\noauth_token_url = http://auth.example/token\n"
+      "oauth_refresh_token_command = cat t\n", 0600,
+      "F:4: oauth_provider: \"yahoo\" is not one of microsoft, microsoft-organizations, google\n"
+      "F:5: oauth_flow: \"fax\" is not one of device, browser\n"
+      "F:6: oauth_token_url: must be an https:// address (http:// only on this machine: "
+      "127.0.0.1, localhost, [::1])\n"
+      "F:7: oauth_refresh_token_command: oauth_refresh_token_command and "
+      "oauth_refresh_token_store_command go together\n", TRUE },
+    { "oauth settings accepted",
+      "[account a]\naddress = a@x.org\nsmtp_host = h\nsmtp_auth = oauthbearer\n"
+      "oauth_provider = google\noauth_client_id = c\noauth_token_url = "
+      "http://127.0.0.1:9/token\noauth_token_command = postie oauth token a\n", 0600,
+      "", FALSE },
     { "duplicate key",
       "[account a]\naddress = a@x.org\npop3_host = h\npop3_host = h2\n", 0600,
       "F:4: pop3_host: warning: set twice in the same group; the last one counts\n", FALSE },

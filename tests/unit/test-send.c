@@ -12,6 +12,7 @@
 
 #include "store/store.h"
 
+#include "esmtp-plugins/oauth-sasl.h"
 #include "send/private.h"
 #include "util/util.h"
 
@@ -245,6 +246,57 @@ test_cancel(void)
                  NULL, NULL, NULL);
 }
 
+/* The client strings of postie's XOAUTH2 / OAUTHBEARER plugins, and the
+ * limit of libesmtp 1.1's 2048-byte base64 buffer. */
+static void
+test_oauth_sasl(void)
+{
+    static const struct {
+        const char *mech, *user, *host, *port, *token;
+        const char *want;   /* NULL: refused */
+    } cases[] = {
+        { "x", "alice@example.org", NULL, NULL, "tok",
+          "user=alice@example.org\001auth=Bearer tok\001\001" },
+        { "o", "alice@example.org", "smtp.example", "587", "tok",
+          "n,a=alice@example.org,\001host=smtp.example\001port=587\001auth=Bearer tok\001\001" },
+        { "o", "a,b=c", "h", "25", "t", "n,a=a=2Cb=3Dc,\001host=h\001port=25\001auth=Bearer t\001\001" },
+        { "x", "alice", NULL, NULL, "to\001ken", NULL },
+        { "x", "ali\r\nce", NULL, NULL, "token", NULL },
+        { "x", "alice", NULL, NULL, "", NULL },
+        { "o", "alice", "h\n", "25", "t", NULL },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char buf[POSTIE_SASL_MAX_RESPONSE + 1];
+        int n = cases[i].mech[0] == 'x'
+                    ? oauth_sasl_xoauth2(buf, sizeof buf, cases[i].user, cases[i].token)
+                    : oauth_sasl_oauthbearer(buf, sizeof buf, cases[i].user,
+                                             cases[i].host, cases[i].port,
+                                             cases[i].token);
+        if (!cases[i].want) {
+            g_assert_cmpint(n, ==, -1);
+            continue;
+        }
+        g_assert_cmpint(n, ==, (int)strlen(cases[i].want));
+        g_assert_cmpmem(buf, n, cases[i].want, strlen(cases[i].want));
+    }
+    /* The longest token that fits: 1533 bytes in all, not one more. */
+    char buf[POSTIE_SASL_MAX_RESPONSE + 1];
+    gsize room = POSTIE_SASL_MAX_RESPONSE - strlen("user=u\001auth=Bearer \001\001");
+    g_autofree char *tok = g_strnfill(room, 'A');
+    g_assert_cmpint(oauth_sasl_xoauth2(buf, sizeof buf, "u", tok), ==,
+                    POSTIE_SASL_MAX_RESPONSE);
+    g_autofree char *longer = g_strnfill(room + 1, 'A');
+    g_assert_cmpint(oauth_sasl_xoauth2(buf, sizeof buf, "u", longer), ==, -1);
+    /* The 512-octet AUTH line: "AUTH XOAUTH2 " + base64 + CRLF. */
+    g_assert_true(oauth_sasl_fits_auth_line("XOAUTH2", 372));
+    g_assert_false(oauth_sasl_fits_auth_line("XOAUTH2", 373));
+    g_assert_true(oauth_sasl_fits_auth_line("OAUTHBEARER", 369));
+    g_assert_false(oauth_sasl_fits_auth_line("OAUTHBEARER", 370));
+    /* libesmtp's own check: 4 * ceil(n / 3) + 1 <= 2048. */
+    g_assert_cmpint(4 * ((POSTIE_SASL_MAX_RESPONSE + 2) / 3) + 1, <=, 2048);
+    g_assert_cmpint(4 * ((POSTIE_SASL_MAX_RESPONSE + 3) / 3) + 1, >, 2048);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -258,6 +310,7 @@ main(int argc, char **argv)
     g_test_add_func("/send/message-id", test_message_id);
     g_test_add_func("/send/recorded-error", test_recorded_error);
     g_test_add_func("/send/cancel", test_cancel);
+    g_test_add_func("/send/oauth-sasl", test_oauth_sasl);
     int rc = g_test_run();
     g_mime_shutdown();
     return rc;
