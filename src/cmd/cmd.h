@@ -24,6 +24,7 @@ enum {
 typedef struct {
     const char *config_path;   /* --config FILE, or NULL for the default */
     PostieConfig *config;      /* set by cmd_load_config */
+    const char *open_folder;   /* -f/--folder: what the screen opens */
 } CmdContext;
 
 /* Each command gets its own name in argv[0] and its arguments after it. */

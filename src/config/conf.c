@@ -228,7 +228,8 @@ name_in(const char *v, const char *const *names)
 static const char *const general_keys[] = {
     "mail_dir", "editor", "check_interval", "html_converter", "download_dir",
     "sort", "threads", "preview", "preview_size", "folder_list", "color",
-    "confirm_delete", "lock_timeout", "trash", "delete", NULL,
+    "confirm_delete", "lock_timeout", "trash", "delete",
+    "new_mail", "preview_mark_read", NULL,
 };
 
 static const char *const account_keys[] = {
@@ -243,7 +244,8 @@ static const char *const account_keys[] = {
     "ca_file", "tls_fingerprint", "smtp_ca_file", "smtp_tls_fingerprint",
     "timeout", "fetch", "inbox", "leave_on_server", "delete_after_days",
     "delete_when_deleted", "headers_only", "size_limit",
-    "attachment_encoding", "signature", "sent_folder", NULL,
+    "attachment_encoding", "signature", "sent_folder",
+    "crypt_sign", "crypt_encrypt_if_possible", "pgp_key", "smime_key", NULL,
 };
 
 static const char *const filter_keys[] = {
@@ -335,6 +337,16 @@ read_general(Ctx *c)
         g_free(cfg->purge);
         cfg->purge = g_ascii_strdown(purge, -1);
     }
+    static const char *const notices[] = { "mark", "bell", "both", "off", NULL };
+    g_autofree char *new_mail = get_string(c, "new_mail", NULL);
+    if (new_mail && !name_in(new_mail, notices))
+        report(c, CONF_ERROR, "new_mail",
+               g_strdup_printf(_("\"%s\" is not one of mark, bell, both, off"), new_mail));
+    else if (new_mail) {
+        g_free(cfg->new_mail);
+        cfg->new_mail = g_ascii_strdown(new_mail, -1);
+    }
+    cfg->preview_mark_read = get_int(c, "preview_mark_read", cfg->preview_mark_read, 0, 3600);
 }
 
 /* Fill one ServerConf from keys with PREFIX ("pop3_" or "smtp_"). */
@@ -383,7 +395,7 @@ server_clear(ServerConf *s)
     g_free(s->auth);
     g_free(s->ca_file);
     g_free(s->tls_fingerprint);
-    g_free(s->password);
+    g_free(s->password_key);
     g_free(s->password_command);
 }
 
@@ -392,6 +404,8 @@ account_free(gpointer data)
 {
     Account *a = data;
     g_free(a->id);
+    g_free(a->conf_path);
+    g_free(a->conf_group);
     g_free(a->real_name);
     g_free(a->address);
     server_clear(&a->pop3);
@@ -410,6 +424,8 @@ account_free(gpointer data)
     g_free(a->inbox);
     g_free(a->signature_file);
     g_free(a->sent_folder);
+    g_free(a->pgp_key);
+    g_free(a->smime_key);
     g_free(a);
 }
 
@@ -505,9 +521,17 @@ read_account(Ctx *c, const char *id)
     if (!a->smtp.user)
         a->smtp.user = g_strdup(a->pop3.user);
 
-    a->pop3.password = get_string(c, "password", NULL);
+    /* Where a password is, not the password (see conf_server_secret). */
+    a->conf_path = g_strdup(c->cfg->path);
+    a->conf_group = g_strdup(c->group);
+    gboolean pop_pw = g_key_file_has_key(c->cfg->keyfile, c->group, "password", NULL);
+    gboolean smtp_pw = g_key_file_has_key(c->cfg->keyfile, c->group, "smtp_password", NULL);
+    a->pop3.password = pop_pw;
+    a->pop3.password_key = pop_pw ? g_strdup("password") : NULL;
+    a->smtp.password = smtp_pw || pop_pw;
+    a->smtp.password_key = smtp_pw ? g_strdup("smtp_password")
+                         : pop_pw ? g_strdup("password") : NULL;
     a->pop3.password_command = get_string(c, "password_command", NULL);
-    a->smtp.password = get_string(c, "smtp_password", a->pop3.password);
     a->smtp.password_command = get_string(c, "smtp_password_command",
                                           a->pop3.password_command);
     a->pop3.ca_file = get_string(c, "ca_file", NULL);
@@ -541,9 +565,7 @@ read_account(Ctx *c, const char *id)
     }
 
     /* A password in a file others can read is a password others know. */
-    const char *pw_key = a->pop3.password ? "password"
-                       : g_key_file_has_key(c->cfg->keyfile, c->group, "smtp_password", NULL)
-                           ? "smtp_password" : NULL;
+    const char *pw_key = pop_pw ? "password" : smtp_pw ? "smtp_password" : NULL;
     if (pw_key && !file_is_private(c->cfg->path))
         report(c, CONF_ERROR, pw_key,
                g_strdup_printf(_("refusing a password in a file that others can read; "
@@ -580,6 +602,10 @@ read_account(Ctx *c, const char *id)
     g_autofree char *sig = get_string(c, "signature", NULL);
     a->signature_file = sig ? paths_expand_home(sig) : NULL;
     a->sent_folder = get_string(c, "sent_folder", "Sent");
+    a->crypt_sign = get_bool(c, "crypt_sign", FALSE);
+    a->crypt_encrypt_if_possible = get_bool(c, "crypt_encrypt_if_possible", FALSE);
+    a->pgp_key = get_string(c, "pgp_key", NULL);
+    a->smime_key = get_string(c, "smime_key", NULL);
 
     for (guint i = 0; i < c->cfg->accounts->len; i++)
         if (!strcmp(((Account *)c->cfg->accounts->pdata[i])->id, a->id))
@@ -673,6 +699,7 @@ conf_new_default(void)
     cfg->sort = g_strdup("date");
     cfg->threads = FALSE;
     cfg->preview = g_strdup("below");
+    cfg->new_mail = g_strdup("mark");
     cfg->preview_size = 50;
     cfg->folder_list = TRUE;
     cfg->color = TRUE;
@@ -701,6 +728,7 @@ conf_free(PostieConfig *cfg)
     g_free(cfg->preview);
     g_free(cfg->trash);
     g_free(cfg->purge);
+    g_free(cfg->new_mail);
     g_ptr_array_unref(cfg->accounts);
     g_ptr_array_unref(cfg->filters);
     g_hash_table_unref(cfg->keys);
@@ -712,6 +740,22 @@ conf_free(PostieConfig *cfg)
     g_free(cfg);
 }
 
+/* Read on demand by conf_server_secret(): the parsed config keeps no
+ * password (GKeyFile cannot wipe what it frees; that copy at least does not
+ * stay for the life of the process). */
+static void
+forget_passwords(GKeyFile *kf)
+{
+    g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+    for (int i = 0; groups[i]; i++) {
+        g_key_file_remove_key(kf, groups[i], "password", NULL);
+        g_key_file_remove_key(kf, groups[i], "smtp_password", NULL);
+    }
+}
+
+static PostieConfig *parse_text(PostieConfig *cfg, const char *text, gsize len,
+                                GPtrArray **problems_out, GError **error);
+
 PostieConfig *
 conf_load(const char *path, GPtrArray **problems_out, GError **error)
 {
@@ -720,7 +764,7 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
         g_free(cfg->path);
         cfg->path = g_strdup(path);
     }
-    g_autofree char *text = NULL;
+    char *text = NULL;
     gsize len = 0;
     g_autoptr(GError) e = NULL;
     if (!g_file_get_contents(cfg->path, &text, &len, &e)) {
@@ -730,6 +774,20 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
                     e->message);
         return NULL;
     }
+    PostieConfig *loaded = parse_text(g_steal_pointer(&cfg), text, len, problems_out, error);
+    /* The text may hold passwords. */
+    explicit_bzero(text, len);
+    g_free(text);
+    return loaded;
+}
+
+/* conf_load() for the file's TEXT; CFG is taken. */
+static PostieConfig *
+parse_text(PostieConfig *cfg_in, const char *text, gsize len,
+           GPtrArray **problems_out, GError **error)
+{
+    g_autoptr(PostieConfig) cfg = cfg_in;
+    g_autoptr(GError) e = NULL;
     if (memchr(text, '\0', len) || !g_utf8_validate(text, (gssize)len, NULL)) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
                     _("%s: not a UTF-8 text file"), cfg->path);
@@ -786,6 +844,7 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
         }
     }
 
+    forget_passwords(cfg->keyfile);
     if (problems_out)
         *problems_out = problems;
     else

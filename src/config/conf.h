@@ -40,7 +40,11 @@ typedef struct {
     char *ca_file;         /* NULL: the system CA store */
     char *tls_fingerprint; /* pinned SHA-256 of the certificate, hex with
                               or without colons, lower case; or NULL */
-    char *password;        /* plain password from the file, or NULL */
+    gboolean password;     /* the file holds a password for this server
+                              (under password_key): conf_server_secret()
+                              reads it from there each time it is needed,
+                              so it is never kept in the parsed config */
+    char *password_key;    /* "password" or "smtp_password", or NULL */
     char *password_command;/* argv string run without a shell, or NULL */
 } ServerConf;
 
@@ -61,6 +65,8 @@ typedef struct {
 
 typedef struct {
     char *id;              /* NAME from the group "[account NAME]" */
+    char *conf_path;       /* the file and group it comes from (a */
+    char *conf_group;      /* password is read from there on demand) */
     char *real_name;       /* "name": shown in From */
     char *address;         /* "address": user@example.org */
     gboolean is_default;   /* "default": identity used for new mail */
@@ -85,6 +91,12 @@ typedef struct {
     AttachEncoding attachment_encoding;
     char *signature_file;
     char *sent_folder;             /* default "Sent" */
+
+    /* signing and encryption (mime/crypto.h) */
+    gboolean crypt_sign;                /* sign new mail by default */
+    gboolean crypt_encrypt_if_possible; /* encrypt when every recipient has a key */
+    char *pgp_key;                      /* OpenPGP key to sign with, or NULL: address */
+    char *smime_key;                    /* S/MIME certificate, or NULL: address */
 } Account;
 
 typedef enum {
@@ -120,6 +132,8 @@ typedef struct {
     char *trash;               /* folder deleted mail moves to; NULL: none */
     char *purge;               /* "delete": ask-yes | ask-no | yes | no,
                                   mutt's quadoption for expunging */
+    char *new_mail;            /* mark | bell | both | off */
+    int preview_mark_read;     /* seconds shown in the preview; 0: never */
 
     GPtrArray *accounts;       /* Account*, in file order */
     GPtrArray *filters;        /* Filter*, in file order */
@@ -177,12 +191,16 @@ Account *conf_default_account(PostieConfig *cfg);
 Account *conf_account_for_address(PostieConfig *cfg, const char *addr);
 
 /* The secret to log in to SERVER of ACCOUNT: password_command's first
- * output line, else password.  Error (naming the account) when the command
- * fails, prints nothing, or no secret is configured. */
+ * output line, else the password, read again from the configuration file
+ * (which must still be private).  Error (naming the account) when the
+ * command fails, prints nothing, or no secret is configured.  Free the
+ * result with secret_free().  From the first call on, the process makes
+ * no core dump and cannot be inspected (secrets_protect_process). */
 char *conf_server_secret(const Account *account, const ServerConf *server,
                          GError **error);
-/* First output line of oauth_token_command.  When the command fails the
- * error is POSTIE_ERROR_AUTH and says how to log in again. */
+/* First output line of oauth_token_command (free with secret_free()).
+ * When the command fails the error is POSTIE_ERROR_AUTH and says how to
+ * log in again. */
 char *conf_oauth_token(const Account *account, GError **error);
 /* "to log in again run: postie oauth login ACCOUNT" (translated), for a
  * refused or missing OAuth token. */

@@ -13,7 +13,13 @@ src_libpostie_a_SOURCES += \
 	src/mime/mailcap.c \
 	src/mime/attach.c \
 	src/mime/build.c \
-	src/mime/reply.c
+	src/mime/reply.c \
+	src/mime/crypto.h src/mime/crypto_private.h \
+	src/mime/crypto.c \
+	src/mime/crypto_verify.c \
+	src/mime/crypto_decrypt.c \
+	src/mime/inline_pgp.c \
+	src/mime/crypto_build.c
 
 # The commands built on mime/ (program only).
 src_postie_SOURCES += src/cmd/message.h src/cmd/message.c

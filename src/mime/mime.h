@@ -16,6 +16,7 @@
  *   attach.c     save an attachment under a safe name; open it via mailcap
  *   build.c      MimeDraft -> RFC 5322 message bytes
  *   reply.c      reply, reply-all and forward drafts from a message
+ *   crypto*.c, inline_pgp.c  signed and encrypted mail (mime/crypto.h)
  *   private.h    what these files share (parser options, part contents)
  *
  * Call mime_init() once before anything else (it is cheap to repeat).
@@ -60,13 +61,18 @@ typedef struct {
     gboolean damaged;      /* truncated or corrupt uuencode data */
     gboolean uuencoded;    /* from an inline block or a uuencode part */
     GBytes *data;          /* the decoded content */
+    char **params;         /* Content-Type parameters as the sender gave
+                              them: name, value, ..., NULL (or NULL) */
 } MimeAttachment;
 
 typedef struct {
     GPtrArray *headers;     /* MimeHeader*: From, To, Cc, Date, Subject (present ones) */
     GPtrArray *lines;       /* char*: body lines, term-safe, without newline */
     GPtrArray *attachments; /* MimeAttachment* */
-    char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting) */
+    char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting);
+                               without the signature/decryption status lines */
+    GArray *line_kinds;     /* guint8 MimeLineKind per line, or NULL (mime/crypto.h) */
+    char *protected_subject;/* the Subject from inside the encryption, NOT term-safe, or NULL */
     gboolean headers_only;  /* only the headers were fetched (X-Postie-Partial):
                                the body is still on the server */
 } MimeView;
@@ -166,10 +172,16 @@ GPtrArray *mime_mailcap_load(const char *const *files);
 const MimeMailcapEntry *mime_mailcap_find(GPtrArray *entries, const char *type,
                                           gboolean want_copious);
 /* Split COMMAND into an argv (shell quoting rules, no shell) and put FILE
- * where it says %s (as a whole argument or inside one) and TYPE for %t;
- * "%%" is "%".  Without %s the file is appended as the last argument. */
+ * where it says %s (as a whole argument or inside one), TYPE for %t
+ * (mime_mailcap_safe_type) and the value of parameter NAME of PARAMS
+ * (name, value, ..., NULL; may be NULL) for %{NAME}: empty when absent or
+ * when it holds anything but [A-Za-z0-9._+/-]; "%%" is "%".  Without %s
+ * the file is appended as the last argument. */
 char **mime_mailcap_argv(const char *command, const char *file, const char *type,
-                         GError **error);
+                         const char *const *params, GError **error);
+/* TYPE when it holds only [A-Za-z0-9._+/-], else "application/octet-stream":
+ * the type a sender gave, as it may be looked up and shown to a command. */
+const char *mime_mailcap_safe_type(const char *type);
 
 /* ---- outgoing mail ----------------------------------------------------- */
 
@@ -183,6 +195,8 @@ typedef struct {
     char *body;               /* UTF-8 text */
     GPtrArray *attachments;   /* char*: file paths */
     GBytes *forward_message;  /* attached as message/rfc822, or NULL */
+    GPtrArray *forward_more;  /* GBytes*: more messages attached after it
+                                 (forwarding several), or NULL */
     AttachEncoding attachment_encoding;
     char *attachment_dir;     /* private (0700) directory holding the
                                  original's attachments of an inline

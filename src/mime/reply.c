@@ -281,7 +281,9 @@ mime_reply_draft(GBytes *raw, MimeReplyKind kind, const char *const *own_address
     if (!d->from_address && own_addresses && own_addresses[0])
         d->from_address = g_strdup(own_addresses[0]);
 
-    g_autofree char *bare = mime_subject_strip_prefixes(g_mime_message_get_subject(msg));
+    /* An encrypted original's real Subject is the one inside. */
+    g_autofree char *bare = mime_subject_strip_prefixes(
+        view->protected_subject ? view->protected_subject : g_mime_message_get_subject(msg));
     gboolean reply = kind == MIME_REPLY || kind == MIME_REPLY_ALL;
     d->subject = g_strconcat(reply ? "Re: " : "Fwd: ", bare, NULL);
 

@@ -5,12 +5,14 @@
 
 #include <string.h>
 
+#include "mime/crypto_private.h"
 #include "mime/private.h"
 
 typedef struct {
     const MimeViewOptions *opts;
     GString *body;
     GPtrArray *attachments;
+    MimeCrypto *crypto;
 } Walk;
 
 static void walk(Walk *w, GMimeObject *obj, int depth);
@@ -23,6 +25,7 @@ attachment_free(MimeAttachment *a)
     g_free(a->name);
     g_free(a->display_name);
     g_free(a->content_type);
+    g_strfreev(a->params);
     if (a->data)
         g_bytes_unref(a->data);
     g_free(a);
@@ -45,6 +48,9 @@ mime_view_free(MimeView *v)
     g_ptr_array_unref(v->lines);
     g_ptr_array_unref(v->attachments);
     g_free(v->body_text);
+    if (v->line_kinds)
+        g_array_unref(v->line_kinds);
+    g_free(v->protected_subject);
     g_free(v);
 }
 
@@ -300,6 +306,22 @@ append_tnef(Walk *w, GBytes *data)
 static void show_embedded(Walk *w, GMimeObject *obj, GMimeMessage *inner, GBytes *data,
                           int depth);
 
+/* The Content-Type parameters: name, value, ..., NULL (for %{NAME}). */
+static char **
+type_params(GMimeContentType *ct)
+{
+    GMimeParamList *list = ct ? g_mime_content_type_get_parameters(ct) : NULL;
+    int n = list ? g_mime_param_list_length(list) : 0;
+    char **out = g_new0(char *, 2 * (gsize)n + 1);
+    for (int i = 0; i < n; i++) {
+        GMimeParam *p = g_mime_param_list_get_parameter_at(list, i);
+        const char *name = g_mime_param_get_name(p), *value = g_mime_param_get_value(p);
+        out[2 * i] = g_strdup(name ? name : "");
+        out[2 * i + 1] = g_strdup(value ? value : "");
+    }
+    return out;
+}
+
 static void
 walk_part(Walk *w, GMimePart *part, int depth)
 {
@@ -346,6 +368,9 @@ walk_part(Walk *w, GMimePart *part, int depth)
         append_marker(w->body, a);
     }
     if (!attachment && strcmp(lower, "text/plain") == 0) {
+        separate(w);
+        if (mime_crypto_inline(w->crypto, part, w->body))
+            return;
         g_autofree char *text = part_text(part);
         const char *format = g_mime_object_get_content_type_parameter(obj, "format");
         if (format && g_ascii_strcasecmp(format, "flowed") == 0) {
@@ -379,6 +404,7 @@ walk_part(Walk *w, GMimePart *part, int depth)
     if (is_tnef(lower, name) && append_tnef(w, data))
         return;
     MimeAttachment *a = add_attachment(w, name, lower, data, FALSE, damaged);
+    a->params = type_params(g_mime_object_get_content_type(obj));
     separate(w);
     append_marker(w->body, a);
 }
@@ -434,6 +460,20 @@ show_embedded(Walk *w, GMimeObject *obj, GMimeMessage *inner, GBytes *data, int 
     g_string_append(w->body, _("-------- End of embedded message --------\n"));
 }
 
+/* Content out of a signed or encrypted part; decrypted HTML gets only the
+ * built-in converter, which fetches nothing (EFAIL). */
+static void
+walk_crypto_content(gpointer data, GMimeObject *obj, int depth, gboolean decrypted)
+{
+    Walk *w = data;
+    const MimeViewOptions *saved = w->opts;
+    MimeViewOptions safe = { NULL, saved->mailcap_files, TRUE };
+    if (decrypted)
+        w->opts = &safe;
+    walk(w, obj, depth);
+    w->opts = saved;
+}
+
 static void
 walk_message_part(Walk *w, GMimeMessagePart *mpart, int depth)
 {
@@ -459,6 +499,12 @@ walk_hidden(Walk *w, GMimeObject *obj, int depth)
 {
     if (!obj || depth > MIME_MAX_DEPTH)
         return;
+    if (GMIME_IS_MULTIPART_SIGNED(obj)) {
+        /* The signed content's leaves; the signature is no file. */
+        walk_hidden(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj), GMIME_MULTIPART_SIGNED_CONTENT),
+                    depth + 1);
+        return;
+    }
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *mp = GMIME_MULTIPART(obj);
         int n = g_mime_multipart_get_count(mp);
@@ -496,6 +542,8 @@ walk(Walk *w, GMimeObject *obj, int depth)
         g_string_append(w->body, _("[-- nested too deeply, not shown --]\n"));
         return;
     }
+    if (mime_crypto_walk(w->crypto, obj, depth, w->body, walk_crypto_content, w))
+        return;
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *mp = GMIME_MULTIPART(obj);
         GMimeContentType *ct = g_mime_object_get_content_type(obj);
@@ -610,7 +658,7 @@ mime_view_new(GBytes *raw, const MimeViewOptions *opts, GError **error)
         v->headers_only = g_ascii_strcasecmp(p, "yes") == 0;
     }
 
-    Walk w = { opts ? opts : &defaults, g_string_new(NULL), v->attachments };
+    Walk w = { opts ? opts : &defaults, g_string_new(NULL), v->attachments, mime_crypto_new(msg) };
     walk(&w, g_mime_message_get_mime_part(msg), 0);
     g_object_unref(msg);
 
@@ -626,6 +674,8 @@ mime_view_new(GBytes *raw, const MimeViewOptions *opts, GError **error)
             g_ptr_array_add(v->lines, g_steal_pointer(l));
         g_free(lines);
     }
+    mime_crypto_finish(w.crypto, v);
+    mime_crypto_free(w.crypto);
     return v;
 }
 
@@ -642,6 +692,11 @@ mime_view_note_headers_only(MimeView *v, const char *how)
     g_ptr_array_insert(v->lines, 0, safe);
     if (blank)
         g_ptr_array_insert(v->lines, 1, g_strdup(""));
+    if (v->line_kinds) {
+        /* Keep the signature/decryption kinds on their lines. */
+        static const guint8 text[2] = { MIME_LINE_TEXT, MIME_LINE_TEXT };
+        g_array_prepend_vals(v->line_kinds, text, blank ? 2 : 1);
+    }
 }
 
 char *

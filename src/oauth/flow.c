@@ -320,7 +320,7 @@ open_browser(const char *url)
     g_spawn_async(NULL, (char **)argv, NULL,
                   G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL |
                   G_SPAWN_STDIN_FROM_DEV_NULL,
-                  NULL, NULL, NULL, NULL);
+                  spawn_child_setup, NULL, NULL, NULL);
 }
 
 static gboolean

@@ -95,8 +95,11 @@ store_by_command(const OAuthSettings *s, const char *token, GError **error)
                       "parse the command: %s"), s->account, e->message);
         return FALSE;
     }
-    g_autoptr(GSubprocess) p = g_subprocess_newv((const char *const *)argv,
-                                                 G_SUBPROCESS_FLAGS_STDIN_PIPE, &e);
+    g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE);
+    g_subprocess_launcher_set_child_setup(launcher, spawn_child_setup, NULL, NULL);
+    g_autoptr(GSubprocess) p =
+        g_subprocess_launcher_spawnv(launcher, (const char *const *)argv, &e);
     g_autofree char *input = g_strconcat(token, "\n", NULL);
     gboolean ok = p && g_subprocess_communicate_utf8(p, input, NULL, NULL, NULL, &e) &&
                   g_subprocess_get_successful(p);

@@ -55,7 +55,7 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
     } else if (!pop3_auth_choose(s, requested, &mech, &e)) {
         return fail(a, e, error);
     }
-    g_autofree char *secret = pop3_auth_mech_is_oauth(mech)
+    secret_auto char *secret = pop3_auth_mech_is_oauth(mech)
                               ? conf_oauth_token(a, &e)
                               : conf_server_secret(a, sc, &e);
     if (!secret) {
@@ -66,7 +66,6 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
     const char *user = sc->user && *sc->user ? sc->user : a->address;
     gboolean ok = pop3_auth(s, mech, user ? user : "", secret,
                             a->allow_plaintext_password, &e);
-    memset(secret, 0, strlen(secret));
     if (!ok && pop3_auth_mech_is_oauth(mech) && e->code == POSTIE_ERROR_AUTH) {
         /* An expired or revoked token: say what gets a new one. */
         g_autofree char *hint = conf_oauth_relogin_hint(a);

@@ -12,6 +12,7 @@
 
 #include "abook/abook.h"
 #include "send/send.h"
+#include "ui/compose_crypto.h"
 #include "ui/private.h"
 
 typedef struct {
@@ -28,12 +29,14 @@ typedef struct {
     guint64 orig_offset;
     char *orig_msgid;
     char *tmp_dir;           /* a resumed draft's attachments (0700) */
+    ComposeCrypt crypt;      /* sign / encrypt (compose_crypto.c) */
 } Compose;
 
 static void
 set_identity(Compose *c, Account *a)
 {
     c->account = a;
+    compose_crypt_defaults(&c->crypt, a);
     if (!a)
         return;
     g_free(c->d->from_name);
@@ -139,7 +142,7 @@ draw_compose_keys(int width)
     static const char *const items[] = {
         N_("y:Send"), N_("q:Cancel"), N_("e:Body"), N_("t:To"), N_("s:Subject"),
         N_("a:Attach"), N_("w:Queue"), N_("P:Draft"), N_("c:Cc"), N_("b:Bcc"),
-        N_("D:Detach"), N_("i:Identity"),
+        N_("D:Detach"), N_("i:Identity"), N_("p:Security"),
     };
     GString *line[2] = { g_string_new(NULL), g_string_new(NULL) };
     int row = 0;
@@ -172,9 +175,10 @@ draw_form(Compose *c)
                                          : g_strdup_printf("%s  [%s]",
                                                            d->from_address ? d->from_address : "",
                                                            c->account ? c->account->id : "");
+    g_autofree char *security = compose_crypt_describe(&c->crypt);
     const struct { const char *label; const char *value; } rows[] = {
         { N_("From"), from }, { N_("To"), d->to }, { N_("Cc"), d->cc },
-        { N_("Bcc"), d->bcc }, { N_("Subject"), d->subject },
+        { N_("Bcc"), d->bcc }, { N_("Subject"), d->subject }, { N_("Security"), security },
     };
     for (gsize i = 0; i < G_N_ELEMENTS(rows); i++, y++) {
         g_autofree char *label = g_strdup_printf("%8s: ", _(rows[i].label));
@@ -372,8 +376,12 @@ finish(Compose *c, int how)
         ui_error(ui, "%s", error->message);
         return FALSE;
     }
+    g_autoptr(GBytes) ready = compose_crypt_apply(ui, &c->crypt, c->account, c->abook, msg,
+                                                  how == 'P');
+    if (!ready)
+        return FALSE;
     gsize len;
-    const char *data = g_bytes_get_data(msg, &len);
+    const char *data = g_bytes_get_data(ready, &len);
     if (how == 'P') {
         g_autofree char *path = store_path_for(ui->mail_dir, STORE_DRAFTS, &error);
         if (!path || !store_append(path, data, len, MSG_READ, &error)) {
@@ -422,6 +430,7 @@ compose_run(Compose *c)
         case 's': edit_field(c, _("Subject"), &c->d->subject, FALSE); continue;
         case 'e': edit_body(c); continue;
         case 'a': add_attachment(c); continue;
+        case 'p': compose_crypt_choose(ui, &c->crypt); c->changed = TRUE; continue;
         case 'D':
             if (c->sel >= 0 && (guint)c->sel < c->d->attachments->len) {
                 g_ptr_array_remove_index(c->d->attachments, (guint)c->sel);
@@ -570,7 +579,9 @@ draft_from_message(Ui *ui, guint idx, char **tmp_dir, GError **error)
     d->to = header_of(data, len, "To");
     d->cc = header_of(data, len, "Cc");
     d->bcc = header_of(data, len, "Bcc");
-    d->subject = header_of(data, len, "Subject");
+    /* The Subject from inside the encryption when the sender protected it. */
+    d->subject = view->protected_subject ? g_strdup(view->protected_subject)
+                                         : header_of(data, len, "Subject");
     d->in_reply_to = header_of(data, len, "In-Reply-To");
     d->references = header_of(data, len, "References");
     d->body = g_strdup(view->body_text ? view->body_text : "");
@@ -632,6 +643,10 @@ compose_new(Ui *ui)
             return;
         }
         compose_init(&c, ui, d);
+        if (m->crypto & STORE_CRYPTO_ENCRYPTED) {   /* stored encrypted: meant to be */
+            c.crypt.flags |= MIME_PROTECT_ENCRYPT;
+            c.crypt.chosen = TRUE;
+        }
         c.tmp_dir = tmp_dir;
         c.from_draft = TRUE;
         remember_original(&c, m);
@@ -647,6 +662,22 @@ void
 compose_to(Ui *ui, const char *to)
 {
     compose_fresh(ui, to);
+}
+
+void
+compose_forward_draft(Ui *ui, MimeDraft *d)
+{
+    Compose c;
+    compose_init(&c, ui, d);
+    edit_field(&c, _("To"), &c.d->to, TRUE);
+    if (!c.d->to) {
+        compose_free(&c);
+        return;
+    }
+    edit_body(&c);
+    c.changed = TRUE;
+    compose_run(&c);
+    compose_free(&c);
 }
 
 void
@@ -677,6 +708,10 @@ compose_reply(Ui *ui, MimeReplyKind kind)
     }
     Compose c;
     compose_init(&c, ui, d);
+    if (m->crypto & STORE_CRYPTO_ENCRYPTED) {   /* replies to encrypted mail stay encrypted */
+        c.crypt.flags |= MIME_PROTECT_ENCRYPT;
+        c.crypt.chosen = TRUE;
+    }
     if (kind == MIME_REPLY || kind == MIME_REPLY_ALL) {
         c.is_reply = TRUE;
         remember_original(&c, m);

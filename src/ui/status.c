@@ -57,29 +57,49 @@ status_draw(Ui *ui)
             deleted += (f & MSG_DELETED) != 0;
         }
         int row = msglist_sel_row(ui);
-        g_string_append_printf(s, " [%d/%u", row + 1, n);
+        g_string_append_printf(s, " [%d/%u", row + 1, ui->view.rows);
+        if (ui->view.limit)
+            g_string_append_printf(s, _(" limited, of %u"), n);
         if (unread)
             g_string_append_printf(s, g_dngettext(PACKAGE, ", %u new", ", %u new", unread),
                                    unread);
         if (deleted)
             g_string_append_printf(s, g_dngettext(PACKAGE, ", %u deleted", ", %u deleted",
                                                   deleted), deleted);
+        if (ui->view.ntagged)
+            g_string_append_printf(s, g_dngettext(PACKAGE, ", %u tagged", ", %u tagged",
+                                                  ui->view.ntagged), ui->view.ntagged);
         g_string_append(s, "]");
+        /* the number postie list and show use for this message */
+        if (msglist_selected(ui))
+            g_string_append_printf(s, " #%u", ui->sel_idx + 1);
+        if (ui->view.limit) {
+            g_autofree char *lim = term_safe(ui->view.limit_text, -1, TERM_SAFE_DEFAULT);
+            g_string_append_printf(s, _(" limit: %s"), lim);
+        }
     }
-    g_string_append_printf(s, _(" (%s%s%s)"), ui->view.reverse ? "reverse-" : "",
-                           sort_name(ui->view.sort), ui->view.threads ? _(", threads") : "");
+    g_autofree char *sort = g_strdup_printf(_(" (%s%s%s)"), ui->view.reverse ? "reverse-" : "",
+                                            sort_name(ui->view.sort),
+                                            ui->view.threads ? _(", threads") : "");
+    GString *tail = g_string_new(NULL);
     if (ui->outbox_count)
-        g_string_append_printf(s, _("  Outbox: %u"), ui->outbox_count);
+        g_string_append_printf(tail, _("  Outbox: %u"), ui->outbox_count);
     if (ui->outbox_count && ui->next_send_retry && !ui->busy) {
         gint64 left = ui->next_send_retry - g_get_monotonic_time();
         int min = (int)MAX((left + 60 * G_USEC_PER_SEC - 1) / (60 * G_USEC_PER_SEC), 0);
-        g_string_append_printf(s, g_dngettext(PACKAGE, " (retry in %d min)",
-                                              " (retry in %d min)", min), min);
+        g_string_append_printf(tail, g_dngettext(PACKAGE, " (retry in %d min)",
+                                                 " (retry in %d min)", min), min);
     }
-    append_failed(ui, s);
+    append_failed(ui, tail);
     if (ui->progress)
-        g_string_append_printf(s, "  %s", ui->progress);
-    g_string_append(s, " --");
+        g_string_append_printf(tail, "  %s", ui->progress);
+    g_string_append(tail, " --");
+    /* On a narrow screen the sort order gives way first: failed fetches
+     * and the Outbox matter more than what the o key shows anyway. */
+    if (draw_width(s->str) + draw_width(sort) + draw_width(tail->str) <= ui->layout.status.w)
+        g_string_append(s, sort);
+    g_string_append(s, tail->str);
+    g_string_free(tail, TRUE);
     attrset(colors_attr(COL_STATUS));
     draw_text(ui->layout.status.y, 0, s->str, ui->layout.status.w, TRUE);
     attrset(A_NORMAL);

@@ -49,6 +49,13 @@ EXCEPTIONS = {
         "two words becomes U+FFFD (RFC 2047 6.2: that space is not text)",
 }
 
+# The signature and decryption status lines postie frames signed and
+# encrypted parts with (postie-show(1)); they are not message text.
+CRYPTO_STATUS = re.compile(
+    r"^\[-- (Good signature|BAD signature|Could not verify|Warning: the signer|"
+    r"The following (part|text) is not covered|Encrypted message|"
+    r"This part is signed and encrypted|End of (signed|encrypted) part).* --\]$")
+
 # Labels read as the WHATWG Encoding Standard says (browsers, postie).
 WHATWG = {"us-ascii": "cp1252", "iso-8859-1": "cp1252", "latin1": "cp1252",
           "shift_jis": "cp932", "euc-kr": "cp949", "ks_c_5601-1987": "cp949",
@@ -163,6 +170,9 @@ def reader(msg, truth):
 
     def hidden(part):
         ct = part.get_content_type()
+        if ct == "multipart/signed" and part.is_multipart():
+            hidden(part.get_payload(0))
+            return
         if part.is_multipart() and not ct.startswith("message/"):
             for p in part.iter_parts():
                 hidden(p)
@@ -190,6 +200,11 @@ def reader(msg, truth):
             return
         if part.is_multipart():
             parts = list(part.iter_parts())
+            if ct == "multipart/signed" and parts:
+                # postie verifies the signature (postie-show(1)): it is a
+                # status line, not an attachment; the content is shown.
+                walk(parts[0])
+                return
             if ct == "multipart/alternative" and parts:
                 shown = None
                 for p in parts:
@@ -248,6 +263,8 @@ def postie_view(postie, mbox, n, work):
             in_embedded_headers = l != ""
             continue
         if l.startswith("[-- attachment ") or l.startswith("-------- End of embedded"):
+            continue
+        if CRYPTO_STATUS.match(l):
             continue
         lines.append(l)
     out = subprocess.run([postie, "attachments", "--folder", mbox, str(n)],

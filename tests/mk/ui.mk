@@ -18,6 +18,10 @@ UI_SH_TESTS = \
 	tests/ui/narrow.sh \
 	tests/ui/setup-form.sh \
 	tests/ui/setup-autoconfig.sh \
-	tests/ui/setup-cert.sh
+	tests/ui/setup-cert.sh \
+	tests/ui/search.sh \
+	tests/ui/tags.sh \
+	tests/ui/folders.sh \
+	tests/ui/pager.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py

@@ -60,7 +60,7 @@ wait_for 'To Dora Explorer'; ok $? "the Drafts folder lists the draft by its rec
 keys m
 wait_for 'Resume the selected draft'; ok $? "m in Drafts offers to resume"
 keys y
-wait_for 'Subject: Unfinished thoughts'; ok $? "the resumed draft has its subject"
+wait_for '^ Subject: Unfinished thoughts'; ok $? "the resumed draft has its subject (on the compose form, not the preview)"
 like "$(screen)" 'To: Dora Explorer <dora@example.net>' "and its recipient"
 like "$(screen)" 'DRAFT BODY' "and its text"
 like "$(screen)" '1 attachment' "and its attachment"
