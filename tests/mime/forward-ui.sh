@@ -2,7 +2,8 @@
 # The screen and the attachment list: a message with a PDF and a
 # winmail.dat shows every file it carries (the TNEF unpacked), and an
 # inline forward (f) carries the original's attachments into the compose
-# and the queued message, byte for byte.
+# and the queued message, byte for byte; the pager f was pressed in is
+# still there afterwards.
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
@@ -76,6 +77,11 @@ PY
 )
 is "$att" "$want" "the queued message has the three files, byte for byte"
 is "$(ls "$TEST_TMP/tmp")" '' "the temporary copies are removed once the compose is over"
+# As in mutt, f in the pager leaves the user in the pager, drawn.
+wait_for '^-- pager: #1 '; ok $? "after the forward the pager is back on the screen"
+unlike "$(screen)" '^-- postie: ' "and the list is not drawn over it"
 keys q
-wait_for 'EXIT=0'; ok $? "q quits"
+wait_for '^-- postie: Inbox'; ok $? "q goes back to the list"
+keys q
+wait_for 'EXIT=0'; ok $? "a second q quits"
 done_testing
