@@ -4,6 +4,8 @@
  *   conf_check.c    validation: every problem as FILE:LINE: key: message
  *   conf_lines.c    map (group, key) to the line it stands on
  *   secret.c        passwords and OAuth tokens (password_command, ...)
+ *   autoconfig.c    provider settings in Mozilla's config-v1.1.xml format
+ *                   (autoconfig.h), autoconfig_builtin.c the built-in ones
  *
  * File format (see doc/postie.conf.5):
  *   [general]         settings for the whole program
@@ -127,6 +129,9 @@ typedef struct {
     gboolean color;
     gboolean confirm_delete;
     int lock_timeout;          /* seconds to wait for a folder lock */
+    char *trash;               /* folder deleted mail moves to; NULL: none */
+    char *purge;               /* "delete": ask-yes | ask-no | yes | no,
+                                  mutt's quadoption for expunging */
     char *new_mail;            /* mark | bell | both | off */
     int preview_mark_read;     /* seconds shown in the preview; 0: never */
 

@@ -3,4 +3,6 @@ src_libpostie_a_SOURCES += \
 	src/config/conf.h src/config/conf_private.h \
 	src/config/conf.c \
 	src/config/conf_lines.c \
-	src/config/secret.c
+	src/config/secret.c \
+	src/config/autoconfig.h src/config/autoconfig.c \
+	src/config/autoconfig_builtin.c

@@ -8,7 +8,8 @@
  *   colors.c     colour pairs from [colors]; off with NO_COLOR/color=false
  *   keymap.c     actions, their mutt-like default keys, [keys] rebinding
  *   help.c       the `?` screen listing the current bindings
- *   folderlist.c the folder pane and changing folders (names or mbox paths)
+ *   folderlist.c the folder pane, changing folders, expunging (deleted
+ *                mail to the Trash first, appended and fsynced)
  *   folderpane.c the pane's unread/total counts, new-mail notice, cursor
  *   msglist.c    the message list: view order, selection by message
  *                identity (not row), drawing rows, search (patterns from
@@ -22,12 +23,16 @@
  *   pager.c      the full-screen pager
  *   prompt.c     one-line input with completion, yes/no questions
  *   status.c     the status line, the key hint and the message line
+ *   msglog.c     the message log: every message and error shown, with
+ *                its time (the message-log key)
  *   compose.c    the compose form; groups expanded before sending
  *   compose_crypto.c  sign / encrypt choice (key p), keys from the
  *                keyring or address book, the terminal for pinentry
  *   abookview.c  the address book: search as you type, add, edit,
  *                delete, merge duplicates, write to a contact
- *   setup.c      first run: the account form that writes the config
+ *   setup.c      first run: the account form that writes the config;
+ *                provider settings (autoconfig over HTTPS, built-ins),
+ *                untrusted certificates pinned or trusted by CA file
  *
  * Call order: ui_main() loads the configuration (or runs setup when none
  * exists), opens the first folder and loops until the user quits.

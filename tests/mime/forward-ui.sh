@@ -54,7 +54,7 @@ wait_for '^To:'; ok $? "f forwards inline and asks for the recipient"
 type_text 'zed@example.net'
 keys Enter
 wait_for 'FORWARD NOTE'; ok $? "\$VISUAL wrote the note"
-wait_for 'Attachments: 3'; ok $? "the compose carries the original's three attachments"
+wait_for ' 3 attachments --'; ok $? "the compose carries the original's three attachments"
 like "$(screen)" 'postie-forward-.*/plain\.pdf' "from a private directory"
 keys w
 wait_for 'Queued in the Outbox'; ok $? "w queues it"

@@ -13,6 +13,11 @@ tests_fuzz_fuzz_pattern_lf_SOURCES = tests/fuzz/fuzz-pattern.c
 tests_fuzz_fuzz_pattern_lf_CFLAGS = $(TEST_COMPILE_FLAGS) -DPOSTIE_LIBFUZZER -fsanitize=fuzzer
 tests_fuzz_fuzz_pattern_lf_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_pattern_lf_LDADD = src/libpostie.a $(POSTIE_LIBS)
+noinst_PROGRAMS += tests/fuzz/fuzz-autoconfig
+tests_fuzz_fuzz_autoconfig_SOURCES = tests/fuzz/fuzz-autoconfig.c
+tests_fuzz_fuzz_autoconfig_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_autoconfig_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_autoconfig_LDADD = src/libpostie.a $(POSTIE_LIBS)
 tests_fuzz_fuzz_view_SOURCES = tests/fuzz/fuzz-view.c
 tests_fuzz_fuzz_view_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_view_LDFLAGS = -fsanitize=fuzzer
@@ -27,3 +32,4 @@ tests_fuzz_fuzz_pgp_scan_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_pgp_scan_LDADD = src/libpostie.a $(POSTIE_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-pattern.c tests/fuzz/fuzz-pgp-scan.c tests/fuzz/fuzz-abook-key.c tests/fuzz/fuzz-view.c tests/fuzz/fuzz-uuencode.c contrib/fuzz
+EXTRA_DIST += tests/fuzz/fuzz-autoconfig.c

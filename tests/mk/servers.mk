@@ -5,7 +5,8 @@ servers_scripts = tests/servers/mkcerts.sh tests/servers/dovecot.sh \
 	tests/servers/smtpd.sh tests/servers/smtpd.py tests/servers/mboxadd.py \
 	tests/servers/netutil.py tests/servers/serverenv.py \
 	tests/servers/servers.py tests/servers/daemon.py \
-	tests/servers/faultproxy.py tests/servers/fakepop3.py
+	tests/servers/faultproxy.py tests/servers/fakepop3.py \
+	tests/servers/httpsd.py
 servers_tests = tests/servers/test-dovecot.py tests/servers/test-smtpd.py \
 	tests/servers/test-demo.sh \
 	tests/servers/test-faults.py

@@ -17,6 +17,9 @@ Modes (server means the target; "line" means a line the server sends):
                 its own line limit; --then close closes instead)
   stall         after N bytes from the server, forward nothing more in
                 either direction but keep the connection open
+  slow          forward everything, but hold each piece the server sends
+                for --delay seconds (default 0.5) first: work in progress
+                stays visible long enough for a test to see it
 --n defaults to 1.  --faulty K: only the first K connections get the fault,
 later ones pass unchanged (a retry then succeeds); default: all of them.
 Shared options: --port --port-file --pidfile --daemon --log (see daemon.py).
@@ -102,6 +105,9 @@ class Conn:
                     await writer.drain()
                     self.fault("stall")
                     self.stalled.set()
+            elif o.mode == "slow":
+                await asyncio.sleep(o.delay)
+                writer.write(data)
             elif o.mode in ("garbage", "longline"):
                 if await self.inject_lines(data, writer):
                     return
@@ -140,7 +146,9 @@ def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--target", required=True, help="HOST:PORT to forward to")
     ap.add_argument("--mode", default="pass",
-                    choices=["pass", "drop-bytes", "drop-retr", "garbage", "longline", "stall"])
+                    choices=["pass", "drop-bytes", "drop-retr", "garbage", "longline", "stall",
+                             "slow"])
+    ap.add_argument("--delay", type=float, default=0.5)
     ap.add_argument("--n", type=int, default=1)
     ap.add_argument("--after", type=int, default=100)
     ap.add_argument("--size", type=int, default=1 << 20)

@@ -17,6 +17,12 @@ TEST_CLEANUP="\"$SERVERS/dovecot.sh\" stop \"$TEST_TMP/dc\"; $TEST_CLEANUP"
 TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
 . "$TEST_TMP/smtp/smtpd.env"
 "$SERVERS/dovecot.sh" add-mail "$TEST_TMP/dc" --generate 12 >/dev/null
+# POP3 through the fault proxy's slow mode: each server reply waits a
+# moment, so the progress of the fetch is on screen long enough to see.
+SLOW_PORT=$(/usr/bin/python3 "$SERVERS/faultproxy.py" --daemon --pidfile "$TEST_TMP/proxy.pid" \
+    --target "127.0.0.1:$POP3S_PORT" --mode slow --delay 0.3) ||
+    { echo "Bail out! cannot start faultproxy.py --mode slow"; exit 1; }
+TEST_CLEANUP="kill \$(cat '$TEST_TMP/proxy.pid' 2>/dev/null) 2>/dev/null; $TEST_CLEANUP"
 
 MAIL="$TEST_TMP/mail"
 cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
@@ -28,7 +34,7 @@ check_interval = 0
 name = Alice Example
 address = alice@example.org
 pop3_host = $POP3_HOST
-pop3_port = $POP3S_PORT
+pop3_port = $SLOW_PORT
 pop3_user = $POP3_USER
 password = $POP3_PASSWORD
 ca_file = $CA_FILE

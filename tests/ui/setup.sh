@@ -8,6 +8,10 @@
 
 CONFIG="$XDG_CONFIG_HOME/postie/config"
 rm -f "$CONFIG"
+# Provider lookups (autoconfig over HTTPS) go to a closed port: refused
+# at once, whatever the network (tests/ui/setup-autoconfig.sh has them).
+NO_HTTPS="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$(free_port)"
+UI_ENV=$NO_HTTPS
 closed=$(free_port)
 
 answer() {   # answer PROMPT-REGEX TEXT
@@ -63,7 +67,7 @@ SERVERS=$top_srcdir/tests/servers
 "$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" >/dev/null || { echo "Bail out! cannot start the SMTP server"; exit 1; }
 TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
 . "$TEST_TMP/smtp/smtpd.env"
-UI_ENV="export SSL_CERT_FILE='$SMTP_CA_FILE'"
+UI_ENV="$NO_HTTPS; export SSL_CERT_FILE='$SMTP_CA_FILE'"
 
 smtp_setup() {   # smtp_setup PASSWORD: the form, written and tested
     rm -f "$CONFIG"
