@@ -93,15 +93,56 @@ gboolean session_run(const Account *account, GPtrArray *messages,
                      SessionProgress progress, gpointer data,
                      GCancellable *cancellable, GError **error);
 
-/* ---- bridge.c ---------------------------------------------------------- */
-typedef struct Bridge Bridge;
-/* Connect with implicit TLS to HOST:PORT (net/ policy), listen on
- * loopback, and relay the first connection that comes from a socket of
- * this process.  *PORT_OUT gets the loopback port for libesmtp. */
-Bridge *bridge_start(const Account *account, guint16 *port_out, GError **error);
+/* ---- relay-watch.c ----------------------------------------------------- */
+/* One mail transaction as the relay saw it (in MAIL FROM order). */
+typedef struct {
+    char *reverse_path;     /* from MAIL FROM:<...> */
+    int mail_code;          /* reply to MAIL, 0: none */
+    guint rcpts_accepted;
+    int final_code;         /* the reply that decided the message, 0: none */
+    char *final_text;       /* that reply line */
+    gboolean final_seen;    /* FINAL_CODE answers the end of DATA or the
+                             * last BDAT chunk (else a refused step) */
+    gboolean failed;        /* later chunks are no longer sent on */
+} RelayTxn;
+
+typedef struct RelayWatch RelayWatch;
+/* TOKEN: the EHLO argument given to libesmtp (the proof that a loopback
+ * connection is ours); EHLO_NAME: what the server gets instead; AUTH_ONLY
+ * (or NULL): the one SASL mechanism left in the EHLO reply. */
+RelayWatch *relay_watch_new(const char *token, const char *ehlo_name,
+                            const char *auth_only);
+void relay_watch_free(RelayWatch *w);
+/* Feed bytes from libesmtp / from the server.  What is to be written
+ * appears in the to_server / to_client buffers (the caller consumes
+ * them).  FALSE: stop the session (relay_watch_error() says why). */
+gboolean relay_watch_client(RelayWatch *w, const char *buf, gsize n);
+gboolean relay_watch_server(RelayWatch *w, const char *buf, gsize n);
+GString *relay_watch_to_server(RelayWatch *w);
+GString *relay_watch_to_client(RelayWatch *w);
+const char *relay_watch_error(const RelayWatch *w);
+/* The first command carried the token. */
+gboolean relay_watch_greeted(const RelayWatch *w);
+/* A reply from the server is awaited. */
+gboolean relay_watch_waiting(const RelayWatch *w);
+GPtrArray *relay_watch_txns(RelayWatch *w);   /* RelayTxn* */
+
+/* ---- relay.c ----------------------------------------------------------- */
+typedef struct Relay Relay;
+/* Connect to ACCOUNT's SMTP server (plain, STARTTLS or implicit TLS with
+ * the net/ policy), read the greeting (and for STARTTLS: EHLO, STARTTLS,
+ * the 220 and nothing after it, the handshake), then listen on loopback
+ * for libesmtp, which must greet with TOKEN.  *PORT_OUT gets the loopback
+ * port.  AUTH_ONLY as for relay_watch_new().  CANCELLABLE interrupts
+ * every wait, also the relay's later ones. */
+Relay *relay_start(const Account *account, const char *token,
+                   const char *ehlo_name, const char *auth_only,
+                   GCancellable *cancellable, guint16 *port_out, GError **error);
 /* Cut both sides now (e.g. after a failed login). */
-void bridge_abort(Bridge *b);
-/* Stop the relay and free; *ERROR gets the upstream failure if any. */
-void bridge_finish(Bridge *b, GError **error);
+void relay_abort(Relay *r);
+/* Stop the relay.  *ERROR gets a failure the relay saw (timeout, the
+ * server's connection lost, protocol error); the transactions it saw are
+ * handed over (caller unrefs), or NULL. */
+GPtrArray *relay_finish(Relay *r, GError **error);
 
 #endif

@@ -5,13 +5,18 @@
  *              (no Bcc, no X-Postie-*) and for Sent (Bcc kept), CRLF
  *   prepare.c  queue time: Date, Message-ID, MIME-Version, the account,
  *              the envelope; send time: recipients, the 7-bit variant
- *   session.c  one libesmtp session for many messages: our SSL_CTX (the
- *              net/ TLS policy, SNI, certificate events decided by
- *              net_tls_check_peer), STARTTLS required, AUTH, timeouts,
- *              8BITMIME, and judging every status code
- *   bridge.c   implicit TLS (port 465): a thread that owns the TLS
- *              connection and relays it to libesmtp over loopback, only to
- *              a socket of this very process
+ *   session.c  one libesmtp session for many messages: AUTH, timeouts,
+ *              8BITMIME, SIZE, and judging every status code (the final
+ *              verdict on each message is the relay's, below)
+ *   relay.c    postie's own connection to the server for every session
+ *              (plain, STARTTLS done by postie, or implicit TLS; the net/
+ *              TLS policy), relayed to libesmtp over loopback to a client
+ *              that proves with a random token that it is ours
+ *   relay-watch.c  the dialogue as the relay sees it: which reply answered
+ *              which command, so that only the reply to the end of DATA or
+ *              to the last BDAT chunk accepts a message; the rest of a
+ *              message after a refused chunk is not uploaded; the EHLO
+ *              reply shows libesmtp only the configured AUTH mechanism
  *   outbox.c   send_queue(), send_flush(): Outbox, Sent, recorded errors
  *   private.h  what the files above share (and the unit tests use)
  *

@@ -11,7 +11,8 @@ TESTS += \
 	tests/integration/send-kill.sh \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
-	tests/integration/send-tls-extra.py
+	tests/integration/send-tls-extra.py \
+	tests/integration/send-chunking.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-delivery.sh \
 	tests/integration/send-security.sh \
@@ -19,7 +20,8 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-kill.sh \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
-	tests/integration/send-tls-extra.py
+	tests/integration/send-tls-extra.py \
+	tests/integration/send-chunking.sh
 
 # libFuzzer target for the message handling (configure --enable-fuzzing CC=clang).
 if ENABLE_FUZZING

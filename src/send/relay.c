@@ -1,0 +1,506 @@
+/* postie's own connection to the SMTP server, relayed to libesmtp.
+ *
+ * libesmtp 1.1.0 only connects to a host:port itself, cannot do implicit
+ * TLS, keeps plaintext read with the 220 to STARTTLS and later takes it
+ * for replies inside TLS (response injection), and misjudges BDAT.  So
+ * postie makes every connection itself: TCP with the account's timeout
+ * (TCP_NODELAY), TLS with the net/ policy (at once for port 465, after its
+ * own EHLO and STARTTLS otherwise, refusing any byte sent after the 220),
+ * then listens on 127.0.0.1 on a random port; libesmtp, told to connect
+ * there, speaks plain SMTP through a thread that passes every byte through
+ * relay-watch.c and bounds every wait for the server by the timeout.
+ *
+ * A loopback port can be reached by every local user: a connection counts
+ * as libesmtp's only when its first command is EHLO (or HELO) with the
+ * random token libesmtp was given as its host name; the server gets the
+ * real name instead.  Other connections get nothing but a greeting.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "net/net.h"
+#include "send/private.h"
+#include "util/util.h"
+
+#define MAX_CANDIDATES 8
+#define RELAY_GREETING "220 postie relay\r\n"
+
+struct Relay {
+    NetConn *conn;
+    char *host;
+    int timeout;                /* seconds */
+    char *token;
+    int listen_fd;
+    int wake[2];
+    gint aborted;
+    GThread *thread;
+    RelayWatch *watch;
+    GError *error;              /* first failure seen by the thread */
+};
+
+static void
+relay_fail(Relay *r, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void
+relay_fail(Relay *r, int code, const char *fmt, ...)
+{
+    if (r->error || g_atomic_int_get(&r->aborted))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    r->error = g_error_new_literal(POSTIE_ERROR, code, msg);
+}
+
+/* ---- before the relay: greeting, STARTTLS ----------------------------- */
+
+/* Read one (multi-line) reply; *TEXT gets its last line, terminal-safe. */
+static int
+read_reply(NetConn *conn, gboolean *starttls, char **text, GError **error)
+{
+    for (int lines = 0; lines < 1000; lines++) {
+        gsize n = 0;
+        const char *l = net_conn_read_line(conn, 4096, &n, error);
+        if (!l)
+            return 0;
+        if (n < 3 || !g_ascii_isdigit(l[0]) || !g_ascii_isdigit(l[1]) ||
+            !g_ascii_isdigit(l[2]) || (n > 3 && l[3] != ' ' && l[3] != '-')) {
+            g_autofree char *safe = term_safe(l, (gssize)n, TERM_SAFE_DEFAULT);
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
+                        _("%s sent a malformed SMTP reply: %s"),
+                        net_conn_host(conn), safe);
+            return 0;
+        }
+        if (starttls && n >= 12 && !g_ascii_strncasecmp(l + 4, "STARTTLS", 8) &&
+            (n == 12 || l[12] == ' '))
+            *starttls = TRUE;
+        if (n == 3 || l[3] == ' ') {
+            *text = term_safe(l, (gssize)n, TERM_SAFE_DEFAULT);
+            return (int)g_ascii_strtoll(l, NULL, 10);
+        }
+    }
+    g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
+                _("%s sent an endless SMTP reply"), net_conn_host(conn));
+    return 0;
+}
+
+static gboolean
+send_line(NetConn *conn, const char *line, GError **error)
+{
+    return net_conn_write(conn, line, strlen(line), error);
+}
+
+/* EHLO, STARTTLS, and TLS: the part of the dialogue libesmtp is not
+ * trusted with. */
+static gboolean
+start_tls_upgrade(NetConn *conn, const ServerConf *srv, SSL_CTX *ctx,
+                  const char *ehlo_name, GError **error)
+{
+    g_autofree char *text = NULL;
+    g_autofree char *ehlo = g_strdup_printf("EHLO %s\r\n", ehlo_name);
+    gboolean offered = FALSE;
+    if (!send_line(conn, ehlo, error))
+        return FALSE;
+    int code = read_reply(conn, &offered, &text, error);
+    if (!code)
+        return FALSE;
+    if (code != 250 || !offered) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED,
+                    _("%s does not offer STARTTLS, so postie did not log in or "
+                      "send anything (smtp_security = starttls requires it)"),
+                    srv->host);
+        return FALSE;
+    }
+    g_clear_pointer(&text, g_free);
+    if (!send_line(conn, "STARTTLS\r\n", error))
+        return FALSE;
+    code = read_reply(conn, NULL, &text, error);
+    if (!code)
+        return FALSE;
+    if (code != 220) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
+                    _("TLS could not be started with %s (server said: %s); "
+                      "nothing was sent"), srv->host, text);
+        return FALSE;
+    }
+    /* Bytes after the 220 came in plain text before TLS: a man in the
+     * middle answering in the server's name (libesmtp 1.1.0 would read
+     * them as replies inside TLS). */
+    if (net_conn_buffered(conn) > 0) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
+                    _("%s sent data after its reply to STARTTLS, before TLS "
+                      "began (a sign of an attack on the connection); nothing "
+                      "was sent"), srv->host);
+        return FALSE;
+    }
+    return net_conn_start_tls(conn, ctx, srv->tls_fingerprint, error);
+}
+
+/* Only asked after a failed connect: was it the name? */
+static gboolean
+host_resolves(const char *host)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+    if (getaddrinfo(host, NULL, &hints, &res) != 0)
+        return FALSE;
+    freeaddrinfo(res);
+    return TRUE;
+}
+
+static NetConn *
+open_upstream(const Account *account, const char *ehlo_name,
+              GCancellable *cancellable, GError **error)
+{
+    const ServerConf *srv = &account->smtp;
+    SSL_CTX *ctx = NULL;
+    if (srv->security != SECURITY_NONE) {
+        ctx = net_tls_client_ctx_new(srv->ca_file, error);
+        if (!ctx)
+            return NULL;
+    }
+    NetConn *conn = net_conn_connect(srv->host, srv->port, account->timeout, cancellable,
+                                     error);
+    gboolean ok = conn != NULL;
+    if (!ok && error && *error && !host_resolves(srv->host))
+        (*error)->code = POSTIE_ERROR_NOT_FOUND;   /* EX_NOHOST for send */
+    if (ok && srv->security == SECURITY_TLS)
+        ok = net_conn_start_tls(conn, ctx, srv->tls_fingerprint, error);
+    if (ok) {
+        g_autofree char *text = NULL;
+        int code = read_reply(conn, NULL, &text, error);
+        if (code && code != 220) {
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
+                        _("%s does not accept mail now (server said: %s)"),
+                        srv->host, text);
+        }
+        ok = code == 220;
+    }
+    if (ok && srv->security == SECURITY_STARTTLS)
+        ok = start_tls_upgrade(conn, srv, ctx, ehlo_name, error);
+    if (ctx)
+        SSL_CTX_free(ctx);
+    if (!ok) {
+        net_conn_free(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+/* ---- the thread -------------------------------------------------------- */
+
+typedef struct {
+    int fd;
+    GString *buf;
+} Candidate;
+
+static void
+drop_candidate(Candidate *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    if (c->buf)
+        g_string_free(c->buf, TRUE);
+    c->buf = NULL;
+}
+
+/* Is the first line of C the greeting with our token? */
+static gboolean
+candidate_is_ours(Relay *r, Candidate *c)
+{
+    g_autofree char *e = g_strdup_printf("EHLO %s\r\n", r->token);
+    g_autofree char *h = g_strdup_printf("HELO %s\r\n", r->token);
+    return !g_ascii_strcasecmp(c->buf->str, e) || !g_ascii_strcasecmp(c->buf->str, h);
+}
+
+/* Wait for libesmtp's connection; other local connections are closed
+ * unserved.  Returns the socket, or -1. */
+static int
+accept_ours(Relay *r)
+{
+    Candidate cand[MAX_CANDIDATES];
+    for (int i = 0; i < MAX_CANDIDATES; i++)
+        cand[i] = (Candidate){ -1, NULL };
+    gint64 deadline = g_get_monotonic_time() + (gint64)r->timeout * G_USEC_PER_SEC;
+    int ours = -1;
+    while (ours < 0) {
+        struct pollfd p[2 + MAX_CANDIDATES];
+        p[0] = (struct pollfd){ .fd = r->listen_fd, .events = POLLIN };
+        p[1] = (struct pollfd){ .fd = r->wake[0], .events = POLLIN };
+        for (int i = 0; i < MAX_CANDIDATES; i++)
+            p[2 + i] = (struct pollfd){ .fd = cand[i].fd, .events = POLLIN };
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        if (left <= 0)
+            break;
+        int n = poll(p, 2 + MAX_CANDIDATES, (int)MIN(left, G_MAXINT));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || (p[1].revents & POLLIN) || g_atomic_int_get(&r->aborted))
+            break;
+        if (p[0].revents & POLLIN) {
+            int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+            if (fd >= 0) {
+                int slot = 0;
+                for (int i = 0; i < MAX_CANDIDATES; i++)
+                    if (cand[i].fd < 0) {
+                        slot = i;
+                        break;
+                    }
+                drop_candidate(&cand[slot]);   /* full: the oldest goes */
+                cand[slot].fd = fd;
+                cand[slot].buf = g_string_new(NULL);
+                ssize_t w = send(fd, RELAY_GREETING, strlen(RELAY_GREETING),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+                if (w != (ssize_t)strlen(RELAY_GREETING))
+                    drop_candidate(&cand[slot]);
+            }
+        }
+        for (int i = 0; i < MAX_CANDIDATES; i++) {
+            if (cand[i].fd < 0 || !(p[2 + i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            char b[256];
+            ssize_t k = recv(cand[i].fd, b, sizeof b, MSG_DONTWAIT);
+            if (k < 0 && (errno == EAGAIN || errno == EINTR))
+                continue;
+            if (k <= 0) {
+                drop_candidate(&cand[i]);
+                continue;
+            }
+            g_string_append_len(cand[i].buf, b, k);
+            if (!memchr(cand[i].buf->str, '\n', cand[i].buf->len)) {
+                if (cand[i].buf->len > 512)
+                    drop_candidate(&cand[i]);
+                continue;
+            }
+            if (candidate_is_ours(r, &cand[i]) &&
+                relay_watch_client(r->watch, cand[i].buf->str, cand[i].buf->len)) {
+                ours = cand[i].fd;
+                cand[i].fd = -1;
+                break;
+            }
+            drop_candidate(&cand[i]);
+        }
+    }
+    for (int i = 0; i < MAX_CANDIDATES; i++)
+        drop_candidate(&cand[i]);
+    /* Nobody else gets in now. */
+    close(r->listen_fd);
+    r->listen_fd = -1;
+    return ours;
+}
+
+/* Write out what the watch has for the server; wiped (AUTH lines). */
+static gboolean
+flush_upstream(Relay *r, gint64 *activity)
+{
+    GString *s = relay_watch_to_server(r->watch);
+    if (s->len == 0)
+        return TRUE;
+    if (g_atomic_int_get(&r->aborted)) {
+        /* Cut by the session (failed login, cancel): nothing more goes. */
+        memset(s->str, 0, s->len);
+        g_string_truncate(s, 0);
+        return FALSE;
+    }
+    g_autoptr(GError) e = NULL;
+    gboolean ok = net_conn_write(r->conn, s->str, s->len, &e);
+    memset(s->str, 0, s->len);
+    g_string_truncate(s, 0);
+    *activity = g_get_monotonic_time();
+    if (!ok)
+        relay_fail(r, POSTIE_ERROR_NET, "%s", e->message);
+    return ok;
+}
+
+static gboolean
+flush_client(Relay *r, int fd)
+{
+    GString *s = relay_watch_to_client(r->watch);
+    if (s->len == 0)
+        return TRUE;
+    gboolean ok = write_all(fd, s->str, s->len, "relay", NULL);
+    g_string_truncate(s, 0);
+    return ok;
+}
+
+static gpointer
+relay_thread(gpointer data)
+{
+    Relay *r = data;
+    int fd = accept_ours(r);
+    if (fd < 0) {
+        relay_fail(r, POSTIE_ERROR_NET,
+                   _("internal SMTP relay for %s: libesmtp did not connect"), r->host);
+        return NULL;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int up = net_conn_fd(r->conn);
+    gint64 activity = g_get_monotonic_time();
+    char buf[65536];
+    gboolean ok = flush_upstream(r, &activity) && flush_client(r, fd);
+    while (ok && !g_atomic_int_get(&r->aborted)) {
+        gboolean up_ready = net_conn_buffered(r->conn) > 0 ||
+                            (net_conn_ssl(r->conn) && SSL_pending(net_conn_ssl(r->conn)) > 0);
+        short up_ev = 0;
+        if (!up_ready) {
+            struct pollfd p[3] = {
+                { .fd = fd, .events = POLLIN },
+                { .fd = up, .events = POLLIN },
+                { .fd = r->wake[0], .events = POLLIN },
+            };
+            int wait_ms = -1;
+            if (relay_watch_waiting(r->watch)) {
+                gint64 left = activity + (gint64)r->timeout * G_USEC_PER_SEC -
+                              g_get_monotonic_time();
+                if (left <= 0) {
+                    relay_fail(r, POSTIE_ERROR_NET,
+                               _("%s did not answer within %d seconds"), r->host,
+                               r->timeout);
+                    break;
+                }
+                wait_ms = (int)MIN(left / 1000 + 1, G_MAXINT);
+            }
+            int n = poll(p, 3, wait_ms);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 || (p[2].revents & POLLIN) || g_atomic_int_get(&r->aborted))
+                break;
+            if (n == 0)
+                continue;   /* the timeout is checked above */
+            up_ev = p[1].revents;
+            if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+                ssize_t k = read(fd, buf, sizeof buf);
+                if (k < 0 && errno == EINTR)
+                    continue;
+                if (k <= 0)
+                    break;   /* libesmtp is done (or gone) */
+                /* Answer libesmtp's segments at once: its small writes
+                 * would otherwise wait for our delayed ACK (Nagle). */
+                setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+                gboolean was_waiting = relay_watch_waiting(r->watch);
+                ok = relay_watch_client(r->watch, buf, (gsize)k);
+                memset(buf, 0, (gsize)k);
+                if (!ok) {
+                    relay_fail(r, POSTIE_ERROR_PROTOCOL,
+                               _("internal SMTP relay for %s: %s"), r->host,
+                               relay_watch_error(r->watch));
+                    break;
+                }
+                if (!was_waiting)
+                    activity = g_get_monotonic_time();
+                ok = flush_upstream(r, &activity) && flush_client(r, fd);
+            }
+        }
+        if (ok && (up_ready || (up_ev & (POLLIN | POLLHUP | POLLERR)))) {
+            gsize len = 0;
+            g_autoptr(GError) e = NULL;
+            const char *d = net_conn_peek(r->conn, &len, &e);
+            if (!d) {
+                if (relay_watch_waiting(r->watch))
+                    relay_fail(r, POSTIE_ERROR_NET, "%s", e->message);
+                break;
+            }
+            activity = g_get_monotonic_time();
+            ok = relay_watch_server(r->watch, d, len);
+            net_conn_consume(r->conn, len);
+            if (!ok) {
+                g_autofree char *why = g_strdup(relay_watch_error(r->watch));
+                relay_fail(r, POSTIE_ERROR_PROTOCOL, _("%s: %s"), r->host, why);
+                break;
+            }
+            ok = flush_client(r, fd);
+        }
+    }
+    shutdown(fd, SHUT_RDWR);
+    close(fd);
+    return NULL;
+}
+
+/* ---- the public side --------------------------------------------------- */
+
+Relay *
+relay_start(const Account *account, const char *token, const char *ehlo_name,
+            const char *auth_only, GCancellable *cancellable, guint16 *port_out,
+            GError **error)
+{
+    NetConn *conn = open_upstream(account, ehlo_name, cancellable, error);
+    if (!conn)
+        return NULL;
+    Relay *r = g_new0(Relay, 1);
+    r->conn = conn;
+    r->host = g_strdup(account->smtp.host);
+    r->timeout = account->timeout > 0 ? account->timeout : 60;
+    r->token = g_strdup(token);
+    r->watch = relay_watch_new(token, ehlo_name, auth_only);
+    r->wake[0] = r->wake[1] = -1;
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t sl = sizeof sa;
+    r->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (r->listen_fd < 0 || bind(r->listen_fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        listen(r->listen_fd, MAX_CANDIDATES) != 0 ||
+        getsockname(r->listen_fd, (struct sockaddr *)&sa, &sl) != 0 ||
+        !g_unix_open_pipe(r->wake, FD_CLOEXEC, NULL)) {
+        int e = errno;
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
+                    _("cannot set up the SMTP relay for %s: %s"), r->host,
+                    g_strerror(e));
+        g_ptr_array_unref(relay_finish(r, NULL));
+        return NULL;
+    }
+    *port_out = ntohs(sa.sin_port);
+    r->thread = g_thread_new("smtp-relay", relay_thread, r);
+    return r;
+}
+
+void
+relay_abort(Relay *r)
+{
+    if (!r || g_atomic_int_get(&r->aborted))
+        return;
+    g_atomic_int_set(&r->aborted, 1);
+    if (r->wake[1] >= 0) {
+        char c = 'x';
+        ssize_t n = write(r->wake[1], &c, 1);
+        (void)n;
+    }
+}
+
+GPtrArray *
+relay_finish(Relay *r, GError **error)
+{
+    if (!r)
+        return NULL;
+    if (r->thread)
+        g_thread_join(r->thread);
+    else
+        relay_abort(r);
+    if (r->listen_fd >= 0)
+        close(r->listen_fd);
+    for (int i = 0; i < 2; i++)
+        if (r->wake[i] >= 0)
+            close(r->wake[i]);
+    net_conn_free(r->conn);
+    if (r->error)
+        g_propagate_error(error, g_steal_pointer(&r->error));
+    GPtrArray *txns = g_ptr_array_ref(relay_watch_txns(r->watch));
+    relay_watch_free(r->watch);
+    g_free(r->host);
+    g_free(r->token);
+    g_free(r);
+    return txns;
+}
