@@ -12,7 +12,8 @@ TESTS += \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
 	tests/integration/send-tls-extra.py \
-	tests/integration/send-chunking.sh
+	tests/integration/send-chunking.sh \
+	tests/integration/send-postfix.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-delivery.sh \
 	tests/integration/send-security.sh \
@@ -21,7 +22,8 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
 	tests/integration/send-tls-extra.py \
-	tests/integration/send-chunking.sh
+	tests/integration/send-chunking.sh \
+	tests/integration/send-postfix.sh
 
 # libFuzzer target for the message handling (configure --enable-fuzzing CC=clang).
 if ENABLE_FUZZING
