@@ -70,6 +70,7 @@ typedef struct {
     GPtrArray *rcpts;            /* char* */
     GString *wire8;              /* CRLF, as written (may hold 8-bit) */
     GString *wire7;              /* CRLF, 7-bit variant; NULL if wire8 is */
+    char *journal_key;           /* for the send journal (outbox.c), or NULL */
     /* out */
     gboolean used_8bitmime;
     int mail_code;
@@ -85,13 +86,32 @@ typedef struct {
 void session_message_free(SessionMessage *m);
 
 typedef void (*SessionProgress)(guint done, guint total, gpointer data);
+/* The server accepted M for every recipient (its final reply, seen by the
+ * relay, before libesmtp reads it).  Called in the relay's thread.  FALSE
+ * with ERROR stops the session. */
+typedef gboolean (*SessionAccepted)(SessionMessage *m, gpointer data,
+                                    GError **error);
 
 /* Deliver MESSAGES (SessionMessage*) over one session to ACCOUNT's SMTP
  * server.  FALSE with ERROR when the session as a whole failed before or
- * while transferring (then the per-message codes say how far each got). */
+ * while transferring (then the per-message codes say how far each got).
+ * ACCEPTED (may be NULL) hears of each message the moment it is accepted;
+ * PROGRESS and ACCEPTED share DATA. */
 gboolean session_run(const Account *account, GPtrArray *messages,
-                     SessionProgress progress, gpointer data,
-                     GCancellable *cancellable, GError **error);
+                     SessionProgress progress, SessionAccepted accepted,
+                     gpointer data, GCancellable *cancellable, GError **error);
+
+/* ---- journal.c --------------------------------------------------------- */
+typedef struct SendJournal SendJournal;
+/* The key of an Outbox message: SHA-256 of its bytes, hex. */
+char *send_journal_key(const char *data, gsize len);
+SendJournal *send_journal_open(GError **error);
+void send_journal_close(SendJournal *j);
+/* Record KEY as accepted (fsynced before returning). */
+gboolean send_journal_add(SendJournal *j, const char *key, GError **error);
+/* Key -> count (GUINT_TO_POINTER) of what was recorded. */
+GHashTable *send_journal_read(SendJournal *j, GError **error);
+gboolean send_journal_clear(SendJournal *j, GError **error);
 
 /* ---- relay-watch.c ----------------------------------------------------- */
 /* One mail transaction as the relay saw it (in MAIL FROM order). */
@@ -99,6 +119,7 @@ typedef struct {
     char *reverse_path;     /* from MAIL FROM:<...> */
     int mail_code;          /* reply to MAIL, 0: none */
     guint rcpts_accepted;
+    guint rcpts;            /* RCPT commands */
     int final_code;         /* the reply that decided the message, 0: none */
     char *final_text;       /* that reply line */
     gboolean final_seen;    /* FINAL_CODE answers the end of DATA or the
@@ -107,12 +128,16 @@ typedef struct {
 } RelayTxn;
 
 typedef struct RelayWatch RelayWatch;
+/* Called when transaction INDEX got its final reply, before the reply
+ * goes on to libesmtp. */
+typedef void (*RelayFinal)(guint index, const RelayTxn *t, gpointer data);
 /* TOKEN: the EHLO argument given to libesmtp (the proof that a loopback
  * connection is ours); EHLO_NAME: what the server gets instead; AUTH_ONLY
  * (or NULL): the one SASL mechanism left in the EHLO reply. */
 RelayWatch *relay_watch_new(const char *token, const char *ehlo_name,
                             const char *auth_only);
 void relay_watch_free(RelayWatch *w);
+void relay_watch_set_final_cb(RelayWatch *w, RelayFinal cb, gpointer data);
 /* Feed bytes from libesmtp / from the server.  What is to be written
  * appears in the to_server / to_client buffers (the caller consumes
  * them).  FALSE: stop the session (relay_watch_error() says why). */
@@ -137,6 +162,7 @@ typedef struct Relay Relay;
  * every wait, also the relay's later ones. */
 Relay *relay_start(const Account *account, const char *token,
                    const char *ehlo_name, const char *auth_only,
+                   RelayFinal on_final, gpointer final_data,
                    GCancellable *cancellable, guint16 *port_out, GError **error);
 /* Cut both sides now (e.g. after a failed login). */
 void relay_abort(Relay *r);

@@ -54,6 +54,8 @@ struct RelayWatch {
     GString *to_server;
     GString *to_client;
     char *error;
+    RelayFinal on_final;
+    gpointer final_data;
 };
 
 static void
@@ -119,6 +121,13 @@ relay_watch_free(RelayWatch *w)
     g_ptr_array_unref(w->txns);
     g_free(w->error);
     g_free(w);
+}
+
+void
+relay_watch_set_final_cb(RelayWatch *w, RelayFinal cb, gpointer data)
+{
+    w->on_final = cb;
+    w->final_data = data;
 }
 
 GString *relay_watch_to_server(RelayWatch *w) { return w->to_server; }
@@ -256,6 +265,8 @@ client_command(RelayWatch *w, const char *line, gsize n)
         w->cur = (int)w->txns->len - 1;
         expect(w, EXP_MAIL, NULL);
     } else if (verb_is(line, n, "RCPT")) {
+        if (t)
+            t->rcpts++;
         expect(w, EXP_RCPT, NULL);
     } else if (verb_is(line, n, "DATA")) {
         expect(w, EXP_DATA, NULL);
@@ -433,6 +444,8 @@ server_line(RelayWatch *w, const char *line, gsize n)
             t->final_code = code;
             t->final_text = g_strndup(line, n);
             t->final_seen = TRUE;
+            if (w->on_final)
+                w->on_final((guint)e->txn, t, w->final_data);
         }
         if (t)
             t->failed = TRUE;   /* nothing later changes this message */

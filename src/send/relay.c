@@ -434,8 +434,8 @@ relay_thread(gpointer data)
 
 Relay *
 relay_start(const Account *account, const char *token, const char *ehlo_name,
-            const char *auth_only, GCancellable *cancellable, guint16 *port_out,
-            GError **error)
+            const char *auth_only, RelayFinal on_final, gpointer final_data,
+            GCancellable *cancellable, guint16 *port_out, GError **error)
 {
     NetConn *conn = open_upstream(account, ehlo_name, cancellable, error);
     if (!conn)
@@ -446,6 +446,7 @@ relay_start(const Account *account, const char *token, const char *ehlo_name,
     r->timeout = account->timeout > 0 ? account->timeout : 60;
     r->token = g_strdup(token);
     r->watch = relay_watch_new(token, ehlo_name, auth_only);
+    relay_watch_set_final_cb(r->watch, on_final, final_data);
     r->wake[0] = r->wake[1] = -1;
     struct sockaddr_in sa = { .sin_family = AF_INET };
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

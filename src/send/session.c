@@ -55,6 +55,7 @@ typedef struct {
     GPtrArray *messages;          /* SessionMessage* */
     guint done;
     SessionProgress progress;
+    SessionAccepted accepted;
     gpointer progress_data;
 } Ctx;
 
@@ -76,6 +77,7 @@ session_message_free(SessionMessage *m)
         g_string_free(m->wire7, TRUE);
     g_free(m->mail_text);
     g_free(m->data_text);
+    g_free(m->journal_key);
     if (m->rcpt_results)
         g_ptr_array_unref(m->rcpt_results);
     g_free(m->priv);
@@ -528,6 +530,25 @@ apply_relay_view(GPtrArray *messages, GPtrArray *txns)
     }
 }
 
+/* In the relay's thread: a message's final reply.  Transaction J is
+ * message J (see apply_relay_view()). */
+static void
+on_relay_final(guint j, const RelayTxn *t, gpointer data)
+{
+    Ctx *c = data;
+    if (!c->accepted || !t->final_seen || t->final_code < 200 || t->final_code >= 300 ||
+        t->rcpts == 0 || t->rcpts_accepted != t->rcpts || j >= c->messages->len)
+        return;
+    SessionMessage *m = c->messages->pdata[j];
+    if (g_strcmp0(m->reverse_path, t->reverse_path) != 0)
+        return;
+    g_autoptr(GError) e = NULL;
+    if (!c->accepted(m, c->progress_data, &e)) {
+        fail(c, e->code, "%s", e->message);
+        cut(c);
+    }
+}
+
 /* The EHLO argument libesmtp is given: 128 random bits that only this
  * session knows (the relay serves no other loopback connection). */
 static char *
@@ -544,7 +565,7 @@ relay_token(void)
 
 gboolean
 session_run(const Account *account, GPtrArray *messages,
-            SessionProgress progress, gpointer pdata,
+            SessionProgress progress, SessionAccepted accepted, gpointer pdata,
             GCancellable *cancellable, GError **error)
 {
     static gsize auth_init = 0;
@@ -557,6 +578,7 @@ session_run(const Account *account, GPtrArray *messages,
     c.srv = &account->smtp;
     c.messages = messages;
     c.progress = progress;
+    c.accepted = accepted;
     c.progress_data = pdata;
     c.line = g_string_new(NULL);
     g_mutex_init(&c.failure_lock);
@@ -588,7 +610,7 @@ session_run(const Account *account, GPtrArray *messages,
     /* postie's own connection (TLS verified when configured), then
      * libesmtp talks to it over loopback. */
     c.relay = relay_start(account, token, g_get_host_name(), c.auth_only,
-                          cancellable, &c.port, error);
+                          on_relay_final, &c, cancellable, &c.port, error);
     if (!c.relay)
         goto out;
     c.tls_verified = srv->security != SECURITY_NONE;
