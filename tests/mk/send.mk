@@ -13,7 +13,8 @@ TESTS += \
 	tests/integration/send-sendmail.sh \
 	tests/integration/send-tls-extra.py \
 	tests/integration/send-chunking.sh \
-	tests/integration/send-postfix.sh
+	tests/integration/send-postfix.sh \
+	tests/integration/send-soak.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-delivery.sh \
 	tests/integration/send-security.sh \
@@ -23,7 +24,8 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-sendmail.sh \
 	tests/integration/send-tls-extra.py \
 	tests/integration/send-chunking.sh \
-	tests/integration/send-postfix.sh
+	tests/integration/send-postfix.sh \
+	tests/integration/send-soak.sh
 
 # libFuzzer target for the message handling (configure --enable-fuzzing CC=clang).
 if ENABLE_FUZZING
