@@ -293,6 +293,13 @@ static gboolean
 prepare_wire(SessionMessage *sm, const char *data, gsize len)
 {
     g_autoptr(GString) wire = send_copy_for_wire(data, len);
+    /* Raw 8-bit header fields go RFC 2047 encoded to every server: none
+     * gets SMTPUTF8 from libesmtp. */
+    GString *enc = send_encode_headers(wire->str, wire->len);
+    if (enc) {
+        g_string_free(wire, TRUE);
+        wire = enc;
+    }
     sm->wire8 = send_to_crlf(wire->str, wire->len);
     if (send_has_8bit(wire->str, wire->len)) {
         g_autoptr(GString) w7 = send_encode_7bit(wire->str, wire->len);

@@ -49,6 +49,11 @@ gboolean send_envelope_of(const Account *account, const char *data, gsize len,
 /* Re-encode a message with 8-bit content to 7 bit (QP / base64) with
  * GMime; LF line ends in and out.  NULL on a parse failure. */
 GString *send_encode_7bit(const char *data, gsize len);
+/* Header fields (of the message and of its MIME parts) with raw 8-bit
+ * bytes RFC 2047 encoded (libesmtp has no SMTPUTF8, and 8BITMIME covers
+ * only bodies); the body is left as it is.  LF line ends in and out; a
+ * copy when no field has 8-bit bytes; NULL on a parse failure. */
+GString *send_encode_headers(const char *data, gsize len);
 /* A Message-ID in the domain of ADDRESS: "<...@domain>". */
 char *send_make_message_id(const char *address);
 

@@ -44,6 +44,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_free(from);
         g_ptr_array_unref(rcpts);
     }
+    GString *eh = send_encode_headers(w->str, w->len);
+    if (eh)
+        g_string_free(eh, TRUE);
     if (send_has_8bit(w->str, w->len)) {
         GString *e = send_encode_7bit(w->str, w->len);
         if (e)

@@ -158,6 +158,33 @@ test_encode_7bit(void)
     g_assert_null(strstr(o->str, "Content-Transfer-Encoding: 8bit"));
 }
 
+/* Raw 8-bit header fields become RFC 2047; the body is left alone. */
+static void
+test_encode_headers(void)
+{
+    const char *m = "From: J\xc3\xb6rg <j@example.org>\nTo: b@example.net\n"
+                    "Subject: Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln\nMessage-ID: <x@y>\n"
+                    "\nbody \xc3\xbc\n";
+    g_autoptr(GString) o = send_encode_headers(m, strlen(m));
+    g_assert_nonnull(o);
+    gsize h = send_header_block_len(o->str, o->len);
+    g_assert_false(send_has_8bit(o->str, h));
+    g_assert_true(g_str_has_suffix(o->str, "\nbody \xc3\xbc\n"));
+    g_autofree char *subj = send_header_get(o->str, o->len, "Subject");
+    g_autofree char *dec = g_mime_utils_header_decode_text(NULL, subj);
+    g_assert_cmpstr(dec, ==, "Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln");
+    g_autofree char *from = send_header_get(o->str, o->len, "From");
+    g_assert_nonnull(strstr(from, "<j@example.org>"));
+    g_autofree char *fdec = g_mime_utils_header_decode_phrase(NULL, from);
+    g_assert_nonnull(strstr(fdec, "J\xc3\xb6rg"));
+    g_autofree char *id = send_header_get(o->str, o->len, "Message-ID");
+    g_assert_cmpstr(id, ==, "<x@y>");
+
+    const char *ascii = "To: b@example.net\nSubject: plain\n\nbody \xc3\xbc\n";
+    g_autoptr(GString) same = send_encode_headers(ascii, strlen(ascii));
+    g_assert_cmpstr(same->str, ==, ascii);
+}
+
 static void
 test_message_id(void)
 {
@@ -366,6 +393,7 @@ main(int argc, char **argv)
     g_test_add_func("/send/crlf", test_crlf);
     g_test_add_func("/send/envelope", test_envelope);
     g_test_add_func("/send/encode-7bit", test_encode_7bit);
+    g_test_add_func("/send/encode-headers", test_encode_headers);
     g_test_add_func("/send/message-id", test_message_id);
     g_test_add_func("/send/recorded-error", test_recorded_error);
     g_test_add_func("/send/cancel", test_cancel);
