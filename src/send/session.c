@@ -131,22 +131,23 @@ event_cb(smtp_session_t session, int event, void *arg, ...)
     va_start(ap, arg);
     switch (event) {
     case SMTP_EV_INVALID_PEER_CERTIFICATE:
-        (void)va_arg(ap, long);
-        refuse(va_arg(ap, int *));
-        break;
+    case SMTP_EV_WEAK_CIPHER:
+        /* The verify result (long) / the cipher bits (int) come first. */
+        if (event == SMTP_EV_INVALID_PEER_CERTIFICATE)
+            (void)va_arg(ap, long);
+        else
+            (void)va_arg(ap, int);
+        /* fall through */
     case SMTP_EV_WRONG_PEER_CERTIFICATE:
     case SMTP_EV_NO_PEER_CERTIFICATE:
     case SMTP_EV_NO_CLIENT_CERTIFICATE:
     case SMTP_EV_UNUSABLE_CLIENT_CERTIFICATE:
     case SMTP_EV_UNUSABLE_CA_LIST:
         refuse(va_arg(ap, int *));
-        fail(c, POSTIE_ERROR_TLS, _("libesmtp tried TLS itself with %s; refused"),
+        fail(c, POSTIE_ERROR_TLS, _("the SMTP library tried to start TLS with "
+                                    "%s itself; refused, nothing was sent"),
              c->srv->host);
         cut(c);
-        break;
-    case SMTP_EV_WEAK_CIPHER:
-        (void)va_arg(ap, int);
-        refuse(va_arg(ap, int *));
         break;
     case SMTP_EV_EXTNA_DSN:
     case SMTP_EV_EXTNA_CHUNKING:

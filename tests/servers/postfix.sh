@@ -14,6 +14,7 @@
 # Postfix's master runs only as root: without root, start exits 77 with
 # the reason on standard error (tests skip then).
 set -eu
+PATH=$PATH:/usr/sbin:/sbin
 
 die() { echo "postfix.sh: $*" >&2; exit 1; }
 [ $# -ge 2 ] || die "usage: postfix.sh start DIR CERTDIR | stop DIR"
@@ -39,11 +40,12 @@ fi
 [ "$cmd" = start ] || die "unknown command $cmd"
 certs=${3:?postfix.sh start needs CERTDIR}
 
-command -v postfix >/dev/null 2>&1 || { echo "postfix.sh: postfix is not installed" >&2; exit 77; }
 if [ "$(id -u)" -ne 0 ]; then
     echo "postfix.sh: Postfix's master process only runs as root" >&2
     exit 77
 fi
+command -v postfix >/dev/null 2>&1 ||
+    { echo "postfix.sh: postfix is not installed (contrib/install-deps)" >&2; exit 77; }
 
 mkdir -p "$dir/etc" "$dir/spool" "$dir/data" "$dir/out"
 # The postfix user must reach the queue and the delivery agent (nobody)
