@@ -148,6 +148,12 @@ void relay_watch_set_final_cb(RelayWatch *w, RelayFinal cb, gpointer data);
  * them).  FALSE: stop the session (relay_watch_error() says why). */
 gboolean relay_watch_client(RelayWatch *w, const char *buf, gsize n);
 gboolean relay_watch_server(RelayWatch *w, const char *buf, gsize n);
+/* The server's connection is gone: every command still unanswered, and
+ * every later one, is answered here (421; 221 to QUIT), so that libesmtp
+ * ends the session by the protocol instead of on a socket error (its
+ * error paths in a BDAT pipeline can crash it).  to_server is then
+ * never to be written. */
+void relay_watch_upstream_lost(RelayWatch *w);
 GString *relay_watch_to_server(RelayWatch *w);
 GString *relay_watch_to_client(RelayWatch *w);
 const char *relay_watch_error(const RelayWatch *w);
@@ -169,11 +175,12 @@ Relay *relay_start(const Account *account, const char *token,
                    const char *ehlo_name, const char *auth_only,
                    RelayFinal on_final, gpointer final_data,
                    GCancellable *cancellable, guint16 *port_out, GError **error);
-/* Cut both sides now (e.g. after a failed login). */
+/* Nothing more goes to the server (e.g. after a failed login): libesmtp
+ * gets 421 to everything from now on. */
 void relay_abort(Relay *r);
-/* Stop the relay.  *ERROR gets a failure the relay saw (timeout, the
- * server's connection lost, protocol error); the transactions it saw are
- * handed over (caller unrefs), or NULL. */
+/* Stop the relay (after libesmtp is done).  *ERROR gets a failure the
+ * relay saw (timeout, the server's connection lost, protocol error); the
+ * transactions it saw are handed over (caller unrefs), or NULL. */
 GPtrArray *relay_finish(Relay *r, GError **error);
 
 #endif

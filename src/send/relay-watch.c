@@ -25,7 +25,7 @@
 
 typedef enum {
     EXP_HELLO, EXP_MAIL, EXP_RCPT, EXP_DATA, EXP_DATA_END, EXP_BDAT,
-    EXP_BDAT_LAST, EXP_AUTH, EXP_RSET, EXP_OTHER
+    EXP_BDAT_LAST, EXP_AUTH, EXP_RSET, EXP_QUIT, EXP_OTHER
 } ExpKind;
 
 typedef struct {
@@ -56,7 +56,11 @@ struct RelayWatch {
     char *error;
     RelayFinal on_final;
     gpointer final_data;
+    gboolean dead;               /* the server is gone: answered here */
 };
+
+#define LOST_REPLY "421 4.4.2 postie relay: no connection to the server any more\r\n"
+#define BYE_REPLY "221 2.0.0 postie relay: closing\r\n"
 
 static void
 exp_free(gpointer p)
@@ -153,13 +157,19 @@ set_error(RelayWatch *w, const char *msg)
     return FALSE;
 }
 
+static const char *
+lost_reply(ExpKind kind)
+{
+    return kind == EXP_QUIT ? BYE_REPLY : LOST_REPLY;
+}
+
 static void
 expect(RelayWatch *w, ExpKind kind, const char *local)
 {
     Exp *e = g_new0(Exp, 1);
     e->kind = kind;
     e->txn = w->cur;
-    e->local = g_strdup(local);
+    e->local = g_strdup(local ? local : w->dead ? lost_reply(kind) : NULL);
     g_queue_push_tail(&w->exps, e);
 }
 
@@ -220,6 +230,7 @@ client_command(RelayWatch *w, const char *line, gsize n)
         else
             g_string_append_printf(w->to_server, "%.*s\r\n", (int)n, line);
         expect(w, EXP_HELLO, NULL);
+        flush_local(w);
         return TRUE;
     }
     if (verb_is(line, n, "STARTTLS"))
@@ -275,10 +286,30 @@ client_command(RelayWatch *w, const char *line, gsize n)
     } else if (verb_is(line, n, "RSET")) {
         w->cur = -1;
         expect(w, EXP_RSET, NULL);
+    } else if (verb_is(line, n, "QUIT")) {
+        expect(w, EXP_QUIT, NULL);
     } else {
         expect(w, EXP_OTHER, NULL);
     }
+    flush_local(w);
     return TRUE;
+}
+
+void
+relay_watch_upstream_lost(RelayWatch *w)
+{
+    if (w->dead)
+        return;
+    w->dead = TRUE;
+    for (GList *l = w->exps.head; l; l = l->next) {
+        Exp *e = l->data;
+        if (!e->local)
+            e->local = g_strdup(lost_reply(e->kind));
+    }
+    g_string_truncate(w->sline, 0);
+    if (w->ehlo)
+        g_string_truncate(w->ehlo, 0);
+    flush_local(w);
 }
 
 gboolean
@@ -330,6 +361,11 @@ relay_watch_client(RelayWatch *w, const char *buf, gsize n)
         g_string_truncate(w->cline, 0);
         if (!ok)
             return FALSE;
+    }
+    if (w->dead) {
+        /* Nothing goes to a server that is gone. */
+        memset(w->to_server->str, 0, w->to_server->len);
+        g_string_truncate(w->to_server, 0);
     }
     return TRUE;
 }

@@ -44,7 +44,8 @@ struct Relay {
     char *token;
     int listen_fd;
     int wake[2];
-    gint aborted;
+    gint aborted;               /* nothing more to the server */
+    gint stop;                  /* the thread is to end */
     GThread *thread;
     RelayWatch *watch;
     GError *error;              /* first failure seen by the thread */
@@ -56,7 +57,7 @@ relay_fail(Relay *r, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static void
 relay_fail(Relay *r, int code, const char *fmt, ...)
 {
-    if (r->error || g_atomic_int_get(&r->aborted))
+    if (r->error || g_atomic_int_get(&r->aborted) || g_atomic_int_get(&r->stop))
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -303,26 +304,46 @@ accept_ours(Relay *r)
 }
 
 /* Write out what the watch has for the server; wiped (AUTH lines). */
-static gboolean
-flush_upstream(Relay *r, gint64 *activity)
+static void
+discard_upstream(Relay *r)
 {
     GString *s = relay_watch_to_server(r->watch);
-    if (s->len == 0)
-        return TRUE;
-    if (g_atomic_int_get(&r->aborted)) {
-        /* Cut by the session (failed login, cancel): nothing more goes. */
-        memset(s->str, 0, s->len);
-        g_string_truncate(s, 0);
-        return FALSE;
-    }
-    g_autoptr(GError) e = NULL;
-    gboolean ok = net_conn_write(r->conn, s->str, s->len, &e);
     memset(s->str, 0, s->len);
     g_string_truncate(s, 0);
+}
+
+/* From now on libesmtp hears 421 from the relay itself. */
+static void
+go_dead(Relay *r, gboolean *dead)
+{
+    *dead = TRUE;
+    discard_upstream(r);
+    relay_watch_upstream_lost(r->watch);
+}
+
+static gboolean
+flush_upstream(Relay *r, gint64 *activity, gboolean *dead)
+{
+    GString *s = relay_watch_to_server(r->watch);
+    if (*dead || g_atomic_int_get(&r->aborted)) {
+        /* Cut by the session (failed login, cancel) or the server gone:
+         * nothing more goes. */
+        if (!*dead)
+            go_dead(r, dead);
+        discard_upstream(r);
+        return TRUE;
+    }
+    if (s->len == 0)
+        return TRUE;
+    g_autoptr(GError) e = NULL;
+    gboolean ok = net_conn_write(r->conn, s->str, s->len, &e);
+    discard_upstream(r);
     *activity = g_get_monotonic_time();
-    if (!ok)
+    if (!ok) {
         relay_fail(r, POSTIE_ERROR_NET, "%s", e->message);
-    return ok;
+        go_dead(r, dead);
+    }
+    return TRUE;
 }
 
 static gboolean
@@ -350,35 +371,48 @@ relay_thread(gpointer data)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     int up = net_conn_fd(r->conn);
     gint64 activity = g_get_monotonic_time();
+    gboolean dead = FALSE;
     char buf[65536];
-    gboolean ok = flush_upstream(r, &activity) && flush_client(r, fd);
-    while (ok && !g_atomic_int_get(&r->aborted)) {
-        gboolean up_ready = net_conn_buffered(r->conn) > 0 ||
-                            (net_conn_ssl(r->conn) && SSL_pending(net_conn_ssl(r->conn)) > 0);
+    flush_upstream(r, &activity, &dead);
+    gboolean ok = flush_client(r, fd);
+    while (ok && !g_atomic_int_get(&r->stop)) {
+        if (!dead && g_atomic_int_get(&r->aborted))
+            go_dead(r, &dead);
+        ok = flush_client(r, fd);
+        SSL *ssl = net_conn_ssl(r->conn);
+        gboolean up_ready = !dead && (net_conn_buffered(r->conn) > 0 ||
+                                      (ssl && SSL_pending(ssl) > 0));
         short up_ev = 0;
-        if (!up_ready) {
+        if (ok && !up_ready) {
             struct pollfd p[3] = {
                 { .fd = fd, .events = POLLIN },
-                { .fd = up, .events = POLLIN },
+                { .fd = dead ? -1 : up, .events = POLLIN },
                 { .fd = r->wake[0], .events = POLLIN },
             };
             int wait_ms = -1;
-            if (relay_watch_waiting(r->watch)) {
+            if (!dead && relay_watch_waiting(r->watch)) {
                 gint64 left = activity + (gint64)r->timeout * G_USEC_PER_SEC -
                               g_get_monotonic_time();
                 if (left <= 0) {
                     relay_fail(r, POSTIE_ERROR_NET,
                                _("%s did not answer within %d seconds"), r->host,
                                r->timeout);
-                    break;
+                    go_dead(r, &dead);
+                    continue;
                 }
                 wait_ms = (int)MIN(left / 1000 + 1, G_MAXINT);
             }
             int n = poll(p, 3, wait_ms);
             if (n < 0 && errno == EINTR)
                 continue;
-            if (n < 0 || (p[2].revents & POLLIN) || g_atomic_int_get(&r->aborted))
+            if (n < 0)
                 break;
+            if (p[2].revents & POLLIN) {
+                char c[16];
+                ssize_t k = read(r->wake[0], c, sizeof c);
+                (void)k;
+                continue;   /* abort or stop: checked above */
+            }
             if (n == 0)
                 continue;   /* the timeout is checked above */
             up_ev = p[1].revents;
@@ -392,9 +426,9 @@ relay_thread(gpointer data)
                  * would otherwise wait for our delayed ACK (Nagle). */
                 setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
                 gboolean was_waiting = relay_watch_waiting(r->watch);
-                ok = relay_watch_client(r->watch, buf, (gsize)k);
+                gboolean fine = relay_watch_client(r->watch, buf, (gsize)k);
                 memset(buf, 0, (gsize)k);
-                if (!ok) {
+                if (!fine) {
                     relay_fail(r, POSTIE_ERROR_PROTOCOL,
                                _("internal SMTP relay for %s: %s"), r->host,
                                relay_watch_error(r->watch));
@@ -402,25 +436,27 @@ relay_thread(gpointer data)
                 }
                 if (!was_waiting)
                     activity = g_get_monotonic_time();
-                ok = flush_upstream(r, &activity) && flush_client(r, fd);
+                flush_upstream(r, &activity, &dead);
+                ok = flush_client(r, fd);
             }
         }
-        if (ok && (up_ready || (up_ev & (POLLIN | POLLHUP | POLLERR)))) {
+        if (ok && !dead && (up_ready || (up_ev & (POLLIN | POLLHUP | POLLERR)))) {
             gsize len = 0;
             g_autoptr(GError) e = NULL;
             const char *d = net_conn_peek(r->conn, &len, &e);
             if (!d) {
                 if (relay_watch_waiting(r->watch))
                     relay_fail(r, POSTIE_ERROR_NET, "%s", e->message);
-                break;
+                go_dead(r, &dead);
+                continue;
             }
             activity = g_get_monotonic_time();
-            ok = relay_watch_server(r->watch, d, len);
+            gboolean fine = relay_watch_server(r->watch, d, len);
             net_conn_consume(r->conn, len);
-            if (!ok) {
+            if (!fine) {
                 g_autofree char *why = g_strdup(relay_watch_error(r->watch));
                 relay_fail(r, POSTIE_ERROR_PROTOCOL, _("%s: %s"), r->host, why);
-                break;
+                go_dead(r, &dead);
             }
             ok = flush_client(r, fd);
         }
@@ -468,12 +504,9 @@ relay_start(const Account *account, const char *token, const char *ehlo_name,
     return r;
 }
 
-void
-relay_abort(Relay *r)
+static void
+wake(Relay *r)
 {
-    if (!r || g_atomic_int_get(&r->aborted))
-        return;
-    g_atomic_int_set(&r->aborted, 1);
     if (r->wake[1] >= 0) {
         char c = 'x';
         ssize_t n = write(r->wake[1], &c, 1);
@@ -481,15 +514,24 @@ relay_abort(Relay *r)
     }
 }
 
+void
+relay_abort(Relay *r)
+{
+    if (!r || g_atomic_int_get(&r->aborted))
+        return;
+    g_atomic_int_set(&r->aborted, 1);
+    wake(r);
+}
+
 GPtrArray *
 relay_finish(Relay *r, GError **error)
 {
     if (!r)
         return NULL;
+    g_atomic_int_set(&r->stop, 1);
+    wake(r);
     if (r->thread)
         g_thread_join(r->thread);
-    else
-        relay_abort(r);
     if (r->listen_fd >= 0)
         close(r->listen_fd);
     for (int i = 0; i < 2; i++)

@@ -516,6 +516,12 @@ apply_relay_view(GPtrArray *messages, GPtrArray *txns)
                 t = NULL;
             }
         }
+        /* A MAIL the server never answered (the relay did, 421, after
+         * the connection was lost) is no reply of the server's. */
+        if (!t || t->mail_code != m->mail_code) {
+            g_clear_pointer(&m->mail_text, g_free);
+            m->mail_code = t ? t->mail_code : 0;
+        }
         g_clear_pointer(&m->data_text, g_free);
         m->data_code = 0;
         if (t && t->final_code) {

@@ -200,6 +200,9 @@ class Session(socketserver.StreamRequestHandler):
             return True
         self.say("250 2.0.0 Ok: %d bytes" % size)
         if self.nchunk == int(n or 0) and kind == "cut":
+            # Reset, not a clean close: the client's next write fails.
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                 b"\x01\x00\x00\x00\x00\x00\x00\x00")
             return False
         if self.nchunk == int(n or 0) and kind == "stall":
             threading.Event().wait(3600)

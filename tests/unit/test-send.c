@@ -277,7 +277,8 @@ test_cancel(void)
 typedef struct {
     const char *name;
     const char *auth_only;
-    const char *steps[12];    /* "C:" from libesmtp, "S:" from the server */
+    const char *steps[12];    /* "C:" from libesmtp, "S:" from the server,
+                               * "L:" the server's connection lost */
     const char *to_server;    /* everything passed on to the server */
     const char *to_client;    /* everything passed on to libesmtp */
     int final_code;           /* of the first transaction; -1: none */
@@ -340,6 +341,14 @@ static const WatchCase watch_cases[] = {
     { "a malformed reply stops the session", NULL,
       { HELLO, "C:NOOP\r\n", "S:hello there\r\n" },
       HELLO_S "NOOP\r\n", HELLO_C, -1, FALSE, TRUE },
+    { "server lost: libesmtp hears 421 (221 to QUIT) from the relay", NULL,
+      { HELLO, "C:MAIL FROM:<a@b>\r\nBDAT 3\r\nabc", "S:250 ok\r\n", "L:",
+        "C:BDAT 0 LAST\r\nQUIT\r\n" },
+      HELLO_S "MAIL FROM:<a@b>\r\nBDAT 3\r\nabc",
+      HELLO_C "250 ok\r\n"
+      "421 4.4.2 postie relay: no connection to the server any more\r\n"
+      "421 4.4.2 postie relay: no connection to the server any more\r\n"
+      "221 2.0.0 postie relay: closing\r\n", 0, FALSE, FALSE },
     { "STARTTLS is never relayed", NULL,
       { HELLO, "C:STARTTLS\r\n" }, HELLO_S, HELLO_C, -1, FALSE, TRUE },
 };
@@ -355,8 +364,16 @@ test_relay_watch(void)
         gboolean ok = TRUE;
         for (int k = 0; ok && k < 12 && c->steps[k]; k++) {
             const char *d = c->steps[k] + 2;
-            ok = c->steps[k][0] == 'C' ? relay_watch_client(w, d, strlen(d))
-                                       : relay_watch_server(w, d, strlen(d));
+            if (c->steps[k][0] == 'L') {
+                /* as relay.c does: nothing more goes to the server */
+                g_string_append_len(srv, relay_watch_to_server(w)->str,
+                                    (gssize)relay_watch_to_server(w)->len);
+                g_string_truncate(relay_watch_to_server(w), 0);
+                relay_watch_upstream_lost(w);
+            } else {
+                ok = c->steps[k][0] == 'C' ? relay_watch_client(w, d, strlen(d))
+                                           : relay_watch_server(w, d, strlen(d));
+            }
             g_string_append_len(srv, relay_watch_to_server(w)->str,
                                 (gssize)relay_watch_to_server(w)->len);
             g_string_append_len(cli, relay_watch_to_client(w)->str,
