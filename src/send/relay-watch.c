@@ -86,7 +86,7 @@ wipe_string(GString *s)
     if (!s)
         return;
     if (s->allocated_len)
-        memset(s->str, 0, s->allocated_len);
+        explicit_bzero(s->str, s->allocated_len);
     g_string_free(s, TRUE);
 }
 
@@ -357,14 +357,14 @@ relay_watch_client(RelayWatch *w, const char *buf, gsize n)
             len--;
         w->cline->str[len] = '\0';
         gboolean ok = client_command(w, w->cline->str, len);
-        memset(w->cline->str, 0, w->cline->len);
+        explicit_bzero(w->cline->str, w->cline->len);
         g_string_truncate(w->cline, 0);
         if (!ok)
             return FALSE;
     }
     if (w->dead) {
         /* Nothing goes to a server that is gone. */
-        memset(w->to_server->str, 0, w->to_server->len);
+        explicit_bzero(w->to_server->str, w->to_server->len);
         g_string_truncate(w->to_server, 0);
     }
     return TRUE;

@@ -308,7 +308,7 @@ static void
 discard_upstream(Relay *r)
 {
     GString *s = relay_watch_to_server(r->watch);
-    memset(s->str, 0, s->len);
+    explicit_bzero(s->str, s->len);
     g_string_truncate(s, 0);
 }
 
@@ -427,7 +427,7 @@ relay_thread(gpointer data)
                 setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
                 gboolean was_waiting = relay_watch_waiting(r->watch);
                 gboolean fine = relay_watch_client(r->watch, buf, (gsize)k);
-                memset(buf, 0, (gsize)k);
+                explicit_bzero(buf, (gsize)k);
                 if (!fine) {
                     relay_fail(r, POSTIE_ERROR_PROTOCOL,
                                _("internal SMTP relay for %s: %s"), r->host,

@@ -17,6 +17,8 @@
  *              to the last BDAT chunk accepts a message; the rest of a
  *              message after a refused chunk is not uploaded; the EHLO
  *              reply shows libesmtp only the configured AUTH mechanism
+ *   journal.c  $XDG_STATE_HOME/postie/send-journal: each message the
+ *              server accepted, fsynced the moment its final reply came
  *   outbox.c   send_queue(), send_flush(): Outbox, Sent, recorded errors
  *   private.h  what the files above share (and the unit tests use)
  *
@@ -31,7 +33,11 @@
  *   X-Postie-Send-Attempts:  how many deliveries were tried
  * Permanent failures are skipped by later flushes unless
  * SEND_FLUSH_RETRY_FAILED is given (after the user edited the message).
- * A crash at any moment loses nothing; at worst a message goes twice.
+ * A crash at any moment loses nothing; at worst a message goes twice:
+ * each message the server accepts is written to the send journal before
+ * anything else happens, and a flush first files journalled messages
+ * (left by a killed flush) in Sent without sending them, so a kill costs
+ * at most the one message whose final reply was not yet written down.
  *
  * The program must ignore SIGPIPE (main.c does): a server closing the
  * connection during DATA would otherwise kill it inside libesmtp.

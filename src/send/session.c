@@ -482,7 +482,7 @@ static void
 wipe_secret(Ctx *c)
 {
     if (c->secret) {
-        memset(c->secret, 0, strlen(c->secret));
+        explicit_bzero(c->secret, strlen(c->secret));   /* not optimised away */
         g_free(c->secret);
         c->secret = NULL;
     }
