@@ -9,7 +9,7 @@ misbehave on purpose.
             [--inject] [--no-chunking] [--pidfile F]
 
 --fault cut:N    after answering 250 to the Nth BDAT chunk of a message,
-                 close the connection (nothing is delivered)
+                 reset the connection (nothing is delivered)
 --fault stall:N  after answering the Nth chunk, read nothing more and never
                  answer again (the connection stays open)
 --fault refuse:N answer the Nth chunk "552 5.3.4 Chunk exceeds message size
