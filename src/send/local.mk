@@ -6,6 +6,7 @@ src_libpostie_a_SOURCES += \
 	src/send/prepare.c \
 	src/send/session.c \
 	src/send/relay.c \
+	src/send/relay-connect.c \
 	src/send/relay-watch.c \
 	src/send/journal.c \
 	src/send/outbox.c

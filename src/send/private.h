@@ -163,12 +163,18 @@ gboolean relay_watch_greeted(const RelayWatch *w);
 gboolean relay_watch_waiting(const RelayWatch *w);
 GPtrArray *relay_watch_txns(RelayWatch *w);   /* RelayTxn* */
 
+/* ---- relay-connect.c --------------------------------------------------- */
+/* Connect to ACCOUNT's SMTP server (plain, STARTTLS or implicit TLS with
+ * the net/ policy) and read the greeting; for STARTTLS also EHLO (as
+ * EHLO_NAME), STARTTLS, the 220 and nothing after it, and the handshake.
+ * The connection is then ready for the client's EHLO. */
+struct NetConn *relay_connect(const Account *account, const char *ehlo_name,
+                              GCancellable *cancellable, GError **error);
+
 /* ---- relay.c ----------------------------------------------------------- */
 typedef struct Relay Relay;
-/* Connect to ACCOUNT's SMTP server (plain, STARTTLS or implicit TLS with
- * the net/ policy), read the greeting (and for STARTTLS: EHLO, STARTTLS,
- * the 220 and nothing after it, the handshake), then listen on loopback
- * for libesmtp, which must greet with TOKEN.  *PORT_OUT gets the loopback
+/* relay_connect(), then listen on loopback for libesmtp, which must greet
+ * with TOKEN.  *PORT_OUT gets the loopback
  * port.  AUTH_ONLY as for relay_watch_new().  CANCELLABLE interrupts
  * every wait, also the relay's later ones. */
 Relay *relay_start(const Account *account, const char *token,

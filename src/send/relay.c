@@ -1,25 +1,25 @@
 /* postie's own connection to the SMTP server, relayed to libesmtp.
  *
  * libesmtp 1.1.0 only connects to a host:port itself, cannot do implicit
- * TLS, keeps plaintext read with the 220 to STARTTLS and later takes it
- * for replies inside TLS (response injection), and misjudges BDAT.  So
- * postie makes every connection itself: TCP with the account's timeout
- * (TCP_NODELAY), TLS with the net/ policy (at once for port 465, after its
- * own EHLO and STARTTLS otherwise, refusing any byte sent after the 220),
- * then listens on 127.0.0.1 on a random port; libesmtp, told to connect
- * there, speaks plain SMTP through a thread that passes every byte through
+ * TLS, mishandles STARTTLS (relay-connect.c) and BDAT (relay-watch.c).
+ * So postie makes every connection itself (relay-connect.c), then listens
+ * on 127.0.0.1 on a random port; libesmtp, told to connect there, speaks
+ * plain SMTP through a thread that passes every byte through
  * relay-watch.c and bounds every wait for the server by the timeout.
+ * When the server is gone (or the session cut it off), libesmtp is
+ * answered by the relay itself until it QUITs: closing its socket in the
+ * middle of a BDAT pipeline can crash libesmtp 1.1.0.
  *
  * A loopback port can be reached by every local user: a connection counts
  * as libesmtp's only when its first command is EHLO (or HELO) with the
  * random token libesmtp was given as its host name; the server gets the
- * real name instead.  Other connections get nothing but a greeting.
+ * real name instead.  Other connections get nothing but a greeting, and
+ * the port is closed as soon as libesmtp's connection is in.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -64,140 +64,6 @@ relay_fail(Relay *r, int code, const char *fmt, ...)
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     r->error = g_error_new_literal(POSTIE_ERROR, code, msg);
-}
-
-/* ---- before the relay: greeting, STARTTLS ----------------------------- */
-
-/* Read one (multi-line) reply; *TEXT gets its last line, terminal-safe. */
-static int
-read_reply(NetConn *conn, gboolean *starttls, char **text, GError **error)
-{
-    for (int lines = 0; lines < 1000; lines++) {
-        gsize n = 0;
-        const char *l = net_conn_read_line(conn, 4096, &n, error);
-        if (!l)
-            return 0;
-        if (n < 3 || !g_ascii_isdigit(l[0]) || !g_ascii_isdigit(l[1]) ||
-            !g_ascii_isdigit(l[2]) || (n > 3 && l[3] != ' ' && l[3] != '-')) {
-            g_autofree char *safe = term_safe(l, (gssize)n, TERM_SAFE_DEFAULT);
-            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
-                        _("%s sent a malformed SMTP reply: %s"),
-                        net_conn_host(conn), safe);
-            return 0;
-        }
-        if (starttls && n >= 12 && !g_ascii_strncasecmp(l + 4, "STARTTLS", 8) &&
-            (n == 12 || l[12] == ' '))
-            *starttls = TRUE;
-        if (n == 3 || l[3] == ' ') {
-            *text = term_safe(l, (gssize)n, TERM_SAFE_DEFAULT);
-            return (int)g_ascii_strtoll(l, NULL, 10);
-        }
-    }
-    g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
-                _("%s sent an endless SMTP reply"), net_conn_host(conn));
-    return 0;
-}
-
-static gboolean
-send_line(NetConn *conn, const char *line, GError **error)
-{
-    return net_conn_write(conn, line, strlen(line), error);
-}
-
-/* EHLO, STARTTLS, and TLS: the part of the dialogue libesmtp is not
- * trusted with. */
-static gboolean
-start_tls_upgrade(NetConn *conn, const ServerConf *srv, SSL_CTX *ctx,
-                  const char *ehlo_name, GError **error)
-{
-    g_autofree char *text = NULL;
-    g_autofree char *ehlo = g_strdup_printf("EHLO %s\r\n", ehlo_name);
-    gboolean offered = FALSE;
-    if (!send_line(conn, ehlo, error))
-        return FALSE;
-    int code = read_reply(conn, &offered, &text, error);
-    if (!code)
-        return FALSE;
-    if (code != 250 || !offered) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED,
-                    _("%s does not offer STARTTLS, so postie did not log in or "
-                      "send anything (smtp_security = starttls requires it)"),
-                    srv->host);
-        return FALSE;
-    }
-    g_clear_pointer(&text, g_free);
-    if (!send_line(conn, "STARTTLS\r\n", error))
-        return FALSE;
-    code = read_reply(conn, NULL, &text, error);
-    if (!code)
-        return FALSE;
-    if (code != 220) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
-                    _("TLS could not be started with %s (server said: %s); "
-                      "nothing was sent"), srv->host, text);
-        return FALSE;
-    }
-    /* Bytes after the 220 came in plain text before TLS: a man in the
-     * middle answering in the server's name (libesmtp 1.1.0 would read
-     * them as replies inside TLS). */
-    if (net_conn_buffered(conn) > 0) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
-                    _("%s sent data after its reply to STARTTLS, before TLS "
-                      "began (a sign of an attack on the connection); nothing "
-                      "was sent"), srv->host);
-        return FALSE;
-    }
-    return net_conn_start_tls(conn, ctx, srv->tls_fingerprint, error);
-}
-
-/* Only asked after a failed connect: was it the name? */
-static gboolean
-host_resolves(const char *host)
-{
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
-    if (getaddrinfo(host, NULL, &hints, &res) != 0)
-        return FALSE;
-    freeaddrinfo(res);
-    return TRUE;
-}
-
-static NetConn *
-open_upstream(const Account *account, const char *ehlo_name,
-              GCancellable *cancellable, GError **error)
-{
-    const ServerConf *srv = &account->smtp;
-    SSL_CTX *ctx = NULL;
-    if (srv->security != SECURITY_NONE) {
-        ctx = net_tls_client_ctx_new(srv->ca_file, error);
-        if (!ctx)
-            return NULL;
-    }
-    NetConn *conn = net_conn_connect(srv->host, srv->port, account->timeout, cancellable,
-                                     error);
-    gboolean ok = conn != NULL;
-    if (!ok && error && *error && !host_resolves(srv->host))
-        (*error)->code = POSTIE_ERROR_NOT_FOUND;   /* EX_NOHOST for send */
-    if (ok && srv->security == SECURITY_TLS)
-        ok = net_conn_start_tls(conn, ctx, srv->tls_fingerprint, error);
-    if (ok) {
-        g_autofree char *text = NULL;
-        int code = read_reply(conn, NULL, &text, error);
-        if (code && code != 220) {
-            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
-                        _("%s does not accept mail now (server said: %s)"),
-                        srv->host, text);
-        }
-        ok = code == 220;
-    }
-    if (ok && srv->security == SECURITY_STARTTLS)
-        ok = start_tls_upgrade(conn, srv, ctx, ehlo_name, error);
-    if (ctx)
-        SSL_CTX_free(ctx);
-    if (!ok) {
-        net_conn_free(conn);
-        return NULL;
-    }
-    return conn;
 }
 
 /* ---- the thread -------------------------------------------------------- */
@@ -473,7 +339,7 @@ relay_start(const Account *account, const char *token, const char *ehlo_name,
             const char *auth_only, RelayFinal on_final, gpointer final_data,
             GCancellable *cancellable, guint16 *port_out, GError **error)
 {
-    NetConn *conn = open_upstream(account, ehlo_name, cancellable, error);
+    NetConn *conn = relay_connect(account, ehlo_name, cancellable, error);
     if (!conn)
         return NULL;
     Relay *r = g_new0(Relay, 1);

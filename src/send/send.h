@@ -8,10 +8,11 @@
  *   session.c  one libesmtp session for many messages: AUTH, timeouts,
  *              8BITMIME, SIZE, and judging every status code (the final
  *              verdict on each message is the relay's, below)
- *   relay.c    postie's own connection to the server for every session
- *              (plain, STARTTLS done by postie, or implicit TLS; the net/
- *              TLS policy), relayed to libesmtp over loopback to a client
- *              that proves with a random token that it is ours
+ *   relay-connect.c  postie's own connection to the server for every
+ *              session: plain, implicit TLS, or STARTTLS done by postie
+ *              (nothing may follow the 220 before TLS); the net/ policy
+ *   relay.c    relays that connection to libesmtp over loopback, to a
+ *              client that proves with a random token that it is ours
  *   relay-watch.c  the dialogue as the relay sees it: which reply answered
  *              which command, so that only the reply to the end of DATA or
  *              to the last BDAT chunk accepts a message; the rest of a
