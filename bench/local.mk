@@ -1,2 +1,9 @@
 # Benchmarks: not run by make check; see doc/benchmarks.md.
 EXTRA_DIST += bench/send/run.sh doc/benchmarks.md
+
+# The body search benchmark (bench/search/run.sh builds it on demand).
+EXTRA_PROGRAMS += bench/search/bench-search
+bench_search_bench_search_SOURCES = bench/search/bench-search.c
+bench_search_bench_search_LDADD = src/libpostie.a $(POSTIE_LIBS)
+CLEANFILES += bench/search/bench-search
+EXTRA_DIST += bench/search/run.sh

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <gmime/gmime.h>
 
 #include "cmd/cmd.h"
+#include "mime/header.h"
 #include "ui/ui.h"
 #include "util/util.h"
 
@@ -33,19 +33,21 @@ static const Command commands[] = {
     { "attachments", cmd_attachments, N_("list the attachments of a message") },
     { "save",        cmd_save,        N_("save the attachments of a message") },
     { "abook",       cmd_abook,       N_("query, import and export the address book") },
+    { "oauth",       cmd_oauth,       N_("log in with OAuth 2 and print access tokens") },
     { "config",      cmd_config,      N_("check the configuration file") },
 };
 
 static void
 print_usage(FILE *out)
 {
-    fprintf(out, _("Usage: postie [--config FILE] [COMMAND [ARGS...]]\n"));
+    fprintf(out, _("Usage: postie [--config FILE] [-f FOLDER | COMMAND [ARGS...]]\n"));
     fprintf(out, _("       postie --help | --version\n\n"));
     fprintf(out, _("Without a command, postie opens its mail screen.\n\nCommands:\n"));
     for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, _("\nOptions:\n"
                    "  -c, --config FILE  use FILE instead of ~/.config/postie/config\n"
+                   "  -f, --folder F     open folder F (a name, or any mbox file) on the screen\n"
                    "  -h, --help         show this help and exit\n"
                    "  -V, --version      show the version and exit\n\n"
                    "'postie COMMAND --help' describes each command; see postie(1).\n"));
@@ -92,6 +94,12 @@ main(int argc, char **argv)
             ctx.config_path = argv[++i];
         } else if (g_str_has_prefix(a, "--config=")) {
             ctx.config_path = a + strlen("--config=");
+        } else if (strcmp(a, "--folder") == 0 || strcmp(a, "-f") == 0) {
+            if (i + 1 >= argc)
+                return usage_error(_("option '%s' needs a folder name or file"), a);
+            ctx.open_folder = argv[++i];
+        } else if (g_str_has_prefix(a, "--folder=")) {
+            ctx.open_folder = a + strlen("--folder=");
         } else if (strcmp(a, "--") == 0) {
             i++;
             break;
@@ -102,9 +110,15 @@ main(int argc, char **argv)
         }
     }
 
-    g_mime_init();
+    if (ctx.open_folder && i < argc)
+        return usage_error(_("-f/--folder is for the screen; commands take "
+                             "their own --folder"));
+    mime_init();
     int rc;
     if (i >= argc) {
+        /* The set-up asks for a password; the rest is done by
+         * conf_server_secret() when a secret is loaded. */
+        secrets_protect_process();
         rc = ui_main(&ctx);
     } else {
         const Command *cmd = NULL;
@@ -112,7 +126,7 @@ main(int argc, char **argv)
             if (strcmp(commands[k].name, argv[i]) == 0)
                 cmd = &commands[k];
         if (!cmd) {
-            g_mime_shutdown();
+            mime_shutdown();
             return usage_error(_("unknown command '%s'"), argv[i]);
         }
         g_autofree char *prgname = g_strdup_printf("postie %s", cmd->name);
@@ -121,6 +135,6 @@ main(int argc, char **argv)
     }
     if (ctx.config)
         conf_free(ctx.config);
-    g_mime_shutdown();
+    mime_shutdown();
     return rc;
 }

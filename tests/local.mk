@@ -8,6 +8,7 @@ include tests/mk/servers.mk
 include tests/mk/pop3.mk
 include tests/mk/fetch.mk
 include tests/mk/send.mk
+include tests/mk/oauth.mk
 include tests/mk/abook.mk
 include tests/mk/ui.mk
 include tests/mk/fuzz.mk

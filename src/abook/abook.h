@@ -16,6 +16,7 @@
  *   ldif.c      LDIF reader (Thunderbird export)
  *   mutt.c      mutt alias file reader
  *   import.c    format detection, charset repair, import-with-merge, export
+ *   key.c       inline public keys in vCard KEY properties (for encryption)
  *
  * Use counts: how often each address (or group name) was sent to is kept
  * in $XDG_STATE_HOME/postie/abook-used, one "COUNT<TAB>address" line each,
@@ -33,7 +34,7 @@
  * Strings are UTF-8.  Text that came from outside (every field) must go
  * through term_safe() before it is drawn or printed.  An Abook is not
  * locked: use it from one thread (the screen's).  Addresses are parsed
- * with GMime, which abook initialises itself once if needed.
+ * by mime/header.h (the program's one RFC 5322 address parser).
  */
 #ifndef POSTIE_ABOOK_H
 #define POSTIE_ABOOK_H
@@ -71,6 +72,21 @@ typedef struct {
 typedef struct Abook Abook;
 
 /* ---- contacts ----------------------------------------------------------- */
+
+/* ---- public keys in KEY properties (key.c) ---------------------------- */
+
+typedef enum {
+    ABOOK_KEY_NONE,
+    ABOOK_KEY_PGP,        /* an OpenPGP public key (binary or armored) */
+    ABOOK_KEY_X509,       /* an X.509 certificate (S/MIME) */
+} AbookKeyKind;
+
+/* The key in one vCard KEY property LINE (as AbookContact.extra keeps
+ * them), when it is inline: a data: URI, base64 (ENCODING=b), or an
+ * armored block.  NULL for anything else (a URL is never fetched). */
+GBytes *abook_key_from_line(const char *line, AbookKeyKind *kind);
+/* The first inline key of kind WANT among C's KEY properties, or NULL. */
+GBytes *abook_contact_key(const AbookContact *c, AbookKeyKind want);
 
 AbookContact *abook_contact_new(void);
 AbookContact *abook_contact_copy(const AbookContact *c);

@@ -6,9 +6,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "abook/private.h"
+#include "mime/header.h"
 #include "util/util.h"
 
 /* Bigger than any address book a person has; protects the memory. */
@@ -77,43 +76,15 @@ abook_to_utf8(const char *data, gssize len, const char *charset,
 
 /* ---- addresses ---------------------------------------------------------- */
 
-static void
-gmime_ready(void)
-{
-    static gsize once = 0;
-    if (g_once_init_enter(&once)) {
-        g_mime_init();
-        g_once_init_leave(&once, 1);
-    }
-}
-
-static void
-flatten(InternetAddressList *list, GPtrArray *names, GPtrArray *addrs)
-{
-    int n = internet_address_list_length(list);
-    for (int i = 0; i < n; i++) {
-        InternetAddress *ia = internet_address_list_get_address(list, i);
-        if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-            const char *name = internet_address_get_name(ia);
-            const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-            g_ptr_array_add(names, name && *name ? g_strstrip(g_strdup(name)) : NULL);
-            g_ptr_array_add(addrs, g_strstrip(g_strdup(addr ? addr : "")));
-        } else if (INTERNET_ADDRESS_IS_GROUP(ia)) {
-            flatten(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
-                    names, addrs);
-        }
-    }
-}
-
 void
 abook_parse_address_list(const char *s, GPtrArray *names, GPtrArray *addrs)
 {
-    gmime_ready();
-    InternetAddressList *list = internet_address_list_parse(NULL, s);
-    if (!list)
-        return;
-    flatten(list, names, addrs);
-    g_object_unref(list);
+    g_autoptr(GPtrArray) list = mime_address_list_parse(s);
+    for (guint i = 0; list && i < list->len; i++) {
+        const MimeMailbox *m = list->pdata[i];
+        g_ptr_array_add(names, m->name ? g_strstrip(g_strdup(m->name)) : NULL);
+        g_ptr_array_add(addrs, g_strstrip(g_strdup(m->address)));
+    }
 }
 
 /* ---- formats ------------------------------------------------------------ */

@@ -10,5 +10,6 @@ src_libpostie_a_SOURCES += \
 	src/abook/csv.c \
 	src/abook/ldif.c \
 	src/abook/mutt.c \
-	src/abook/import.c
+	src/abook/import.c \
+	src/abook/key.c
 dist_man_MANS += doc/postie-abook.1

@@ -24,6 +24,7 @@ enum {
 typedef struct {
     const char *config_path;   /* --config FILE, or NULL for the default */
     PostieConfig *config;      /* set by cmd_load_config */
+    const char *open_folder;   /* -f/--folder: what the screen opens */
 } CmdContext;
 
 /* Each command gets its own name in argv[0] and its arguments after it. */
@@ -39,6 +40,7 @@ int cmd_show(CmdContext *ctx, int argc, char **argv);
 int cmd_attachments(CmdContext *ctx, int argc, char **argv);
 int cmd_save(CmdContext *ctx, int argc, char **argv);
 int cmd_abook(CmdContext *ctx, int argc, char **argv);
+int cmd_oauth(CmdContext *ctx, int argc, char **argv);
 
 /* Load the configuration once.  Prints every problem to stderr.  Returns
  * NULL (after printing why) when the file is missing, unreadable, or has

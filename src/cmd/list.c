@@ -25,20 +25,20 @@ flags_columns(GString *out, const StoreMessage *m)
     else
         g_string_append_c(out, (m->flags & MSG_REPLIED) ? 'r' : ' ');
     if (m->flags & MSG_PARTIAL)
-        g_string_append_c(out, 'P');
+        g_string_append_c(out, 'H');   /* as the screen marks it */
     else
         g_string_append_c(out, m->has_attachments ? '+' : ' ');
 }
 
-/* Flags as letters, for scripts: R O A F D P (read, old, answered,
- * flagged, deleted, partial), "-" for none. */
+/* Flags as letters, for scripts: R O A F D H (read, old, answered,
+ * flagged, deleted, headers only), "-" for none. */
 static void
 flags_letters(GString *out, const StoreMessage *m)
 {
     gsize before = out->len;
     static const struct { guint32 f; char c; } map[] = {
         { MSG_READ, 'R' }, { MSG_OLD, 'O' }, { MSG_REPLIED, 'A' },
-        { MSG_FLAGGED, 'F' }, { MSG_DELETED, 'D' }, { MSG_PARTIAL, 'P' },
+        { MSG_FLAGGED, 'F' }, { MSG_DELETED, 'D' }, { MSG_PARTIAL, 'H' },
     };
     for (gsize i = 0; i < G_N_ELEMENTS(map); i++)
         if (m->flags & map[i].f)

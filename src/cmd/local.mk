@@ -11,4 +11,5 @@ src_postie_SOURCES += \
 	src/cmd/show.c \
 	src/cmd/attachments.c \
 	src/cmd/save.c \
-	src/cmd/abook.c
+	src/cmd/abook.c \
+	src/cmd/oauth.c

@@ -57,8 +57,17 @@ cmd_message_view(CmdContext *ctx, const char *folder, const char *number)
     MimeViewOptions opts = { ctx->config ? ctx->config->html_converter : NULL, NULL, FALSE };
     MimeView *v = mime_view_new(raw, &opts, &error);
     g_bytes_unref(raw);
-    if (!v)
+    if (!v) {
         cmd_print_error(error);
+        return NULL;
+    }
+    const char *name = folder ? folder : STORE_INBOX;
+    gboolean plain = name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                       "0123456789._/-")] == '\0';
+    g_autofree char *quoted = plain ? g_strdup(name) : g_shell_quote(name);
+    g_autofree char *how = g_strdup_printf(
+        _("Run \"postie fetch --download %u --folder %s\" to download it."), (guint)n, quoted);
+    mime_view_note_headers_only(v, how);
     return v;
 }
 

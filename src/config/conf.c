@@ -228,7 +228,8 @@ name_in(const char *v, const char *const *names)
 static const char *const general_keys[] = {
     "mail_dir", "editor", "check_interval", "html_converter", "download_dir",
     "sort", "threads", "preview", "preview_size", "folder_list", "color",
-    "confirm_delete", "lock_timeout", NULL,
+    "confirm_delete", "lock_timeout",
+    "new_mail", "preview_mark_read", NULL,
 };
 
 static const char *const account_keys[] = {
@@ -237,10 +238,14 @@ static const char *const account_keys[] = {
     "smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_auth",
     "password", "password_command", "smtp_password", "smtp_password_command",
     "oauth_token_command", "allow_plaintext_password",
+    "oauth_provider", "oauth_client_id", "oauth_client_secret", "oauth_scope",
+    "oauth_flow", "oauth_device_url", "oauth_authorize_url", "oauth_token_url",
+    "oauth_refresh_token_command", "oauth_refresh_token_store_command",
     "ca_file", "tls_fingerprint", "smtp_ca_file", "smtp_tls_fingerprint",
     "timeout", "fetch", "inbox", "leave_on_server", "delete_after_days",
     "delete_when_deleted", "headers_only", "size_limit",
-    "attachment_encoding", "signature", "sent_folder", NULL,
+    "attachment_encoding", "signature", "sent_folder",
+    "crypt_sign", "crypt_encrypt_if_possible", "pgp_key", "smime_key", NULL,
 };
 
 static const char *const filter_keys[] = {
@@ -252,7 +257,7 @@ static const char *const pop3_auth_names[] = {
     "oauthbearer", NULL,
 };
 static const char *const smtp_auth_names[] = {
-    "auto", "plain", "login", "cram-md5", "none", NULL,
+    "auto", "plain", "login", "cram-md5", "xoauth2", "oauthbearer", "none", NULL,
 };
 
 static void
@@ -310,6 +315,17 @@ read_general(Ctx *c)
     cfg->color = get_bool(c, "color", cfg->color);
     cfg->confirm_delete = get_bool(c, "confirm_delete", cfg->confirm_delete);
     cfg->lock_timeout = get_int(c, "lock_timeout", cfg->lock_timeout, 1, 3600);
+
+    static const char *const notices[] = { "mark", "bell", "both", "off", NULL };
+    g_autofree char *new_mail = get_string(c, "new_mail", NULL);
+    if (new_mail && !name_in(new_mail, notices))
+        report(c, CONF_ERROR, "new_mail",
+               g_strdup_printf(_("\"%s\" is not one of mark, bell, both, off"), new_mail));
+    else if (new_mail) {
+        g_free(cfg->new_mail);
+        cfg->new_mail = g_ascii_strdown(new_mail, -1);
+    }
+    cfg->preview_mark_read = get_int(c, "preview_mark_read", cfg->preview_mark_read, 0, 3600);
 }
 
 /* Fill one ServerConf from keys with PREFIX ("pop3_" or "smtp_"). */
@@ -358,7 +374,7 @@ server_clear(ServerConf *s)
     g_free(s->auth);
     g_free(s->ca_file);
     g_free(s->tls_fingerprint);
-    g_free(s->password);
+    g_free(s->password_key);
     g_free(s->password_command);
 }
 
@@ -367,14 +383,28 @@ account_free(gpointer data)
 {
     Account *a = data;
     g_free(a->id);
+    g_free(a->conf_path);
+    g_free(a->conf_group);
     g_free(a->real_name);
     g_free(a->address);
     server_clear(&a->pop3);
     server_clear(&a->smtp);
     g_free(a->oauth_token_command);
+    g_free(a->oauth.provider);
+    g_free(a->oauth.client_id);
+    g_free(a->oauth.client_secret);
+    g_free(a->oauth.scope);
+    g_free(a->oauth.flow);
+    g_free(a->oauth.device_url);
+    g_free(a->oauth.authorize_url);
+    g_free(a->oauth.token_url);
+    g_free(a->oauth.refresh_token_command);
+    g_free(a->oauth.refresh_token_store_command);
     g_free(a->inbox);
     g_free(a->signature_file);
     g_free(a->sent_folder);
+    g_free(a->pgp_key);
+    g_free(a->smime_key);
     g_free(a);
 }
 
@@ -383,6 +413,61 @@ file_is_private(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && (st.st_mode & 077) == 0;
+}
+
+gboolean
+conf_url_allowed(const char *url)
+{
+    g_autoptr(GUri) u = url ? g_uri_parse(url, G_URI_FLAGS_NONE, NULL) : NULL;
+    const char *host = u ? g_uri_get_host(u) : NULL;
+    if (!host || !*host || g_uri_get_userinfo(u))
+        return FALSE;
+    if (!g_ascii_strcasecmp(g_uri_get_scheme(u), "https"))
+        return TRUE;
+    return !g_ascii_strcasecmp(g_uri_get_scheme(u), "http") &&
+           (!strcmp(host, "127.0.0.1") || !g_ascii_strcasecmp(host, "localhost") ||
+            !strcmp(host, "::1"));
+}
+
+/* The settings of "postie oauth"; the presets themselves are in oauth/. */
+static void
+read_oauth(Ctx *c, OAuthConf *o)
+{
+    static const char *const providers[] = {
+        "microsoft", "microsoft-organizations", "google", NULL,
+    };
+    static const char *const flows[] = { "device", "browser", NULL };
+    o->provider = get_string(c, "oauth_provider", NULL);
+    if (o->provider && !name_in(o->provider, providers))
+        report(c, CONF_ERROR, "oauth_provider",
+               g_strdup_printf(_("\"%s\" is not one of microsoft, "
+                                 "microsoft-organizations, google"), o->provider));
+    o->client_id = get_string(c, "oauth_client_id", NULL);
+    o->client_secret = get_string(c, "oauth_client_secret", NULL);
+    o->scope = get_string(c, "oauth_scope", NULL);
+    o->flow = get_string(c, "oauth_flow", NULL);
+    if (o->flow && !name_in(o->flow, flows))
+        report(c, CONF_ERROR, "oauth_flow",
+               g_strdup_printf(_("\"%s\" is not one of device, browser"), o->flow));
+    const char *url_keys[] = { "oauth_device_url", "oauth_authorize_url",
+                               "oauth_token_url" };
+    char **urls[] = { &o->device_url, &o->authorize_url, &o->token_url };
+    for (gsize i = 0; i < G_N_ELEMENTS(urls); i++) {
+        *urls[i] = get_string(c, url_keys[i], NULL);
+        if (*urls[i] && !conf_url_allowed(*urls[i]))
+            report(c, CONF_ERROR, url_keys[i],
+                   g_strdup(_("must be an https:// address (http:// only on this "
+                              "machine: 127.0.0.1, localhost, [::1])")));
+    }
+    o->refresh_token_command = get_string(c, "oauth_refresh_token_command", NULL);
+    o->refresh_token_store_command =
+        get_string(c, "oauth_refresh_token_store_command", NULL);
+    if (!o->refresh_token_command != !o->refresh_token_store_command)
+        report(c, CONF_ERROR, o->refresh_token_command
+                                  ? "oauth_refresh_token_command"
+                                  : "oauth_refresh_token_store_command",
+               g_strdup(_("oauth_refresh_token_command and "
+                          "oauth_refresh_token_store_command go together")));
 }
 
 static void
@@ -415,9 +500,17 @@ read_account(Ctx *c, const char *id)
     if (!a->smtp.user)
         a->smtp.user = g_strdup(a->pop3.user);
 
-    a->pop3.password = get_string(c, "password", NULL);
+    /* Where a password is, not the password (see conf_server_secret). */
+    a->conf_path = g_strdup(c->cfg->path);
+    a->conf_group = g_strdup(c->group);
+    gboolean pop_pw = g_key_file_has_key(c->cfg->keyfile, c->group, "password", NULL);
+    gboolean smtp_pw = g_key_file_has_key(c->cfg->keyfile, c->group, "smtp_password", NULL);
+    a->pop3.password = pop_pw;
+    a->pop3.password_key = pop_pw ? g_strdup("password") : NULL;
+    a->smtp.password = smtp_pw || pop_pw;
+    a->smtp.password_key = smtp_pw ? g_strdup("smtp_password")
+                         : pop_pw ? g_strdup("password") : NULL;
     a->pop3.password_command = get_string(c, "password_command", NULL);
-    a->smtp.password = get_string(c, "smtp_password", a->pop3.password);
     a->smtp.password_command = get_string(c, "smtp_password_command",
                                           a->pop3.password_command);
     a->pop3.ca_file = get_string(c, "ca_file", NULL);
@@ -440,11 +533,18 @@ read_account(Ctx *c, const char *id)
     a->oauth_token_command = get_string(c, "oauth_token_command", NULL);
     a->allow_plaintext_password = get_bool(c, "allow_plaintext_password", FALSE);
     a->timeout = get_int(c, "timeout", 60, 1, 3600);
+    read_oauth(c, &a->oauth);
+    for (int i = 0; i < 2; i++) {
+        const char *auth = i == 0 ? a->pop3.auth : a->smtp.auth;
+        if (!a->oauth_token_command &&
+            (!g_strcmp0(auth, "xoauth2") || !g_strcmp0(auth, "oauthbearer")))
+            report(c, CONF_ERROR, i == 0 ? "pop3_auth" : "smtp_auth",
+                   g_strdup_printf(_("%s needs oauth_token_command (for example "
+                                     "\"postie oauth token %s\")"), auth, a->id));
+    }
 
     /* A password in a file others can read is a password others know. */
-    const char *pw_key = a->pop3.password ? "password"
-                       : g_key_file_has_key(c->cfg->keyfile, c->group, "smtp_password", NULL)
-                           ? "smtp_password" : NULL;
+    const char *pw_key = pop_pw ? "password" : smtp_pw ? "smtp_password" : NULL;
     if (pw_key && !file_is_private(c->cfg->path))
         report(c, CONF_ERROR, pw_key,
                g_strdup_printf(_("refusing a password in a file that others can read; "
@@ -481,6 +581,10 @@ read_account(Ctx *c, const char *id)
     g_autofree char *sig = get_string(c, "signature", NULL);
     a->signature_file = sig ? paths_expand_home(sig) : NULL;
     a->sent_folder = get_string(c, "sent_folder", "Sent");
+    a->crypt_sign = get_bool(c, "crypt_sign", FALSE);
+    a->crypt_encrypt_if_possible = get_bool(c, "crypt_encrypt_if_possible", FALSE);
+    a->pgp_key = get_string(c, "pgp_key", NULL);
+    a->smime_key = get_string(c, "smime_key", NULL);
 
     for (guint i = 0; i < c->cfg->accounts->len; i++)
         if (!strcmp(((Account *)c->cfg->accounts->pdata[i])->id, a->id))
@@ -574,6 +678,7 @@ conf_new_default(void)
     cfg->sort = g_strdup("date");
     cfg->threads = FALSE;
     cfg->preview = g_strdup("below");
+    cfg->new_mail = g_strdup("mark");
     cfg->preview_size = 50;
     cfg->folder_list = TRUE;
     cfg->color = TRUE;
@@ -598,6 +703,7 @@ conf_free(PostieConfig *cfg)
     g_free(cfg->download_dir);
     g_free(cfg->sort);
     g_free(cfg->preview);
+    g_free(cfg->new_mail);
     g_ptr_array_unref(cfg->accounts);
     g_ptr_array_unref(cfg->filters);
     g_hash_table_unref(cfg->keys);
@@ -609,6 +715,22 @@ conf_free(PostieConfig *cfg)
     g_free(cfg);
 }
 
+/* Read on demand by conf_server_secret(): the parsed config keeps no
+ * password (GKeyFile cannot wipe what it frees; that copy at least does not
+ * stay for the life of the process). */
+static void
+forget_passwords(GKeyFile *kf)
+{
+    g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+    for (int i = 0; groups[i]; i++) {
+        g_key_file_remove_key(kf, groups[i], "password", NULL);
+        g_key_file_remove_key(kf, groups[i], "smtp_password", NULL);
+    }
+}
+
+static PostieConfig *parse_text(PostieConfig *cfg, const char *text, gsize len,
+                                GPtrArray **problems_out, GError **error);
+
 PostieConfig *
 conf_load(const char *path, GPtrArray **problems_out, GError **error)
 {
@@ -617,7 +739,7 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
         g_free(cfg->path);
         cfg->path = g_strdup(path);
     }
-    g_autofree char *text = NULL;
+    char *text = NULL;
     gsize len = 0;
     g_autoptr(GError) e = NULL;
     if (!g_file_get_contents(cfg->path, &text, &len, &e)) {
@@ -627,6 +749,20 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
                     e->message);
         return NULL;
     }
+    PostieConfig *loaded = parse_text(g_steal_pointer(&cfg), text, len, problems_out, error);
+    /* The text may hold passwords. */
+    explicit_bzero(text, len);
+    g_free(text);
+    return loaded;
+}
+
+/* conf_load() for the file's TEXT; CFG is taken. */
+static PostieConfig *
+parse_text(PostieConfig *cfg_in, const char *text, gsize len,
+           GPtrArray **problems_out, GError **error)
+{
+    g_autoptr(PostieConfig) cfg = cfg_in;
+    g_autoptr(GError) e = NULL;
     if (memchr(text, '\0', len) || !g_utf8_validate(text, (gssize)len, NULL)) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
                     _("%s: not a UTF-8 text file"), cfg->path);
@@ -683,6 +819,7 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
         }
     }
 
+    forget_passwords(cfg->keyfile);
     if (problems_out)
         *problems_out = problems;
     else

@@ -38,12 +38,33 @@ typedef struct {
     char *ca_file;         /* NULL: the system CA store */
     char *tls_fingerprint; /* pinned SHA-256 of the certificate, hex with
                               or without colons, lower case; or NULL */
-    char *password;        /* plain password from the file, or NULL */
+    gboolean password;     /* the file holds a password for this server
+                              (under password_key): conf_server_secret()
+                              reads it from there each time it is needed,
+                              so it is never kept in the parsed config */
+    char *password_key;    /* "password" or "smtp_password", or NULL */
     char *password_command;/* argv string run without a shell, or NULL */
 } ServerConf;
 
+/* How "postie oauth login/token" gets tokens for an account (oauth/).
+ * NULL fields fall back to the provider's preset. */
+typedef struct {
+    char *provider;        /* microsoft | microsoft-organizations | google */
+    char *client_id;       /* the registered application's id */
+    char *client_secret;   /* only for providers that want one (Google) */
+    char *scope;           /* space-separated */
+    char *flow;            /* device | browser */
+    char *device_url;      /* endpoints (override the preset's) */
+    char *authorize_url;
+    char *token_url;
+    char *refresh_token_command;        /* prints the stored refresh token */
+    char *refresh_token_store_command;  /* stores the one on its stdin */
+} OAuthConf;
+
 typedef struct {
     char *id;              /* NAME from the group "[account NAME]" */
+    char *conf_path;       /* the file and group it comes from (a */
+    char *conf_group;      /* password is read from there on demand) */
     char *real_name;       /* "name": shown in From */
     char *address;         /* "address": user@example.org */
     gboolean is_default;   /* "default": identity used for new mail */
@@ -52,6 +73,7 @@ typedef struct {
     ServerConf smtp;
     gboolean allow_plaintext_password;  /* send secrets over SECURITY_NONE */
     char *oauth_token_command;          /* for XOAUTH2 / OAUTHBEARER */
+    OAuthConf oauth;                    /* for "postie oauth" (oauth/) */
     int timeout;                        /* seconds for connect and reads */
 
     /* fetching */
@@ -67,6 +89,12 @@ typedef struct {
     AttachEncoding attachment_encoding;
     char *signature_file;
     char *sent_folder;             /* default "Sent" */
+
+    /* signing and encryption (mime/crypto.h) */
+    gboolean crypt_sign;                /* sign new mail by default */
+    gboolean crypt_encrypt_if_possible; /* encrypt when every recipient has a key */
+    char *pgp_key;                      /* OpenPGP key to sign with, or NULL: address */
+    char *smime_key;                    /* S/MIME certificate, or NULL: address */
 } Account;
 
 typedef enum {
@@ -99,6 +127,8 @@ typedef struct {
     gboolean color;
     gboolean confirm_delete;
     int lock_timeout;          /* seconds to wait for a folder lock */
+    char *new_mail;            /* mark | bell | both | off */
+    int preview_mark_read;     /* seconds shown in the preview; 0: never */
 
     GPtrArray *accounts;       /* Account*, in file order */
     GPtrArray *filters;        /* Filter*, in file order */
@@ -156,15 +186,27 @@ Account *conf_default_account(PostieConfig *cfg);
 Account *conf_account_for_address(PostieConfig *cfg, const char *addr);
 
 /* The secret to log in to SERVER of ACCOUNT: password_command's first
- * output line, else password.  Error (naming the account) when the command
- * fails, prints nothing, or no secret is configured. */
+ * output line, else the password, read again from the configuration file
+ * (which must still be private).  Error (naming the account) when the
+ * command fails, prints nothing, or no secret is configured.  Free the
+ * result with secret_free().  From the first call on, the process makes
+ * no core dump and cannot be inspected (secrets_protect_process). */
 char *conf_server_secret(const Account *account, const ServerConf *server,
                          GError **error);
-/* First output line of oauth_token_command. */
+/* First output line of oauth_token_command (free with secret_free()).
+ * When the command fails the error is POSTIE_ERROR_AUTH and says how to
+ * log in again. */
 char *conf_oauth_token(const Account *account, GError **error);
+/* "to log in again run: postie oauth login ACCOUNT" (translated), for a
+ * refused or missing OAuth token. */
+char *conf_oauth_relogin_hint(const Account *account);
 /* Run an argv string (split like a shell would, but run without one) and
  * return the first line of its standard output. WHAT names it in errors. */
 char *conf_run_for_line(const char *command, const char *what, GError **error);
+
+/* An https:// URL, or http:// to this machine (127.0.0.1, localhost,
+ * ::1) only; no user:password part.  For the OAuth endpoints. */
+gboolean conf_url_allowed(const char *url);
 
 const char *security_name(Security s);
 

@@ -8,67 +8,9 @@
 
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "fetch/private.h"
+#include "mime/header.h"
 #include "util/util.h"
-
-/* Call FN for each header field of MESSAGE: name and unfolded raw value. */
-typedef gboolean (*FieldFunc)(const char *name, const char *value,
-                              gpointer data);
-
-static gboolean
-for_each_field(const char *msg, gsize len, FieldFunc fn, gpointer data)
-{
-    gsize pos = 0;
-    GString *name = g_string_new(NULL);
-    GString *value = g_string_new(NULL);
-    gboolean have = FALSE, hit = FALSE;
-
-    while (pos < len && !hit) {
-        const char *nl = memchr(msg + pos, '\n', len - pos);
-        gsize end = nl ? (gsize)(nl - msg) : len;
-        gsize llen = end - pos;
-        if (llen > 0 && msg[end - 1] == '\r')
-            llen--;
-        const char *line = msg + pos;
-        pos = nl ? end + 1 : len;
-
-        if (llen == 0)
-            break;                       /* end of the header block */
-        if (line[0] == ' ' || line[0] == '\t') {
-            if (have) {                  /* folded: unfold into one line */
-                g_string_append_c(value, ' ');
-                gsize k = 0;
-                while (k < llen && (line[k] == ' ' || line[k] == '\t'))
-                    k++;
-                g_string_append_len(value, line + k, (gssize)(llen - k));
-            }
-            continue;
-        }
-        if (have)
-            hit = fn(name->str, value->str, data);
-        have = FALSE;
-        const char *colon = memchr(line, ':', llen);
-        if (!colon || colon == line)
-            continue;                    /* not a field (a From_ line, junk) */
-        g_string_assign(name, "");
-        g_string_append_len(name, line, colon - line);
-        g_strchomp(name->str);
-        name->len = strlen(name->str);
-        gsize k = (gsize)(colon - line) + 1;
-        while (k < llen && (line[k] == ' ' || line[k] == '\t'))
-            k++;
-        g_string_assign(value, "");
-        g_string_append_len(value, line + k, (gssize)(llen - k));
-        have = TRUE;
-    }
-    if (have && !hit)
-        hit = fn(name->str, value->str, data);
-    g_string_free(name, TRUE);
-    g_string_free(value, TRUE);
-    return hit;
-}
 
 typedef struct {
     const Filter *filter;
@@ -79,7 +21,7 @@ static gboolean
 value_matches(const Filter *f, const char *raw)
 {
     /* Decode RFC 2047 words; invalid bytes must not stop matching. */
-    g_autofree char *decoded = g_mime_utils_header_decode_text(NULL, raw);
+    g_autofree char *decoded = mime_header_decode_text(raw);
     const char *v = decoded ? decoded : raw;
     g_autofree char *valid = g_utf8_make_valid(v, -1);
 
@@ -107,7 +49,7 @@ filter_matches(const Filter *filter, const char *message, gsize len)
     if (!filter->header || !filter->folder)
         return FALSE;
     MatchCtx m = { filter, g_ascii_strcasecmp(filter->header, "any") == 0 };
-    return for_each_field(message, len, field_cb, &m);
+    return mime_header_foreach(message, len, field_cb, &m);
 }
 
 const char *

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "mime/private.h"
 
 MimeDraft *
@@ -34,7 +36,37 @@ mime_draft_free(MimeDraft *d)
         g_ptr_array_unref(d->attachments);
     if (d->forward_message)
         g_bytes_unref(d->forward_message);
+    if (d->attachment_dir) {
+        GDir *dir = g_dir_open(d->attachment_dir, 0, NULL);
+        const char *name;
+        while (dir && (name = g_dir_read_name(dir))) {
+            g_autofree char *path = g_build_filename(d->attachment_dir, name, NULL);
+            g_unlink(path);
+        }
+        if (dir)
+            g_dir_close(dir);
+        g_rmdir(d->attachment_dir);
+        g_free(d->attachment_dir);
+    }
+    if (d->forward_more)
+        g_ptr_array_unref(d->forward_more);
     g_free(d);
+}
+
+/* The messages forwarded as attachments: forward_message, then
+ * forward_more. */
+static guint
+n_forward(const MimeDraft *d)
+{
+    if (!d->forward_message)
+        return 0;
+    return 1 + (d->forward_more ? d->forward_more->len : 0);
+}
+
+static GBytes *
+forwarded(const MimeDraft *d, guint k)
+{
+    return k == 0 ? d->forward_message : d->forward_more->pdata[k - 1];
 }
 
 /* Header text on one line: CR, LF and other controls become spaces. */
@@ -287,11 +319,13 @@ fill_message(GMimeMessage *msg, const MimeDraft *d, GPtrArray *files, GError **e
             g_string_append_c(all, '\n');
             mime_uu_encode_block(all, name, data, len);
         }
-        if (d->forward_message) {
+        for (guint k = 0; k < n_forward(d); k++) {
             gsize len = 0;
-            const guint8 *data = g_bytes_get_data(d->forward_message, &len);
+            const guint8 *data = g_bytes_get_data(forwarded(d, k), &len);
+            g_autofree char *name = k ? g_strdup_printf("forwarded-%u.eml", k + 1)
+                                      : g_strdup("forwarded.eml");
             g_string_append_c(all, '\n');
-            mime_uu_encode_block(all, "forwarded.eml", data, len);
+            mime_uu_encode_block(all, name, data, len);
         }
         top = text_part(all->str);
         g_string_free(all, TRUE);
@@ -309,8 +343,8 @@ fill_message(GMimeMessage *msg, const MimeDraft *d, GPtrArray *files, GError **e
             g_mime_multipart_add(mp, fp);
             g_object_unref(fp);
         }
-        if (d->forward_message) {
-            GMimeMessage *inner = mime_parse(d->forward_message, error);
+        for (guint k = 0; k < n_forward(d); k++) {
+            GMimeMessage *inner = mime_parse(forwarded(d, k), error);
             if (!inner) {
                 g_object_unref(mp);
                 return FALSE;

@@ -44,11 +44,13 @@ mime_run_filter(char **argv, GBytes *in, GError **error)
     GMainContext *ctx = g_main_context_new();
     g_main_context_push_thread_default(ctx);
     GBytes *result = NULL;
-    GSubprocess *proc = g_subprocess_newv((const char *const *)argv,
-                                          G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                          G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                          G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                          error);
+    GSubprocessLauncher *launcher = g_subprocess_launcher_new(
+        G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(launcher, spawn_child_setup, NULL, NULL);
+    GSubprocess *proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv,
+                                                     error);
+    g_object_unref(launcher);
     if (proc) {
         Communication c = { FALSE, NULL, NULL };
         gboolean late = FALSE, killed = FALSE;
@@ -115,7 +117,9 @@ convert_with_mailcap(const MimeMailcapEntry *e, const char *html)
     g_autofree char *file = g_build_filename(dir, "message.html", NULL);
     char *text = NULL;
     if (g_file_set_contents_full(file, html, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL)) {
-        g_auto(GStrv) argv = mime_mailcap_argv(e->command, file, "text/html", NULL);
+        /* The file holds the HTML as UTF-8 (%{charset}). */
+        static const char *const params[] = { "charset", "utf-8", NULL };
+        g_auto(GStrv) argv = mime_mailcap_argv(e->command, file, "text/html", params, NULL);
         if (argv)
             text = convert_with_argv(argv, "");
     }
@@ -207,6 +211,7 @@ typedef struct {
     gboolean space;          /* a space is pending (collapsed whitespace) */
     char *href;              /* of the open <a>, or NULL */
     gsize link_start;        /* out->len when <a> opened */
+    gboolean head;           /* inside <head>: no body text yet */
 } Html;
 
 static void
@@ -238,9 +243,11 @@ put_text(Html *h, const char *s, gsize len)
     for (gsize i = 0; i < len; i++) {
         char c = s[i];
         if (!h->pre && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')) {
-            h->space = TRUE;
+            h->space = !h->head;
             continue;
         }
+        /* Text in the head ends it, as in browsers (an unclosed <head>). */
+        h->head = FALSE;
         if (h->space) {
             if (h->out->len > 0 && h->out->str[h->out->len - 1] != '\n')
                 g_string_append_c(h->out, ' ');
@@ -307,7 +314,7 @@ handle_tag(Html *h, const char *t, gsize len)
     static const char *const para[] = { "p", "div", "table", "h1", "h2", "h3", "h4", "h5",
                                         "h6", "blockquote", "ul", "ol", "dl", "hr", "address",
                                         "section", "article", "header", "footer", "form", NULL };
-    static const char *const line[] = { "br", "tr", "dt", "dd", "title", NULL };
+    static const char *const line[] = { "br", "tr", "dt", "dd", NULL };
 
     if (g_ascii_strcasecmp(name, "pre") == 0) {
         newlines(h, 2);
@@ -357,9 +364,13 @@ handle_tag(Html *h, const char *t, gsize len)
 char *
 mime_html_to_text_builtin(const char *html)
 {
-    Html h = { g_string_new(NULL), FALSE, FALSE, NULL, 0 };
+    Html h = { g_string_new(NULL), FALSE, FALSE, NULL, 0, FALSE };
     const char *p = html ? html : "";
-    static const char *const skip[] = { "script", "style", "head", NULL };
+    /* Never body text; the <title> is the page's name, not its text. */
+    static const char *const skip[] = { "script", "style", "title", NULL };
+    /* What a <head> holds; any other tag ends it even without </head>. */
+    static const char *const in_head[] = { "meta", "link", "base", "basefont", "bgsound",
+                                           "noscript", "template", "html", "head", NULL };
 
     while (*p) {
         if (*p == '<') {
@@ -395,6 +406,13 @@ mime_html_to_text_builtin(const char *html)
                 p = ce ? ce + 1 : found + strlen(found);
                 continue;
             }
+            if (nlen > 0 && g_ascii_strcasecmp(name, "head") == 0)
+                h.head = TRUE;
+            else if (t[0] == '/' && g_ascii_strncasecmp(t + 1, "head", 4) == 0 &&
+                     !g_ascii_isalnum(t[5]))
+                h.head = FALSE;
+            else if (h.head && !(nlen > 0 && name_is(name, in_head)))
+                h.head = FALSE;
             handle_tag(&h, t, tlen);
             p = e + 1;
         } else if (*p == '&') {

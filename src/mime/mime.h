@@ -3,15 +3,20 @@
  * replies and forwards.
  *
  *   parse.c      mime_init, the one set of lenient parser options, parsing
+ *   header.c     header.h: fields, addresses, dates for every module
  *   view.c       a message as display text: headers, body lines, attachments
  *   charset.c    bytes in a declared (or missing, or wrong) charset -> UTF-8
  *   flowed.c     format=flowed reflow (RFC 3676, DelSp)
  *   html.c       HTML -> text: config converter, mailcap, or built-in
  *   uuencode.c   inline uuencode blocks: scan, decode, encode
+ *   tnef.c       the files inside winmail.dat (application/ms-tnef)
+ *   gmime-fixes.c  our side of GMime 3.2.13 defects (encoded words,
+ *                base64, quoted-printable, broken structure), one place
  *   mailcap.c    RFC 1524 mailcap files and their commands as argv vectors
  *   attach.c     save an attachment under a safe name; open it via mailcap
  *   build.c      MimeDraft -> RFC 5322 message bytes
  *   reply.c      reply, reply-all and forward drafts from a message
+ *   crypto*.c, inline_pgp.c  signed and encrypted mail (mime/crypto.h)
  *   private.h    what these files share (parser options, part contents)
  *
  * Call mime_init() once before anything else (it is cheap to repeat).
@@ -26,8 +31,7 @@
 #include <glib.h>
 
 #include "config/conf.h"
-
-void mime_init(void);
+#include "mime/header.h"
 
 /* ---- viewing ------------------------------------------------------------ */
 
@@ -57,13 +61,20 @@ typedef struct {
     gboolean damaged;      /* truncated or corrupt uuencode data */
     gboolean uuencoded;    /* from an inline block or a uuencode part */
     GBytes *data;          /* the decoded content */
+    char **params;         /* Content-Type parameters as the sender gave
+                              them: name, value, ..., NULL (or NULL) */
 } MimeAttachment;
 
 typedef struct {
     GPtrArray *headers;     /* MimeHeader*: From, To, Cc, Date, Subject (present ones) */
     GPtrArray *lines;       /* char*: body lines, term-safe, without newline */
     GPtrArray *attachments; /* MimeAttachment* */
-    char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting) */
+    char *body_text;        /* the body as plain UTF-8, NOT term-safe (for quoting);
+                               without the signature/decryption status lines */
+    GArray *line_kinds;     /* guint8 MimeLineKind per line, or NULL (mime/crypto.h) */
+    char *protected_subject;/* the Subject from inside the encryption, NOT term-safe, or NULL */
+    gboolean headers_only;  /* only the headers were fetched (X-Postie-Partial):
+                               the body is still on the server */
 } MimeView;
 
 /* Parse RAW (an RFC 5322 message, LF or CRLF) and render it.  Fails only
@@ -75,6 +86,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MimeView, mime_view_free)
 /* What the pager shows: the headers, a blank line, the body lines, and an
  * attachment summary; newline-terminated lines, term-safe. */
 char *mime_view_to_text(const MimeView *view);
+/* For a headers-only VIEW: put a line first in its body saying the body is
+ * still on the server, then HOW (the key or command that downloads it,
+ * e.g. "Press D to download it at the next fetch."). */
+void mime_view_note_headers_only(MimeView *view, const char *how);
 /* mime_view_new + mime_view_to_text. */
 char *mime_render(GBytes *raw, const MimeViewOptions *opts, GError **error);
 /* One line per attachment for the summary: "[N] name (type, size)". */
@@ -83,9 +98,16 @@ char *mime_attachment_describe(const MimeAttachment *a);
 /* ---- pieces of the viewer, public for the screen and the tests --------- */
 
 /* DATA in CHARSET (NULL or unknown: guess) as valid UTF-8: the declared
- * charset when it converts cleanly, else UTF-8 if valid, else
+ * charset (read as mime_charset_name says) when it converts cleanly, else
+ * UTF-8 if the data is valid UTF-8, else the declared charset with one
+ * U+FFFD per bad sequence; missing or unknown: UTF-8 if valid, else
  * windows-1252, else ISO-8859-1.  NUL bytes become U+FFFD. */
 char *mime_charset_to_utf8(const char *data, gsize len, const char *charset);
+/* The iconv name postie decodes LABEL with: the WHATWG mapping to the
+ * Windows supersets (ISO-8859-1 and US-ASCII -> WINDOWS-1252, Shift_JIS
+ * -> CP932, EUC-KR and ks_c_5601-1987 -> CP949, GB2312 -> GBK, ...),
+ * else GMime's canonical name.  Static string; NULL for NULL. */
+const char *mime_charset_name(const char *label);
 /* Reflow format=flowed TEXT (RFC 3676); DELSP for DelSp=yes. */
 char *mime_flowed_reflow(const char *text, gboolean delsp);
 /* HTML (UTF-8) -> plain text, built-in converter only. */
@@ -150,10 +172,16 @@ GPtrArray *mime_mailcap_load(const char *const *files);
 const MimeMailcapEntry *mime_mailcap_find(GPtrArray *entries, const char *type,
                                           gboolean want_copious);
 /* Split COMMAND into an argv (shell quoting rules, no shell) and put FILE
- * where it says %s (as a whole argument or inside one) and TYPE for %t;
- * "%%" is "%".  Without %s the file is appended as the last argument. */
+ * where it says %s (as a whole argument or inside one), TYPE for %t
+ * (mime_mailcap_safe_type) and the value of parameter NAME of PARAMS
+ * (name, value, ..., NULL; may be NULL) for %{NAME}: empty when absent or
+ * when it holds anything but [A-Za-z0-9._+/-]; "%%" is "%".  Without %s
+ * the file is appended as the last argument. */
 char **mime_mailcap_argv(const char *command, const char *file, const char *type,
-                         GError **error);
+                         const char *const *params, GError **error);
+/* TYPE when it holds only [A-Za-z0-9._+/-], else "application/octet-stream":
+ * the type a sender gave, as it may be looked up and shown to a command. */
+const char *mime_mailcap_safe_type(const char *type);
 
 /* ---- outgoing mail ----------------------------------------------------- */
 
@@ -167,7 +195,13 @@ typedef struct {
     char *body;               /* UTF-8 text */
     GPtrArray *attachments;   /* char*: file paths */
     GBytes *forward_message;  /* attached as message/rfc822, or NULL */
+    GPtrArray *forward_more;  /* GBytes*: more messages attached after it
+                                 (forwarding several), or NULL */
     AttachEncoding attachment_encoding;
+    char *attachment_dir;     /* private (0700) directory holding the
+                                 original's attachments of an inline
+                                 forward, or NULL; mime_draft_free removes
+                                 it and what is in it */
 } MimeDraft;
 
 MimeDraft *mime_draft_new(void);
@@ -194,7 +228,8 @@ typedef enum {
 
 /* A draft answering RAW.  OWN_ADDRESSES (NULL-terminated, may be NULL) are
  * the user's addresses: dropped from the recipients, and the first one the
- * original was sent to becomes from_address.  Subjects get one "Re: " or
+ * original was sent to becomes from_address.  An inline forward carries
+ * every attachment of the original (files in attachment_dir).  Subjects get one "Re: " or
  * "Fwd: " prefix; quoted text uses "> " after "On DATE, NAME wrote:". */
 MimeDraft *mime_reply_draft(GBytes *raw, MimeReplyKind kind,
                             const char *const *own_addresses,

@@ -48,6 +48,9 @@ GMimeMessage *
 mime_parse(GBytes *raw, GError **error)
 {
     mime_init();
+    g_autoptr(GBytes) fixed = mime_fix_header_block(raw);
+    if (fixed)
+        raw = fixed;
     gsize len = 0;
     const guint8 *data = raw ? g_bytes_get_data(raw, &len) : NULL;
     GMimeStream *stream = g_mime_stream_mem_new_with_buffer((const char *)(data ? data : (const guint8 *)""), len);
@@ -56,6 +59,8 @@ mime_parse(GBytes *raw, GError **error)
     GMimeMessage *msg = g_mime_parser_construct_message(parser, mime_parser_options());
     g_object_unref(parser);
     g_object_unref(stream);
+    if (msg)
+        mime_fix_headers(GMIME_OBJECT(msg), 0);
     if (!msg)
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
                     _("not a mail message: no header could be read"));
@@ -68,7 +73,7 @@ mime_header_decoded(GMimeObject *obj, const char *name)
     const char *raw = g_mime_object_get_header(obj, name);
     if (!raw)
         return NULL;
-    char *dec = g_mime_utils_header_decode_text(mime_parser_options(), raw);
+    char *dec = mime_header_decode_text(raw);
     if (!dec)
         dec = g_strdup(raw);
     char *unfolded = g_mime_utils_header_unfold(dec);
@@ -84,16 +89,34 @@ stream_to_bytes(GMimeStream *mem)
 }
 
 GBytes *
-mime_part_decoded(GMimePart *part)
+mime_part_decoded_checked(GMimePart *part, gboolean *damaged)
 {
+    if (damaged)
+        *damaged = FALSE;
     GMimeDataWrapper *content = g_mime_part_get_content(part);
     if (!content)
         return g_bytes_new(NULL, 0);
+    /* Base64 and QP are decoded in gmime-fixes.c (GMime 3.2.13 defects). */
+    GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(content);
+    if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+        g_autoptr(GBytes) raw = mime_part_raw(part);
+        gsize len = 0;
+        const char *p = g_bytes_get_data(raw, &len);
+        if (enc == GMIME_CONTENT_ENCODING_BASE64)
+            return mime_base64_decode(p, len, damaged);
+        return mime_qp_decode(p, len);
+    }
     GMimeStream *mem = g_mime_stream_mem_new();
     g_mime_data_wrapper_write_to_stream(content, mem);
     GBytes *b = stream_to_bytes(mem);
     g_object_unref(mem);
     return b;
+}
+
+GBytes *
+mime_part_decoded(GMimePart *part)
+{
+    return mime_part_decoded_checked(part, NULL);
 }
 
 GBytes *

@@ -18,8 +18,39 @@ GMimeMessage *mime_parse(GBytes *raw, GError **error);
 char *mime_header_decoded(GMimeObject *obj, const char *name);
 /* The decoded content of a leaf part (transfer encoding removed). */
 GBytes *mime_part_decoded(GMimePart *part);
+/* Like mime_part_decoded; *DAMAGED (may be NULL) is set when the
+ * transfer encoding was corrupt (base64 with a stray last character). */
+GBytes *mime_part_decoded_checked(GMimePart *part, gboolean *damaged);
 /* The content of a leaf part still in its transfer encoding. */
 GBytes *mime_part_raw(GMimePart *part);
+/* ---- gmime-fixes.c: our side of GMime 3.2.13 defects ---- */
+/* Base64 as RFC 2045 wants it: junk skipped, '=' ends a chunk but not the
+ * data, a last group without padding kept.  *DAMAGED (may be NULL): a
+ * single stray character was left over. */
+GBytes *mime_base64_decode(const char *in, gsize len, gboolean *damaged);
+/* Quoted-printable; "=" plus trailing whitespace is a soft break. */
+GBytes *mime_qp_decode(const char *in, gsize len);
+/* VALUE with each run of adjacent same-charset encoded words merged into
+ * one base64 word, or NULL when nothing needed merging. */
+char *mime_fix_encoded_words(const char *value);
+/* Apply mime_fix_encoded_words to every header in OBJ's tree. */
+void mime_fix_headers(GMimeObject *obj, int depth);
+/* RAW with a blank line where its header block really ends (a body line
+ * running into the headers, or no headers at all); NULL if fine. */
+GBytes *mime_fix_header_block(GBytes *raw);
+/* OBJ's lower-case "type/subtype"; "Content-Type: text" is text/plain. */
+char *mime_object_type(GMimeObject *obj);
+
+/* ---- tnef.c: winmail.dat ---- */
+typedef struct {
+    char *name;            /* UTF-8, from the sender (hostile), or NULL */
+    GBytes *data;
+} MimeTnefFile;
+void mime_tnef_file_free(MimeTnefFile *f);
+/* The files packed in the TNEF stream DATA (MimeTnefFile*), or NULL when
+ * DATA is no TNEF.  *DAMAGED: cut short or a checksum did not match. */
+GPtrArray *mime_tnef_files(const guint8 *data, gsize len, gboolean *damaged);
+
 /* Run ARGV with IN on stdin; its stdout, or NULL when it failed, exited
  * non-zero, or ran longer than mime_filter_timeout_ms (then killed). */
 GBytes *mime_run_filter(char **argv, GBytes *in, GError **error);

@@ -244,6 +244,25 @@ references(GMimeMessage *msg, const char *id)
     return g_string_free(s, FALSE);
 }
 
+/* The text of an inline forward names the original's attachments; the
+ * draft carries them too, as files in a private directory. */
+static gboolean
+forward_attachments(const MimeView *view, MimeDraft *d, GError **error)
+{
+    if (view->attachments->len == 0)
+        return TRUE;
+    d->attachment_dir = g_dir_make_tmp("postie-forward-XXXXXX", error);
+    if (!d->attachment_dir)
+        return FALSE;
+    for (guint i = 0; i < view->attachments->len; i++) {
+        char *path = mime_attachment_save(view->attachments->pdata[i], d->attachment_dir, error);
+        if (!path)
+            return FALSE;
+        g_ptr_array_add(d->attachments, path);
+    }
+    return TRUE;
+}
+
 MimeDraft *
 mime_reply_draft(GBytes *raw, MimeReplyKind kind, const char *const *own_addresses,
                  const MimeViewOptions *opts, GError **error)
@@ -262,7 +281,9 @@ mime_reply_draft(GBytes *raw, MimeReplyKind kind, const char *const *own_address
     if (!d->from_address && own_addresses && own_addresses[0])
         d->from_address = g_strdup(own_addresses[0]);
 
-    g_autofree char *bare = mime_subject_strip_prefixes(g_mime_message_get_subject(msg));
+    /* An encrypted original's real Subject is the one inside. */
+    g_autofree char *bare = mime_subject_strip_prefixes(
+        view->protected_subject ? view->protected_subject : g_mime_message_get_subject(msg));
     gboolean reply = kind == MIME_REPLY || kind == MIME_REPLY_ALL;
     d->subject = g_strconcat(reply ? "Re: " : "Fwd: ", bare, NULL);
 
@@ -288,6 +309,13 @@ mime_reply_draft(GBytes *raw, MimeReplyKind kind, const char *const *own_address
         g_string_append(body, view->body_text);
         if (body->len && body->str[body->len - 1] != '\n')
             g_string_append_c(body, '\n');
+        if (!forward_attachments(view, d, error)) {
+            g_string_free(body, TRUE);
+            mime_view_free(view);
+            g_object_unref(msg);
+            mime_draft_free(d);
+            return NULL;
+        }
     } else {
         d->forward_message = g_bytes_ref(raw);
     }

@@ -38,11 +38,12 @@ parse_begin(const char *line, gsize len, guint *mode, char **name)
 }
 
 /* A data line: its first character gives the byte count (0..45), then
- * four characters per three bytes, each between ' ' and '`'.  Encoders
- * that strip trailing spaces leave short lines; up to three missing
- * characters are taken as spaces (zero bits).  Fills OUT (4 * 15 + 1
- * bytes at least) with the normalised line; returns the byte count, or -1
- * when this is no data line. */
+ * four characters per three bytes, each between ' ' and '`'.  Old
+ * encoders write zero bits as spaces and mail software strips trailing
+ * spaces, so a line may be cut anywhere after its count character: the
+ * missing characters are spaces, as uudecode takes them.  Fills OUT
+ * (4 * 15 + 1 bytes at least) with the normalised line; returns the byte
+ * count, or -1 when this is no data line. */
 static int
 normalise_data_line(const char *line, gsize len, char *out)
 {
@@ -55,8 +56,6 @@ normalise_data_line(const char *line, gsize len, char *out)
         return -1;
     gsize need = (gsize)((n + 2) / 3) * 4;
     gsize have = len - 1;
-    if (have + 3 < need)
-        return -1;
     out[0] = line[0];
     for (gsize i = 0; i < need; i++) {
         char c = i < have ? line[1 + i] : ' ';
@@ -143,6 +142,14 @@ mime_uu_scan(const char *text, gsize text_len, GString *rest)
             if (is_end_line(l, llen)) {
                 ended = TRUE;
                 block_end = lpos;
+                break;
+            }
+            /* The last, empty data line ("`" or " ") lost to stripping. */
+            gsize peek = lpos, plen = 0;
+            const char *pl = llen == 0 ? next_line(text, text_len, &peek, &plen) : NULL;
+            if (pl && is_end_line(pl, plen)) {
+                ended = TRUE;
+                block_end = peek;
                 break;
             }
             int n = normalise_data_line(l, llen, norm);

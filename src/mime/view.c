@@ -5,12 +5,14 @@
 
 #include <string.h>
 
+#include "mime/crypto_private.h"
 #include "mime/private.h"
 
 typedef struct {
     const MimeViewOptions *opts;
     GString *body;
     GPtrArray *attachments;
+    MimeCrypto *crypto;
 } Walk;
 
 static void walk(Walk *w, GMimeObject *obj, int depth);
@@ -23,6 +25,7 @@ attachment_free(MimeAttachment *a)
     g_free(a->name);
     g_free(a->display_name);
     g_free(a->content_type);
+    g_strfreev(a->params);
     if (a->data)
         g_bytes_unref(a->data);
     g_free(a);
@@ -45,6 +48,9 @@ mime_view_free(MimeView *v)
     g_ptr_array_unref(v->lines);
     g_ptr_array_unref(v->attachments);
     g_free(v->body_text);
+    if (v->line_kinds)
+        g_array_unref(v->line_kinds);
+    g_free(v->protected_subject);
     g_free(v);
 }
 
@@ -249,7 +255,7 @@ part_name(GMimeObject *obj)
     if (!name)
         return NULL;
     /* Encoded words inside a quoted file name (not allowed, but common). */
-    char *dec = strstr(name, "=?") ? g_mime_utils_header_decode_text(mime_parser_options(), name) : NULL;
+    char *dec = strstr(name, "=?") ? mime_header_decode_text(name) : NULL;
     if (!dec)
         dec = g_strdup(name);
     if (!g_utf8_validate(dec, -1, NULL) || strstr(dec, "\xEF\xBF\xBD")) {
@@ -268,13 +274,59 @@ part_name(GMimeObject *obj)
     return dec;
 }
 
+static gboolean
+is_tnef(const char *type, const char *name)
+{
+    return strcmp(type, "application/ms-tnef") == 0 ||
+           strcmp(type, "application/vnd.ms-tnef") == 0 ||
+           (name && g_ascii_strcasecmp(name, "winmail.dat") == 0);
+}
+
+/* winmail.dat: the files it carries take its place in the list.  FALSE
+ * when it is no TNEF or carries no file (then it is listed as itself). */
+static gboolean
+append_tnef(Walk *w, GBytes *data)
+{
+    gsize len = 0;
+    const guint8 *p = g_bytes_get_data(data, &len);
+    gboolean damaged = FALSE;
+    g_autoptr(GPtrArray) files = mime_tnef_files(p, len, &damaged);
+    if (!files || files->len == 0)
+        return FALSE;
+    for (guint i = 0; i < files->len; i++) {
+        MimeTnefFile *f = files->pdata[i];
+        g_autofree char *type = guess_type(f->name);
+        MimeAttachment *a = add_attachment(w, f->name, type, f->data, FALSE, damaged);
+        separate(w);
+        append_marker(w->body, a);
+    }
+    return TRUE;
+}
+
+static void show_embedded(Walk *w, GMimeObject *obj, GMimeMessage *inner, GBytes *data,
+                          int depth);
+
+/* The Content-Type parameters: name, value, ..., NULL (for %{NAME}). */
+static char **
+type_params(GMimeContentType *ct)
+{
+    GMimeParamList *list = ct ? g_mime_content_type_get_parameters(ct) : NULL;
+    int n = list ? g_mime_param_list_length(list) : 0;
+    char **out = g_new0(char *, 2 * (gsize)n + 1);
+    for (int i = 0; i < n; i++) {
+        GMimeParam *p = g_mime_param_list_get_parameter_at(list, i);
+        const char *name = g_mime_param_get_name(p), *value = g_mime_param_get_value(p);
+        out[2 * i] = g_strdup(name ? name : "");
+        out[2 * i + 1] = g_strdup(value ? value : "");
+    }
+    return out;
+}
+
 static void
-walk_part(Walk *w, GMimePart *part)
+walk_part(Walk *w, GMimePart *part, int depth)
 {
     GMimeObject *obj = GMIME_OBJECT(part);
-    GMimeContentType *ct = g_mime_object_get_content_type(obj);
-    g_autofree char *type = ct ? g_mime_content_type_get_mime_type(ct) : g_strdup("text/plain");
-    g_autofree char *lower = g_ascii_strdown(type, -1);
+    g_autofree char *lower = mime_object_type(obj);
     g_autofree char *name = part_name(obj);
 
     if (is_uuencode_cte(obj)) {
@@ -304,7 +356,21 @@ walk_part(Walk *w, GMimePart *part)
     }
 
     gboolean attachment = g_mime_part_is_attachment(part);
+    gboolean is_text = !attachment && (strcmp(lower, "text/plain") == 0 ||
+                                        strcmp(lower, "text/html") == 0);
+    if (is_text && name) {
+        /* An inline text part with a file name (Apple Mail does this):
+         * shown, and in the list so it can be saved as the file it is. */
+        gboolean damaged = FALSE;
+        g_autoptr(GBytes) data = mime_part_decoded_checked(part, &damaged);
+        MimeAttachment *a = add_attachment(w, name, lower, data, FALSE, damaged);
+        separate(w);
+        append_marker(w->body, a);
+    }
     if (!attachment && strcmp(lower, "text/plain") == 0) {
+        separate(w);
+        if (mime_crypto_inline(w->crypto, part, w->body))
+            return;
         g_autofree char *text = part_text(part);
         const char *format = g_mime_object_get_content_type_parameter(obj, "format");
         if (format && g_ascii_strcasecmp(format, "flowed") == 0) {
@@ -324,8 +390,21 @@ walk_part(Walk *w, GMimePart *part)
         g_string_append(w->body, text);
         return;
     }
-    g_autoptr(GBytes) data = mime_part_decoded(part);
-    MimeAttachment *a = add_attachment(w, name, lower, data, FALSE, FALSE);
+    gboolean damaged = FALSE;
+    g_autoptr(GBytes) data = mime_part_decoded_checked(part, &damaged);
+    if (strcmp(lower, "message/rfc822") == 0) {
+        /* GMime leaves an encoded message/rfc822 (base64, QP) as a leaf. */
+        GMimeMessage *inner = mime_parse(data, NULL);
+        if (inner) {
+            show_embedded(w, obj, inner, data, depth);
+            g_object_unref(inner);
+            return;
+        }
+    }
+    if (is_tnef(lower, name) && append_tnef(w, data))
+        return;
+    MimeAttachment *a = add_attachment(w, name, lower, data, FALSE, damaged);
+    a->params = type_params(g_mime_object_get_content_type(obj));
     separate(w);
     append_marker(w->body, a);
 }
@@ -357,27 +436,15 @@ pick_alternative(GMimeMultipart *mp)
 
 static void append_headers(GString *out, GMimeMessage *msg);
 
+/* An embedded message: in the list (to save it as .eml) and shown. */
 static void
-walk_message_part(Walk *w, GMimeMessagePart *mpart, int depth)
+show_embedded(Walk *w, GMimeObject *obj, GMimeMessage *inner, GBytes *data, int depth)
 {
-    GMimeMessage *inner = g_mime_message_part_get_message(mpart);
-    GMimeObject *obj = GMIME_OBJECT(mpart);
     g_autofree char *name = part_name(obj);
     if (!name && inner && g_mime_message_get_subject(inner))
         name = g_strconcat(g_mime_message_get_subject(inner), ".eml", NULL);
-
-    GBytes *data = NULL;
-    if (inner) {
-        GMimeStream *mem = g_mime_stream_mem_new();
-        g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
-        GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-        data = g_bytes_new(ba->data, ba->len);
-        g_object_unref(mem);
-    }
     MimeAttachment *a = add_attachment(w, name ? name : "message.eml", "message/rfc822", data,
                                        FALSE, inner == NULL);
-    if (data)
-        g_bytes_unref(data);
     separate(w);
     append_marker(w->body, a);
     if (!inner)
@@ -393,6 +460,78 @@ walk_message_part(Walk *w, GMimeMessagePart *mpart, int depth)
     g_string_append(w->body, _("-------- End of embedded message --------\n"));
 }
 
+/* Content out of a signed or encrypted part; decrypted HTML gets only the
+ * built-in converter, which fetches nothing (EFAIL). */
+static void
+walk_crypto_content(gpointer data, GMimeObject *obj, int depth, gboolean decrypted)
+{
+    Walk *w = data;
+    const MimeViewOptions *saved = w->opts;
+    MimeViewOptions safe = { NULL, saved->mailcap_files, TRUE };
+    if (decrypted)
+        w->opts = &safe;
+    walk(w, obj, depth);
+    w->opts = saved;
+}
+
+static void
+walk_message_part(Walk *w, GMimeMessagePart *mpart, int depth)
+{
+    GMimeMessage *inner = g_mime_message_part_get_message(mpart);
+    GBytes *data = NULL;
+    if (inner) {
+        GMimeStream *mem = g_mime_stream_mem_new();
+        g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
+        GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+        data = g_bytes_new(ba->data, ba->len);
+        g_object_unref(mem);
+    }
+    show_embedded(w, GMIME_OBJECT(mpart), inner, data, depth);
+    if (data)
+        g_bytes_unref(data);
+}
+
+/* The leaves of an alternative that is not shown: a calendar invite,
+ * attachments inside a related or mixed part.  Another rendering of the
+ * text (text/plain or text/html, no name) is not listed. */
+static void
+walk_hidden(Walk *w, GMimeObject *obj, int depth)
+{
+    if (!obj || depth > MIME_MAX_DEPTH)
+        return;
+    if (GMIME_IS_MULTIPART_SIGNED(obj)) {
+        /* The signed content's leaves; the signature is no file. */
+        walk_hidden(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj), GMIME_MULTIPART_SIGNED_CONTENT),
+                    depth + 1);
+        return;
+    }
+    if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        int n = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < n; i++)
+            walk_hidden(w, g_mime_multipart_get_part(mp, i), depth + 1);
+        return;
+    }
+    if (GMIME_IS_PART(obj)) {
+        g_autofree char *type = mime_object_type(obj);
+        g_autofree char *name = part_name(obj);
+        if (!name && !g_mime_part_is_attachment(GMIME_PART(obj)) &&
+            (strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0 ||
+             strcmp(type, "text/enriched") == 0))
+            return;
+        if (strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0) {
+            /* Named text: listed, not shown a second time. */
+            gboolean damaged = FALSE;
+            g_autoptr(GBytes) data = mime_part_decoded_checked(GMIME_PART(obj), &damaged);
+            MimeAttachment *a = add_attachment(w, name, type, data, FALSE, damaged);
+            separate(w);
+            append_marker(w->body, a);
+            return;
+        }
+    }
+    walk(w, obj, depth);
+}
+
 static void
 walk(Walk *w, GMimeObject *obj, int depth)
 {
@@ -403,20 +542,39 @@ walk(Walk *w, GMimeObject *obj, int depth)
         g_string_append(w->body, _("[-- nested too deeply, not shown --]\n"));
         return;
     }
+    if (mime_crypto_walk(w->crypto, obj, depth, w->body, walk_crypto_content, w))
+        return;
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *mp = GMIME_MULTIPART(obj);
         GMimeContentType *ct = g_mime_object_get_content_type(obj);
         if (ct && g_mime_content_type_is_type(ct, "multipart", "alternative")) {
-            walk(w, pick_alternative(mp), depth + 1);
+            GMimeObject *shown_part = pick_alternative(mp);
+            walk(w, shown_part, depth + 1);
+            int n = g_mime_multipart_get_count(mp);
+            for (int i = 0; i < n; i++) {
+                GMimeObject *child = g_mime_multipart_get_part(mp, i);
+                if (child != shown_part)
+                    walk_hidden(w, child, depth + 1);
+            }
             return;
         }
         int n = g_mime_multipart_get_count(mp);
+        if (n == 0) {
+            /* The boundary never appears (bounces often): GMime puts the
+             * whole body in the prologue.  It is the text. */
+            const char *text = g_mime_multipart_get_prologue(mp);
+            if (text && *text) {
+                g_autofree char *utf8 = mime_charset_to_utf8(text, strlen(text), NULL);
+                separate(w);
+                append_text_scanning_uu(w, utf8);
+            }
+        }
         for (int i = 0; i < n; i++)
             walk(w, g_mime_multipart_get_part(mp, i), depth + 1);
     } else if (GMIME_IS_MESSAGE_PART(obj)) {
         walk_message_part(w, GMIME_MESSAGE_PART(obj), depth);
     } else if (GMIME_IS_PART(obj)) {
-        walk_part(w, GMIME_PART(obj));
+        walk_part(w, GMIME_PART(obj), depth);
     }
 }
 
@@ -493,7 +651,14 @@ mime_view_new(GBytes *raw, const MimeViewOptions *opts, GError **error)
         g_ptr_array_add(v->headers, h);
     }
 
-    Walk w = { opts ? opts : &defaults, g_string_new(NULL), v->attachments };
+    /* store/ marks a message of which only the headers were fetched. */
+    const char *partial = g_mime_object_get_header(GMIME_OBJECT(msg), "X-Postie-Partial");
+    if (partial) {
+        g_autofree char *p = g_strstrip(g_strdup(partial));
+        v->headers_only = g_ascii_strcasecmp(p, "yes") == 0;
+    }
+
+    Walk w = { opts ? opts : &defaults, g_string_new(NULL), v->attachments, mime_crypto_new(msg) };
     walk(&w, g_mime_message_get_mime_part(msg), 0);
     g_object_unref(msg);
 
@@ -509,7 +674,29 @@ mime_view_new(GBytes *raw, const MimeViewOptions *opts, GError **error)
             g_ptr_array_add(v->lines, g_steal_pointer(l));
         g_free(lines);
     }
+    mime_crypto_finish(w.crypto, v);
+    mime_crypto_free(w.crypto);
     return v;
+}
+
+void
+mime_view_note_headers_only(MimeView *v, const char *how)
+{
+    if (!v->headers_only)
+        return;
+    g_autofree char *line = g_strdup_printf(
+        _("[-- Only the headers of this message are here; the body is still on the server. %s --]"),
+        how ? how : "");
+    char *safe = term_safe(line, -1, 0);
+    gboolean blank = v->lines->len > 0;
+    g_ptr_array_insert(v->lines, 0, safe);
+    if (blank)
+        g_ptr_array_insert(v->lines, 1, g_strdup(""));
+    if (v->line_kinds) {
+        /* Keep the signature/decryption kinds on their lines. */
+        static const guint8 text[2] = { MIME_LINE_TEXT, MIME_LINE_TEXT };
+        g_array_prepend_vals(v->line_kinds, text, blank ? 2 : 1);
+    }
 }
 
 char *

@@ -47,9 +47,15 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
     if (!pop3_may_send_secret(s, a->allow_plaintext_password, &e))
         return fail(a, e, error);
     Pop3AuthMech mech;
-    if (!pop3_auth_choose(s, requested, &mech, &e))
+    if (requested == POP3_AUTH_AUTO && a->oauth_token_command) {
+        /* An account with a token logs in with it, never a password. */
+        if (!pop3_auth_choose(s, POP3_AUTH_XOAUTH2, &mech, NULL) &&
+            !pop3_auth_choose(s, POP3_AUTH_OAUTHBEARER, &mech, &e))
+            return fail(a, e, error);
+    } else if (!pop3_auth_choose(s, requested, &mech, &e)) {
         return fail(a, e, error);
-    g_autofree char *secret = pop3_auth_mech_is_oauth(mech)
+    }
+    secret_auto char *secret = pop3_auth_mech_is_oauth(mech)
                               ? conf_oauth_token(a, &e)
                               : conf_server_secret(a, sc, &e);
     if (!secret) {
@@ -60,7 +66,11 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
     const char *user = sc->user && *sc->user ? sc->user : a->address;
     gboolean ok = pop3_auth(s, mech, user ? user : "", secret,
                             a->allow_plaintext_password, &e);
-    memset(secret, 0, strlen(secret));
+    if (!ok && pop3_auth_mech_is_oauth(mech) && e->code == POSTIE_ERROR_AUTH) {
+        /* An expired or revoked token: say what gets a new one. */
+        g_autofree char *hint = conf_oauth_relogin_hint(a);
+        g_prefix_error(&e, _("the OAuth token was refused (%s): "), hint);
+    }
     if (!ok)
         return fail(a, e, error);
     return g_steal_pointer(&s);

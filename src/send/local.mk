@@ -9,6 +9,7 @@ src_libpostie_a_SOURCES += \
 	src/send/relay-connect.c \
 	src/send/relay-watch.c \
 	src/send/journal.c \
+	src/send/oauth_auth.c \
 	src/send/outbox.c
 dist_man_MANS += doc/postie-send.1 doc/postie-flush.1
 # The commands' shared reporting (program only).

@@ -15,8 +15,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <gmime/gmime.h>
-
+#include "mime/header.h"
 #include "send/private.h"
 #include "store/store.h"
 #include "util/util.h"
@@ -315,7 +314,7 @@ subject_of(const char *data, gsize len)
     g_autofree char *raw = send_header_get(data, len, "Subject");
     if (!raw)
         return NULL;
-    g_autofree char *dec = g_mime_utils_header_decode_text(NULL, raw);
+    g_autofree char *dec = mime_header_decode_text(raw);
     return term_safe(dec ? dec : raw, -1, TERM_SAFE_DEFAULT);
 }
 

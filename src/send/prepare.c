@@ -5,8 +5,7 @@
 
 #include <string.h>
 
-#include <gmime/gmime.h>
-
+#include "mime/header.h"
 #include "send/private.h"
 #include "util/util.h"
 
@@ -30,17 +29,10 @@ address_ok(const char *a)
 }
 
 static void
-collect_list(InternetAddressList *list, GPtrArray *out, GPtrArray *bad)
+collect_list(GPtrArray *list, GPtrArray *out, GPtrArray *bad)
 {
-    int n = internet_address_list_length(list);
-    for (int i = 0; i < n; i++) {
-        InternetAddress *ia = internet_address_list_get_address(list, i);
-        if (INTERNET_ADDRESS_IS_GROUP(ia)) {
-            collect_list(internet_address_group_get_members(
-                             INTERNET_ADDRESS_GROUP(ia)), out, bad);
-            continue;
-        }
-        const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+    for (guint i = 0; i < list->len; i++) {
+        const char *addr = ((const MimeMailbox *)list->pdata[i])->address;
         if (!addr || !*addr)
             continue;
         if (!address_ok(addr)) {
@@ -61,14 +53,13 @@ collect_checked(const char *value, GPtrArray *out, GPtrArray *bad)
 {
     if (!value || !*value)
         return;
-    InternetAddressList *list = internet_address_list_parse(NULL, value);
+    g_autoptr(GPtrArray) list = mime_address_list_parse(value);
     if (!list) {
         if (bad)
             g_ptr_array_add(bad, g_strdup(value));
         return;
     }
     collect_list(list, out, bad);
-    g_object_unref(list);
 }
 
 void
@@ -153,59 +144,14 @@ send_make_message_id(const char *address)
 {
     const char *at = address ? strrchr(address, '@') : NULL;
     const char *domain = at && at[1] ? at + 1 : "localhost";
-    g_autofree char *id = g_mime_utils_generate_message_id(domain);
+    g_autofree char *id = mime_message_id_new(domain);
     return g_strdup_printf("<%s>", id);
 }
 
 GString *
 send_encode_7bit(const char *data, gsize len)
 {
-    GMimeStream *in = g_mime_stream_mem_new_with_buffer(data, len);
-    GMimeParser *parser = g_mime_parser_new_with_stream(in);
-    GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
-    g_object_unref(parser);
-    g_object_unref(in);
-    if (!msg)
-        return NULL;
-    g_mime_object_encode(GMIME_OBJECT(msg), GMIME_ENCODING_CONSTRAINT_7BIT);
-    if (!g_mime_object_get_header(GMIME_OBJECT(msg), "MIME-Version"))
-        g_mime_object_set_header(GMIME_OBJECT(msg), "MIME-Version", "1.0", NULL);
-    GMimeFormatOptions *fo = g_mime_format_options_new();
-    g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
-    g_mime_format_options_add_hidden_header(fo, "Bcc");
-    char *s = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
-    g_mime_format_options_free(fo);
-    g_object_unref(msg);
-    GString *out = g_string_new(s);
-    g_free(s);
-    return out;
-}
-
-/* Raw 8-bit in a header list: the fields get their decoded value set
- * again, which GMime writes as RFC 2047 encoded-words (address fields
- * through its address formatter: names encoded, addresses kept). */
-static void
-encode_header_list(GMimeHeaderList *list)
-{
-    int n = list ? g_mime_header_list_get_count(list) : 0;
-    for (int i = 0; i < n; i++) {
-        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
-        const char *raw = g_mime_header_get_raw_value(h);
-        if (!raw || !send_has_8bit(raw, strlen(raw)))
-            continue;
-        g_autofree char *value = g_strdup(g_mime_header_get_value(h));
-        if (!g_utf8_validate(value, -1, NULL))
-            continue;   /* GMime always decodes to UTF-8; be safe */
-        g_mime_header_set_value(h, NULL, value, "utf-8");
-    }
-}
-
-static void
-encode_part_headers(GMimeObject *parent, GMimeObject *part, gpointer data)
-{
-    (void)parent;
-    (void)data;
-    encode_header_list(g_mime_object_get_header_list(part));
+    return mime_encode_7bit(data, len);
 }
 
 GString *
@@ -214,23 +160,7 @@ send_encode_headers(const char *data, gsize len)
     gsize hlen = send_header_block_len(data, len);
     if (!send_has_8bit(data, hlen))
         return g_string_new_len(data, (gssize)len);
-    GMimeStream *in = g_mime_stream_mem_new_with_buffer(data, len);
-    GMimeParser *parser = g_mime_parser_new_with_stream(in);
-    GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
-    g_object_unref(parser);
-    g_object_unref(in);
-    if (!msg)
-        return NULL;
-    encode_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg)));
-    g_mime_message_foreach(msg, encode_part_headers, NULL);
-    GMimeFormatOptions *fo = g_mime_format_options_new();
-    g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
-    char *s = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
-    g_mime_format_options_free(fo);
-    g_object_unref(msg);
-    GString *out = g_string_new(s);
-    g_free(s);
-    return out;
+    return mime_encode_8bit_headers(data, len);
 }
 
 /* ---- queue time ------------------------------------------------------- */
@@ -326,18 +256,15 @@ send_prepare_queued(PostieConfig *cfg, const char *data, gsize len,
     GString *add = g_string_new(NULL);
     if (!field_nonempty(msg->str, msg->len, "From")) {
         if (a->real_name) {
-            InternetAddress *ia = internet_address_mailbox_new(a->real_name, a->address);
-            char *s = internet_address_to_string(ia, NULL, TRUE);
+            g_autofree char *s = mime_mailbox_format(a->real_name, a->address);
             g_string_append_printf(add, "From: %s\n", s);
-            g_free(s);
-            g_object_unref(ia);
         } else {
             g_string_append_printf(add, "From: %s\n", a->address);
         }
     }
     if (!field_nonempty(msg->str, msg->len, "Date")) {
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
-        g_autofree char *d = g_mime_utils_header_format_date(now);
+        g_autofree char *d = mime_date_format(now);
         g_string_append_printf(add, "Date: %s\n", d);
     }
     if (!field_nonempty(msg->str, msg->len, "Message-ID")) {

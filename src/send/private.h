@@ -46,8 +46,8 @@ void send_collect_addresses(const char *value, GPtrArray *out);
  * deliver (recorded envelope or To/Cc/Bcc, minus X-Postie-Delivered-To). */
 gboolean send_envelope_of(const Account *account, const char *data, gsize len,
                           char **from, GPtrArray **rcpts, GError **error);
-/* Re-encode a message with 8-bit content to 7 bit (QP / base64) with
- * GMime; LF line ends in and out.  NULL on a parse failure. */
+/* Re-encode a message with 8-bit content to 7 bit (QP / base64) through
+ * mime/header.h; LF line ends in and out.  NULL on a parse failure. */
 GString *send_encode_7bit(const char *data, gsize len);
 /* Header fields (of the message and of its MIME parts) with raw 8-bit
  * bytes RFC 2047 encoded (libesmtp has no SMTPUTF8, and 8BITMIME covers
@@ -106,6 +106,35 @@ gboolean session_run(const Account *account, GPtrArray *messages,
                      SessionProgress progress, SessionAccepted accepted,
                      gpointer data, GCancellable *cancellable, GError **error);
 
+/* ---- oauth_auth.c ------------------------------------------------------ */
+/* SMTP login with an OAuth 2 token through postie's libesmtp plugins. */
+typedef enum {
+    SEND_OAUTH_NONE,         /* password (or no) login */
+    SEND_OAUTH_ANY,          /* smtp_auth = auto with oauth_token_command */
+    SEND_OAUTH_XOAUTH2,
+    SEND_OAUTH_OAUTHBEARER,
+} SendOAuthMode;
+typedef struct SendOAuth SendOAuth;
+
+SendOAuthMode send_oauth_mode(const Account *account);
+/* FALSE with an error saying how to install it when libesmtp cannot load
+ * the plugin the mode needs. */
+gboolean send_oauth_plugins_check(const Account *account, SendOAuthMode mode,
+                                  GError **error);
+/* Runs oauth_token_command. */
+SendOAuth *send_oauth_new(const Account *account, SendOAuthMode mode,
+                          GError **error);
+void send_oauth_free(SendOAuth *o);
+/* Does the EHLO AUTH list (names separated by blanks) hold one we use? */
+gboolean send_oauth_offered(const SendOAuth *o, const char *ehlo_auth);
+const char *send_oauth_wanted_name(const SendOAuth *o);
+/* Answer libesmtp's interaction REQUEST for a plugin: 1 answered, 0
+ * refused (not a mechanism we use: libesmtp tries the next), -1 with
+ * ERROR (the response could not be sent). */
+struct auth_client_request;
+int send_oauth_interact(SendOAuth *o, const struct auth_client_request *request,
+                        char **result, int fields, GError **error);
+
 /* ---- journal.c --------------------------------------------------------- */
 typedef struct SendJournal SendJournal;
 /* The key of an Outbox message: SHA-256 of its bytes, hex. */
@@ -138,7 +167,8 @@ typedef struct RelayWatch RelayWatch;
 typedef void (*RelayFinal)(guint index, const RelayTxn *t, gpointer data);
 /* TOKEN: the EHLO argument given to libesmtp (the proof that a loopback
  * connection is ours); EHLO_NAME: what the server gets instead; AUTH_ONLY
- * (or NULL): the one SASL mechanism left in the EHLO reply. */
+ * (or NULL: all): the SASL mechanisms, blank-separated, left in the EHLO
+ * reply (in the server's order). */
 RelayWatch *relay_watch_new(const char *token, const char *ehlo_name,
                             const char *auth_only);
 void relay_watch_free(RelayWatch *w);

@@ -8,8 +8,10 @@
  * only by the reply to the end of DATA or to "BDAT n LAST"; after a
  * refused chunk the rest of that message is not forwarded (each chunk is
  * answered here with the refusal).  The EHLO reply handed to libesmtp
- * lists only the AUTH mechanism the user configured (libesmtp takes the
- * first usable one in the server's order), and the first command must
+ * lists only the AUTH mechanisms the user configured (libesmtp takes the
+ * first usable one in the server's order).  A SASL exchange (334
+ * challenges, also OAuth's error challenge answered with an empty line or
+ * "*") passes line by line, never read as commands; the first command must
  * carry the random token that proves the connection is libesmtp's.
  *
  * Pure bytes in, bytes out; no I/O (relay.c does that).
@@ -39,7 +41,7 @@ typedef enum { C_CMD, C_BODY, C_CHUNK, C_AUTH_LINE } ClientState;
 struct RelayWatch {
     char *token;                 /* EHLO argument libesmtp was given */
     char *ehlo_name;             /* what the server gets instead */
-    char *auth_only;             /* upper-case mechanism, or NULL */
+    char **auth_only;            /* mechanisms to keep, or NULL: all */
     gboolean greeted;            /* the first command carried the token */
     ClientState cstate;
     GString *cline;              /* command bytes not yet a line */
@@ -96,7 +98,7 @@ relay_watch_new(const char *token, const char *ehlo_name, const char *auth_only)
     RelayWatch *w = g_new0(RelayWatch, 1);
     w->token = g_strdup(token);
     w->ehlo_name = g_strdup(ehlo_name);
-    w->auth_only = auth_only ? g_ascii_strup(auth_only, -1) : NULL;
+    w->auth_only = auth_only ? g_strsplit(auth_only, " ", -1) : NULL;
     w->cline = g_string_new(NULL);
     w->sline = g_string_new(NULL);
     w->to_server = g_string_new(NULL);
@@ -114,7 +116,7 @@ relay_watch_free(RelayWatch *w)
         return;
     g_free(w->token);
     g_free(w->ehlo_name);
-    g_free(w->auth_only);
+    g_strfreev(w->auth_only);
     wipe_string(w->cline);
     wipe_string(w->sline);
     wipe_string(w->to_server);
@@ -370,17 +372,30 @@ relay_watch_client(RelayWatch *w, const char *buf, gsize n)
     return TRUE;
 }
 
-/* Keep from an EHLO keyword line only the configured AUTH mechanism.
- * Returns the arguments to keep ("" if the line goes). */
+static gboolean
+auth_wanted(const RelayWatch *w, const char *mech)
+{
+    for (char **a = w->auth_only; a && *a; a++)
+        if (**a && !g_ascii_strcasecmp(mech, *a))
+            return TRUE;
+    return FALSE;
+}
+
+/* Keep from an EHLO keyword line only the configured AUTH mechanisms, in
+ * the server's order.  OUT gets the line to keep ("" if the line goes);
+ * FALSE: not an AUTH line. */
 static gboolean
 auth_line_filter(RelayWatch *w, const char *kw, GString *out)
 {
     if (g_ascii_strncasecmp(kw, "AUTH", 4) || (kw[4] != ' ' && kw[4] != '='))
         return FALSE;   /* not an AUTH line: kept as it is */
     g_auto(GStrv) mechs = g_strsplit_set(kw + 5, " ", -1);
-    for (char **m = mechs; *m; m++)
-        if (w->auth_only && !g_ascii_strcasecmp(*m, w->auth_only))
-            g_string_append_printf(out, "AUTH %s", w->auth_only);
+    for (char **m = mechs; *m; m++) {
+        if (!auth_wanted(w, *m))
+            continue;
+        g_string_append(out, out->len ? " " : "AUTH ");
+        g_string_append(out, *m);
+    }
     return TRUE;
 }
 

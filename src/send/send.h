@@ -20,6 +20,8 @@
  *              reply shows libesmtp only the configured AUTH mechanism
  *   journal.c  $XDG_STATE_HOME/postie/send-journal: each message the
  *              server accepted, fsynced the moment its final reply came
+ *   oauth_auth.c  XOAUTH2 / OAUTHBEARER: when, whether libesmtp can load
+ *              postie's plugins (src/esmtp-plugins), the token for them
  *   outbox.c   send_queue(), send_flush(): Outbox, Sent, recorded errors
  *   private.h  what the files above share (and the unit tests use)
  *

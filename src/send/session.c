@@ -11,12 +11,15 @@
  *    whether a message was accepted is what the relay saw answer the end
  *    of DATA or the last chunk, never libesmtp's transfer status;
  *  - it picks the first AUTH mechanism in the server's order: the relay
- *    shows it only the one smtp_auth names;
+ *    shows it only the one smtp_auth names (XOAUTH2 and OAUTHBEARER for
+ *    auto with oauth_token_command);
  *  - after a refused login it silently goes on unauthenticated: we watch
  *    the replies (monitor callback) and cut the connection at the first
  *    failed AUTH, so nothing is sent without the login the user asked for;
  *  - the password is handed out only over verified TLS (or when the
  *    account allows plain text);
+ *  - it has no XOAUTH2 / OAUTHBEARER: postie's own plugins do them, and
+ *    oauth_auth.c hands them the token (through interact() below);
  *  - smtp_start_session() returns 1 when TLS or MAIL failed: success is
  *    judged from the status of MAIL, of every RCPT and of the transfer.
  */
@@ -44,10 +47,14 @@ typedef struct {
     GMutex failure_lock;          /* failure is also set when cancelled */
     GError *failure;              /* first session-level failure */
     char *secret;
+    SendOAuth *oauth;             /* login with a token (oauth_auth.c) */
     gboolean want_auth;
-    const char *auth_only;        /* the mechanism smtp_auth names, or NULL */
+    const char *auth_only;        /* the mechanisms (blank-separated) the
+                                   * relay lets libesmtp see, or NULL: all */
     gboolean in_ehlo, ehlo_auth, ehlo_8bit, mail_started;
     gboolean in_auth, auth_ok;
+    gboolean auth_aborted;        /* we cancelled this AUTH ("*") */
+    char *ehlo_mechs;             /* the AUTH list of the last EHLO */
     gboolean probe;               /* no messages: only connect and log in */
     gboolean probe_ok;            /* the probe got as far as MAIL FROM */
     GString *line;                /* reply bytes not yet a full line */
@@ -176,7 +183,12 @@ ehlo_finished(Ctx *c, int code)
 {
     c->in_ehlo = FALSE;
     if (c->want_auth && (code != 250 || !c->ehlo_auth)) {
-        if (c->auth_only)
+        if (c->oauth)
+            fail(c, POSTIE_ERROR_UNSUPPORTED,
+                 _("%s does not offer the login method %s (smtp_auth of "
+                   "account %s); nothing was sent"), c->srv->host,
+                 send_oauth_wanted_name(c->oauth), c->account->id);
+        else if (c->auth_only)
             fail(c, POSTIE_ERROR_UNSUPPORTED,
                  _("%s does not offer AUTH %s (smtp_auth of account %s), so "
                    "postie did not log in; nothing was sent"), c->srv->host,
@@ -219,8 +231,11 @@ reply_line(Ctx *c, const char *line)
         if (n > 4 && code == 250) {
             if (!g_ascii_strncasecmp(kw, "8BITMIME", 8) && (kw[8] == '\0' || kw[8] == ' '))
                 c->ehlo_8bit = TRUE;
-            if (!g_ascii_strncasecmp(kw, "AUTH", 4) && (kw[4] == ' ' || kw[4] == '='))
+            if (!g_ascii_strncasecmp(kw, "AUTH", 4) && (kw[4] == ' ' || kw[4] == '=')) {
                 c->ehlo_auth = TRUE;
+                g_free(c->ehlo_mechs);
+                c->ehlo_mechs = g_strdup(kw + 5);
+            }
         }
         if (last)
             ehlo_finished(c, code);
@@ -230,6 +245,17 @@ reply_line(Ctx *c, const char *line)
         c->in_auth = FALSE;
         if (code == 235) {
             c->auth_ok = TRUE;
+        } else if (c->auth_aborted) {
+            /* A mechanism we do not use asked for a secret and we said
+             * no: libesmtp goes on with the next one offered. */
+            c->auth_aborted = FALSE;
+        } else if (c->oauth) {
+            g_autofree char *hint = conf_oauth_relogin_hint(c->account);
+            fail(c, POSTIE_ERROR_AUTH, _("authentication failed for %s at %s: "
+                                         "the OAuth token was refused (%s); "
+                                         "server said: %s"),
+                 c->account->id, c->srv->host, hint, c->last_reply);
+            cut(c);
         } else {
             /* libesmtp would try the next mechanism, then send without
              * logging in: stop here instead. */
@@ -256,10 +282,22 @@ monitor_cb(const char *buf, int buflen, int writing, void *arg)
             c->ehlo_auth = c->ehlo_8bit = FALSE;
         } else if (buflen >= 5 && !g_ascii_strncasecmp(buf, "AUTH ", 5)) {
             c->in_auth = TRUE;
+            c->auth_aborted = FALSE;
+        } else if (c->in_auth && buf[0] == '*') {
+            c->auth_aborted = TRUE;
         } else if (buflen >= 10 && !g_ascii_strncasecmp(buf, "MAIL FROM:", 10)) {
             c->mail_started = TRUE;
             if (c->probe && !(c->want_auth && !c->auth_ok)) {
                 c->probe_ok = TRUE;   /* logged in: that was the test */
+                cut(c);
+            } else if (c->want_auth && !c->auth_ok && c->oauth &&
+                       !send_oauth_offered(c->oauth, c->ehlo_mechs)) {
+                g_autofree char *offers = term_safe(c->ehlo_mechs ? c->ehlo_mechs : "",
+                                                    -1, TERM_SAFE_DEFAULT);
+                fail(c, POSTIE_ERROR_UNSUPPORTED,
+                     _("%s does not offer the login method %s (it offers: %s); "
+                       "nothing was sent"), c->srv->host,
+                     send_oauth_wanted_name(c->oauth), offers);
                 cut(c);
             } else if (c->want_auth && !c->auth_ok) {
                 /* Never reached with a password in hand: AUTH refused
@@ -306,6 +344,23 @@ static int
 interact(auth_client_request_t request, char **result, int fields, void *arg)
 {
     Ctx *c = arg;
+    if (c->oauth) {
+        if (!secret_may_go(c)) {
+            fail(c, POSTIE_ERROR_INSECURE,
+                 _("refusing to send the OAuth token for %s to %s without "
+                   "TLS (set allow_plaintext_password = true to allow it)"),
+                 c->account->id, c->srv->host);
+            cut(c);
+            return 0;
+        }
+        g_autoptr(GError) e = NULL;
+        int r = send_oauth_interact(c->oauth, request, result, fields, &e);
+        if (r < 0) {
+            fail(c, e->code, "%s", e->message);
+            cut(c);
+        }
+        return r > 0;
+    }
     for (int i = 0; i < fields; i++) {
         if (request[i].flags & AUTH_PASS) {
             if (!secret_may_go(c)) {
@@ -439,8 +494,9 @@ session_setup_auth(Ctx *c, auth_context_t *auth_out, GError **error)
     *auth_out = NULL;
     if (!g_strcmp0(srv->auth, "none"))
         return TRUE;
+    SendOAuthMode oauth = send_oauth_mode(c->account);
     gboolean has_secret = srv->password || srv->password_command;
-    if (!g_strcmp0(srv->auth, "auto") && !has_secret)
+    if (!g_strcmp0(srv->auth, "auto") && !has_secret && oauth == SEND_OAUTH_NONE)
         return TRUE;   /* nothing to log in with: submit without AUTH */
     if (srv->security == SECURITY_NONE && !c->account->allow_plaintext_password) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_INSECURE,
@@ -458,9 +514,17 @@ session_setup_auth(Ctx *c, auth_context_t *auth_out, GError **error)
                       "use plain or login over TLS instead"), c->account->id);
         return FALSE;
     }
-    c->secret = conf_server_secret(c->account, srv, error);
-    if (!c->secret)
-        return FALSE;
+    if (oauth != SEND_OAUTH_NONE) {
+        if (!send_oauth_plugins_check(c->account, oauth, error))
+            return FALSE;
+        c->oauth = send_oauth_new(c->account, oauth, error);
+        if (!c->oauth)
+            return FALSE;
+    } else {
+        c->secret = conf_server_secret(c->account, srv, error);
+        if (!c->secret)
+            return FALSE;
+    }
     auth_context_t a = auth_create_context();
     /* PLAIN and LOGIN are refused unless allowed; they only ever go over
      * verified TLS (or with allow_plaintext_password), see interact(). */
@@ -468,7 +532,15 @@ session_setup_auth(Ctx *c, auth_context_t *auth_out, GError **error)
         auth_set_mechanism_flags(a, AUTH_PLUGIN_PLAIN, 0);
     auth_set_interact_cb(a, interact, c);
     c->want_auth = TRUE;
-    if (!g_strcmp0(srv->auth, "plain"))
+    /* What the relay leaves of the server's AUTH list: libesmtp takes
+     * the first mechanism it can use in the server's order. */
+    if (oauth == SEND_OAUTH_XOAUTH2)
+        c->auth_only = "XOAUTH2";
+    else if (oauth == SEND_OAUTH_OAUTHBEARER)
+        c->auth_only = "OAUTHBEARER";
+    else if (oauth == SEND_OAUTH_ANY)
+        c->auth_only = "XOAUTH2 OAUTHBEARER";
+    else if (!g_strcmp0(srv->auth, "plain"))
         c->auth_only = "PLAIN";
     else if (!g_strcmp0(srv->auth, "login"))
         c->auth_only = "LOGIN";
@@ -481,11 +553,8 @@ session_setup_auth(Ctx *c, auth_context_t *auth_out, GError **error)
 static void
 wipe_secret(Ctx *c)
 {
-    if (c->secret) {
-        explicit_bzero(c->secret, strlen(c->secret));   /* not optimised away */
-        g_free(c->secret);
-        c->secret = NULL;
-    }
+    secret_free(c->secret);
+    c->secret = NULL;
 }
 
 static void
@@ -714,6 +783,8 @@ out:
     if (auth)
         auth_destroy_context(auth);
     wipe_secret(&c);
+    send_oauth_free(c.oauth);
+    g_free(c.ehlo_mechs);
     g_clear_error(&c.failure);
     g_mutex_clear(&c.failure_lock);
     g_string_free(c.line, TRUE);

@@ -23,7 +23,7 @@
 
 #include "store/private.h"
 
-#define CACHE_MAGIC "POSTIDX3"
+#define CACHE_MAGIC "POSTIDX4"
 #define BYTE_ORDER_MARK 0x01020304u
 #define NO_STRING 0xffffffffu
 #define TAIL_BYTES 4096
@@ -45,7 +45,8 @@ enum { S_FROM, S_TO, S_CC, S_SUBJECT, S_MESSAGE_ID, S_IN_REPLY_TO, S_REFERENCES,
 typedef struct {
     guint64 offset, length, size;
     gint64 date;
-    guint32 flags, has_attachments;
+    guint32 flags;
+    guint32 attach_crypto;    /* bit 0: has_attachments; bits 8-15: StoreCrypto */
     guint32 str[S_COUNT];
 } CacheRecord;
 
@@ -159,10 +160,12 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
     for (guint32 i = 0; i < h->count; i++) {
         StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
         const CacheRecord *r = &rec[i];
-        /* Messages must tile the indexed region in order. */
+        /* Messages must tile the indexed region in order, each inside
+         * it: written so that no sum can wrap around. */
         if (r->offset != prev_end && !(i == 0 && r->offset < h->size))
             goto bad;
-        if (r->length == 0 || r->offset + r->length > h->size || r->size > r->length)
+        if (r->offset < prev_end || r->offset >= h->size || r->length == 0 ||
+            r->length > h->size - r->offset || r->size > r->length)
             goto bad;
         prev_end = r->offset + r->length;
         m->offset = r->offset;
@@ -170,7 +173,8 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
         m->size = r->size;
         m->date = r->date;
         m->flags = r->flags & MSG_FLAGS_ALL;
-        m->has_attachments = r->has_attachments != 0;
+        m->has_attachments = (r->attach_crypto & 1) != 0;
+        m->crypto = (guint8)(r->attach_crypto >> 8);
         char **s[S_COUNT];
         message_strings(m, s);
         for (int k = 0; k < S_COUNT; k++) {
@@ -266,7 +270,7 @@ store_cache_save(StoreFolder *f)
         r.size = m->size;
         r.date = m->date;
         r.flags = g_array_index(f->disk_flags, guint32, i);
-        r.has_attachments = m->has_attachments ? 1 : 0;
+        r.attach_crypto = (m->has_attachments ? 1u : 0u) | ((guint32)m->crypto << 8);
         char **s[S_COUNT];
         message_strings(m, s);
         for (int k = 0; k < S_COUNT; k++) {

@@ -2,27 +2,18 @@
  *
  * Most headers are plain ASCII; those take a fast path that only unfolds
  * and trims.  Anything with encoded words, quoting or 8-bit bytes goes
- * through GMime's RFC 2047 and address parsers. */
+ * through mime/header.h (GMime's RFC 2047 and address parsers, with the
+ * program's one set of options and its workarounds). */
 #include <config.h>
 
-#include <gmime/gmime.h>
 #include <string.h>
 
+#include "mime/header.h"
 #include "store/private.h"
 
 /* Header values longer than this are cut before decoding: the index is
  * for display, and the message itself stays intact on disk. */
 #define MAX_VALUE (64 * 1024)
-
-void
-store_gmime_init(void)
-{
-    static gsize once = 0;
-    if (g_once_init_enter(&once)) {
-        g_mime_init();
-        g_once_init_leave(&once, 1);
-    }
-}
 
 /* Unfold (drop CR/LF), turn tabs and NULs into spaces, squeeze runs of
  * white space, trim.  Returns a new string; *PLAIN says whether it is
@@ -95,8 +86,7 @@ store_decode_text(GStringChunk *strings, const char *v, gsize len)
         g_free(s);
         return r;
     }
-    store_gmime_init();
-    char *d = g_mime_utils_header_decode_text(NULL, s);
+    char *d = mime_header_decode_text(s);
     g_free(s);
     return intern(strings, d);
 }
@@ -124,7 +114,7 @@ simple_mailbox(const char *s)
     }
     g_autofree char *n = g_strndup(name, (gsize)(ne - name));
     if (strstr(n, "=?")) {
-        char *d = g_mime_utils_header_decode_text(NULL, n);
+        char *d = mime_header_decode_text(n);
         g_free(n);
         n = d;
     }
@@ -143,20 +133,14 @@ store_decode_addresses(GStringChunk *strings, const char *v, gsize len)
         g_free(s);
         return r;
     }
-    store_gmime_init();
     char *d = NULL;
     if (ascii && !strchr(s, '(') && !strchr(s, '\\'))
         d = simple_mailbox(s);
-    if (!d) {
-        InternetAddressList *list = internet_address_list_parse(NULL, s);
-        if (list && internet_address_list_length(list) > 0)
-            d = internet_address_list_to_string(list, NULL, FALSE);
-        if (list)
-            g_object_unref(list);
-    }
+    if (!d)
+        d = mime_address_list_display(s);
     if (!d || !*d) {
         g_free(d);
-        d = g_mime_utils_header_decode_text(NULL, s);
+        d = mime_header_decode_text(s);
     }
     g_free(s);
     return intern(strings, d);
@@ -285,9 +269,8 @@ store_parse_date(const char *v, gsize len)
     gint64 t;
     if (fast_date(v, v + len, &t))
         return t;
-    store_gmime_init();
     char *s = g_strndup(v, len);
-    GDateTime *dt = g_mime_utils_header_decode_date(s);
+    GDateTime *dt = mime_date_parse(s);
     g_free(s);
     if (!dt)
         return 0;

@@ -48,7 +48,6 @@ guint32 store_parse_status(const char *v, gsize len, gboolean x_status);
 
 /* ---- decode.c ---------------------------------------------------------- */
 
-void store_gmime_init(void);
 /* Raw (possibly folded) header value -> display strings, in STRINGS. */
 char *store_decode_text(GStringChunk *strings, const char *v, gsize len);
 char *store_decode_addresses(GStringChunk *strings, const char *v, gsize len);

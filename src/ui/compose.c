@@ -9,10 +9,9 @@
 
 #include <glib/gstdio.h>
 
-#include <gmime/gmime.h>
-
 #include "abook/abook.h"
 #include "send/send.h"
+#include "ui/compose_crypto.h"
 #include "ui/private.h"
 
 typedef struct {
@@ -29,12 +28,14 @@ typedef struct {
     guint64 orig_offset;
     char *orig_msgid;
     char *tmp_dir;           /* a resumed draft's attachments (0700) */
+    ComposeCrypt crypt;      /* sign / encrypt (compose_crypto.c) */
 } Compose;
 
 static void
 set_identity(Compose *c, Account *a)
 {
     c->account = a;
+    compose_crypt_defaults(&c->crypt, a);
     if (!a)
         return;
     g_free(c->d->from_name);
@@ -122,7 +123,7 @@ draw_form(Compose *c)
     erase();
     attrset(colors_attr(COL_HINT));
     draw_text(0, 0, _("y:Send  w:Queue  P:Draft  q:Cancel  e:Body  a:Attach  D:Detach  "
-                      "t:To  c:Cc  b:Bcc  s:Subject  i:Identity"), COLS, TRUE);
+                      "t:To  c:Cc  b:Bcc  s:Subject  i:Identity  p:Security"), COLS, TRUE);
     attrset(A_NORMAL);
     g_autofree char *from = d->from_name ? g_strdup_printf("%s <%s>  [%s]", d->from_name,
                                                            d->from_address ? d->from_address : "",
@@ -130,9 +131,10 @@ draw_form(Compose *c)
                                          : g_strdup_printf("%s  [%s]",
                                                            d->from_address ? d->from_address : "",
                                                            c->account ? c->account->id : "");
+    g_autofree char *security = compose_crypt_describe(&c->crypt);
     const struct { const char *label; const char *value; } rows[] = {
         { N_("From"), from }, { N_("To"), d->to }, { N_("Cc"), d->cc },
-        { N_("Bcc"), d->bcc }, { N_("Subject"), d->subject },
+        { N_("Bcc"), d->bcc }, { N_("Subject"), d->subject }, { N_("Security"), security },
     };
     int y = 1;
     for (gsize i = 0; i < G_N_ELEMENTS(rows); i++, y++) {
@@ -325,8 +327,12 @@ finish(Compose *c, int how)
         ui_error(ui, "%s", error->message);
         return FALSE;
     }
+    g_autoptr(GBytes) ready = compose_crypt_apply(ui, &c->crypt, c->account, c->abook, msg,
+                                                  how == 'P');
+    if (!ready)
+        return FALSE;
     gsize len;
-    const char *data = g_bytes_get_data(msg, &len);
+    const char *data = g_bytes_get_data(ready, &len);
     if (how == 'P') {
         g_autofree char *path = store_path_for(ui->mail_dir, STORE_DRAFTS, &error);
         if (!path || !store_append(path, data, len, MSG_READ, &error)) {
@@ -374,6 +380,7 @@ compose_run(Compose *c)
         case 's': edit_field(c, _("Subject"), &c->d->subject, FALSE); continue;
         case 'e': edit_body(c); continue;
         case 'a': add_attachment(c); continue;
+        case 'p': compose_crypt_choose(ui, &c->crypt); c->changed = TRUE; continue;
         case 'D':
             if (c->sel >= 0 && (guint)c->sel < c->d->attachments->len) {
                 g_ptr_array_remove_index(c->d->attachments, (guint)c->sel);
@@ -467,12 +474,12 @@ remember_original(Compose *c, const StoreMessage *m)
 }
 
 static char *
-header_of(GMimeMessage *msg, const char *name)
+header_of(const char *data, gsize len, const char *name)
 {
-    const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), name);
+    g_autofree char *v = mime_header_get(data, len, name);
     if (!v)
         return NULL;
-    char *decoded = g_mime_utils_header_decode_text(NULL, v);
+    char *decoded = mime_header_decode_text(v);
     return g_strstrip(decoded);
 }
 
@@ -514,27 +521,19 @@ draft_from_message(Ui *ui, guint idx, char **tmp_dir, GError **error)
         return NULL;
     gsize len;
     const char *data = g_bytes_get_data(raw, &len);
-    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
-    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-    GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
-    g_object_unref(parser);
-    g_object_unref(stream);
     MimeDraft *d = mime_draft_new();
-    if (msg) {
-        InternetAddressList *from = g_mime_message_get_from(msg);
-        if (from && internet_address_list_length(from) > 0) {
-            InternetAddress *ia = internet_address_list_get_address(from, 0);
-            if (INTERNET_ADDRESS_IS_MAILBOX(ia))
-                d->from_address = g_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
-        }
-        d->to = header_of(msg, "To");
-        d->cc = header_of(msg, "Cc");
-        d->bcc = header_of(msg, "Bcc");
-        d->subject = g_strdup(g_mime_message_get_subject(msg));
-        d->in_reply_to = header_of(msg, "In-Reply-To");
-        d->references = header_of(msg, "References");
-        g_object_unref(msg);
-    }
+    g_autofree char *from_value = mime_header_get(data, len, "From");
+    g_autoptr(GPtrArray) from = mime_address_list_parse(from_value);
+    if (from && from->len > 0)
+        d->from_address = g_strdup(((MimeMailbox *)from->pdata[0])->address);
+    d->to = header_of(data, len, "To");
+    d->cc = header_of(data, len, "Cc");
+    d->bcc = header_of(data, len, "Bcc");
+    /* The Subject from inside the encryption when the sender protected it. */
+    d->subject = view->protected_subject ? g_strdup(view->protected_subject)
+                                         : header_of(data, len, "Subject");
+    d->in_reply_to = header_of(data, len, "In-Reply-To");
+    d->references = header_of(data, len, "References");
     d->body = g_strdup(view->body_text ? view->body_text : "");
     if (!extract_attachments(view, d, tmp_dir, error)) {
         mime_draft_free(d);
@@ -585,6 +584,10 @@ compose_new(Ui *ui)
             return;
         }
         compose_init(&c, ui, d);
+        if (m->crypto & STORE_CRYPTO_ENCRYPTED) {   /* stored encrypted: meant to be */
+            c.crypt.flags |= MIME_PROTECT_ENCRYPT;
+            c.crypt.chosen = TRUE;
+        }
         c.tmp_dir = tmp_dir;
         c.from_draft = TRUE;
         remember_original(&c, m);
@@ -600,6 +603,22 @@ void
 compose_to(Ui *ui, const char *to)
 {
     compose_fresh(ui, to);
+}
+
+void
+compose_forward_draft(Ui *ui, MimeDraft *d)
+{
+    Compose c;
+    compose_init(&c, ui, d);
+    edit_field(&c, _("To"), &c.d->to, TRUE);
+    if (!c.d->to) {
+        compose_free(&c);
+        return;
+    }
+    edit_body(&c);
+    c.changed = TRUE;
+    compose_run(&c);
+    compose_free(&c);
 }
 
 void
@@ -630,6 +649,10 @@ compose_reply(Ui *ui, MimeReplyKind kind)
     }
     Compose c;
     compose_init(&c, ui, d);
+    if (m->crypto & STORE_CRYPTO_ENCRYPTED) {   /* replies to encrypted mail stay encrypted */
+        c.crypt.flags |= MIME_PROTECT_ENCRYPT;
+        c.crypt.chosen = TRUE;
+    }
     if (kind == MIME_REPLY || kind == MIME_REPLY_ALL) {
         c.is_reply = TRUE;
         remember_original(&c, m);

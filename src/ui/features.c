@@ -32,6 +32,7 @@ typedef struct {
     gboolean is_send;
     guint n_new_total;
     guint n_deleted_total;   /* a deletion on the server is news too */
+    guint n_failed;          /* accounts whose fetch failed */
 } Job;
 
 static GThread *worker;
@@ -81,6 +82,7 @@ fetch_finished(const char *account, const FetchSummary *s, const GError *error,
 {
     Job *job = data;
     if (error) {
+        job->n_failed++;
         post(job, EV_ERROR, g_strdup_printf(_("Fetch %s failed: %s"), account, error->message));
         return;
     }
@@ -124,7 +126,8 @@ fetch_thread(gpointer data)
     }
     if (tried == 0)
         post(job, EV_ERROR, g_strdup(_("No account to fetch from (see postie.conf(5)).")));
-    else if (job->n_new_total == 0 && job->n_deleted_total == 0)
+    else if (job->n_new_total == 0 && job->n_deleted_total == 0 && job->n_failed == 0)
+        /* (after a failure the error stays on the screen instead) */
         post(job, EV_REPORT, g_strdup(_("No new mail.")));
     post(job, EV_DONE, NULL);
     return NULL;

@@ -27,13 +27,24 @@ folders_draw(Ui *ui)
     const Rect *r = &ui->layout.folders;
     if (r->w <= 0)
         return;
+    /* Scrolled so the cursor (in the pane) or the open folder shows. */
+    int want = ui->pane_focus ? ui->pane_cursor : 0;
+    for (guint k = 0; !ui->pane_focus && ui->folders && k < ui->folders->len; k++)
+        if (!g_strcmp0(ui->folders->pdata[k], ui->folder_name))
+            want = (int)k;
+    int first = want >= r->h ? want - r->h + 1 : 0;
     for (int i = 0; i < r->h; i++) {
-        const char *name = ui->folders && (guint)i < ui->folders->len
-                               ? ui->folders->pdata[i] : NULL;
+        int k = first + i;
+        const char *name = ui->folders && (guint)k < ui->folders->len
+                               ? ui->folders->pdata[k] : NULL;
         gboolean current = name && !g_strcmp0(name, ui->folder_name);
-        attrset(current ? colors_attr(COL_INDICATOR) : colors_attr(COL_FOLDER));
-        draw_text(r->y + i, r->x, " ", 1, FALSE);
-        draw_untrusted(r->y + i, r->x + 1, name ? name : "", r->w - 1, TRUE);
+        gboolean cursor = ui->pane_focus ? k == ui->pane_cursor : current;
+        attrset(cursor ? colors_attr(COL_INDICATOR)
+                       : colors_attr(COL_FOLDER) | (current ? A_BOLD : 0));
+        if (name)
+            folderpane_draw_row(ui, r->y + i, r->x, r->w, name);
+        else
+            draw_text(r->y + i, r->x, "", r->w, TRUE);
     }
     attrset(colors_attr(COL_DIVIDER));
     for (int i = 0; i < r->h; i++)
@@ -172,11 +183,29 @@ leave_folder(Ui *ui)
     g_clear_pointer(&ui->sel_msgid, g_free);
 }
 
+/* A folder is a name in the mail directory, or a path to any mbox (it
+ * has a '/' or starts with '~'), as mutt's -f and c take. */
+static gboolean
+is_path(const char *name)
+{
+    return strchr(name, '/') || name[0] == '~';
+}
+
+char *
+ui_folder_path(Ui *ui, const char *name, GError **error)
+{
+    if (!is_path(name))
+        return store_path_for(ui->mail_dir, name, error);
+    if (name[0] == '~' && (name[1] == '/' || name[1] == '\0'))
+        return g_build_filename(g_get_home_dir(), name + 1, NULL);
+    return g_canonicalize_filename(name, NULL);
+}
+
 gboolean
 ui_open_folder(Ui *ui, const char *name)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *path = store_path_for(ui->mail_dir, name, &error);
+    g_autofree char *path = ui_folder_path(ui, name, &error);
     if (!path) {
         ui_error(ui, "%s", error->message);
         return FALSE;
@@ -192,6 +221,7 @@ ui_open_folder(Ui *ui, const char *name)
     ui->folder = f;
     g_free(ui->folder_name);
     ui->folder_name = g_strdup(name);
+    folderpane_seen(ui, name);
     view_init(&ui->view, f, sort, threads);
     if (reverse) {
         ui->view.reverse = TRUE;
@@ -200,8 +230,8 @@ ui_open_folder(Ui *ui, const char *name)
     ui->top = 0;
     ui->preview_top = 0;
     /* Start on the first unread message, else on the last row. */
-    int row = (int)ui->view.n - 1;
-    for (guint r = 0; r < ui->view.n; r++)
+    int row = (int)ui->view.rows - 1;
+    for (guint r = 0; r < ui->view.rows; r++)
         if (!(store_folder_get(f, ui->view.order[r])->flags & (MSG_READ | MSG_DELETED))) {
             row = (int)r;
             break;
@@ -220,6 +250,8 @@ static GPtrArray *
 complete_folder(const char *text, gpointer data)
 {
     Ui *ui = data;
+    if (is_path(text) || text[0] == '.')
+        return complete_path(text, NULL);
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; ui->folders && i < ui->folders->len; i++)
         if (g_str_has_prefix(ui->folders->pdata[i], text))
@@ -231,7 +263,7 @@ void
 folders_change(Ui *ui)
 {
     folders_reload(ui);
-    g_autofree char *name = prompt_line(ui, _("Open folder (Tab completes): "), NULL,
+    g_autofree char *name = prompt_line(ui, _("Open folder or mbox path (Tab completes): "), NULL,
                                         complete_folder, ui);
     if (!name || !*g_strstrip(name))
         return;
@@ -252,7 +284,7 @@ ui_reload_folder(Ui *ui)
     if (!ui->folder || !ui->folder_name)
         return;
     g_autoptr(GError) error = NULL;
-    g_autofree char *path = store_path_for(ui->mail_dir, ui->folder_name, &error);
+    g_autofree char *path = ui_folder_path(ui, ui->folder_name, &error);
     StoreFolder *f = path ? store_folder_open(path, &error) : NULL;
     if (!f) {
         ui_error(ui, "%s", error->message);

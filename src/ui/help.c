@@ -24,6 +24,12 @@ help_run(Ui *ui)
         g_string_append_printf(l, "%-20s %s", acts[i].name, _(acts[i].help));
         g_ptr_array_add(lines, g_string_free(l, FALSE));
     }
+    help_show(ui, lines);
+}
+
+void
+help_show(Ui *ui, GPtrArray *lines)
+{
     int top = 0;
     for (;;) {
         int h = LINES - 2, w = COLS;

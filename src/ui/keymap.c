@@ -32,12 +32,12 @@ static const ActionInfo actions[] = {
     { ACT_ADDRESS_BOOK, "address-book", "A", N_("the address book: search, add, edit, delete, merge") },
     { ACT_HELP, "help", "?", N_("show these key bindings") },
     { ACT_SORT, "sort", "o", N_("change the sort order") },
-    { ACT_THREADS, "threads", "T", N_("show threads on or off") },
+    { ACT_THREADS, "threads", "V", N_("show threads on or off") },
     { ACT_TOGGLE_FOLDERS, "folder-list", "B", N_("show or hide the folder list") },
     { ACT_PREVIEW_LAYOUT, "preview-layout", "P", N_("preview below, beside, or off") },
     { ACT_PREVIEW_GROW, "preview-grow", "+", N_("make the preview larger") },
     { ACT_PREVIEW_SHRINK, "preview-shrink", "_", N_("make the preview smaller") },
-    { ACT_PREVIEW_DOWN, "preview-down", "<Tab> J", N_("scroll the preview down") },
+    { ACT_PREVIEW_DOWN, "preview-down", "J", N_("scroll the preview down") },
     { ACT_PREVIEW_UP, "preview-up", "K", N_("scroll the preview up") },
     { ACT_ATTACHMENTS, "attachments", "v", N_("list, save or open attachments") },
     { ACT_FLAG, "flag", "F", N_("flag or unflag the message") },
@@ -46,6 +46,18 @@ static const ActionInfo actions[] = {
     { ACT_MARK_SERVER_DELETE, "mark-server-delete", "X", N_("delete from the server at the next fetch") },
     { ACT_SEND_OUTBOX, "send-outbox", "S", N_("send the messages waiting in the Outbox") },
     { ACT_REDRAW, "redraw", "^L", N_("redraw the screen") },
+    { ACT_SEARCH_REVERSE, "search-reverse", "M-/", N_("search backwards (patterns as for search)") },
+    { ACT_SEARCH_OPPOSITE, "search-opposite", "", N_("repeat the search the other way") },
+    { ACT_LIMIT, "limit", "l", N_("show only messages matching a pattern (all: every one)") },
+    { ACT_TAG, "tag", "t", N_("tag or untag the message") },
+    { ACT_TAG_PATTERN, "tag-pattern", "T", N_("tag the messages matching a pattern") },
+    { ACT_UNTAG_PATTERN, "untag-pattern", "^T", N_("untag the messages matching a pattern") },
+    { ACT_TAG_PREFIX, "tag-prefix", ";", N_("apply the next action to the tagged messages") },
+    { ACT_PIPE, "pipe", "|", N_("pipe the message to a command") },
+    { ACT_NEXT_UNREAD, "next-unread", "<Tab>", N_("next unread message") },
+    { ACT_MARK_ALL_READ, "mark-all-read", "^R", N_("mark every message of the folder read") },
+    { ACT_FOLDER_PANE, "folder-pane", "<Left>", N_("move the cursor into the folder list") },
+    { ACT_TOGGLE_HEADERS, "toggle-headers", "h", N_("show all header lines or the usual few") },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(actions) == ACT_COUNT - 1);
@@ -100,6 +112,12 @@ keymap_parse_key(const char *spec)
         }
         return UI_KEY_NONE;
     }
+    /* Meta (Alt, or Esc then the key): M-x. */
+    if (len > 2 && spec[0] == 'M' && spec[1] == '-') {
+        int k = keymap_parse_key(spec + 2);
+        return k == UI_KEY_NONE || (k & (UI_KEY_FUNC | UI_KEY_META)) ? UI_KEY_NONE
+                                                                    : (k | UI_KEY_META);
+    }
     /* Control keys: ^X or C-x. */
     if ((len == 2 && spec[0] == '^') || (len == 3 && spec[0] == 'C' && spec[1] == '-')) {
         char c = g_ascii_toupper(spec[len - 1]);
@@ -121,6 +139,10 @@ keymap_key_name(int key)
 {
     if (key == '\r')
         return g_strdup("<Return>");
+    if (key != UI_KEY_NONE && (key & UI_KEY_META)) {
+        g_autofree char *base = keymap_key_name(key & ~UI_KEY_META);
+        return g_strdup_printf("M-%s", base);
+    }
     for (gsize i = 0; i < G_N_ELEMENTS(named_keys); i++)
         if (named_keys[i].key == key)
             return g_strdup_printf("<%s>", named_keys[i].name);

@@ -20,9 +20,15 @@ src_postie_SOURCES += \
 	src/ui/features.c \
 	src/ui/attach.c \
 	src/ui/compose.c \
+	src/ui/compose_crypto.h src/ui/compose_crypto.c \
 	src/ui/abookview.c \
 	src/ui/editor.c \
-	src/ui/setup.c
+	src/ui/setup.c \
+	src/ui/limit.c \
+	src/ui/tags.c \
+	src/ui/pipe.c \
+	src/ui/folderpane.c \
+	src/ui/forward.c
 
 # The screen's keys and behaviour.
 dist_man_MANS += doc/postie-keys.7

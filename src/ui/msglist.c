@@ -34,7 +34,7 @@ keep_visible(Ui *ui, int row)
         ui->top = row;
     else if (row >= ui->top + h)
         ui->top = row - h + 1;
-    int max_top = (int)ui->view.n - h;
+    int max_top = (int)ui->view.rows - h;
     if (ui->top > max_top)
         ui->top = max_top;
     if (ui->top < 0)
@@ -44,13 +44,13 @@ keep_visible(Ui *ui, int row)
 void
 msglist_select_row(Ui *ui, int row)
 {
-    if (ui->view.n == 0) {
+    if (ui->view.rows == 0) {
         ui->has_sel = FALSE;
         g_clear_pointer(&ui->sel_msgid, g_free);
         ui->top = 0;
         return;
     }
-    row = CLAMP(row, 0, (int)ui->view.n - 1);
+    row = CLAMP(row, 0, (int)ui->view.rows - 1);
     guint idx = ui->view.order[row];
     const StoreMessage *m = store_folder_get(ui->folder, idx);
     ui->has_sel = TRUE;
@@ -69,6 +69,25 @@ same_message(const StoreMessage *m, guint64 offset, const char *msgid)
     return g_strcmp0(m->message_id, msgid) == 0;
 }
 
+/* Select the first shown message at or after index IDX in the folder,
+ * else the last shown one before it. */
+static void
+select_near(Ui *ui, guint idx)
+{
+    MsgView *v = &ui->view;
+    for (guint i = idx; i < v->n; i++)
+        if (v->row_of[i] >= 0) {
+            msglist_select_row(ui, v->row_of[i]);
+            return;
+        }
+    for (guint i = MIN(idx, v->n); i-- > 0;)
+        if (v->row_of[i] >= 0) {
+            msglist_select_row(ui, v->row_of[i]);
+            return;
+        }
+    msglist_select_row(ui, 0);
+}
+
 void
 msglist_reselect(Ui *ui)
 {
@@ -81,7 +100,10 @@ msglist_reselect(Ui *ui)
     if (ui->sel_idx < v->n &&
         same_message(store_folder_get(ui->folder, ui->sel_idx), ui->sel_offset,
                      ui->sel_msgid)) {
-        keep_visible(ui, view_row_of(v, ui->sel_idx));
+        if (view_row_of(v, ui->sel_idx) < 0)
+            select_near(ui, ui->sel_idx);   /* hidden by a limit */
+        else
+            keep_visible(ui, view_row_of(v, ui->sel_idx));
         return;
     }
     /* The folder changed under us: look for the offset, then the id. */
@@ -92,14 +114,13 @@ msglist_reselect(Ui *ui)
     for (guint i = 0; i < v->n && found < 0 && ui->sel_msgid; i++)
         if (!g_strcmp0(store_folder_get(ui->folder, i)->message_id, ui->sel_msgid))
             found = (int)i;
-    if (found >= 0) {
+    if (found >= 0 && view_row_of(v, (guint)found) >= 0) {
         ui->sel_idx = (guint)found;
         ui->sel_offset = store_folder_get(ui->folder, (guint)found)->offset;
         keep_visible(ui, view_row_of(v, ui->sel_idx));
     } else {
-        /* It is gone: take the row where it was. */
-        int row = MIN((int)ui->sel_idx, (int)v->n - 1);
-        msglist_select_row(ui, row);
+        /* It is gone (or hidden): take a shown message near it. */
+        select_near(ui, found >= 0 ? (guint)found : ui->sel_idx);
     }
 }
 
@@ -168,6 +189,10 @@ draw_row(Ui *ui, int y, int row, const Rect *r)
         flags[1] = 'r';
     if (m->flags & MSG_PARTIAL)
         flags[2] = 'H';
+    else if (m->crypto & STORE_CRYPTO_ENCRYPTED)
+        flags[2] = 'P';   /* as mutt's crypt_chars */
+    else if (m->crypto & STORE_CRYPTO_SIGNED)
+        flags[2] = 's';
     if (m->has_attachments)
         flags[3] = '+';
 
@@ -191,6 +216,18 @@ draw_row(Ui *ui, int y, int row, const Rect *r)
     int w = r->w;
     int x = r->x;
     int used = draw_text(y, x, flags, MIN(w, 4), TRUE);
+    x += used;
+    w -= used;
+    if (w <= 1)
+        return;
+    /* The tag mark, and the message number as postie list and show
+     * give it (folder order, from 1), so scripts and the screen agree. */
+    char num[24];
+    int digits = 1;
+    for (guint n = v->n; n >= 10; n /= 10)
+        digits++;
+    g_snprintf(num, sizeof num, "%c%*u", v->tagged[idx] ? '*' : ' ', digits, idx + 1);
+    used = draw_text(y, x, num, MIN(w, digits + 1), FALSE);
     x += used;
     w -= used;
     if (w <= 1)
@@ -251,7 +288,7 @@ msglist_draw(Ui *ui)
     if (r->h <= 0 || r->w <= 0)
         return;
     attrset(colors_attr(COL_NORMAL));
-    if (!ui->folder || ui->view.n == 0) {
+    if (!ui->folder || ui->view.rows == 0) {
         draw_clear(r->y, r->x, r->h, r->w);
         draw_text(r->y, r->x, ui->folder ? _("(no messages)") : _("(no folder open)"),
                   r->w, TRUE);
@@ -262,7 +299,7 @@ msglist_draw(Ui *ui)
         keep_visible(ui, sel);
     for (int i = 0; i < r->h; i++) {
         int row = ui->top + i;
-        if (row >= (int)ui->view.n) {
+        if (row >= (int)ui->view.rows) {
             attrset(colors_attr(COL_NORMAL));
             draw_clear(r->y + i, r->x, 1, r->w);
             continue;
@@ -273,25 +310,42 @@ msglist_draw(Ui *ui)
 }
 
 void
-msglist_search(Ui *ui, gboolean ask)
+msglist_search(Ui *ui, gboolean ask, gboolean backward)
 {
-    if (ask || !ui->search) {
-        g_autofree char *q = prompt_line(ui, _("Search for: "), NULL, NULL, NULL);
-        if (!q || !*q)
+    if (ask || !ui->search_pat) {
+        g_autofree char *text = NULL;
+        Pattern *p = ui_read_pattern(ui, backward ? _("Reverse search for: ")
+                                                  : _("Search for: "), &text);
+        if (!p)
             return;
+        pattern_free(ui->search_pat);
+        ui->search_pat = p;
         g_free(ui->search);
-        ui->search = g_utf8_validate(q, -1, NULL) ? g_utf8_casefold(q, -1) : g_strdup(q);
+        ui->search = g_steal_pointer(&text);
+        ui->search_backward = backward;
+    } else if (backward) {
+        /* search-opposite: the other way from the last search */
+        backward = !ui->search_backward;
+    } else {
+        backward = ui->search_backward;
     }
     if (!ui->folder)
         return;
-    int from = msglist_sel_row(ui) + 1;
-    int row = view_search(&ui->view, ui->search, from);
+    int from = msglist_sel_row(ui);
+    g_autoptr(GError) error = NULL;
+    int row = view_search(&ui->view, ui->search_pat, from, backward, &error);
+    if (error) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
     if (row < 0) {
         g_autofree char *shown = term_safe(ui->search, -1, TERM_SAFE_DEFAULT);
         ui_error(ui, _("Not found: %s"), shown);
         return;
     }
-    if (row < from)
+    if (!backward && row <= from)
         ui_message(ui, _("Search wrapped to the top."));
+    else if (backward && row >= from)
+        ui_message(ui, _("Search wrapped to the bottom."));
     msglist_select_row(ui, row);
 }

@@ -6,9 +6,11 @@
 
 #include <string.h>
 
+#include "mime/crypto.h"
 #include "mime/mime.h"
 #include "send/send.h"
 
+#include "ui/compose_crypto.h"
 #include "ui/private.h"
 
 enum { KIND_BODY = 0, KIND_HEADER = 1, KIND_QUOTED = 2, KIND_ATTACH = 3, KIND_ERROR = 4 };
@@ -31,7 +33,7 @@ add_header(Rendered *r, const char *name, const char *value)
 
 Rendered *
 rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
-             gboolean with_send_error, GError **error)
+             gboolean with_send_error, const char *download_key, GError **error)
 {
     g_autoptr(GBytes) bytes = store_folder_read(f, idx, error);
     if (!bytes)
@@ -41,6 +43,9 @@ rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
     MimeView *view = mime_view_new(bytes, &opts, error);
     if (!view)
         return NULL;
+    g_autofree char *how = g_strdup_printf(_("Press %s to download it at the next fetch."),
+                                           download_key ? download_key : "-");
+    mime_view_note_headers_only(view, how);
     Rendered *r = g_new0(Rendered, 1);
     const StoreMessage *m = store_folder_get(f, idx);
     r->offset = m->offset;
@@ -69,7 +74,9 @@ rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
     add_line(r, "", KIND_BODY);
     for (guint i = 0; i < view->lines->len; i++) {
         const char *l = view->lines->pdata[i];
-        add_line(r, l, l[0] == '>' ? KIND_QUOTED : KIND_BODY);
+        MimeLineKind lk = mime_view_line_kind(view, i);   /* signature, decryption */
+        add_line(r, l, lk == MIME_LINE_CRYPTO_BAD ? KIND_ERROR : lk != MIME_LINE_TEXT ? KIND_ATTACH
+                       : l[0] == '>' ? KIND_QUOTED : KIND_BODY);
     }
     if (view->attachments->len > 0) {
         add_line(r, "", KIND_BODY);
@@ -146,6 +153,39 @@ rendered_draw(Rendered *r, const Rect *rect, int top)
     attrset(A_NORMAL);
 }
 
+/* Replace the usual few header lines of R with every header line of
+ * message IDX as stored (folded lines stay as they are). */
+static void
+use_full_headers(Rendered *r, StoreFolder *f, guint idx)
+{
+    g_autoptr(GBytes) bytes = store_folder_read(f, idx, NULL);
+    if (!bytes)
+        return;
+    guint n = 0;
+    while (n < r->kinds->len && g_array_index(r->kinds, int, n) == KIND_HEADER)
+        n++;
+    g_ptr_array_remove_range(r->lines, 0, n);
+    g_array_remove_range(r->kinds, 0, n);
+    gsize len;
+    const char *p = g_bytes_get_data(bytes, &len), *end = p + len;
+    guint at = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (gsize)(end - p));
+        const char *le = nl ? nl : end;
+        if (le > p && le[-1] == '\r')
+            le--;
+        if (le == p)
+            break;   /* the blank line ending the header */
+        g_autofree char *line = g_strndup(p, (gsize)(le - p));
+        int kind = KIND_HEADER;
+        g_ptr_array_insert(r->lines, (gint)at, term_safe(line, -1, TERM_SAFE_DEFAULT));
+        g_array_insert_val(r->kinds, at, kind);
+        at++;
+        p = nl ? nl + 1 : end;
+    }
+    r->full_headers = TRUE;
+}
+
 void
 preview_sync(Ui *ui)
 {
@@ -156,15 +196,40 @@ preview_sync(Ui *ui)
     }
     if (ui->preview && ui->preview->offset == m->offset &&
         ui->preview->length == m->length &&
-        !g_strcmp0(ui->preview->message_id, m->message_id))
+        !g_strcmp0(ui->preview->message_id, m->message_id) &&
+        ui->preview->full_headers == ui->full_headers)
         return;
     g_clear_pointer(&ui->preview, rendered_free);
     ui->preview_top = 0;
     g_autoptr(GError) error = NULL;
+    g_autofree char *key = keymap_first_key(ui->keys, ACT_MARK_DOWNLOAD);
+    /* Decrypting may bring up a terminal pinentry. */
+    gboolean encrypted = (m->crypto & STORE_CRYPTO_ENCRYPTED) != 0;
+    if (encrypted)
+        ui_crypto_tty_begin();
     ui->preview = rendered_new(ui->folder, ui->sel_idx, ui->cfg,
-                               !g_strcmp0(ui->folder_name, STORE_OUTBOX), &error);
+                               !g_strcmp0(ui->folder_name, STORE_OUTBOX), key, &error);
+    if (encrypted)
+        ui_crypto_tty_end();
     if (!ui->preview)
         ui_error(ui, "%s", error->message);
+    else if (ui->full_headers)
+        use_full_headers(ui->preview, ui->folder, ui->sel_idx);
+    ui->preview_since = g_get_monotonic_time();
+}
+
+gboolean
+preview_tick(Ui *ui)
+{
+    int secs = ui->cfg ? ui->cfg->preview_mark_read : 0;
+    const StoreMessage *m = msglist_selected(ui);
+    if (secs <= 0 || !m || !ui->preview || (m->flags & MSG_READ) ||
+        ui->layout.preview.h <= 0 || ui->layout.preview.w <= 0 ||
+        ui->preview->offset != m->offset ||
+        g_get_monotonic_time() - ui->preview_since < (gint64)secs * G_USEC_PER_SEC)
+        return FALSE;
+    store_folder_set_flags(ui->folder, ui->sel_idx, (m->flags | MSG_READ) & ~(guint32)MSG_OLD);
+    return TRUE;
 }
 
 void

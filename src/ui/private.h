@@ -7,6 +7,7 @@
 
 #include "config/conf.h"
 #include "mime/mime.h"
+#include "search/pattern.h"
 #include "store/store.h"
 #include "util/util.h"
 
@@ -16,6 +17,8 @@
  * function key (KEY_DOWN, ...) tagged with UI_KEY_FUNC so the two ranges
  * cannot collide. */
 #define UI_KEY_FUNC 0x1000000
+/* Alt+key, or Esc then the key (mutt's "Esc /"). */
+#define UI_KEY_META 0x2000000
 #define UI_KEY_NONE (-1)
 /* Not a key: something happened in the background (new mail, progress);
  * the caller redraws. */
@@ -32,6 +35,9 @@ typedef enum {
     ACT_PREVIEW_GROW, ACT_PREVIEW_SHRINK, ACT_ATTACHMENTS, ACT_FLAG,
     ACT_TOGGLE_READ, ACT_MARK_DOWNLOAD, ACT_MARK_SERVER_DELETE,
     ACT_SEND_OUTBOX, ACT_REDRAW, ACT_PREVIEW_DOWN, ACT_PREVIEW_UP,
+    ACT_SEARCH_REVERSE, ACT_SEARCH_OPPOSITE, ACT_LIMIT, ACT_TAG,
+    ACT_TAG_PATTERN, ACT_UNTAG_PATTERN, ACT_TAG_PREFIX, ACT_PIPE,
+    ACT_NEXT_UNREAD, ACT_MARK_ALL_READ, ACT_FOLDER_PANE, ACT_TOGGLE_HEADERS,
     ACT_COUNT
 } UiAction;
 
@@ -122,10 +128,17 @@ typedef struct {
     int *row_of;             /* message index -> view row */
     char **sender_key;       /* casefolded, computed lazily */
     char **subject_key;      /* casefolded, "Re:" stripped, lazily */
-    char **search_text;      /* casefolded "from\tsubject", lazily */
     SortKey sort;
     gboolean reverse;
     gboolean threads;
+    guint rows;              /* rows shown: all messages, or the limit's */
+    Pattern *limit;          /* NULL: no limit (limit.c) */
+    char *limit_text;
+    GError *limit_error;     /* the limit's folder scan failed (shown once) */
+    guint64 generation;      /* bumped whenever the messages change */
+    guint8 *tagged;          /* message index -> tagged (tags.c) */
+    guint ntagged;
+    GHashTable *tag_ids;     /* tags by message identity: survive refreshes */
 } MsgView;
 
 void view_init(MsgView *v, StoreFolder *f, SortKey sort, gboolean threads);
@@ -135,9 +148,11 @@ void view_clear(MsgView *v);
 void view_rebuild(MsgView *v, gboolean contents);
 /* Row showing message index IDX, or -1. */
 int view_row_of(const MsgView *v, guint idx);
-/* First row at or after FROM (wrapping) whose sender or subject contains
- * NEEDLE (casefolded already); -1 if none. */
-int view_search(MsgView *v, const char *needle_folded, int from);
+/* The next row after FROM (before it when BACKWARD, wrapping) whose
+ * message matches P; -1 if none (*ERROR set if the folder scan failed). */
+int view_search(MsgView *v, Pattern *p, int from, gboolean backward, GError **error);
+/* What patterns of this view match against (tags, generation). */
+PatternTarget view_target(const MsgView *v);
 const char *sort_name(SortKey s);
 gboolean sort_from_name(const char *name, SortKey *out);
 /* Put the thread order into v->order / v->depth (threads.c). */
@@ -158,12 +173,14 @@ typedef struct {
     GArray *row_kinds;
     int rows_width;
     MimeView *view;          /* the parsed message (attachments) */
+    gboolean full_headers;   /* headers as stored, not the usual few */
 } Rendered;
 
 /* WITH_SEND_ERROR: show the delivery error recorded in an Outbox message
- * (only there: elsewhere the header would come from outside). */
+ * (only there: elsewhere the header would come from outside).
+ * DOWNLOAD_KEY: the key that asks for a headers-only message's body. */
 Rendered *rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
-                       gboolean with_send_error, GError **error);
+                       gboolean with_send_error, const char *download_key, GError **error);
 void rendered_free(Rendered *r);
 void rendered_wrap(Rendered *r, int width);
 /* Draw rows [top, top+rect.h) into RECT. */
@@ -199,13 +216,25 @@ struct Ui {
     gboolean show_folders;
     Layout layout;
 
-    char *search;            /* last search, casefolded */
+    char *search;            /* last search pattern, as typed */
+    Pattern *search_pat;
+    gboolean search_backward;
     char *message;           /* one-line message under the status line */
     gboolean message_is_error;
     char *progress;          /* fetch/send progress for the status line */
 
     gboolean quit;
     UiAction pending_action; /* chosen in the pager, run by the list */
+    gboolean tag_prefix;     /* the action runs on the tagged messages */
+    char *last_pipe;         /* the last command piped to */
+    gboolean full_headers;   /* h: show every header line */
+    char *pager_search;      /* last text searched for in the pager */
+    gboolean pager_backward; /* ... and its direction */
+    gint64 preview_since;    /* monotonic time the preview showed its message */
+    GHashTable *folder_counts;   /* folder name -> counts (folderpane.c) */
+    GHashTable *new_mail_in;     /* folder names marked for new mail */
+    gboolean pane_focus;     /* the cursor is in the folder pane */
+    int pane_cursor;         /* its row there */
     int wake_fd[2];          /* workers write here to wake the loop */
     GAsyncQueue *events;     /* UiEvent* from workers */
     gint64 next_check;       /* monotonic time of the next auto fetch */
@@ -224,13 +253,45 @@ int msglist_sel_row(Ui *ui);
 void msglist_select_row(Ui *ui, int row);
 /* Re-find the selected message after the view changed. */
 void msglist_reselect(Ui *ui);
-void msglist_search(Ui *ui, gboolean ask);
+/* Search with a pattern: ASK for a new one, else repeat the last (with
+ * BACKWARD: in the opposite direction). */
+void msglist_search(Ui *ui, gboolean ask, gboolean backward);
 const StoreMessage *msglist_selected(Ui *ui);
+
+/* limit.c: read a pattern on the message line (NULL: cancelled or bad,
+ * with the reason shown); limit the view to a pattern. */
+Pattern *ui_read_pattern(Ui *ui, const char *question, char **text);
+void limit_run(Ui *ui);
+
+/* tags.c: tags live in the view (by message identity); the tag prefix
+ * applies the next action to every tagged message. */
+void tags_toggle(Ui *ui);
+void tags_by_pattern(Ui *ui, gboolean tag);
+void tags_rebuild(MsgView *v);
+void tags_clear(MsgView *v);
+void tags_prefix(Ui *ui);
+/* The message indexes an action works on: the tagged ones under the tag
+ * prefix, else the selected one.  Newly allocated; may be empty. */
+GArray *ui_targets(Ui *ui, gboolean tagged);
+
+/* pipe.c: pipe message(s) to a command (argv, no shell). */
+void pipe_run(Ui *ui, gboolean tagged);
+
+/* folderpane.c: counts per folder and the pane's cursor. */
+/* Recount folders whose files changed; TRUE if a number changed. */
+gboolean folderpane_update(Ui *ui);
+/* Every second: list the folders again and recount. */
+gboolean folderpane_tick(Ui *ui);
+void folderpane_seen(Ui *ui, const char *name);
+void folderpane_draw_row(Ui *ui, int y, int x, int w, const char *name);
+void folders_focus(Ui *ui);
 
 /* folderlist.c */
 void folders_reload(Ui *ui);
 void folders_draw(Ui *ui);
+/* NAME: a folder name, or a path to an mbox anywhere (has '/' or ~). */
 gboolean ui_open_folder(Ui *ui, const char *name);
+char *ui_folder_path(Ui *ui, const char *name, GError **error);
 void ui_close_folder(Ui *ui);
 void ui_reload_folder(Ui *ui);
 void folders_change(Ui *ui);
@@ -246,12 +307,17 @@ void ui_note_moved(Ui *ui, guint i);
 /* preview.c: keep ui->preview in step with the selection and draw it. */
 void preview_sync(Ui *ui);
 void preview_draw(Ui *ui);
+/* preview_mark_read: mark the previewed message read once it has been
+ * shown that many seconds; TRUE when it did. */
+gboolean preview_tick(Ui *ui);
 
 /* pager.c */
 void pager_run(Ui *ui);
 
 /* help.c */
 void help_run(Ui *ui);
+/* Show LINES (char*, taken) scrollably until q or the help key. */
+void help_show(Ui *ui, GPtrArray *lines);
 
 /* status.c */
 void status_draw(Ui *ui);
@@ -310,6 +376,10 @@ void compose_new(Ui *ui);
 void compose_reply(Ui *ui, MimeReplyKind kind);
 /* A new message to TO (an address, or a group name expanded when sent). */
 void compose_to(Ui *ui, const char *to);
+/* Forward D (taken): ask for To, edit the text, then the compose form. */
+void compose_forward_draft(Ui *ui, MimeDraft *d);
+/* forward.c: forward the tagged messages as attachments (;f). */
+void forward_tagged(Ui *ui);
 
 /* abookview.c: the address book view. */
 void abookview_run(Ui *ui);

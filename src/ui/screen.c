@@ -43,6 +43,10 @@ ui_redraw(Ui *ui)
         ui->preview_top = CLAMP(ui->preview_top, 0, MAX(max, 0));
     }
     preview_draw(ui);
+    if (ui->view.limit_error) {   /* the limit's scan failed on a refresh */
+        ui_error(ui, "%s", ui->view.limit_error->message);
+        g_clear_error(&ui->view.limit_error);
+    }
     status_draw(ui);
     message_draw(ui);
     refresh();
@@ -97,6 +101,21 @@ ui_getkey(Ui *ui)
         int r = get_wch(&wc);
         if (r == KEY_CODE_YES)
             return UI_KEY_FUNC | (int)wc;
+        if (r == OK && wc == 27) {
+            /* Esc and a key at once (Alt+key, or typed fast): M-key. */
+            /* curses may hold the next key already: wait through it */
+            wint_t next;
+            timeout(30);
+            int r2 = get_wch(&next);
+            nodelay(stdscr, TRUE);
+            if (r2 == OK && next >= 0x20 && next != 0x7f)
+                return UI_KEY_META | (int)next;
+            if (r2 == OK)
+                unget_wch((wchar_t)next);
+            else if (r2 == KEY_CODE_YES)
+                ungetch((int)next);
+            return 27;
+        }
         if (r == OK)
             return (int)wc;
 
@@ -119,7 +138,9 @@ ui_getkey(Ui *ui)
         gint64 now = g_get_monotonic_time();
         if (now - last_refresh >= REFRESH_MS * 1000) {
             last_refresh = now;
-            if (refresh_folder(ui))
+            gboolean changed = refresh_folder(ui);
+            changed |= preview_tick(ui);
+            if (folderpane_tick(ui) || changed)
                 return UI_KEY_EVENT;
         }
         if (ui_timer_tick(ui))
@@ -130,23 +151,82 @@ ui_getkey(Ui *ui)
 static void
 move_to(Ui *ui, int row)
 {
-    if (ui->view.n == 0)
+    if (ui->view.rows == 0)
         return;
     msglist_select_row(ui, row);
 }
 
+/* Set and clear flags on the selected message, or (tag prefix) on every
+ * tagged one. */
 static void
 set_flag(Ui *ui, guint32 set, guint32 clear, gboolean advance)
 {
-    const StoreMessage *m = msglist_selected(ui);
-    if (!m)
-        return;
-    store_folder_set_flags(ui->folder, ui->sel_idx, (m->flags | set) & ~clear);
-    if (advance) {
+    g_autoptr(GArray) idx = ui_targets(ui, ui->tag_prefix);
+    for (guint k = 0; k < idx->len; k++) {
+        guint i = g_array_index(idx, guint, k);
+        const StoreMessage *m = store_folder_get(ui->folder, i);
+        store_folder_set_flags(ui->folder, i, (m->flags | set) & ~clear);
+    }
+    if (ui->tag_prefix && idx->len)
+        ui_message(ui, g_dngettext(PACKAGE, "Done on %u tagged message.",
+                                   "Done on %u tagged messages.", idx->len), idx->len);
+    if (advance && !ui->tag_prefix && idx->len) {
         int row = msglist_sel_row(ui);
-        if (row + 1 < (int)ui->view.n)
+        if (row + 1 < (int)ui->view.rows)
             move_to(ui, row + 1);
     }
+}
+
+/* Toggle FLAG: on for all when any target lacks it, else off for all. */
+static void
+toggle_flag(Ui *ui, guint32 flag, guint32 clear_with_off)
+{
+    g_autoptr(GArray) idx = ui_targets(ui, ui->tag_prefix);
+    gboolean any_off = FALSE;
+    for (guint k = 0; k < idx->len; k++)
+        if (!(store_folder_get(ui->folder, g_array_index(idx, guint, k))->flags & flag))
+            any_off = TRUE;
+    if (any_off)
+        set_flag(ui, flag, 0, FALSE);
+    else
+        set_flag(ui, 0, flag | clear_with_off, FALSE);
+}
+
+/* Mark every message of the folder read (one key for mutt's
+ * tag-pattern ~N, ;N). */
+static void
+mark_all_read(Ui *ui)
+{
+    if (!ui->folder)
+        return;
+    guint n = 0;
+    for (guint i = 0; i < ui->view.n; i++) {
+        const StoreMessage *m = store_folder_get(ui->folder, i);
+        if (!(m->flags & MSG_READ)) {
+            store_folder_set_flags(ui->folder, i, (m->flags | MSG_READ) & ~(guint32)MSG_OLD);
+            n++;
+        }
+    }
+    ui_message(ui, g_dngettext(PACKAGE, "%u message marked read.",
+                               "%u messages marked read.", n), n);
+}
+
+/* Tab: the next unread message after the selection, wrapping (mutt's
+ * next-new-then-unread). */
+static void
+next_unread(Ui *ui)
+{
+    MsgView *v = &ui->view;
+    int from = msglist_sel_row(ui);
+    for (guint k = 1; k <= v->rows; k++) {
+        guint row = (guint)((from + (int)k) % (int)v->rows);
+        const StoreMessage *m = store_folder_get(ui->folder, v->order[row]);
+        if (!(m->flags & (MSG_READ | MSG_DELETED))) {
+            move_to(ui, (int)row);
+            return;
+        }
+    }
+    ui_error(ui, _("No unread messages."));
 }
 
 static void
@@ -180,25 +260,33 @@ complete_folder_names(const char *text, gpointer data)
 static void
 save_message(Ui *ui)
 {
-    if (!msglist_selected(ui))
+    g_autoptr(GArray) idx = ui_targets(ui, ui->tag_prefix);
+    if (idx->len == 0)
         return;
     folders_reload(ui);
-    g_autofree char *name = prompt_line(ui, _("Move to folder: "), NULL,
+    g_autofree char *name = prompt_line(ui, idx->len > 1 ? _("Move the tagged messages to folder: ")
+                                                         : _("Move to folder: "), NULL,
                                         complete_folder_names, ui);
     if (!name || !*g_strstrip(name))
         return;
     g_autoptr(GError) error = NULL;
-    g_autofree char *path = store_path_for(ui->mail_dir, name, &error);
-    guint idx = ui->sel_idx;
-    if (!path || !store_copy(ui->folder, &idx, 1, path, TRUE, &error)) {
+    g_autofree char *path = ui_folder_path(ui, name, &error);
+    if (!path || !store_copy(ui->folder, (guint *)(void *)idx->data, idx->len, path, TRUE,
+                             &error)) {
         ui_error(ui, "%s", error->message);
         return;
     }
-    ui_note_moved(ui, idx);
+    for (guint k = 0; k < idx->len; k++)
+        ui_note_moved(ui, g_array_index(idx, guint, k));
+    folders_reload(ui);   /* a new folder shows in the pane at once */
     g_autofree char *safe = term_safe(name, -1, TERM_SAFE_DEFAULT);
-    ui_message(ui, _("Moved to %s (removed here at the next sync)."), safe);
+    if (idx->len == 1)
+        ui_message(ui, _("Moved to %s (removed here at the next sync)."), safe);
+    else
+        ui_message(ui, _("Moved %u messages to %s (removed here at the next sync)."),
+                   idx->len, safe);
     int row = msglist_sel_row(ui);
-    if (row + 1 < (int)ui->view.n)
+    if (!ui->tag_prefix && row + 1 < (int)ui->view.rows)
         move_to(ui, row + 1);
 }
 
@@ -231,29 +319,29 @@ ui_run_action(Ui *ui, UiAction a)
     case ACT_PAGE_UP: move_to(ui, row - page); break;
     case ACT_PAGE_DOWN: move_to(ui, row + page); break;
     case ACT_FIRST: move_to(ui, 0); break;
-    case ACT_LAST: move_to(ui, (int)ui->view.n - 1); break;
+    case ACT_LAST: move_to(ui, (int)ui->view.rows - 1); break;
     case ACT_OPEN: pager_run(ui); break;
     case ACT_QUIT: ui->quit = TRUE; break;
     case ACT_DELETE: set_flag(ui, MSG_DELETED, 0, TRUE); break;
     case ACT_UNDELETE: set_flag(ui, 0, MSG_DELETED, TRUE); break;
-    case ACT_FLAG: {
-        const StoreMessage *m = msglist_selected(ui);
-        if (m)
-            set_flag(ui, m->flags & MSG_FLAGGED ? 0 : MSG_FLAGGED,
-                     m->flags & MSG_FLAGGED ? MSG_FLAGGED : 0, FALSE);
-        break;
-    }
-    case ACT_TOGGLE_READ: {
-        const StoreMessage *m = msglist_selected(ui);
-        if (m)
-            set_flag(ui, m->flags & MSG_READ ? 0 : MSG_READ,
-                     m->flags & MSG_READ ? MSG_READ : MSG_OLD, FALSE);
-        break;
-    }
+    case ACT_FLAG: toggle_flag(ui, MSG_FLAGGED, 0); break;
+    case ACT_TOGGLE_READ: toggle_flag(ui, MSG_READ, MSG_OLD); break;
     case ACT_SAVE: save_message(ui); break;
     case ACT_CHANGE_FOLDER: folders_change(ui); break;
-    case ACT_SEARCH: msglist_search(ui, TRUE); break;
-    case ACT_SEARCH_NEXT: msglist_search(ui, FALSE); break;
+    case ACT_SEARCH: msglist_search(ui, TRUE, FALSE); break;
+    case ACT_SEARCH_REVERSE: msglist_search(ui, TRUE, TRUE); break;
+    case ACT_SEARCH_NEXT: msglist_search(ui, FALSE, FALSE); break;
+    case ACT_SEARCH_OPPOSITE: msglist_search(ui, FALSE, TRUE); break;
+    case ACT_LIMIT: limit_run(ui); break;
+    case ACT_TAG: tags_toggle(ui); break;
+    case ACT_TAG_PATTERN: tags_by_pattern(ui, TRUE); break;
+    case ACT_UNTAG_PATTERN: tags_by_pattern(ui, FALSE); break;
+    case ACT_TAG_PREFIX: tags_prefix(ui); break;
+    case ACT_PIPE: pipe_run(ui, ui->tag_prefix); break;
+    case ACT_NEXT_UNREAD: next_unread(ui); break;
+    case ACT_MARK_ALL_READ: mark_all_read(ui); break;
+    case ACT_FOLDER_PANE: folders_focus(ui); break;
+    case ACT_TOGGLE_HEADERS: ui->full_headers = !ui->full_headers; break;
     case ACT_SYNC: sync_folder(ui); break;
     case ACT_HELP: help_run(ui); break;
     case ACT_SORT: choose_sort(ui); break;

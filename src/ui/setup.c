@@ -2,11 +2,14 @@
  * (name, address, POP3 server, port, security, user, password or password
  * command, leave-on-server and delete-after-days, SMTP server, port,
  * security), writes the configuration as GKeyFile text with mode 0600
- * (atomically), and offers to test the POP3 and SMTP logins. */
+ * (atomically), offers OAuth for providers that take no passwords
+ * (oauth/setup.c does the work), and offers to test the POP3 and SMTP
+ * logins. */
 #include <config.h>
 
 #include <string.h>
 
+#include "oauth/oauth.h"
 #include "pop3/pop3.h"
 #include "send/send.h"
 #include "ui/private.h"
@@ -46,8 +49,13 @@ fill_defaults(Answers *a, Field f)
     const char *addr = a->v[F_ADDRESS];
     const char *domain = addr && strchr(addr, '@') ? strchr(addr, '@') + 1 : NULL;
     char *d = NULL;
+    /* Providers with OAuth presets know their own servers. */
+    const OAuthPreset *preset = oauth_preset_for_host(domain);
     switch (f) {
-    case F_POP3_HOST: d = domain ? g_strdup_printf("pop.%s", domain) : NULL; break;
+    case F_POP3_HOST:
+        d = preset ? g_strdup(preset->pop3_host)
+                   : domain ? g_strdup_printf("pop.%s", domain) : NULL;
+        break;
     case F_POP3_SECURITY: d = g_strdup("tls"); break;
     case F_POP3_PORT:
         d = g_strdup(!g_strcmp0(a->v[F_POP3_SECURITY], "tls") ? "995" : "110");
@@ -55,7 +63,10 @@ fill_defaults(Answers *a, Field f)
     case F_USER: d = g_strdup(addr); break;
     case F_LEAVE: d = g_strdup("yes"); break;
     case F_DELETE_DAYS: d = g_strdup("0"); break;
-    case F_SMTP_HOST: d = domain ? g_strdup_printf("smtp.%s", domain) : NULL; break;
+    case F_SMTP_HOST:
+        d = preset ? g_strdup(preset->smtp_host)
+                   : domain ? g_strdup_printf("smtp.%s", domain) : NULL;
+        break;
     case F_SMTP_SECURITY: d = g_strdup("starttls"); break;
     case F_SMTP_PORT:
         d = g_strdup(!g_strcmp0(a->v[F_SMTP_SECURITY], "tls") ? "465" : "587");
@@ -226,6 +237,71 @@ write_config(const Answers *a, const char *path, GError **error)
     return atomic_write_file(path, data, len, 0600, error);
 }
 
+/* The OAuth login's instructions (an address, a code), on the whole
+ * screen so that a long address can be read and copied. */
+static void
+oauth_prompt(const char *message, gpointer data)
+{
+    (void)data;
+    erase();
+    attrset(colors_attr(COL_HINT));
+    draw_text(0, 0, _("OAuth login: waiting for the provider (this can take a few minutes)"),
+              COLS, TRUE);
+    attrset(A_NORMAL);
+    int row = 2;
+    g_auto(GStrv) lines = g_strsplit(message, "\n", -1);
+    for (int i = 0; lines[i] && row < LINES - 1; i++) {
+        const char *p = lines[i];
+        do {   /* wrap at the screen's width (addresses are long) */
+            glong left = g_utf8_strlen(p, -1);
+            const char *end = g_utf8_offset_to_pointer(p, MIN(left, (glong)MAX(COLS, 1)));
+            g_autofree char *part = g_strndup(p, (gsize)(end - p));
+            draw_untrusted(row++, 0, part, COLS, TRUE);
+            p = end;
+        } while (*p && row < LINES - 1);
+    }
+    refresh();
+}
+
+/* A provider that takes no passwords: offer OAuth for the account just
+ * written, and the login now. */
+static void
+offer_oauth(Ui *ui, const Answers *a, const char *path)
+{
+    const OAuthPreset *p = oauth_setup_needed(a->v[F_ADDRESS], a->v[F_POP3_HOST],
+                                              a->v[F_SMTP_HOST]);
+    if (!p)
+        return;
+    g_autofree char *q = g_strdup_printf(_("%s: log in with OAuth 2 instead of a password?"),
+                                         _(p->description));
+    if (!prompt_yesno(ui, q, TRUE))
+        return;
+    g_autofree char *client = prompt_line(ui, _("OAuth client id (see postie-oauth(1)): "),
+                                          "", NULL, NULL);
+    if (!client)
+        return;
+    g_strstrip(client);
+    g_autofree char *id = account_id(a);
+    g_autoptr(GError) error = NULL;
+    if (!oauth_setup_write(path, id, p, client, &error)) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    if (!*client) {
+        ui_message(ui, _("Set oauth_client_id in %s, then run: postie oauth login %s"),
+                   path, id);
+        return;
+    }
+    if (!prompt_yesno(ui, _("Log in at the provider now?"), TRUE)) {
+        ui_message(ui, _("To log in later run: postie oauth login %s"), id);
+        return;
+    }
+    if (!oauth_setup_login(path, id, oauth_prompt, NULL, &error))
+        ui_error(ui, "%s", error->message);
+    else
+        ui_message(ui, _("Logged in with OAuth 2."));
+}
+
 /* Log in to the POP3 server of A; the outcome for the message line. */
 static char *
 test_pop3(const Account *a, gboolean *ok)
@@ -352,6 +428,7 @@ setup_run(const char *config_path)
         }
         written = g_strdup(path);
         ui_message(&ui, _("Wrote %s."), path);
+        offer_oauth(&ui, &a, path);
         if (prompt_yesno(&ui, _("Wrote the configuration. Test the POP3 and SMTP logins now?"), TRUE)) {
             test_account(&ui, path);
             form_status = _("-- Press Enter to open your mail --");

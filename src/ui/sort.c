@@ -108,7 +108,6 @@ drop_keys(MsgView *v)
 {
     free_keys(&v->sender_key, v->n);
     free_keys(&v->subject_key, v->n);
-    free_keys(&v->search_text, v->n);
 }
 
 void
@@ -118,6 +117,10 @@ view_clear(MsgView *v)
     g_free(v->order);
     g_free(v->depth);
     g_free(v->row_of);
+    pattern_free(v->limit);
+    g_free(v->limit_text);
+    g_clear_error(&v->limit_error);
+    tags_clear(v);
     memset(v, 0, sizeof *v);
 }
 
@@ -154,12 +157,52 @@ compare_cb(gconstpointer pa, gconstpointer pb, gpointer data)
     return view_compare(data, *(const guint *)pa, *(const guint *)pb);
 }
 
+PatternTarget
+view_target(const MsgView *v)
+{
+    PatternTarget t = { .folder = v->folder, .tagged = v->tagged,
+                        .generation = v->generation };
+    return t;
+}
+
+/* Keep only the rows whose message matches the limit (threads keep
+ * their order and depth). */
+static void
+apply_limit(MsgView *v)
+{
+    v->rows = v->n;
+    if (!v->limit)
+        return;
+    PatternTarget t = view_target(v);
+    guint out = 0;
+    for (guint r = 0; r < v->n; r++) {
+        GError *error = NULL;
+        if (pattern_match(v->limit, &t, v->order[r], &error)) {
+            v->order[out] = v->order[r];
+            v->depth[out] = v->depth[r];
+            out++;
+        }
+        if (error && !v->limit_error)
+            v->limit_error = error;
+        else if (error)
+            g_error_free(error);
+    }
+    v->rows = out;
+}
+
 void
 view_rebuild(MsgView *v, gboolean contents)
 {
-    if (contents)
+    if (contents) {
+        /* Unique across folders: a new folder may reuse the old one's
+         * address, and cached text scans must not be taken for its. */
+        static guint64 generations;
         drop_keys(v);
+        v->generation = ++generations;
+    }
     v->n = v->folder ? store_folder_count(v->folder) : 0;
+    if (contents || !v->tagged)
+        tags_rebuild(v);
     g_free(v->order);
     g_free(v->depth);
     g_free(v->row_of);
@@ -175,7 +218,10 @@ view_rebuild(MsgView *v, gboolean contents)
             v->order[i] = i;
         g_qsort_with_data(v->order, (gint)v->n, sizeof(guint), compare_cb, v);
     }
-    for (guint r = 0; r < v->n; r++)
+    apply_limit(v);
+    for (guint i = 0; i < v->n; i++)
+        v->row_of[i] = -1;
+    for (guint r = 0; r < v->rows; r++)
         v->row_of[v->order[r]] = (int)r;
 }
 
@@ -186,25 +232,20 @@ view_row_of(const MsgView *v, guint idx)
 }
 
 int
-view_search(MsgView *v, const char *needle, int from)
+view_search(MsgView *v, Pattern *p, int from, gboolean backward, GError **error)
 {
-    if (v->n == 0 || !needle || !*needle)
+    if (v->rows == 0)
         return -1;
-    if (!v->search_text) {
-        v->search_text = g_new0(char *, v->n + 1);
-        for (guint i = 0; i < v->n; i++) {
-            const StoreMessage *m = store_folder_get(v->folder, i);
-            g_autofree char *both = g_strdup_printf("%s\t%s", m->from ? m->from : "",
-                                                    m->subject ? m->subject : "");
-            v->search_text[i] = fold(both);
-        }
-    }
-    if (from < 0 || (guint)from >= v->n)
-        from = 0;
-    for (guint k = 0; k < v->n; k++) {
-        guint row = ((guint)from + k) % v->n;
-        if (strstr(v->search_text[v->order[row]], needle))
-            return (int)row;
+    PatternTarget t = view_target(v);
+    int rows = (int)v->rows;
+    if (from < 0 || from >= rows)
+        from = backward ? rows - 1 : 0;
+    for (int k = 1; k <= rows; k++) {
+        int row = backward ? ((from - k) % rows + rows) % rows : (from + k) % rows;
+        if (pattern_match(p, &t, v->order[row], error))
+            return row;
+        if (error && *error)
+            return -1;
     }
     return -1;
 }

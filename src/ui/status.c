@@ -41,12 +41,23 @@ status_draw(Ui *ui)
             deleted += (f & MSG_DELETED) != 0;
         }
         int row = msglist_sel_row(ui);
-        g_string_append_printf(s, " [%d/%u", row + 1, n);
+        g_string_append_printf(s, " [%d/%u", row + 1, ui->view.rows);
+        if (ui->view.limit)
+            g_string_append_printf(s, _(" limited, of %u"), n);
         if (unread)
             g_string_append_printf(s, _(", %u new"), unread);
         if (deleted)
             g_string_append_printf(s, _(", %u deleted"), deleted);
+        if (ui->view.ntagged)
+            g_string_append_printf(s, _(", %u tagged"), ui->view.ntagged);
         g_string_append(s, "]");
+        /* the number postie list and show use for this message */
+        if (msglist_selected(ui))
+            g_string_append_printf(s, " #%u", ui->sel_idx + 1);
+        if (ui->view.limit) {
+            g_autofree char *lim = term_safe(ui->view.limit_text, -1, TERM_SAFE_DEFAULT);
+            g_string_append_printf(s, _(" limit: %s"), lim);
+        }
     }
     g_string_append_printf(s, _(" (%s%s%s)"), ui->view.reverse ? "reverse-" : "",
                            sort_name(ui->view.sort), ui->view.threads ? _(", threads") : "");

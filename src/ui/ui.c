@@ -30,11 +30,18 @@ ui_free(Ui *ui)
     g_free(ui->folder_name);
     g_free(ui->mail_dir);
     g_free(ui->search);
+    pattern_free(ui->search_pat);
+    g_free(ui->last_pipe);
+    g_free(ui->pager_search);
     g_free(ui->message);
     g_free(ui->progress);
     g_free(ui->sel_msgid);
     if (ui->moved)
         g_hash_table_unref(ui->moved);
+    if (ui->folder_counts)
+        g_hash_table_unref(ui->folder_counts);
+    if (ui->new_mail_in)
+        g_hash_table_unref(ui->new_mail_in);
     if (ui->wake_fd[0] >= 0) {
         close(ui->wake_fd[0]);
         close(ui->wake_fd[1]);
@@ -114,7 +121,19 @@ ui_main(CmdContext *ctx)
     colors_init(cfg, ui.problems);
 
     folders_reload(&ui);
-    ui_open_folder(&ui, STORE_INBOX);
+    /* -f FOLDER, else the default account's inbox setting, else Inbox. */
+    const Account *acc = conf_default_account(cfg);
+    const char *start = ctx->open_folder ? ctx->open_folder
+                      : acc && acc->inbox ? acc->inbox : STORE_INBOX;
+    if (!ui_open_folder(&ui, start) && ctx->open_folder) {
+        endwin();
+        g_autofree char *msg = g_strdup(ui.message);
+        ui_features_shutdown(&ui);
+        ui_free(&ui);
+        cmd_errorf("%s", msg ? msg : ctx->open_folder);
+        return EXIT_FAIL;
+    }
+    folderpane_update(&ui);
     ui_update_outbox(&ui);
     if (ui.problems->len > 0) {
         g_autofree char *first = conf_problem_format(ui.problems->pdata[0]);

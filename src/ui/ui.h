@@ -8,9 +8,14 @@
  *   colors.c     colour pairs from [colors]; off with NO_COLOR/color=false
  *   keymap.c     actions, their mutt-like default keys, [keys] rebinding
  *   help.c       the `?` screen listing the current bindings
- *   folderlist.c the folder pane and changing folders
+ *   folderlist.c the folder pane and changing folders (names or mbox paths)
+ *   folderpane.c the pane's unread/total counts, new-mail notice, cursor
  *   msglist.c    the message list: view order, selection by message
- *                identity (not row), drawing rows, search
+ *                identity (not row), drawing rows, search (patterns from
+ *                src/search)
+ *   limit.c      reading patterns; the limit (l)
+ *   tags.c       tags by message identity, tag by pattern, the ; prefix
+ *   pipe.c       piping messages to a command (argv, no shell)
  *   sort.c       sort keys computed once per folder, view ordering
  *   threads.c    threading by References / In-Reply-To
  *   preview.c    turning a message into display lines; the preview pane
@@ -18,6 +23,8 @@
  *   prompt.c     one-line input with completion, yes/no questions
  *   status.c     the status line, the key hint and the message line
  *   compose.c    the compose form; groups expanded before sending
+ *   compose_crypto.c  sign / encrypt choice (key p), keys from the
+ *                keyring or address book, the terminal for pinentry
  *   abookview.c  the address book: search as you type, add, edit,
  *                delete, merge duplicates, write to a contact
  *   setup.c      first run: the account form that writes the config

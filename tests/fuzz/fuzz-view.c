@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mime/mime.h"
+#include "mime/private.h"
 #include "util/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -60,6 +61,54 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
         mime_draft_free(d);
     }
     g_bytes_unref(raw);
+
+    /* The GMime workarounds (gmime-fixes.c) on the raw bytes. */
+    gboolean damaged = FALSE;
+    g_bytes_unref(mime_base64_decode((const char *)data, size, &damaged));
+    g_bytes_unref(mime_qp_decode((const char *)data, size));
+    char *nul = g_strndup((const char *)data, size);
+    /* header.h, which store, abook, send, fetch and ui use. */
+    char *field = mime_header_get((const char *)data, size, "Subject");
+    g_free(field);
+    GPtrArray *boxes = mime_address_list_parse(nul);
+    if (boxes)
+        g_ptr_array_unref(boxes);
+    g_free(mime_address_list_display(nul));
+    char *words = mime_fix_encoded_words(nul);
+    char *decoded = mime_header_decode_text(nul);
+    g_free(decoded);
+    g_free(words);
+    g_free(nul);
+    /* The TNEF reader, as it is and behind a TNEF signature so the
+     * fuzzer reaches the attributes and MAPI properties quickly. */
+    GPtrArray *files = mime_tnef_files(data, size, &damaged);
+    if (files)
+        g_ptr_array_unref(files);
+    GByteArray *tnef = g_byte_array_new();
+    g_byte_array_append(tnef, (const guint8 *)"\x78\x9f\x3e\x22\x01\x00", 6);
+    g_byte_array_append(tnef, data, (guint)size);
+    files = mime_tnef_files(tnef->data, tnef->len, &damaged);
+    if (!files)
+        abort();
+    for (guint i = 0; i < files->len; i++) {
+        const MimeTnefFile *f = files->pdata[i];
+        if (f->name && !g_utf8_validate(f->name, -1, NULL))
+            abort();
+    }
+    g_ptr_array_unref(files);
+    g_byte_array_unref(tnef);
+
+    /* Every charset path: WHATWG labels, ISO-2022-JP via CP932,
+     * substitution per bad sequence.  The result must be valid UTF-8. */
+    static const char *const charsets[] = { "iso-2022-jp", "shift_jis", "ks_c_5601-1987",
+                                            "gb2312", "iso-8859-1", "us-ascii", "big5",
+                                            "x-unknown", NULL };
+    for (const char *const *cs = charsets; *cs; cs++) {
+        char *u = mime_charset_to_utf8((const char *)data, size, *cs);
+        if (!g_utf8_validate(u, -1, NULL))
+            abort();
+        g_free(u);
+    }
 
     /* The text pieces on the raw bytes as well. */
     char *text = mime_charset_to_utf8((const char *)data, size, "utf-8");

@@ -12,9 +12,12 @@ new_config
 account a headers_only=true
 out=$("$POSTIE" fetch 2>&1)
 like "$out" "^a: 0 new, 5 headers only, 5 left on server, 0 deleted" "headers only: 5 partial messages"
-is "$("$POSTIE" list --folder Inbox --format '%F' | sort -u)" "P" "all marked partial"
+is "$("$POSTIE" list --folder Inbox --format '%F' | sort -u)" "H" "all marked partial (H, as on the screen)"
 unlike "$(cat "$MAIL/Inbox")" "Body of message" "no body was downloaded"
 like "$(cat "$MAIL/Inbox")" "Subject: message h3" "the headers are here"
+out=$("$POSTIE" show --folder Inbox 1)
+like "$out" "^\[-- Only the headers of this message are here; the body is still on the server\. Run \"postie fetch --download 1 --folder Inbox\" to download it\. --\]$" \
+    "show says the body is on the server and which command fetches it"
 like "$("$POSTIE" fetch 2>&1)" "^a: 0 new, 0 headers only" "a partial message is not fetched again"
 list=$("$POSTIE" fetch --list-headers-only)
 is "$(echo "$list" | wc -l)" 5 "--list-headers-only lists all 5"
@@ -27,7 +30,7 @@ is "$rc" 0 "--download exits 0"
 like "$out" "^a: 1 new, 0 headers only, 5 left" "one message downloaded in full"
 is "$(folder_count Inbox)" 5 "the full copy replaced the partial one"
 like "$(cat "$MAIL/Inbox")" "Body of message h2" "its body is here now"
-is "$("$POSTIE" list --folder Inbox --format '%F %S' | grep -c '^P ')" 4 "4 still partial"
+is "$("$POSTIE" list --folder Inbox --format '%F %S' | grep -c '^H ')" 4 "4 still partial"
 is "$("$POSTIE" list --folder Inbox --format '%F %S' | grep 'message h2$' | cut -c1)" "-" \
     "the h2 copy is complete"
 is "$("$POSTIE" fetch --list-headers-only | wc -l)" 4 "4 listed as headers only"
@@ -54,7 +57,7 @@ new_config
 account a size_limit=10k
 out=$("$POSTIE" fetch 2>&1)
 like "$out" "^a: 4 new, 1 headers only, 5 left" "the message over size_limit comes as headers only"
-is "$("$POSTIE" list --folder Inbox --format '%F %S' | grep '^P' | cut -d' ' -f2-)" \
+is "$("$POSTIE" list --folder Inbox --format '%F %S' | grep '^H' | cut -d' ' -f2-)" \
     "message big" "it is the big one"
 
 wipe_local

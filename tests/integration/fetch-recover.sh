@@ -82,7 +82,7 @@ wipe_local
 new_config
 account a headers_only=true
 "$POSTIE" fetch >/dev/null 2>&1
-is "$("$POSTIE" list --folder Inbox --format '%F')" "P" "one partial copy"
+is "$("$POSTIE" list --folder Inbox --format '%F')" "H" "one partial copy"
 POSTIE_TEST_CRASH_AT=appended "$POSTIE" fetch --folder Inbox --download 1 >/dev/null 2>&1
 is "$?" 137 "crashed after appending the full copy"
 is "$(folder_count Inbox)" 2 "partial and full copy on disk"

@@ -109,4 +109,27 @@ is $? 1 "save from a message without attachments: exit 1"
 "$POSTIE" show --help > "$TEST_TMP/help" 2>&1
 like "$(cat "$TEST_TMP/help")" "folder" "show --help lists --folder"
 
+# Every part reachable: the files inside winmail.dat, an attachment in a
+# mixed part inside the alternative not shown, a calendar invite; the
+# list is the same for show, attachments and save.
+for f in tnef related-alternative-mixed outlook-invite; do
+    printf 'From sender@example.org Mon Mar  2 10:00:00 2026\n'
+    cat "$DATA/$f.eml"
+    printf '\n'
+done > "$TEST_TMP/parts.mbox"
+out=$("$POSTIE" attachments --folder "$TEST_TMP/parts.mbox" 1)
+is "$(printf '%s\n' "$out" | cut -f1-4)" "1${tab}application/pdf${tab}210${tab}Quartalsbericht März.pdf
+2${tab}text/plain${tab}12${tab}notes.txt" "winmail.dat: the two files it carries"
+mkdir "$TEST_TMP/tnef"
+"$POSTIE" save --folder "$TEST_TMP/parts.mbox" 1 --dir "$TEST_TMP/tnef" > /dev/null
+ok $? "save of the TNEF files exits 0"
+is "$(cat "$TEST_TMP/tnef/notes.txt")" "plain notes" "the file from winmail.dat is saved"
+is "$(wc -c < "$TEST_TMP/tnef/Quartalsbericht März.pdf" | tr -d ' ')" 210 "under its long name, whole"
+out=$("$POSTIE" attachments --folder "$TEST_TMP/parts.mbox" 2)
+like "$out" "^1${tab}application/pdf${tab}15${tab}contract.pdf" "the attachment inside the hidden alternative"
+like "$(printf '%s\n' "$out" | sed -n 2p)" "^2${tab}image/png${tab}8${tab}logo.png" "and the related image"
+like "$("$POSTIE" show --folder "$TEST_TMP/parts.mbox" 2)" "attachment 1: contract.pdf" "show lists it too"
+out=$("$POSTIE" attachments --folder "$TEST_TMP/parts.mbox" 3)
+like "$out" "^1${tab}text/calendar${tab}48" "the calendar invite of the alternative not shown"
+
 done_testing

@@ -14,7 +14,9 @@ TESTS += \
 	tests/integration/send-tls-extra.py \
 	tests/integration/send-chunking.sh \
 	tests/integration/send-postfix.sh \
-	tests/integration/send-soak.sh
+	tests/integration/send-soak.sh \
+	tests/integration/send-oauth.sh \
+	tests/integration/plugins-install.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-delivery.sh \
 	tests/integration/send-security.sh \
@@ -25,7 +27,9 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-tls-extra.py \
 	tests/integration/send-chunking.sh \
 	tests/integration/send-postfix.sh \
-	tests/integration/send-soak.sh
+	tests/integration/send-soak.sh \
+	tests/integration/send-oauth.sh \
+	tests/integration/plugins-install.sh
 
 # libFuzzer target for the message handling (configure --enable-fuzzing CC=clang).
 if ENABLE_FUZZING

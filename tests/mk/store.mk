@@ -18,3 +18,13 @@ check_PROGRAMS += tests/fuzz/fuzz-store-scan
 tests_fuzz_fuzz_store_scan_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_fuzz_fuzz_store_scan_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/fuzz/fuzz-store-scan
+# The pattern language and the folder text scan (src/search).
+check_PROGRAMS += tests/unit/test-pattern
+tests_unit_test_pattern_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_unit_test_pattern_LDADD = $(TEST_LINK_LIBS)
+TESTS += tests/unit/test-pattern
+EXTRA_DIST += tests/data/search/patterns.mbox
+check_PROGRAMS += tests/fuzz/fuzz-pattern
+tests_fuzz_fuzz_pattern_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_fuzz_fuzz_pattern_LDADD = $(TEST_LINK_LIBS)
+TESTS += tests/fuzz/fuzz-pattern

@@ -3,12 +3,17 @@ UI_SH_TESTS = \
 	tests/ui/screen.sh \
 	tests/ui/keys.sh \
 	tests/ui/setup.sh \
+	tests/ui/setup-oauth.sh \
 	tests/ui/drafts.sh \
 	tests/ui/mail.sh \
 	tests/ui/partial.sh \
 	tests/ui/abook.sh \
 	tests/ui/no-editor.sh \
 	tests/ui/deleted-here.sh \
-	tests/ui/config-keys.sh
+	tests/ui/config-keys.sh \
+	tests/ui/search.sh \
+	tests/ui/tags.sh \
+	tests/ui/folders.sh \
+	tests/ui/pager.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py

@@ -17,13 +17,24 @@ Options:
   --drop-after-data N      close the connection after the data of the first
                            N messages, before the final reply
   --no-8bitmime            do not advertise 8BITMIME
+  --oauth-token T          also offer XOAUTH2 and OAUTHBEARER; accept only
+                           the exact client strings for --user and token T
+                           (OAUTHBEARER with host=localhost and our port).
+                           Anything else gets the 334 error challenge (a
+                           JSON error), and after the client's answer 535.
+  --oauth-only             offer no other mechanism (no PLAIN, LOGIN)
+  --no-login               do not offer LOGIN (so the list reads
+                           OAUTHBEARER PLAIN XOAUTH2)
   --pidfile FILE           write our pid there once listening
 
 Each accepted message is written to DIR as N.eml (the exact bytes after
 dot-unstuffing, CRLF as received) and then N.json:
   {"n", "mail_from", "rcpt_tos", "mail_options", "rcpt_options", "tls",
-   "auth": null or {"login", "tls"}, "size"}
+   "auth": null or {"login", "tls", "mechanism"}, "size"}
 N counts from 1.  N.json appears after N.eml is complete, so wait for it.
+OAuth logins add {"conn", "tls", "event": "oauth", "mechanism", "ok",
+"response"} and, after an error challenge, {"event": "oauth-error-answer",
+"answer"} (the client's decoded answer, or null after "*").
 DIR/commands.log gets one JSON object per line received from a client,
 except message data: {"conn", "tls", "line"} (AUTH continuation lines
 included, so "no password in plaintext" can be checked), plus
@@ -32,6 +43,7 @@ data-end (with "bytes"), tempfail, dropped, accepted.
 """
 import argparse
 import asyncio
+import base64
 import itertools
 import json
 import os
@@ -45,7 +57,7 @@ import warnings
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 
 _conn_ids = itertools.count(1)
 _log_lock = threading.Lock()
@@ -124,6 +136,10 @@ class LoggingReader:
 
 class TestSMTP(SMTP):
     def __init__(self, handler, recorder, **kw):
+        if handler.opts.oauth_token:
+            # A long token's response comes on a line of its own after
+            # the 334 (real servers take ~2000-byte tokens there).
+            self.line_length_limit = 8192
         super().__init__(handler, **kw)
         self.recorder = recorder
         self.conn_id = next(_conn_ids)
@@ -149,6 +165,10 @@ class TestSMTP(SMTP):
 
 class Handler:
     def __init__(self, opts, recorder):
+        if opts.oauth_token:
+            m = OAuthMechanisms(opts)
+            self.auth_XOAUTH2 = m.auth_XOAUTH2
+            self.auth_OAUTHBEARER = m.auth_OAUTHBEARER
         self.opts = opts
         self.recorder = recorder
         self.reject = re.compile(opts.reject, re.I) if opts.reject else None
@@ -196,6 +216,62 @@ class Handler:
         return "250 2.0.0 OK: queued as %d" % n
 
 
+class OAuthMechanisms:
+    """XOAUTH2 and OAUTHBEARER as aiosmtpd handler hooks (auth_NAME)."""
+
+    ERROR = json.dumps({"status": "invalid_token", "schemes": "bearer",
+                        "scope": "https://mail.example/"})
+
+    def __init__(self, opts):
+        self.opts = opts
+
+    def expected(self, mechanism):
+        o = self.opts
+        if mechanism == "XOAUTH2":
+            s = "user=%s\x01auth=Bearer %s\x01\x01" % (o.user, o.oauth_token)
+        else:
+            user = o.user.replace("=", "=3D").replace(",", "=2C")
+            s = ("n,a=%s,\x01host=localhost\x01port=%d\x01auth=Bearer %s\x01\x01"
+                 % (user, o.port, o.oauth_token))
+        return s.encode()
+
+    async def login(self, server, args, mechanism):
+        if len(args) == 1:
+            blob = await server.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False, handled=True)
+        else:
+            try:
+                blob = base64.b64decode(args[1].encode(), validate=True)
+            except Exception:
+                await server.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        ok = blob == self.expected(mechanism)
+        ev = {"conn": server.conn_id, "tls": is_tls(server)}
+        server.recorder.event(dict(ev, event="oauth", mechanism=mechanism, ok=ok,
+                                   response=blob.decode("latin-1")))
+        if ok:
+            server.auth_info = {"login": self.opts.user, "tls": is_tls(server),
+                                "mechanism": mechanism}
+            return AuthResult(success=True)
+        # RFC 7628 / Google's XOAUTH2: the error as a 334 challenge, the
+        # client answers (empty line, or %x01 for OAUTHBEARER), then 535.
+        answer = await server.challenge_auth(self.ERROR)
+        server.recorder.event(dict(ev, event="oauth-error-answer",
+                                   answer=None if answer is MISSING
+                                   else answer.decode("latin-1")))
+        if answer is MISSING:
+            return AuthResult(success=False, handled=True)
+        return AuthResult(success=False, handled=False,
+                          message="535 5.7.8 Username and Password not accepted")
+
+    async def auth_XOAUTH2(self, server, args):
+        return await self.login(server, args, "XOAUTH2")
+
+    async def auth_OAUTHBEARER(self, server, args):
+        return await self.login(server, args, "OAUTHBEARER")
+
+
 def make_authenticator(opts):
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = (isinstance(auth_data, LoginPassword)
@@ -239,6 +315,9 @@ def main(argv):
     ap.add_argument("--drop-after-data", type=int, default=0)
     ap.add_argument("--no-8bitmime", action="store_true")
     ap.add_argument("--pidfile")
+    ap.add_argument("--oauth-token")
+    ap.add_argument("--oauth-only", action="store_true")
+    ap.add_argument("--no-login", action="store_true")
     opts = ap.parse_args(argv)
 
     recorder = Recorder(opts.outdir)
@@ -260,6 +339,10 @@ def main(argv):
         kw["authenticator"] = make_authenticator(opts)
         kw["auth_require_tls"] = opts.auth_require_tls
         kw["auth_required"] = opts.auth_required
+        if opts.oauth_only:
+            kw["auth_exclude_mechanism"] = ["PLAIN", "LOGIN"]
+        elif opts.no_login:
+            kw["auth_exclude_mechanism"] = ["LOGIN"]
 
     controller = TestController(Handler(opts, recorder), recorder, **kw)
     controller.start()

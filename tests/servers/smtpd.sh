@@ -53,7 +53,7 @@ do_start() {
             --password) password=$2; shift 2 ;;
             --port) port=$2; shift 2 ;;
             --smtps) smtps=yes; rest="$rest $1"; shift ;;
-            --reject|--tempfail-data|--drop-after-data)
+            --reject|--tempfail-data|--drop-after-data|--oauth-token)
                 rest="$rest $1 $(q "$2")"; shift 2 ;;
             --*) rest="$rest $1"; shift ;;
             *) usage ;;

@@ -42,7 +42,7 @@ like "$(screen)" 'BOBSBODYTEXT' "new mail above the selection does not swap the 
 like "$(screen)" '/6' "the count includes the new message"
 
 # Threads: the reply sits under its parent.
-keys o d T
+keys o d V
 wait_for 'Threads on'; ok $? "threads toggled on"
 like "$(screen)" '└─>Re: Lunch on Friday' "the reply is drawn under its parent"
 

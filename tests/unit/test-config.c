@@ -173,6 +173,25 @@ static const BadCase bad_cases[] = {
       "[account a]\naddress = a@x.org\npop3_host = h\n[filter f]\nheader = From\n"
       "matches = (unclosed\nfolder = ../etc\naccount = nobody\n", 0600,
       NULL, TRUE },
+    { "xoauth2 without a token command",
+      "[account a]\naddress = a@x.org\nsmtp_host = h\nsmtp_auth = xoauth2\n", 0600,
+      "F:4: smtp_auth: xoauth2 needs oauth_token_command (for example "
+      "\"postie oauth token a\")\n", TRUE },
+    { "oauth settings checked",
+      "[account a]\naddress = a@x.org\nsmtp_host = h\noauth_provider = yahoo\n"
+      "oauth_flow = fax\noauth_token_url = http://auth.example/token\n"
+      "oauth_refresh_token_command = cat t\n", 0600,
+      "F:4: oauth_provider: \"yahoo\" is not one of microsoft, microsoft-organizations, google\n"
+      "F:5: oauth_flow: \"fax\" is not one of device, browser\n"
+      "F:6: oauth_token_url: must be an https:// address (http:// only on this machine: "
+      "127.0.0.1, localhost, [::1])\n"
+      "F:7: oauth_refresh_token_command: oauth_refresh_token_command and "
+      "oauth_refresh_token_store_command go together\n", TRUE },
+    { "oauth settings accepted",
+      "[account a]\naddress = a@x.org\nsmtp_host = h\nsmtp_auth = oauthbearer\n"
+      "oauth_provider = google\noauth_client_id = c\noauth_token_url = "
+      "http://127.0.0.1:9/token\noauth_token_command = postie oauth token a\n", 0600,
+      "", FALSE },
     { "duplicate key",
       "[account a]\naddress = a@x.org\npop3_host = h\npop3_host = h2\n", 0600,
       "F:4: pop3_host: warning: set twice in the same group; the last one counts\n", FALSE },
@@ -295,6 +314,45 @@ test_password_command(void)
     g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG);
 }
 
+/* A password in the file is not kept in the parsed config: it is read
+ * again when a login needs it (and refused once the file is readable by
+ * others). */
+static void
+test_password_on_demand(void)
+{
+    g_autofree char *path = write_conf(
+        "[account a]\naddress = a@x.org\npop3_host = h\nsmtp_host = h\n"
+        "password = hunter2\n\n"
+        "[account b]\naddress = b@x.org\nsmtp_host = h\nsmtp_password = s\\stwo\n", 0600);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PostieConfig) cfg = conf_load(path, NULL, &error);
+    g_assert_no_error(error);
+    Account *a = conf_find_account(cfg, "a");
+    Account *b = conf_find_account(cfg, "b");
+    g_assert_true(a->pop3.password && a->smtp.password);
+    g_assert_true(b->smtp.password && !b->pop3.password);
+    g_assert_false(g_key_file_has_key(cfg->keyfile, "account a", "password", NULL));
+    g_assert_false(g_key_file_has_key(cfg->keyfile, "account b", "smtp_password", NULL));
+    g_autofree char *data = g_key_file_to_data(cfg->keyfile, NULL, NULL);
+    g_assert_null(strstr(data, "hunter2"));
+
+    char *pw = conf_server_secret(a, &a->pop3, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(pw, ==, "hunter2");
+    secret_free(pw);
+    pw = conf_server_secret(a, &a->smtp, &error);
+    g_assert_cmpstr(pw, ==, "hunter2");   /* smtp falls back to password */
+    secret_free(pw);
+    pw = conf_server_secret(b, &b->smtp, &error);
+    g_assert_cmpstr(pw, ==, "s two");
+    secret_free(pw);
+
+    g_assert_cmpint(chmod(path, 0644), ==, 0);
+    g_assert_null(conf_server_secret(a, &a->pop3, &error));
+    g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG);
+    g_assert_nonnull(strstr(error->message, "chmod 600"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -307,6 +365,7 @@ main(int argc, char **argv)
     g_test_add_func("/config/missing_file", test_missing_file);
     g_test_add_func("/config/not_text", test_not_text);
     g_test_add_func("/config/password_command", test_password_command);
+    g_test_add_func("/config/password_on_demand", test_password_on_demand);
     int rc = g_test_run();
     g_autofree char *rm = g_strdup_printf("rm -rf '%s'", tmpdir);
     (void)!system(rm);

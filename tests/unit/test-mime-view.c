@@ -20,6 +20,10 @@ static const char *const corpus[] = {
     "nested-rfc822", "rfc2231-names",
     "uu-inline", "uu-multiple", "uu-damaged", "uu-cte",
     "escapes", "no-body",
+    "broken-no-boundary", "broken-type-text", "broken-headers-into-body",
+    "broken-no-headers", "html-unclosed-head", "uu-stripped",
+    "outlook-invite", "related-alternative-mixed", "inline-named-text", "rfc822-base64",
+    "tnef",
 };
 
 static gboolean regen;

@@ -36,6 +36,22 @@ static const CharsetCase charset_cases[] = {
     { "a\0b", 3, "utf-8", "a\xef\xbf\xbd" "b" },                /* NUL */
     { "\xf0\xd2\xc9", -1, "koi8-r", "\xd0\x9f\xd1\x80\xd0\xb8" },
     { "\x1b$B$3$s\x1b(B", -1, "iso-2022-jp", "\xe3\x81\x93\xe3\x82\x93" },
+    /* Labels read as browsers do (WHATWG): the Windows supersets. */
+    { "\x93" "Angebot\x94 \x96 1.250 \x80", -1, "ISO-8859-1",
+      "\xe2\x80\x9c" "Angebot\xe2\x80\x9d \xe2\x80\x93 1.250 \xe2\x82\xac" },
+    { "\x93q\x94", -1, "us-ascii", "\xe2\x80\x9cq\xe2\x80\x9d" },
+    { "\x82\xa0\x87\x40", -1, "Shift_JIS", "\xe3\x81\x82\xe2\x91\xa0" },       /* あ① */
+    { "\x1b$B$3-j\x1b(B", -1, "ISO-2022-JP", "\xe3\x81\x93\xe3\x88\xb1" },     /* こ㈱ */
+    { "\x1b(I1\x1b(B", -1, "iso-2022-jp", "\xef\xbd\xb1" },                      /* ｱ */
+    { "\xc7\xd1\xb1\xdb\xb1\x9b", -1, "ks_c_5601-1987",
+      "\xed\x95\x9c\xea\xb8\x80\xec\xbd\xa3" },                                  /* CP949 */
+    { "\xc7\xd1\xb1\xdb", -1, "euc-kr", "\xed\x95\x9c\xea\xb8\x80" },
+    { "\xc4\xe3\x81\x40", -1, "gb2312", "\xe4\xbd\xa0\xe4\xb8\x82" },       /* GBK */
+    /* One bad sequence is one U+FFFD; the rest still converts. */
+    { "\x82\xa0 \xff \x82\xa2", -1, "shift_jis", "\xe3\x81\x82 \xef\xbf\xbd \xe3\x81\x84" },
+    { "\x1b$B$3\x7f\x7f$s\x1b(B", -1, "iso-2022-jp",
+      "\xe3\x81\x93\xef\xbf\xbd\xef\xbf\xbd\xe3\x82\x93" },
+    { "\xc4\xe3\x80", -1, "gbk", "\xe4\xbd\xa0\xe2\x82\xac" },
 };
 
 static void
@@ -47,6 +63,57 @@ test_charsets(void)
         g_autofree char *got = mime_charset_to_utf8(c->in, len, c->charset);
         g_assert_cmpstr(got, ==, c->out);
     }
+}
+
+/* ---- header.h: what every module uses ---------------------------------- */
+
+static gboolean
+collect_field(const char *name, const char *value, gpointer data)
+{
+    g_string_append_printf(data, "%s=%s|", name, value);
+    return FALSE;
+}
+
+static void
+test_header_fields(void)
+{
+    const char *msg = "From sender@example.org Mon Mar  2 10:00:00 2026\n"
+                      "Subject: one\n two\r\n\tthree\n"
+                      "junk line\n"
+                      "To : =?UTF-8?B?SsO8cmc=?= =?UTF-8?B?ZW4=?= <j@example.org>,\n"
+                      "  team: a@example.org, \"B, Bee\" <b@example.org>;, c\n"
+                      "\n"
+                      "Body: not a field\n";
+    GString *all = g_string_new(NULL);
+    g_assert_false(mime_header_foreach(msg, strlen(msg), collect_field, all));
+    g_assert_cmpstr(all->str, ==,
+                    "Subject=one two three|To==?UTF-8?B?SsO8cmc=?= =?UTF-8?B?ZW4=?= "
+                    "<j@example.org>, team: a@example.org, \"B, Bee\" <b@example.org>;, c|");
+    g_string_free(all, TRUE);
+
+    g_autofree char *to = mime_header_get(msg, strlen(msg), "to");
+    g_autoptr(GPtrArray) list = mime_address_list_parse(to);
+    g_assert_cmpuint(list->len, ==, 4);   /* the group flattened */
+    const MimeMailbox *m = list->pdata[0];
+    g_assert_cmpstr(m->name, ==, "J\xc3\xbcrgen");   /* adjacent words joined */
+    g_assert_cmpstr(m->address, ==, "j@example.org");
+    m = list->pdata[2];
+    g_assert_cmpstr(m->name, ==, "B, Bee");
+    m = list->pdata[3];
+    g_assert_null(m->name);
+    g_assert_cmpstr(m->address, ==, "c");           /* no domain: still read */
+    g_assert_null(mime_header_get(msg, strlen(msg), "Body"));
+    g_assert_null(mime_address_list_parse(NULL));
+
+    g_autofree char *shown = mime_address_list_display("=?UTF-8?B?SsO8cmc=?= =?UTF-8?B?ZW4=?= <j@example.org>");
+    g_assert_cmpstr(shown, ==, "J\xc3\xbcrgen <j@example.org>");
+    g_autofree char *fmt = mime_mailbox_format("J\xc3\xbcrgen M\xc3\xbcller", "j@example.org");
+    g_autoptr(GPtrArray) back = mime_address_list_parse(fmt);
+    g_assert_true(g_str_is_ascii(fmt));
+    g_assert_cmpstr(((MimeMailbox *)back->pdata[0])->name, ==, "J\xc3\xbcrgen M\xc3\xbcller");
+    g_autoptr(GDateTime) dt = mime_date_parse("Mon, 2 Mar 2026 10:00:00 +0100");
+    g_assert_nonnull(dt);
+    g_assert_cmpint(g_date_time_to_unix(dt), ==, 1772442000);
 }
 
 /* ---- flowed -------------------------------------------------------------- */
@@ -101,6 +168,13 @@ static const HtmlCase html_cases[] = {
     { "<!-- hidden -->shown", "shown\n" },
     { "&#0;&#x110000;&#99999999999;", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\n" },
     { "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc\n" },
+    /* The title is the page's name, not body text. */
+    { "<html><head><title>Newsletter</title></head><body><p>Hi</p></body></html>", "Hi\n" },
+    /* <head> never closed: the first body tag or text ends it. */
+    { "<html><head><meta charset=utf-8><title>T</title><body><p>Body text</p>", "Body text\n" },
+    { "<head><meta name=x content=y>\n<div>in a div</div>", "in a div\n" },
+    { "<head><title>T</title>\nplain text after</html>", "plain text after\n" },
+    { "<HEAD><STYLE>p{}</STYLE></HEAD>Shown", "Shown\n" },
 };
 
 static void
@@ -182,9 +256,10 @@ static const UuCase uu_cases[] = {
     { "begin 644 short\n!80\n`\nend\n", 1, "short", "a", FALSE, "" },
     /* Truncated: no end. */
     { "begin 644 t\n#86)C\n", 1, "t", "abc", TRUE, "" },
-    /* Length byte says more than the line holds: damaged, stops there. */
-    { "begin 644 d\nM86)C\n`\nend\n", 0, NULL, NULL, FALSE, "begin 644 d\nM86)C\n`\nend\n" },
-    { "begin 644 d\n#86)C\nM86)C\nend\n", 1, "d", "abc", TRUE, "M86)C\nend\n" },
+    /* Characters outside ' '..'`' make no data line: the block stops
+     * there, damaged (a short line is fine: see stripped-lines). */
+    { "begin 644 d\nMxyz\n`\nend\n", 0, NULL, NULL, FALSE, "begin 644 d\nMxyz\n`\nend\n" },
+    { "begin 644 d\n#86)C\nMxyz\nend\n", 1, "d", "abc", TRUE, "Mxyz\nend\n" },
     /* Not blocks. */
     { "begin 644\n#86)C\nend\n", 0, NULL, NULL, FALSE, "begin 644\n#86)C\nend\n" },
     { "begin 64 x\n#86)C\nend\n", 0, NULL, NULL, FALSE, "begin 64 x\n#86)C\nend\n" },
@@ -216,6 +291,135 @@ test_uu_scan(void)
         g_assert_cmpstr(rest->str, ==, c->rest);
         g_string_free(rest, TRUE);
     }
+}
+
+/* Old encoders write zero bits as spaces; stripping the trailing spaces
+ * leaves short lines (down to the count character alone).  uudecode reads
+ * them as spaces, and so must we: all bytes, nothing in the body. */
+static void
+test_uu_stripped_lines(void)
+{
+    guint8 data[150] = { 'a', 'b', 'c' };
+    data[50] = 'x';
+    data[140] = 'y';
+    GString *enc = g_string_new(NULL);
+    mime_uu_encode_block(enc, "zeros.bin", data, sizeof data);
+    g_auto(GStrv) lines = g_strsplit(enc->str, "\n", -1);
+    GString *text = g_string_new("before\n");
+    for (char **l = lines; *l && **l; l++) {
+        if (!g_str_has_prefix(*l, "begin ") && strcmp(*l, "end") != 0)
+            g_strdelimit(*l, "`", ' ');
+        g_strchomp(*l);
+        g_string_append_printf(text, "%s\n", *l);
+    }
+    g_string_append(text, "after\n");
+    g_assert_nonnull(strstr(text->str, "\nM\n"));   /* a line cut to its count */
+    GString *rest = g_string_new(NULL);
+    g_autoptr(GPtrArray) blocks = mime_uu_scan(text->str, text->len, rest);
+    g_assert_cmpuint(blocks->len, ==, 1);
+    MimeUuBlock *b = blocks->pdata[0];
+    g_assert_cmpmem(g_bytes_get_data(b->data, NULL), g_bytes_get_size(b->data), data, sizeof data);
+    g_assert_false(b->damaged);
+    g_assert_cmpstr(rest->str, ==, "before\nafter\n");
+    g_string_free(rest, TRUE);
+    g_string_free(text, TRUE);
+    g_string_free(enc, TRUE);
+}
+
+/* ---- TNEF (winmail.dat) ------------------------------------------------- */
+
+static void
+tnef_attr(GByteArray *out, guint8 level, guint32 attr, const void *data, guint32 len,
+          gboolean bad_sum)
+{
+    guint8 head[9] = { level, (guint8)attr, (guint8)(attr >> 8), (guint8)(attr >> 16),
+                       (guint8)(attr >> 24), (guint8)len, (guint8)(len >> 8),
+                       (guint8)(len >> 16), (guint8)(len >> 24) };
+    g_byte_array_append(out, head, sizeof head);
+    g_byte_array_append(out, data, len);
+    guint sum = bad_sum ? 1 : 0;
+    for (guint32 i = 0; i < len; i++)
+        sum += ((const guint8 *)data)[i];
+    guint8 tail[2] = { (guint8)sum, (guint8)(sum >> 8) };
+    g_byte_array_append(out, tail, 2);
+}
+
+static GByteArray *
+tnef_start(void)
+{
+    GByteArray *t = g_byte_array_new();
+    g_byte_array_append(t, (const guint8 *)"\x78\x9f\x3e\x22\x01\x00", 6);
+    return t;
+}
+
+/* MAPI properties: PR_ATTACH_LONG_FILENAME in UTF-16LE ("é.txt"), a
+ * PT_LONG before it, and a named property to skip. */
+static const guint8 mapi_long_name[] = {
+    3, 0, 0, 0,                                   /* three properties */
+    0x03, 0x00, 0x20, 0x0e, 5, 0, 0, 0,           /* PT_LONG PR_ATTACH_SIZE */
+    0x03, 0x00, 0x01, 0x80,                       /* named PT_LONG 0x8001 */
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0, 0, 0, 0, 7, 0, 0, 0,
+    9, 0, 0, 0,
+    0x1f, 0x00, 0x07, 0x37, 1, 0, 0, 0, 12, 0, 0, 0,   /* PT_UNICODE 0x3707, 12 bytes */
+    0xe9, 0, '.', 0, 't', 0, 'x', 0, 't', 0, 0, 0,
+};
+
+static void
+test_tnef(void)
+{
+    gboolean damaged = TRUE;
+    g_assert_null(mime_tnef_files((const guint8 *)"not tnef", 8, &damaged));
+    g_assert_null(mime_tnef_files(NULL, 0, &damaged));
+
+    /* Two files: one named by its title (CP1252), one by MAPI. */
+    g_autoptr(GByteArray) t = tnef_start();
+    guint8 cp[8] = { 0xe4, 0x04, 0, 0 };   /* code page 1252 */
+    tnef_attr(t, 1, 0x00069007, cp, 8, FALSE);
+    tnef_attr(t, 1, 0x00018004, "subject", 8, FALSE);
+    tnef_attr(t, 2, 0x00069002, "\0\0\0\0", 4, FALSE);
+    tnef_attr(t, 2, 0x00018010, "r\xe9sum\xe9.doc", 11, FALSE);
+    tnef_attr(t, 2, 0x0006800f, "DOCDATA", 7, FALSE);
+    tnef_attr(t, 2, 0x00069002, "\0\0\0\0", 4, FALSE);
+    tnef_attr(t, 2, 0x00018010, "E~1.TXT", 8, FALSE);
+    tnef_attr(t, 2, 0x0006800f, "text", 4, FALSE);
+    tnef_attr(t, 2, 0x00069005, mapi_long_name, sizeof mapi_long_name, FALSE);
+    g_autoptr(GPtrArray) files = mime_tnef_files(t->data, t->len, &damaged);
+    g_assert_nonnull(files);
+    g_assert_false(damaged);
+    g_assert_cmpuint(files->len, ==, 2);
+    MimeTnefFile *f = files->pdata[0];
+    g_assert_cmpstr(f->name, ==, "r\xc3\xa9sum\xc3\xa9.doc");
+    g_assert_cmpmem(g_bytes_get_data(f->data, NULL), g_bytes_get_size(f->data), "DOCDATA", 7);
+    f = files->pdata[1];
+    g_assert_cmpstr(f->name, ==, "\xc3\xa9.txt");
+    g_assert_cmpmem(g_bytes_get_data(f->data, NULL), g_bytes_get_size(f->data), "text", 4);
+
+    /* Cut short inside an attribute: what was read stays, marked. */
+    g_autoptr(GPtrArray) cut = mime_tnef_files(t->data, t->len - 30, &damaged);
+    g_assert_true(damaged);
+    g_assert_cmpuint(cut->len, ==, 2);
+
+    /* A length far past the end; a bad checksum. */
+    g_autoptr(GByteArray) bad = tnef_start();
+    tnef_attr(bad, 2, 0x00069002, "", 0, FALSE);
+    tnef_attr(bad, 2, 0x0006800f, "abc", 3, TRUE);
+    g_autoptr(GPtrArray) b1 = mime_tnef_files(bad->data, bad->len, &damaged);
+    g_assert_true(damaged);
+    g_assert_cmpuint(b1->len, ==, 1);
+    guint8 huge[] = { 2, 0x0f, 0x80, 6, 0, 0xff, 0xff, 0xff, 0x7f, 'x' };
+    g_byte_array_append(bad, huge, sizeof huge);
+    g_autoptr(GPtrArray) b2 = mime_tnef_files(bad->data, bad->len, &damaged);
+    g_assert_true(damaged);
+    g_assert_cmpuint(b2->len, ==, 1);
+
+    /* A truncated MAPI list keeps the title. */
+    g_autoptr(GByteArray) m = tnef_start();
+    tnef_attr(m, 2, 0x00069002, "", 0, FALSE);
+    tnef_attr(m, 2, 0x00018010, "title.bin", 10, FALSE);
+    tnef_attr(m, 2, 0x00069005, mapi_long_name, 30, FALSE);
+    g_autoptr(GPtrArray) mf = mime_tnef_files(m->data, m->len, &damaged);
+    g_assert_cmpuint(mf->len, ==, 1);
+    g_assert_cmpstr(((MimeTnefFile *)mf->pdata[0])->name, ==, "title.bin");
 }
 
 static void
@@ -304,14 +508,50 @@ test_mailcap_argv(void)
 {
     for (gsize i = 0; i < G_N_ELEMENTS(argv_cases); i++) {
         g_auto(GStrv) argv = mime_mailcap_argv(argv_cases[i].command, argv_cases[i].file,
-                                               "image/png", NULL);
+                                               "image/png", NULL, NULL);
         g_assert_nonnull(argv);
         g_autofree char *joined = g_strjoinv("|", argv);
         g_assert_cmpstr(joined, ==, argv_cases[i].argv);
     }
     g_autoptr(GError) error = NULL;
-    g_assert_null(mime_mailcap_argv("view 'unterminated", "/f", "a/b", &error));
+    g_assert_null(mime_mailcap_argv("view 'unterminated", "/f", "a/b", NULL, &error));
     g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG);
+}
+
+/* What the sender controls reaches %t and %{NAME} only in
+ * [A-Za-z0-9._+/-]: a hostile type becomes application/octet-stream, a
+ * hostile or absent parameter is empty. */
+typedef struct {
+    const char *type;
+    const char *argv; /* "v %t %{charset} %{x} %{missing}", joined with '|' */
+} HostileCase;
+
+static const HostileCase hostile_cases[] = {
+    { "application/vnd.ms-excel", "v|application/vnd.ms-excel|utf-8|||/f" },
+    { "image/svg+xml", "v|image/svg+xml|utf-8|||/f" },
+    { "application/x`id`", "v|application/octet-stream|utf-8|||/f" },
+    { "application/$(id)", "v|application/octet-stream|utf-8|||/f" },
+    { "a/b|c&d{e}!f", "v|application/octet-stream|utf-8|||/f" },
+    { "a/b c", "v|application/octet-stream|utf-8|||/f" },
+    { "a/b;c", "v|application/octet-stream|utf-8|||/f" },
+    { "", "v|application/octet-stream|utf-8|||/f" },
+    { NULL, "v|application/octet-stream|utf-8|||/f" },
+};
+
+static void
+test_mailcap_hostile(void)
+{
+    /* x is hostile, "missing" absent: both empty. */
+    const char *params[] = { "CharSet", "utf-8", "x", "a'b`id`", NULL };
+    for (gsize i = 0; i < G_N_ELEMENTS(hostile_cases); i++) {
+        g_auto(GStrv) argv = mime_mailcap_argv("v %t %{charset} %{x} %{missing}", "/f",
+                                               hostile_cases[i].type, params, NULL);
+        g_assert_nonnull(argv);
+        g_autofree char *joined = g_strjoinv("|", argv);
+        g_assert_cmpstr(joined, ==, hostile_cases[i].argv);
+    }
+    g_assert_cmpstr(mime_mailcap_safe_type("text/plain"), ==, "text/plain");
+    g_assert_cmpstr(mime_mailcap_safe_type("text/pl`ain"), ==, "application/octet-stream");
 }
 
 /* ---- build and read back ------------------------------------------------- */
@@ -641,6 +881,77 @@ test_forward(void)
     g_assert_nonnull(strstr(ev->body_text, "Subject: Gr\xc3\xbc\xc3\x9f" "e\n"));
     g_assert_nonnull(strstr(ev->body_text, "sch\xc3\xb6n"));
     g_assert_cmpstr(e->from_address, ==, "me@example.com");   /* first own address */
+
+    /* Several messages forwarded together (the screen's ;f): one
+     * message/rfc822 part each, in order, in MIME and in uuencode. */
+    g_autoptr(MimeDraft) m = reply(original, MIME_FORWARD_ATTACH);
+    m->to = g_strdup("zed@example.net");
+    m->forward_more = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    g_ptr_array_add(m->forward_more, g_bytes_new_static(eight, strlen(eight)));
+    g_autoptr(GBytes) mbuilt = mime_build(m, NULL);
+    g_assert_nonnull(mbuilt);
+    g_autoptr(MimeView) mv = mime_view_new(mbuilt, NULL, NULL);
+    g_assert_cmpuint(mv->attachments->len, ==, 2);
+    for (guint k = 0; k < 2; k++)
+        g_assert_cmpstr(((MimeAttachment *)mv->attachments->pdata[k])->content_type, ==,
+                        "message/rfc822");
+    const char *first = strstr(mv->body_text, "Line one.");
+    const char *second = strstr(mv->body_text, "sch\xc3\xb6n");
+    g_assert_true(first && second && first < second);
+    m->attachment_encoding = ATTACH_ENCODING_UUENCODE;
+    g_autoptr(GBytes) ubuilt = mime_build(m, NULL);
+    g_autofree char *umsg = g_strndup(g_bytes_get_data(ubuilt, NULL), g_bytes_get_size(ubuilt));
+    g_assert_nonnull(strstr(umsg, "begin 644 forwarded.eml"));
+    g_assert_nonnull(strstr(umsg, "begin 644 forwarded-2.eml"));
+}
+
+/* An inline forward keeps the original's attachments: in the draft (as
+ * files in a private directory, gone with the draft) and in the message
+ * built from it, byte for byte. */
+static void
+test_forward_inline_attachments(void)
+{
+    const char *orig =
+        "From: Alice <alice@example.org>\nTo: me@example.com\nSubject: files\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+        "--b\nContent-Type: text/plain\n\nSee the files.\n"
+        "--b\nContent-Type: application/pdf; name=\"report.pdf\"\n"
+        "Content-Disposition: attachment; filename=\"report.pdf\"\n"
+        "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQKJWZha2UK\n"
+        "--b\nContent-Type: text/plain; name=notes.txt\nContent-Disposition: attachment\n\n"
+        "my notes\n--b--\n";
+    g_autoptr(MimeDraft) f = reply(orig, MIME_FORWARD_INLINE);
+    g_assert_cmpuint(f->attachments->len, ==, 2);
+    g_assert_nonnull(f->attachment_dir);
+    g_autofree char *dir = g_strdup(f->attachment_dir);
+    struct stat st;
+    g_assert_cmpint(g_stat(dir, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0700);
+    g_autofree char *pdf = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(f->attachments->pdata[0], &pdf, &len, NULL));
+    g_assert_cmpmem(pdf, len, "%PDF-1.4\n%fake\n", 15);
+    g_assert_true(g_str_has_suffix(f->attachments->pdata[1], "/notes.txt"));
+
+    f->to = g_strdup("zed@example.net");
+    g_autoptr(GBytes) built = mime_build(f, NULL);
+    g_assert_nonnull(built);
+    g_autoptr(MimeView) v = mime_view_new(built, NULL, NULL);
+    g_assert_cmpuint(v->attachments->len, ==, 2);
+    const MimeAttachment *a = v->attachments->pdata[0];
+    g_assert_cmpstr(a->name, ==, "report.pdf");
+    g_assert_cmpmem(g_bytes_get_data(a->data, NULL), a->size, "%PDF-1.4\n%fake\n", 15);
+    a = v->attachments->pdata[1];
+    g_assert_cmpstr(a->name, ==, "notes.txt");
+    g_assert_cmpmem(g_bytes_get_data(a->data, NULL), a->size, "my notes", 8);
+
+    mime_draft_free(g_steal_pointer(&f));
+    g_assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+
+    /* Nothing attached: no directory. */
+    g_autoptr(MimeDraft) plain = reply(original, MIME_FORWARD_INLINE);
+    g_assert_null(plain->attachment_dir);
+    g_assert_cmpuint(plain->attachments->len, ==, 0);
 }
 
 typedef struct {
@@ -750,19 +1061,60 @@ test_open(void)
     g_assert_cmpint(system(cmd), ==, 0);
 }
 
+/* A sender-chosen type that GMime passes through, opened with an entry
+ * that hands %t to a shell: nothing of it may run. */
+static void
+test_open_hostile_type(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("postie-open-XXXXXX", NULL);
+    g_autofree char *pwned = g_build_filename(dir, "pwned", NULL);
+    g_autofree char *msg = g_strdup_printf(
+        "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+        "Content-Type: text/plain\n\nhi\n--b\n"
+        "Content-Type: application/x`touch${IFS}%s`; charset=\"$(touch${IFS}%s)\"\n"
+        "Content-Disposition: attachment; filename=a.bin\n\ndata\n--b--\n",
+        pwned, pwned);
+    g_autoptr(GBytes) raw = g_bytes_new(msg, strlen(msg));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MimeView) v = mime_view_new(raw, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(v->attachments->len, ==, 1);
+    const MimeAttachment *a = v->attachments->pdata[0];
+    g_assert_nonnull(strchr(a->content_type, '`'));    /* GMime kept it */
+
+    g_autofree char *mc = write_temp(dir, "mailcap",
+                                     "application/*; sh -c 'echo %t %{charset} && cat %s'; "
+                                     "copiousoutput\n");
+    const char *files[] = { mc, NULL };
+    g_autofree char *out = NULL;
+    gboolean opened = mime_attachment_open(a, files, &out, &error);
+    g_assert_false(g_file_test(pwned, G_FILE_TEST_EXISTS));
+    g_assert_no_error(error);
+    g_assert_true(opened);
+    g_assert_cmpstr(out, ==, "application/octet-stream\ndata");
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    g_assert_cmpint(system(cmd), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     mime_init();
     g_test_add_func("/mime/charsets", test_charsets);
+    g_test_add_func("/mime/header-fields", test_header_fields);
     g_test_add_func("/mime/flowed", test_flowed);
     g_test_add_func("/mime/html/builtin", test_html_builtin);
     g_test_add_func("/mime/html/converters", test_html_converters);
     g_test_add_func("/mime/uu/scan", test_uu_scan);
     g_test_add_func("/mime/uu/round-trip", test_uu_round_trip);
+    g_test_add_func("/mime/uu/stripped-lines", test_uu_stripped_lines);
+    g_test_add_func("/mime/tnef", test_tnef);
     g_test_add_func("/mime/mailcap/parse", test_mailcap_parse);
     g_test_add_func("/mime/mailcap/argv", test_mailcap_argv);
+    g_test_add_func("/mime/mailcap/hostile", test_mailcap_hostile);
+    g_test_add_func("/mime/attachment/open-hostile-type", test_open_hostile_type);
     g_test_add_func("/mime/build/mime", test_build_mime);
     g_test_add_func("/mime/build/uuencode", test_build_uuencode);
     g_test_add_func("/mime/build/errors", test_build_errors);
@@ -770,6 +1122,7 @@ main(int argc, char **argv)
     g_test_add_func("/mime/reply/reply", test_reply);
     g_test_add_func("/mime/reply/reply-all", test_reply_all);
     g_test_add_func("/mime/reply/forward", test_forward);
+    g_test_add_func("/mime/reply/forward-inline-attachments", test_forward_inline_attachments);
     g_test_add_func("/mime/reply/subject", test_subject_prefixes);
     g_test_add_func("/mime/save", test_save);
     g_test_add_func("/mime/open", test_open);

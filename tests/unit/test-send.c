@@ -12,6 +12,7 @@
 
 #include "store/store.h"
 
+#include "esmtp-plugins/oauth-sasl.h"
 #include "send/private.h"
 #include "util/util.h"
 
@@ -300,6 +301,23 @@ static const WatchCase watch_cases[] = {
     { "AUTH line dropped without the mechanism", "login",
       { "C:EHLO TOK\r\n", "S:250-x\r\n250 AUTH PLAIN\r\n" },
       HELLO_S, "250 x\r\n", -1, FALSE, FALSE },
+    { "AUTH filtered to the OAuth mechanisms, in the server's order",
+      "XOAUTH2 OAUTHBEARER",
+      { "C:EHLO TOK\r\n",
+        "S:250-x\r\n250-AUTH PLAIN OAUTHBEARER LOGIN XOAUTH2\r\n250 SIZE 10\r\n" },
+      HELLO_S, "250-x\r\n250-AUTH OAUTHBEARER XOAUTH2\r\n250 SIZE 10\r\n",
+      -1, FALSE, FALSE },
+    { "OAuth error challenge: the empty answer is no command", NULL,
+      { HELLO, "C:AUTH XOAUTH2 dXNlcj1h\r\n", "S:334 eyJzdGF0dXMiOiI0MDEifQ==\r\n",
+        "C:\r\n", "S:535 5.7.8 refused\r\n", "C:QUIT\r\n", "S:221 bye\r\n" },
+      HELLO_S "AUTH XOAUTH2 dXNlcj1h\r\n\r\nQUIT\r\n",
+      HELLO_C "334 eyJzdGF0dXMiOiI0MDEifQ==\r\n535 5.7.8 refused\r\n221 bye\r\n",
+      -1, FALSE, FALSE },
+    { "a cancelled AUTH (\"*\") is no command", NULL,
+      { HELLO, "C:AUTH OAUTHBEARER\r\n", "S:334 \r\n", "C:*\r\n",
+        "S:501 cancelled\r\n", "C:AUTH PLAIN AGFiAGM=\r\n", "S:235 ok\r\n" },
+      HELLO_S "AUTH OAUTHBEARER\r\n*\r\nAUTH PLAIN AGFiAGM=\r\n",
+      HELLO_C "334 \r\n501 cancelled\r\n235 ok\r\n", -1, FALSE, FALSE },
     { "BDAT: a 250 to a middle chunk accepts nothing", NULL,
       { HELLO, "C:MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nBDAT 5\r\nhello",
         "S:250 ok\r\n250 ok\r\n250 5 bytes\r\n" },
@@ -400,6 +418,57 @@ test_relay_watch(void)
     }
 }
 
+/* The client strings of postie's XOAUTH2 / OAUTHBEARER plugins, and the
+ * limit of libesmtp 1.1's 2048-byte base64 buffer. */
+static void
+test_oauth_sasl(void)
+{
+    static const struct {
+        const char *mech, *user, *host, *port, *token;
+        const char *want;   /* NULL: refused */
+    } cases[] = {
+        { "x", "alice@example.org", NULL, NULL, "tok",
+          "user=alice@example.org\001auth=Bearer tok\001\001" },
+        { "o", "alice@example.org", "smtp.example", "587", "tok",
+          "n,a=alice@example.org,\001host=smtp.example\001port=587\001auth=Bearer tok\001\001" },
+        { "o", "a,b=c", "h", "25", "t", "n,a=a=2Cb=3Dc,\001host=h\001port=25\001auth=Bearer t\001\001" },
+        { "x", "alice", NULL, NULL, "to\001ken", NULL },
+        { "x", "ali\r\nce", NULL, NULL, "token", NULL },
+        { "x", "alice", NULL, NULL, "", NULL },
+        { "o", "alice", "h\n", "25", "t", NULL },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char buf[POSTIE_SASL_MAX_RESPONSE + 1];
+        int n = cases[i].mech[0] == 'x'
+                    ? oauth_sasl_xoauth2(buf, sizeof buf, cases[i].user, cases[i].token)
+                    : oauth_sasl_oauthbearer(buf, sizeof buf, cases[i].user,
+                                             cases[i].host, cases[i].port,
+                                             cases[i].token);
+        if (!cases[i].want) {
+            g_assert_cmpint(n, ==, -1);
+            continue;
+        }
+        g_assert_cmpint(n, ==, (int)strlen(cases[i].want));
+        g_assert_cmpmem(buf, n, cases[i].want, strlen(cases[i].want));
+    }
+    /* The longest token that fits: 1533 bytes in all, not one more. */
+    char buf[POSTIE_SASL_MAX_RESPONSE + 1];
+    gsize room = POSTIE_SASL_MAX_RESPONSE - strlen("user=u\001auth=Bearer \001\001");
+    g_autofree char *tok = g_strnfill(room, 'A');
+    g_assert_cmpint(oauth_sasl_xoauth2(buf, sizeof buf, "u", tok), ==,
+                    POSTIE_SASL_MAX_RESPONSE);
+    g_autofree char *longer = g_strnfill(room + 1, 'A');
+    g_assert_cmpint(oauth_sasl_xoauth2(buf, sizeof buf, "u", longer), ==, -1);
+    /* The 512-octet AUTH line: "AUTH XOAUTH2 " + base64 + CRLF. */
+    g_assert_true(oauth_sasl_fits_auth_line("XOAUTH2", 372));
+    g_assert_false(oauth_sasl_fits_auth_line("XOAUTH2", 373));
+    g_assert_true(oauth_sasl_fits_auth_line("OAUTHBEARER", 369));
+    g_assert_false(oauth_sasl_fits_auth_line("OAUTHBEARER", 370));
+    /* libesmtp's own check: 4 * ceil(n / 3) + 1 <= 2048. */
+    g_assert_cmpint(4 * ((POSTIE_SASL_MAX_RESPONSE + 2) / 3) + 1, <=, 2048);
+    g_assert_cmpint(4 * ((POSTIE_SASL_MAX_RESPONSE + 3) / 3) + 1, >, 2048);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -415,6 +484,7 @@ main(int argc, char **argv)
     g_test_add_func("/send/recorded-error", test_recorded_error);
     g_test_add_func("/send/cancel", test_cancel);
     g_test_add_func("/send/relay-watch", test_relay_watch);
+    g_test_add_func("/send/oauth-sasl", test_oauth_sasl);
     int rc = g_test_run();
     g_mime_shutdown();
     return rc;

@@ -1,0 +1,172 @@
+/* Tags (mutt's t, T, ^T) and the tag prefix (;).  A tag belongs to a
+ * message, not a row or an index: tags are kept by file offset and
+ * Message-ID, so mail arriving keeps them and a folder rewritten by
+ * another program drops those whose message moved (never tagging
+ * another message by mistake). */
+#include <config.h>
+
+#include "ui/private.h"
+
+static char *
+tag_id(const StoreMessage *m)
+{
+    return g_strdup_printf("%" G_GUINT64_FORMAT "\n%s", m->offset,
+                           m->message_id ? m->message_id : "");
+}
+
+void
+tags_clear(MsgView *v)
+{
+    g_clear_pointer(&v->tag_ids, g_hash_table_unref);
+    g_clear_pointer(&v->tagged, g_free);
+    v->ntagged = 0;
+}
+
+void
+tags_rebuild(MsgView *v)
+{
+    g_free(v->tagged);
+    v->tagged = g_new0(guint8, v->n + 1);
+    v->ntagged = 0;
+    if (!v->tag_ids || g_hash_table_size(v->tag_ids) == 0)
+        return;
+    GHashTable *still = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < v->n; i++) {
+        char *id = tag_id(store_folder_get(v->folder, i));
+        if (g_hash_table_contains(v->tag_ids, id)) {
+            v->tagged[i] = 1;
+            v->ntagged++;
+            g_hash_table_add(still, id);
+        } else {
+            g_free(id);
+        }
+    }
+    g_hash_table_unref(v->tag_ids);
+    v->tag_ids = still;
+}
+
+static void
+set_tag(MsgView *v, guint i, gboolean on)
+{
+    if (!v->tag_ids)
+        v->tag_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!!v->tagged[i] == !!on)
+        return;
+    char *id = tag_id(store_folder_get(v->folder, i));
+    v->tagged[i] = on;
+    if (on) {
+        v->ntagged++;
+        g_hash_table_add(v->tag_ids, id);
+    } else {
+        v->ntagged--;
+        g_hash_table_remove(v->tag_ids, id);
+        g_free(id);
+    }
+}
+
+void
+tags_toggle(Ui *ui)
+{
+    if (!msglist_selected(ui))
+        return;
+    MsgView *v = &ui->view;
+    set_tag(v, ui->sel_idx, !v->tagged[ui->sel_idx]);
+    int row = msglist_sel_row(ui);
+    if (row + 1 < (int)v->rows)
+        msglist_select_row(ui, row + 1);
+}
+
+void
+tags_by_pattern(Ui *ui, gboolean tag)
+{
+    if (!ui->folder)
+        return;
+    g_autofree char *text = NULL;
+    g_autoptr(Pattern) p = ui_read_pattern(ui, tag ? _("Tag messages matching: ")
+                                                   : _("Untag messages matching: "), &text);
+    if (!p)
+        return;
+    MsgView *v = &ui->view;
+    PatternTarget t = view_target(v);
+    guint changed = 0;
+    g_autoptr(GError) error = NULL;
+    /* Only the rows shown: under a limit, mutt tags what is visible. */
+    for (guint r = 0; r < v->rows && !error; r++) {
+        guint i = v->order[r];
+        if (!!v->tagged[i] != !!tag && pattern_match(p, &t, i, &error)) {
+            set_tag(v, i, tag);
+            changed++;
+        }
+    }
+    if (error) {
+        ui_error(ui, "%s", error->message);
+        return;
+    }
+    ui_message(ui, tag ? g_dngettext(PACKAGE, "%u message tagged; %u tagged in all.",
+                                     "%u messages tagged; %u tagged in all.", changed)
+                       : g_dngettext(PACKAGE, "%u message untagged; %u tagged in all.",
+                                     "%u messages untagged; %u tagged in all.", changed),
+               changed, v->ntagged);
+}
+
+GArray *
+ui_targets(Ui *ui, gboolean tagged)
+{
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(guint));
+    MsgView *v = &ui->view;
+    if (!tagged) {
+        if (msglist_selected(ui))
+            g_array_append_val(out, ui->sel_idx);
+        return out;
+    }
+    /* In view order, so piped or forwarded messages come as shown. */
+    for (guint r = 0; r < v->rows; r++)
+        if (v->tagged[v->order[r]])
+            g_array_append_val(out, v->order[r]);
+    for (guint i = 0; i < v->n; i++)   /* tagged but hidden by a limit */
+        if (v->tagged[i] && v->row_of[i] < 0)
+            g_array_append_val(out, i);
+    return out;
+}
+
+void
+tags_prefix(Ui *ui)
+{
+    if (ui->view.ntagged == 0) {
+        ui_error(ui, _("No tagged messages."));
+        return;
+    }
+    ui_message(ui, _("Tagged: press the action for the %u tagged messages..."),
+               ui->view.ntagged);
+    UiAction a;
+    for (;;) {
+        ui_redraw(ui);
+        int key = ui_getkey(ui);
+        if (key == (UI_KEY_FUNC | KEY_EXIT))
+            return;
+        if (key == (UI_KEY_FUNC | KEY_RESIZE) || key == UI_KEY_EVENT)
+            continue;
+        g_clear_pointer(&ui->message, g_free);
+        if (key == 27 || key == 7)
+            return;
+        a = keymap_lookup(ui->keys, key);
+        break;
+    }
+    switch (a) {
+    case ACT_FORWARD:
+        forward_tagged(ui);
+        break;
+    case ACT_DELETE: case ACT_UNDELETE: case ACT_FLAG: case ACT_TOGGLE_READ:
+    case ACT_SAVE: case ACT_PIPE:
+        ui->tag_prefix = TRUE;
+        ui_run_action(ui, a);
+        ui->tag_prefix = FALSE;
+        break;
+    default: {
+        const ActionInfo *info = keymap_action_info(a);
+        ui_error(ui, _("%s does not work on tagged messages."),
+                 info ? info->name : "?");
+        break;
+    }
+    }
+}

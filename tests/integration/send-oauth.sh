@@ -1,0 +1,190 @@
+#!/bin/sh
+# SMTP login with an OAuth token through postie's libesmtp plugins
+# (sasl-xoauth2.so, sasl-oauthbearer.so), as an ordinary user: libesmtp
+# loads plugins only from its own directory, so each postie runs in a
+# private mount namespace (unshare -rm) where a directory holding the
+# system's plugins and the built ones is bound over that directory.
+# Nothing outside the namespace changes.
+. "$top_srcdir/tests/integration/send-lib.sh"
+
+[ -n "${ESMTP_BUILTIN_PLUGINDIR:-}" ] && [ -d "$ESMTP_BUILTIN_PLUGINDIR" ] ||
+    skip_all "configure did not find libesmtp's plugin directory"
+
+WITH="$TEST_TMP/plugins-with"        # the system's plugins and ours
+WITHOUT="$TEST_TMP/plugins-without"  # the system's plugins only
+mkdir -p "$WITH" "$WITHOUT"
+for f in "$ESMTP_BUILTIN_PLUGINDIR"/*.so; do
+    [ -e "$f" ] || continue
+    case ${f##*/} in sasl-xoauth2.so|sasl-oauthbearer.so) continue ;; esac
+    cp "$f" "$WITH/" && cp "$f" "$WITHOUT/"
+done
+cp "$ESMTP_PLUGINS_BUILT/sasl-xoauth2.so" "$ESMTP_PLUGINS_BUILT/sasl-oauthbearer.so" "$WITH/"
+# Where user namespaces or mounts in them are not allowed (some
+# containers), nothing here can run without touching the system: skip.
+if ! err=$(unshare -rm sh -c 'mount --bind "$1" "$2"' sh "$WITH" "$ESMTP_BUILTIN_PLUGINDIR" 2>&1); then
+    skip_all "user namespaces with mounts are unavailable here (unshare -rm: $err)"
+fi
+
+# in_ns DIR CMD...: run CMD with DIR bound over libesmtp's plugin directory.
+in_ns() {
+    d=$1; shift
+    unshare -rm sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' \
+        sh "$d" "$ESMTP_BUILTIN_PLUGINDIR" "$@"
+}
+
+TOKEN="ya29.a0-test_TOKEN.1234567890"
+printf '%s\n' "$TOKEN" > "$TEST_TMP/token"
+
+# oauth_account NAME [extra lines]: an account with a token, no password.
+oauth_account() {
+    n=$1; shift
+    {
+        echo "[account $n]"
+        echo "address = alice@example.org"
+        echo "smtp_host = localhost"
+        echo "smtp_port = $SMTP_PORT"
+        echo "smtp_user = alice"
+        echo "smtp_ca_file = $CERTS/ca.pem"
+        echo "oauth_token_command = cat $TEST_TMP/token"
+        echo "timeout = 20"
+        for l in "$@"; do echo "$l"; done
+    } >> "$CONF"
+    chmod 600 "$CONF"
+}
+
+msg() { printf 'From: alice@example.org\nTo: bob@example.net\nSubject: %s\n\nbody\n' "$1"; }
+
+# events KIND: the server's oauth records of that kind, one JSON per line.
+events() { "$PY" -c '
+import json,sys
+for l in open(sys.argv[1]):
+    e=json.loads(l)
+    if e.get("event")==sys.argv[2]: print(json.dumps(e, sort_keys=True))
+' "$SMTP_COMMANDS" "$1"; }
+
+b64() { printf "$1" | base64 -w0; }
+
+
+
+# XOAUTH2 with the exact client string.
+start_smtp x --oauth-token "$TOKEN" --oauth-only --auth-required
+new_config
+oauth_account work "smtp_auth = xoauth2"
+msg one | in_ns "$WITH" "$POSTIE" send >"$TEST_TMP/out" 2>&1; rc=$?
+is "$rc" 0 "sent with XOAUTH2"
+is "$(json "$SMTP_OUTDIR/1.json" 'j["auth"]["mechanism"]')" XOAUTH2 "the server saw XOAUTH2"
+is "$(json "$SMTP_OUTDIR/1.json" 'j["auth"]["tls"]')" True "inside TLS"
+want=$(b64 "user=alice\001auth=Bearer $TOKEN\001\001")
+is "$(all_lines | grep '^AUTH XOAUTH2')" "AUTH XOAUTH2 $want" "the exact XOAUTH2 initial response"
+# The server lists OAUTHBEARER first; the relay shows libesmtp only
+# XOAUTH2 (smtp_auth), so the other one is never tried.
+is "$(all_lines | grep -c '^AUTH OAUTHBEARER')" 0 \
+   "the mechanism not chosen was never tried"
+is "$(all_lines | grep -c '^AUTH')" 1 "one login"
+is "$(plain_lines | grep -c '^AUTH')" 0 "no AUTH before STARTTLS"
+stop_smtp x
+
+# A token too long for the 512-octet AUTH line (Microsoft 365 tokens run
+# to 2000 bytes): "AUTH XOAUTH2" alone, the response after the empty 334.
+LONG=$("$PY" -c 'print("eyJ" + "x" * 900)')
+start_smtp long --oauth-token "$LONG" --oauth-only --auth-required
+new_config
+oauth_account work "smtp_auth = xoauth2"
+printf '%s\n' "$LONG" > "$TEST_TMP/token"
+msg long | in_ns "$WITH" "$POSTIE" send >"$TEST_TMP/out" 2>&1; rc=$?
+is "$rc" 0 "a 900-byte token is sent"
+want=$(b64 "user=alice\001auth=Bearer $LONG\001\001")
+is "$(all_lines | grep -A1 '^AUTH XOAUTH2' | tr '\n' ' ')" "AUTH XOAUTH2 $want " \
+   "after AUTH XOAUTH2 alone, on its own line"
+stop_smtp long
+
+# Longer than libesmtp 1.1 can send at all: said plainly, nothing sent.
+HUGE=$("$PY" -c 'print("eyJ" + "x" * 1600)')
+start_smtp huge --oauth-token "$HUGE" --oauth-only --auth-required
+new_config
+oauth_account work "smtp_auth = xoauth2"
+printf '%s\n' "$HUGE" > "$TEST_TMP/token"
+out=$(msg huge | in_ns "$WITH" "$POSTIE" send 2>&1); rc=$?
+is "$rc" 69 "a 1600-byte token: EX_UNAVAILABLE"
+like "$out" "too long for libesmtp 1.1" "says the token is too long for libesmtp"
+is "$(captured)" 0 "nothing was sent"
+stop_smtp huge
+printf '%s\n' "$TOKEN" > "$TEST_TMP/token"
+
+# OAUTHBEARER with the exact client string (RFC 7628).
+start_smtp ob --oauth-token "$TOKEN" --oauth-only --auth-required
+new_config
+oauth_account work "smtp_auth = oauthbearer"
+msg two | in_ns "$WITH" "$POSTIE" send >"$TEST_TMP/out" 2>&1; rc=$?
+is "$rc" 0 "sent with OAUTHBEARER"
+is "$(json "$SMTP_OUTDIR/1.json" 'j["auth"]["mechanism"]')" OAUTHBEARER "the server saw OAUTHBEARER"
+want=$(b64 "n,a=alice,\001host=localhost\001port=$SMTP_PORT\001auth=Bearer $TOKEN\001\001")
+is "$(all_lines | grep '^AUTH')" "AUTH OAUTHBEARER $want" "the exact OAUTHBEARER initial response"
+stop_smtp ob
+
+# auto with oauth_token_command: the token, never a password mechanism,
+# even when the server lists LOGIN and PLAIN first.
+start_smtp auto --oauth-token "$TOKEN" --auth-required
+new_config
+oauth_account work
+msg three | in_ns "$WITH" "$POSTIE" send >"$TEST_TMP/out" 2>&1; rc=$?
+is "$rc" 0 "auto picks OAuth when oauth_token_command is set"
+mech=$(json "$SMTP_OUTDIR/1.json" 'j["auth"]["mechanism"]')
+case $mech in XOAUTH2|OAUTHBEARER) r=0 ;; *) r=1 ;; esac
+ok $r "the login used a token mechanism ($mech)"
+is "$(events oauth | grep -c '"ok": true')" 1 "one token login, accepted"
+is "$(all_lines | grep -c '^AUTH PLAIN\|^AUTH LOGIN [^ ]')" 0 "no password was offered"
+stop_smtp auto
+
+# A password account while the OAuth plugins are installed and the
+# server lists OAUTHBEARER first: the token mechanisms get nothing and
+# are cancelled, the password goes by PLAIN, once.
+start_smtp pw --oauth-token "$TOKEN" --no-login --auth-required
+new_config
+account work alice@example.org
+msg pw | in_ns "$WITH" "$POSTIE" send >"$TEST_TMP/out" 2>&1; rc=$?
+is "$rc" 0 "a password login still works with the plugins installed"
+is "$(json "$SMTP_OUTDIR/1.json" 'j["auth"]["mechanism"]')" PLAIN "by PLAIN"
+is "$(all_lines | grep -A1 '^AUTH OAUTHBEARER' | tr '\n' ' ')" "AUTH OAUTHBEARER * " \
+   "OAUTHBEARER, listed first, got no token and was cancelled"
+is "$(events oauth | grep -c .)" 0 "no token login was attempted"
+stop_smtp pw
+
+# A refused token: the 334 error challenge, the right answer, then a login
+# failure that says how to log in again; nothing sent.
+for mech in xoauth2 oauthbearer; do
+    start_smtp "bad-$mech" --oauth-token "other-token" --oauth-only --auth-required
+    new_config
+    oauth_account work "smtp_auth = $mech"
+    out=$(msg four | in_ns "$WITH" "$POSTIE" send 2>&1); rc=$?
+    is "$rc" 77 "$mech: a refused token exits EX_NOPERM"
+    like "$out" "authentication failed for work at localhost" "$mech: reported as a login failure"
+    like "$out" "postie oauth login work" "$mech: names the command that fixes it"
+    if [ $mech = xoauth2 ]; then want='""'; else want='"\u0001"'; fi
+    is "$(events oauth-error-answer | "$PY" -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())["answer"]))')" \
+       "$want" "$mech: the error challenge was answered as the mechanism says"
+    is "$(all_lines | grep -c '^MAIL')" 0 "$mech: no MAIL FROM after the refused token"
+    is "$(all_lines | grep -ic "^AUTH $mech")" 1 "$mech: one login attempt"
+    is "$(all_lines | grep -c '^AUTH')" 1 "$mech: no other mechanism tried after it"
+    is "$(captured)" 0 "$mech: nothing was accepted"
+    stop_smtp "bad-$mech"
+done
+
+# The token command fails (e.g. a revoked grant): a login failure too.
+start_smtp cmdfail --oauth-token "$TOKEN" --oauth-only --auth-required
+new_config
+oauth_account work "smtp_auth = xoauth2"
+sed -i "s|^oauth_token_command = .*|oauth_token_command = sh -c 'echo revoked >\&2; exit 1'|" "$CONF"
+out=$(msg five | in_ns "$WITH" "$POSTIE" send 2>&1); rc=$?
+is "$rc" 77 "a failing token command exits EX_NOPERM"
+like "$out" "postie oauth login work" "and names the command that fixes it"
+
+# The plugin is not installed: say exactly that and how to install it.
+sed -i "s|^oauth_token_command = .*|oauth_token_command = cat $TEST_TMP/token|" "$CONF"
+out=$(msg six | in_ns "$WITHOUT" "$POSTIE" send 2>&1); rc=$?
+is "$rc" 69 "without the plugin: EX_UNAVAILABLE"
+like "$out" "sasl-xoauth2.so in $ESMTP_BUILTIN_PLUGINDIR" "names the missing plugin and where it belongs"
+like "$out" "make install" "says how to install it"
+is "$(all_lines | grep -c '^AUTH')" 0 "no login was tried"
+stop_smtp cmdfail
+done_testing
