@@ -136,6 +136,18 @@ is "$(events oauth | grep -c '"ok": true')" 1 "one token login, accepted"
 is "$(all_lines | grep -c '^AUTH PLAIN\|^AUTH LOGIN [^ ]')" 0 "no password was offered"
 stop_smtp auto
 
+# auto with a token, and the server offers only password mechanisms: the
+# relay leaves libesmtp no mechanism, postie says which it wanted.
+start_smtp nooauth --auth-required
+new_config
+oauth_account work
+out=$(msg nooauth | in_ns "$WITH" "$POSTIE" send 2>&1); rc=$?
+is "$rc" 69 "no token mechanism offered: EX_UNAVAILABLE"
+like "$out" "does not offer the login method XOAUTH2 / OAUTHBEARER" "says which login it wanted"
+is "$(all_lines | grep -c '^AUTH')" 0 "no password mechanism was tried"
+is "$(captured)" 0 "nothing was sent"
+stop_smtp nooauth
+
 # A password account while the OAuth plugins are installed and the
 # server lists OAUTHBEARER first: the token mechanisms get nothing and
 # are cancelled, the password goes by PLAIN, once.
