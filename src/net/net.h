@@ -94,6 +94,9 @@ const char *net_conn_host(const NetConn *c);
 guint16 net_conn_port(const NetConn *c);
 /* The numeric address actually connected to, e.g. "::1" or "127.0.0.1". */
 const char *net_conn_address(const NetConn *c);
+/* The socket, for poll() by a caller that relays the connection (never
+ * read or write it directly: bytes may sit in the buffer or in TLS). */
+int net_conn_fd(const NetConn *c);
 /* Change the read/write timeout (seconds, <= 0: 60). */
 void net_conn_set_timeout(NetConn *c, int timeout);
 

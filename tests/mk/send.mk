@@ -12,6 +12,9 @@ TESTS += \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
 	tests/integration/send-tls-extra.py \
+	tests/integration/send-chunking.sh \
+	tests/integration/send-postfix.sh \
+	tests/integration/send-soak.sh \
 	tests/integration/send-oauth.sh \
 	tests/integration/plugins-install.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
@@ -22,6 +25,9 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
 	tests/integration/send-tls-extra.py \
+	tests/integration/send-chunking.sh \
+	tests/integration/send-postfix.sh \
+	tests/integration/send-soak.sh \
 	tests/integration/send-oauth.sh \
 	tests/integration/plugins-install.sh
 
