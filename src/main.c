@@ -105,6 +105,9 @@ main(int argc, char **argv)
     mime_init();
     int rc;
     if (i >= argc) {
+        /* The set-up asks for a password; the rest is done by
+         * conf_server_secret() when a secret is loaded. */
+        secrets_protect_process();
         rc = ui_main(&ctx);
     } else {
         const Command *cmd = NULL;

@@ -102,14 +102,51 @@ find_value_colon(const char *s)
     return NULL;
 }
 
+/* The head of a logical line being joined (up to the value's ':'), found
+ * by a scan that goes on where it stopped: joining N lines costs O(N)
+ * even when a '"' left open keeps the colon from ever being found. */
+typedef struct {
+    gsize scanned;
+    gboolean in_quotes;
+    gboolean stopped;    /* a NUL: find_value_colon would stop there */
+    gssize colon;        /* -1 until found */
+    int qp;              /* -1 not yet known */
+} HeadScan;
+
 static gboolean
-line_is_qp(const char *s)
+head_has_colon(HeadScan *h, const GString *s)
 {
-    const char *colon = find_value_colon(s);
-    if (!colon)
+    for (; h->colon < 0 && !h->stopped && h->scanned < s->len; h->scanned++) {
+        char c = s->str[h->scanned];
+        if (c == '\0')
+            h->stopped = TRUE;
+        else if (c == '"')
+            h->in_quotes = !h->in_quotes;
+        else if (c == ':' && !h->in_quotes)
+            h->colon = (gssize)h->scanned;
+    }
+    return h->colon >= 0;
+}
+
+static gboolean
+head_is_qp(HeadScan *h, const GString *s)
+{
+    if (!head_has_colon(h, s))
         return FALSE;
-    g_autofree char *head = g_ascii_strup(s, colon - s);
-    return strstr(head, "QUOTED-PRINTABLE") != NULL;
+    if (h->qp < 0) {
+        g_autofree char *head = g_ascii_strup(s->str, h->colon);
+        h->qp = strstr(head, "QUOTED-PRINTABLE") != NULL;
+    }
+    return h->qp;
+}
+
+/* Drop the '=' of a QP soft break; the scan of the head (which the '='
+ * cannot be part of) resumes at the end. */
+static void
+cut_soft_break(HeadScan *h, GString *s)
+{
+    g_string_truncate(s, s->len - 1);
+    h->scanned = MIN(h->scanned, s->len);
 }
 
 /* Is the next line one no property can start with: text without a ':'
@@ -153,6 +190,7 @@ next_logical(Lines *l, guint *first_line, guint *stray_line)
         return NULL;
     *first_line = l->line;
     GString *out = g_string_new_len(s, (gssize)n);
+    HeadScan head = { 0, FALSE, FALSE, -1, -1 };
     for (;;) {
         const char *ns;
         gsize nn;
@@ -161,18 +199,18 @@ next_logical(Lines *l, guint *first_line, guint *stray_line)
         if (nn > 0 && (ns[0] == ' ' || ns[0] == '\t')) {
             next_line(l, &ns, &nn);
             /* A QP soft break may also be followed by a folded line. */
-            if (out->len && out->str[out->len - 1] == '=' && line_is_qp(out->str))
-                g_string_truncate(out, out->len - 1);
+            if (out->len && out->str[out->len - 1] == '=' && head_is_qp(&head, out))
+                cut_soft_break(&head, out);
             g_string_append_len(out, ns + 1, (gssize)nn - 1);
             continue;
         }
-        if (out->len && out->str[out->len - 1] == '=' && line_is_qp(out->str)) {
+        if (out->len && out->str[out->len - 1] == '=' && head_is_qp(&head, out)) {
             next_line(l, &ns, &nn);
-            g_string_truncate(out, out->len - 1);
+            cut_soft_break(&head, out);
             g_string_append_len(out, ns, (gssize)nn);
             continue;
         }
-        if (next_is_stray(l) && find_value_colon(out->str) &&
+        if (next_is_stray(l) && head_has_colon(&head, out) &&
             !starts_ci(out->str, "BEGIN:") && !starts_ci(out->str, "END:")) {
             next_line(l, &ns, &nn);
             if (!*stray_line)

@@ -358,7 +358,7 @@ server_clear(ServerConf *s)
     g_free(s->auth);
     g_free(s->ca_file);
     g_free(s->tls_fingerprint);
-    g_free(s->password);
+    g_free(s->password_key);
     g_free(s->password_command);
 }
 
@@ -367,6 +367,8 @@ account_free(gpointer data)
 {
     Account *a = data;
     g_free(a->id);
+    g_free(a->conf_path);
+    g_free(a->conf_group);
     g_free(a->real_name);
     g_free(a->address);
     server_clear(&a->pop3);
@@ -415,9 +417,17 @@ read_account(Ctx *c, const char *id)
     if (!a->smtp.user)
         a->smtp.user = g_strdup(a->pop3.user);
 
-    a->pop3.password = get_string(c, "password", NULL);
+    /* Where a password is, not the password (see conf_server_secret). */
+    a->conf_path = g_strdup(c->cfg->path);
+    a->conf_group = g_strdup(c->group);
+    gboolean pop_pw = g_key_file_has_key(c->cfg->keyfile, c->group, "password", NULL);
+    gboolean smtp_pw = g_key_file_has_key(c->cfg->keyfile, c->group, "smtp_password", NULL);
+    a->pop3.password = pop_pw;
+    a->pop3.password_key = pop_pw ? g_strdup("password") : NULL;
+    a->smtp.password = smtp_pw || pop_pw;
+    a->smtp.password_key = smtp_pw ? g_strdup("smtp_password")
+                         : pop_pw ? g_strdup("password") : NULL;
     a->pop3.password_command = get_string(c, "password_command", NULL);
-    a->smtp.password = get_string(c, "smtp_password", a->pop3.password);
     a->smtp.password_command = get_string(c, "smtp_password_command",
                                           a->pop3.password_command);
     a->pop3.ca_file = get_string(c, "ca_file", NULL);
@@ -442,9 +452,7 @@ read_account(Ctx *c, const char *id)
     a->timeout = get_int(c, "timeout", 60, 1, 3600);
 
     /* A password in a file others can read is a password others know. */
-    const char *pw_key = a->pop3.password ? "password"
-                       : g_key_file_has_key(c->cfg->keyfile, c->group, "smtp_password", NULL)
-                           ? "smtp_password" : NULL;
+    const char *pw_key = pop_pw ? "password" : smtp_pw ? "smtp_password" : NULL;
     if (pw_key && !file_is_private(c->cfg->path))
         report(c, CONF_ERROR, pw_key,
                g_strdup_printf(_("refusing a password in a file that others can read; "
@@ -609,6 +617,22 @@ conf_free(PostieConfig *cfg)
     g_free(cfg);
 }
 
+/* Read on demand by conf_server_secret(): the parsed config keeps no
+ * password (GKeyFile cannot wipe what it frees; that copy at least does not
+ * stay for the life of the process). */
+static void
+forget_passwords(GKeyFile *kf)
+{
+    g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+    for (int i = 0; groups[i]; i++) {
+        g_key_file_remove_key(kf, groups[i], "password", NULL);
+        g_key_file_remove_key(kf, groups[i], "smtp_password", NULL);
+    }
+}
+
+static PostieConfig *parse_text(PostieConfig *cfg, const char *text, gsize len,
+                                GPtrArray **problems_out, GError **error);
+
 PostieConfig *
 conf_load(const char *path, GPtrArray **problems_out, GError **error)
 {
@@ -617,7 +641,7 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
         g_free(cfg->path);
         cfg->path = g_strdup(path);
     }
-    g_autofree char *text = NULL;
+    char *text = NULL;
     gsize len = 0;
     g_autoptr(GError) e = NULL;
     if (!g_file_get_contents(cfg->path, &text, &len, &e)) {
@@ -627,6 +651,20 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
                     e->message);
         return NULL;
     }
+    PostieConfig *loaded = parse_text(g_steal_pointer(&cfg), text, len, problems_out, error);
+    /* The text may hold passwords. */
+    explicit_bzero(text, len);
+    g_free(text);
+    return loaded;
+}
+
+/* conf_load() for the file's TEXT; CFG is taken. */
+static PostieConfig *
+parse_text(PostieConfig *cfg_in, const char *text, gsize len,
+           GPtrArray **problems_out, GError **error)
+{
+    g_autoptr(PostieConfig) cfg = cfg_in;
+    g_autoptr(GError) e = NULL;
     if (memchr(text, '\0', len) || !g_utf8_validate(text, (gssize)len, NULL)) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
                     _("%s: not a UTF-8 text file"), cfg->path);
@@ -683,6 +721,7 @@ conf_load(const char *path, GPtrArray **problems_out, GError **error)
         }
     }
 
+    forget_passwords(cfg->keyfile);
     if (problems_out)
         *problems_out = problems;
     else

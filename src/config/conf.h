@@ -38,12 +38,18 @@ typedef struct {
     char *ca_file;         /* NULL: the system CA store */
     char *tls_fingerprint; /* pinned SHA-256 of the certificate, hex with
                               or without colons, lower case; or NULL */
-    char *password;        /* plain password from the file, or NULL */
+    gboolean password;     /* the file holds a password for this server
+                              (under password_key): conf_server_secret()
+                              reads it from there each time it is needed,
+                              so it is never kept in the parsed config */
+    char *password_key;    /* "password" or "smtp_password", or NULL */
     char *password_command;/* argv string run without a shell, or NULL */
 } ServerConf;
 
 typedef struct {
     char *id;              /* NAME from the group "[account NAME]" */
+    char *conf_path;       /* the file and group it comes from (a */
+    char *conf_group;      /* password is read from there on demand) */
     char *real_name;       /* "name": shown in From */
     char *address;         /* "address": user@example.org */
     gboolean is_default;   /* "default": identity used for new mail */
@@ -156,11 +162,14 @@ Account *conf_default_account(PostieConfig *cfg);
 Account *conf_account_for_address(PostieConfig *cfg, const char *addr);
 
 /* The secret to log in to SERVER of ACCOUNT: password_command's first
- * output line, else password.  Error (naming the account) when the command
- * fails, prints nothing, or no secret is configured. */
+ * output line, else the password, read again from the configuration file
+ * (which must still be private).  Error (naming the account) when the
+ * command fails, prints nothing, or no secret is configured.  Free the
+ * result with secret_free().  From the first call on, the process makes
+ * no core dump and cannot be inspected (secrets_protect_process). */
 char *conf_server_secret(const Account *account, const ServerConf *server,
                          GError **error);
-/* First output line of oauth_token_command. */
+/* First output line of oauth_token_command (free with secret_free()). */
 char *conf_oauth_token(const Account *account, GError **error);
 /* Run an argv string (split like a shell would, but run without one) and
  * return the first line of its standard output. WHAT names it in errors. */

@@ -14,12 +14,10 @@ line_key(const char *group, const char *key)
     return g_strdup_printf("%s\x1f%s", group, key ? key : "");
 }
 
-GHashTable *
-conf_scan_lines(const char *path, const char *text, GPtrArray *problems,
-                GError **error)
+static GHashTable *
+scan_rows(const char *path, char **rows, GPtrArray *problems, GError **error)
 {
     GHashTable *lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_auto(GStrv) rows = g_strsplit(text, "\n", -1);
     g_autofree char *group = NULL;
 
     for (int n = 0; rows[n]; n++) {
@@ -71,6 +69,18 @@ conf_scan_lines(const char *path, const char *text, GPtrArray *problems,
             g_hash_table_insert(lines, k, GINT_TO_POINTER(n + 1));
         }
     }
+    return lines;
+}
+
+GHashTable *
+conf_scan_lines(const char *path, const char *text, GPtrArray *problems,
+                GError **error)
+{
+    char **rows = g_strsplit(text, "\n", -1);
+    GHashTable *lines = scan_rows(path, rows, problems, error);
+    for (int n = 0; rows[n]; n++)
+        secret_wipe(rows[n]);       /* a row may hold a password */
+    g_strfreev(rows);
     return lines;
 }
 

@@ -20,6 +20,8 @@ batch_entry_free(gpointer p)
     g_free(e->folder);
     if (e->data)
         g_string_free(e->data, TRUE);
+    spool_free(e->spool);
+    g_free(e->head);
     g_free(e);
 }
 
@@ -62,8 +64,12 @@ append_folder(FetchRun *run, GPtrArray *entries, const char *folder,
         BatchEntry *e = entries->pdata[i];
         if (g_strcmp0(e->folder, folder) != 0)
             continue;
-        if (!store_appender_add(a, e->data->str, e->data->len,
-                                e->partial ? MSG_PARTIAL : 0, error)) {
+        guint32 flags = e->partial ? MSG_PARTIAL : 0;
+        gboolean added = e->spool
+            ? store_appender_add_file(a, e->head, strlen(e->head), spool_fd(e->spool),
+                                      flags, error)
+            : store_appender_add(a, e->data->str, e->data->len, flags, error);
+        if (!added) {
             store_appender_abort(a);
             return FALSE;
         }
@@ -92,11 +98,15 @@ batch_commit(FetchRun *run, GPtrArray *entries, GError **error)
     /* 2. In flight: from now on a crash leaves a trace to check. */
     for (guint i = 0; i < entries->len; i++) {
         BatchEntry *e = entries->pdata[i];
+        gsize clen = 0;
+        char *sum = e->spool ? spool_canonical_sum(e->spool, e->head, &clen, error)
+                             : message_canonical_sum(e->data->str, e->data->len, FALSE, &clen);
+        if (!sum)
+            return FALSE;    /* nothing recorded or appended */
         UidlRecord *old = g_hash_table_lookup(run->records, e->uid);
         UidlRecord *r = uidl_record_new(e->uid, old ? old->first_seen : run->now,
                                         UIDL_IN_FLIGHT);
-        gsize clen = 0;
-        r->sum = message_canonical_sum(e->data->str, e->data->len, FALSE, &clen);
+        r->sum = sum;
         r->length = clen;
         r->partial = e->partial;
         uidl_record_set_folder(r, e->folder);

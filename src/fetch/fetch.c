@@ -9,9 +9,13 @@
 #include "util/util.h"
 
 /* A batch is made durable with about four fsyncs; these bounds keep that
- * cost small per message and the memory held small. */
+ * cost small per message and the memory held small: the bytes are counted
+ * as LIST gives them when the batch is planned, and as they arrive (a
+ * server may lie), and a message of POP3_PIECE_SIZE or more never stays
+ * in memory at all (spool.c).  So a fetch holds about BATCH_MAX_BYTES +
+ * 3 * POP3_PIECE_SIZE of mail at most. */
 #define BATCH_MAX_MESSAGES 500
-#define BATCH_MAX_BYTES ((guint64)32 * 1024 * 1024)
+#define BATCH_MAX_BYTES ((guint64)16 * 1024 * 1024)
 
 static void
 warn(FetchRun *run, const char *message)
@@ -43,14 +47,79 @@ server_key(const Account *a)
 
 /* ---- downloading one batch ------------------------------------------------ */
 
+/* The identity of a message known by its content DIGEST (taken): the
+ * digest for the first message with that content in the server's list,
+ * DIGEST.2 for the second, and so on, so that two byte-identical messages
+ * on the server are two messages here.  The server's order is stable, so
+ * each keeps its identity from one fetch to the next. */
+static char *
+digest_identity(FetchRun *run, char *digest)
+{
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(run->digest_counts, digest)) + 1;
+    g_hash_table_replace(run->digest_counts, g_strdup(digest), GUINT_TO_POINTER(n));
+    if (n == 1)
+        return digest;
+    char *id = g_strdup_printf("%s.%u", digest, n);
+    g_free(digest);
+    return id;
+}
+
 typedef struct {
     FetchRun *run;
     const PlanItem *items;     /* the batch's plan items, in order */
     guint n;
     guint next;                /* index of the next expected message */
     GPtrArray *entries;        /* BatchEntry* */
+    guint64 held;              /* bytes of ENTRIES in memory */
     gboolean headers;          /* TOP n 0 */
+    Spool *spool;              /* the large message coming in pieces */
 } BatchCtx;
+
+static const PlanItem *
+expected(BatchCtx *b, guint num, GError **error)
+{
+    if (b->next >= b->n || b->items[b->next].num != num) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
+                    _("message %u arrived out of order"), num);
+        return NULL;
+    }
+    return &b->items[b->next];
+}
+
+/* A piece of a large message: into a spool file, never into memory. */
+static gboolean
+on_part(guint num, const char *data, gsize len, gpointer user_data,
+        GError **error)
+{
+    BatchCtx *b = user_data;
+    if (!expected(b, num, error))
+        return FALSE;
+    if (b->spool && spool_num(b->spool) != num)
+        g_clear_pointer(&b->spool, spool_free);   /* one that was cut off */
+    if (!b->spool) {
+        b->spool = spool_new(b->run->cfg->mail_dir, num, error);
+        if (!b->spool)
+            return FALSE;
+    }
+    return spool_add(b->spool, data, len, error) &&
+           !g_cancellable_set_error_if_cancelled(b->run->cancellable, error);
+}
+
+/* Whole messages wait in memory for one commit, up to BATCH_MAX_BYTES of
+ * what really arrived (a server's LIST sizes may lie); a spooled one is
+ * committed at once. */
+static gboolean
+hold_or_commit(BatchCtx *b, BatchEntry *e, GError **error)
+{
+    g_ptr_array_add(b->entries, e);
+    b->held += e->data ? e->data->len : 0;
+    if (!e->spool && b->held < BATCH_MAX_BYTES)
+        return TRUE;
+    gboolean ok = batch_commit(b->run, b->entries, error);
+    g_ptr_array_set_size(b->entries, 0);
+    b->held = 0;
+    return ok;
+}
 
 static gboolean
 on_message(guint num, const char *data, gsize len, gpointer user_data,
@@ -58,17 +127,28 @@ on_message(guint num, const char *data, gsize len, gpointer user_data,
 {
     BatchCtx *b = user_data;
     FetchRun *run = b->run;
-    if (b->next >= b->n || b->items[b->next].num != num) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
-                    _("message %u arrived out of order"), num);
+    const PlanItem *it = expected(b, num, error);
+    if (!it)
         return FALSE;
+    b->next++;
+
+    /* The end of a large message, or a whole one. */
+    Spool *spool = NULL;
+    if (b->spool && spool_num(b->spool) == num) {
+        spool = g_steal_pointer(&b->spool);
+        if (!spool_add(spool, data, len, error) || !spool_finish(spool, error)) {
+            spool_free(spool);
+            return FALSE;
+        }
+    } else {
+        g_clear_pointer(&b->spool, spool_free);
     }
-    const PlanItem *it = &b->items[b->next++];
+    guint64 size = spool ? spool_raw_length(spool) : len;
 
     run->n_done++;
     /* In the server's octets, like bytes_total, so the bar ends full. */
     run->bytes_done += it->act == ACT_TOP ? 0 : it->size;
-    run->summary.bytes += len;
+    run->summary.bytes += size;
     if (run->cb && run->cb->message_done)
         run->cb->message_done(run->account->id, run->n_done, run->n_total,
                               run->bytes_done, run->bytes_total, run->cb_data);
@@ -77,18 +157,19 @@ on_message(guint num, const char *data, gsize len, gpointer user_data,
     e->num = num;
     e->partial = b->headers;
     e->dele_after = it->dele_after_download;
+    e->spool = spool;
     if (it->uid) {
         e->uid = g_strdup(it->uid);
     } else {
         /* No usable UID: the content is the identity. */
-        e->uid = message_digest_uid(data, len);
-        gboolean again = g_hash_table_contains(run->seen_digests, e->uid);
+        e->uid = digest_identity(run, spool ? spool_digest_uid(spool)
+                                            : message_digest_uid(data, len));
         g_hash_table_add(run->seen_digests, g_strdup(e->uid));
         const UidlRecord *r = g_hash_table_lookup(run->records, e->uid);
-        if (r || again) {
+        if (r) {
             /* Already here: delete it when the policy says so and it can
              * be told apart from the others. */
-            gboolean expired = r && run->policy.delete_after_days > 0 &&
+            gboolean expired = run->policy.delete_after_days > 0 &&
                 run->now - r->first_seen >=
                     (gint64)run->policy.delete_after_days * 86400;
             if (!it->no_dele && (it->dele_after_download || expired)) {
@@ -103,16 +184,22 @@ on_message(guint num, const char *data, gsize len, gpointer user_data,
         const UidlRecord *r = g_hash_table_lookup(run->records, e->uid);
         e->replace = TRUE;
         e->folder = g_strdup(r && r->folder ? r->folder : run->account->inbox);
+    } else if (spool) {
+        /* The header block is at the start of the file. */
+        e->folder = g_strdup(spool_folder_for(spool, run->cfg, run->account));
     } else {
         e->folder = g_strdup(filter_folder_for(run->cfg, run->account, data, len));
     }
-    e->data = message_prepare(data, len, run->account->id, e->uid);
+    if (spool)
+        e->head = g_strdup_printf("X-Postie-UIDL: %s %s\n", run->account->id, e->uid);
+    else
+        e->data = message_prepare(data, len, run->account->id, e->uid);
     if (e->partial)
         run->summary.n_headers_only++;
     else
         run->summary.n_new++;
-    g_ptr_array_add(b->entries, e);
-    return !g_cancellable_set_error_if_cancelled(run->cancellable, error);
+    return hold_or_commit(b, e, error) &&
+           !g_cancellable_set_error_if_cancelled(run->cancellable, error);
 }
 
 static gboolean
@@ -122,25 +209,28 @@ download_batch(FetchRun *run, const PlanItem *items, guint n, gboolean headers,
     g_autofree guint *nums = g_new(guint, n);
     for (guint i = 0; i < n; i++)
         nums[i] = items[i].num;
-    BatchCtx b = { run, items, n, 0, NULL, headers };
+    BatchCtx b = { run, items, n, 0, NULL, 0, headers, NULL };
     b.entries = g_ptr_array_new_with_free_func(batch_entry_free);
     gboolean ok;
     if (headers) {
         g_autoptr(GError) local = NULL;
-        ok = pop3_top_many(run->session, nums, n, 0, on_message, &b, &local);
+        ok = pop3_top_many_parts(run->session, nums, n, 0, on_part, on_message, &b,
+                                 &local);
         if (!ok && b.next == 0 &&
             g_error_matches(local, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED) &&
             !pop3_is_broken(run->session)) {
             warn(run, _("the server does not support TOP: downloading whole "
                         "messages instead of headers only"));
             b.headers = FALSE;
-            ok = pop3_retr_many(run->session, nums, n, on_message, &b, error);
+            ok = pop3_retr_many_parts(run->session, nums, n, on_part, on_message, &b,
+                                      error);
         } else if (!ok) {
             g_propagate_error(error, g_steal_pointer(&local));
         }
     } else {
-        ok = pop3_retr_many(run->session, nums, n, on_message, &b, error);
+        ok = pop3_retr_many_parts(run->session, nums, n, on_part, on_message, &b, error);
     }
+    g_clear_pointer(&b.spool, spool_free);    /* cut off half-way */
     /* Whatever arrived whole is kept even when the rest failed: it costs
      * nothing to save and spares a download. */
     g_autoptr(GError) commit_error = NULL;
@@ -347,6 +437,7 @@ fetch_account(const PostieConfig *cfg, const Account *account,
                               (options && options->headers_only);
     run.policy.size_limit = account->size_limit;
     run.seen_digests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    run.digest_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     run.dele = g_array_new(FALSE, FALSE, sizeof(guint));
     run.dele_uids = g_ptr_array_new_with_free_func(g_free);
     run.crash_at = g_getenv("POSTIE_TEST_CRASH_AT");
@@ -371,6 +462,7 @@ fetch_account(const PostieConfig *cfg, const Account *account,
     uidls_close(run.records_file);
     g_free(run.records_path);
     g_hash_table_unref(run.seen_digests);
+    g_hash_table_unref(run.digest_counts);
     g_array_unref(run.dele);
     g_ptr_array_unref(run.dele_uids);
     if (run.marks)

@@ -10,6 +10,7 @@
  *   marks.c    the journal of user requests between fetches
  *   filter.c   which folder a message goes to ([filter NAME] rules)
  *   message.c  the bytes handed to the store (X-Postie-UIDL, LF ends)
+ *   spool.c    a message too large for memory, on its way to a folder
  *   private.h  internals shared by these files (and the unit tests)
  *
  * The records ($XDG_STATE_HOME/postie/uidls/ACCOUNT, mode 0600) keep, per
@@ -21,7 +22,14 @@
  * running".  A damaged file stops the account's fetch with FILE:LINE.
  *
  * Order of work in fetch_account(), per batch of messages (never another):
- *   1. download the batch (pipelined RETR / TOP n 0) into memory;
+ *   1. download the batch (pipelined RETR / TOP n 0) into memory, at most
+ *      16 MiB of what really arrives (LIST sizes may lie): at that mark
+ *      the batch so far goes through steps 2-4 and the downloads go on.
+ *      A message of 4 MiB or more never stays in memory: its pieces are
+ *      prepared into an unlinked spool file in the mail directory, and
+ *      once it is complete it goes through steps 2-4 alone, the store
+ *      copying it from that file (so a fetch peaks at about 30 MB of
+ *      mail whatever the server claims or sends);
  *   2. record the batch's UIDs as in flight, with their folder and length
  *      (atomic write);
  *   3. append them to their folders and fsync (one fsync per folder);
@@ -39,8 +47,10 @@
  * $POSTIE_TEST_CRASH_AT (batch.c) and with kill -9 at random moments.
  *
  * A server without UIDL (or a UID listed twice, or an invalid one): the
- * message is identified by the SHA-256 of its content, so it must be
- * downloaded again on every fetch to be recognised; a warning says so.
+ * message is identified by the SHA-256 of its content (the second of two
+ * byte-identical messages by "DIGEST.2", and so on, in the server's
+ * order), so it must be downloaded again on every fetch to be recognised;
+ * a warning says so.
  * Without leave_on_server such messages are deleted after they are safely
  * recorded, as usual; duplicate and invalid UIDs are never deleted.
  *

@@ -8,6 +8,7 @@ src_libpostie_a_SOURCES += \
 	src/fetch/marks.c \
 	src/fetch/filter.c \
 	src/fetch/plan.c \
-	src/fetch/message.c
+	src/fetch/message.c \
+	src/fetch/spool.c
 dist_man_MANS += doc/postie-fetch.1
 EXTRA_DIST += bench/fetch/run.sh bench/fetch/floor.py

@@ -14,12 +14,57 @@
  *   X want delete    DELE (the user asked for it).
  * A UID the server lists more than once cannot tell its messages apart:
  * each of them is downloaded (the engine identifies it by content) and
- * never deleted by UID. */
+ * never deleted by UID.  "Every UID changed" is judged only on UIDs that
+ * name one message, against records kept by UID. */
 #include <config.h>
 
 #include <string.h>
 
 #include "fetch/private.h"
+
+static gboolean
+is_digest(const char *uid)
+{
+    return g_str_has_prefix(uid, "postie-sha256:");
+}
+
+/* Does the server seem to have changed every UID?  Only UIDs that name
+ * one message each are compared with the records kept by UID: a UID given
+ * to several messages (popa3d hashes headers) is never recorded, the
+ * messages it names are recorded by content. */
+static gboolean
+uids_all_changed(const ServerMsg *msgs, guint n, GHashTable *records,
+                 GHashTable *count)
+{
+    guint unique = 0, matched = 0;
+    for (guint i = 0; i < n; i++) {
+        if (!msgs[i].uid ||
+            GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid)) > 1)
+            continue;
+        unique++;
+        matched += g_hash_table_contains(records, msgs[i].uid);
+    }
+    if (unique == 0 || matched > 0)
+        return FALSE;
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, records);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+        if (!is_digest(key))
+            return TRUE;
+    return FALSE;
+}
+
+static GHashTable *
+count_uids(const ServerMsg *msgs, guint n)
+{
+    GHashTable *count = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < n; i++)
+        if (msgs[i].uid)
+            g_hash_table_insert(count, msgs[i].uid, GUINT_TO_POINTER(
+                GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid)) + 1));
+    return count;
+}
 
 static gboolean
 expired(const UidlRecord *r, const PlanPolicy *p, gint64 now)
@@ -37,19 +82,13 @@ plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
     p->dup_uids = g_ptr_array_new_with_free_func(g_free);
 
     /* Count every UID first: duplicates are treated apart. */
-    g_autoptr(GHashTable) count = g_hash_table_new(g_str_hash, g_str_equal);
-    guint matched = 0;
-    for (guint i = 0; i < n; i++) {
-        if (!msgs[i].uid)
-            continue;
-        guint c = GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid));
-        g_hash_table_insert(count, msgs[i].uid, GUINT_TO_POINTER(c + 1));
-        if (c == 1)
+    g_autoptr(GHashTable) count = count_uids(msgs, n);
+    g_autoptr(GHashTable) reported = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < n; i++)
+        if (msgs[i].uid && GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid)) > 1 &&
+            g_hash_table_add(reported, msgs[i].uid))
             g_ptr_array_add(p->dup_uids, g_strdup(msgs[i].uid));
-        if (c == 0 && g_hash_table_contains(records, msgs[i].uid))
-            matched++;
-    }
-    p->uids_changed = n > 0 && matched == 0 && g_hash_table_size(records) > 0;
+    p->uids_changed = uids_all_changed(msgs, n, records, count);
 
     for (guint i = 0; i < n; i++) {
         const ServerMsg *m = &msgs[i];
@@ -115,16 +154,15 @@ plan_free(FetchPlan *p)
 guint
 plan_prune(GHashTable *records, const ServerMsg *msgs, guint n)
 {
-    g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
-    guint matched = 0;
-    for (guint i = 0; i < n; i++)
-        if (msgs[i].uid) {
-            g_hash_table_add(listed, msgs[i].uid);
-            if (g_hash_table_contains(records, msgs[i].uid))
-                matched++;
-        }
-    if (n > 0 && matched == 0)
+    g_autoptr(GHashTable) count = count_uids(msgs, n);
+    if (uids_all_changed(msgs, n, records, count))
         return 0;            /* every UID changed?  Keep what we know. */
+    if (n > 0 && g_hash_table_size(count) == 0)
+        return 0;            /* no UIDs this time: nothing to compare */
+    g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < n; i++)
+        if (msgs[i].uid)
+            g_hash_table_add(listed, msgs[i].uid);
 
     guint dropped = 0;
     GHashTableIter it;
@@ -136,7 +174,7 @@ plan_prune(GHashTable *records, const ServerMsg *msgs, guint n)
          * drops them like the rest (the server is empty). */
         if (g_hash_table_contains(listed, key))
             continue;
-        if (g_str_has_prefix(r->uid, "postie-sha256:") && n > 0)
+        if (is_digest(r->uid) && n > 0)
             continue;
         g_hash_table_iter_remove(&it);
         dropped++;

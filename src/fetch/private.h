@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "config/conf.h"
+#include "store/store.h"
 
 /* ---- uidls.c: the records of UIDs seen --------------------------------- */
 
@@ -158,6 +159,18 @@ guint plan_prune(GHashTable *records, const ServerMsg *msgs, guint n);
  * back can be compared with what we handed it (message_canonical). */
 GString *message_prepare(const char *raw, gsize len, const char *account,
                          const char *uid);
+/* The same in pieces, for a message too large to hold in memory: each
+ * feed appends to OUT what is ready (without the X-Postie-UIDL line, which
+ * the caller writes first); finish appends the rest.  Holds back at most
+ * one header line. */
+typedef struct {
+    gboolean in_headers, skipping;
+    gboolean open_line;    /* part of a body line is out, not its end */
+    GString *carry;        /* a header line so far, or a body's last '\r' */
+} MessagePrep;
+void message_prep_init(MessagePrep *p);
+void message_prep_feed(MessagePrep *p, const char *data, gsize len, GString *out);
+void message_prep_finish(MessagePrep *p, GString *out);
 /* "postie-sha256:HEX" of RAW: the identity of a message on a server that
  * gives none (no UIDL, or a UID listed twice). */
 char *message_digest_uid(const char *raw, gsize len);
@@ -168,8 +181,33 @@ char *message_digest_uid(const char *raw, gsize len);
  * hex of the canonical form. */
 char *message_canonical_sum(const char *data, gsize len, gboolean from_store,
                             gsize *canon_len);
+/* The same (FROM_STORE) for message I of folder F, read in pieces: a
+ * copy too large for memory is checked without holding it. */
+char *message_stored_sum(StoreFolder *f, guint i, gsize *canon_len, GError **error);
 
 #endif
+
+/* ---- spool.c: a message too large for memory ------------------------------ */
+
+/* For message NUM: its pieces are prepared (message_prep_*, without the
+ * X-Postie-UIDL line) into an unlinked file in DIR. */
+typedef struct Spool Spool;
+Spool *spool_new(const char *dir, guint num, GError **error);
+gboolean spool_add(Spool *s, const char *data, gsize len, GError **error);
+/* All pieces are in: write the rest. */
+gboolean spool_finish(Spool *s, GError **error);
+guint spool_num(const Spool *s);
+int spool_fd(const Spool *s);
+guint64 spool_raw_length(const Spool *s);
+/* filter_folder_for() on the start of the raw message. */
+const char *spool_folder_for(const Spool *s, const PostieConfig *cfg,
+                             const Account *account);
+/* message_digest_uid() of the raw pieces. */
+char *spool_digest_uid(Spool *s);
+/* message_canonical_sum() of HEAD (the X-Postie-UIDL line) + the file. */
+char *spool_canonical_sum(Spool *s, const char *head, gsize *canon_len,
+                          GError **error);
+void spool_free(Spool *s);
 
 /* ---- fetch.c, batch.c, recover.c: the engine ----------------------------- */
 
@@ -190,6 +228,7 @@ typedef struct {
     GHashTable *records;       /* this server mailbox's section */
     Pop3Session *session;
     GHashTable *seen_digests;  /* digest UIDs seen this time (no UIDL) */
+    GHashTable *digest_counts; /* digest -> messages with it so far */
 
     FetchSummary summary;
     guint n_done, n_total;
@@ -206,7 +245,9 @@ typedef struct {
     guint num;
     char *uid;
     char *folder;
-    GString *data;             /* message_prepare()d */
+    GString *data;             /* message_prepare()d, or NULL: */
+    Spool *spool;              /* a large one: HEAD + the spool's file */
+    char *head;                /* "X-Postie-UIDL: ACCOUNT UID\n" */
     gboolean partial;          /* headers only */
     gboolean replace;          /* replaces a partial copy in FOLDER */
     gboolean dele_after;       /* DELE once recorded */

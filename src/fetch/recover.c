@@ -50,15 +50,13 @@ examine(FetchRun *run, const char *folder, const UidlRecord *r,
             continue;
         gboolean is_partial = (m->flags & MSG_PARTIAL) != 0;
         if (r->state == UIDL_IN_FLIGHT && is_partial == r->partial) {
-            GBytes *b = store_folder_read(f, i, error);
-            if (!b) {
+            /* Read in pieces: the copy may be larger than memory allows. */
+            gsize clen = 0;
+            g_autofree char *sum = message_stored_sum(f, i, &clen, error);
+            if (!sum) {
                 store_folder_close(f);
                 return FALSE;
             }
-            gsize blen, clen;
-            const char *data = g_bytes_get_data(b, &blen);
-            g_autofree char *sum = message_canonical_sum(data, blen, TRUE, &clen);
-            g_bytes_unref(b);
             if (clen == r->length && r->sum && strcmp(sum, r->sum) == 0) {
                 found->n_complete++;
             } else if (clen < r->length) {

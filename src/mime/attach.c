@@ -62,10 +62,12 @@ mime_attachment_open(const MimeAttachment *a, const char *const *mailcap_files,
                      char **output, GError **error)
 {
     g_autoptr(GPtrArray) mc = mime_mailcap_load(mailcap_files);
-    const MimeMailcapEntry *e = mime_mailcap_find(mc, a->content_type, FALSE);
+    /* A hostile type is looked up (and given to %t) as octet-stream. */
+    const char *type = mime_mailcap_safe_type(a->content_type);
+    const MimeMailcapEntry *e = mime_mailcap_find(mc, type, FALSE);
     if (!e) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NOT_FOUND,
-                    _("no mailcap entry for type %s (see ~/.mailcap)"), a->content_type);
+                    _("no mailcap entry for type %s (see ~/.mailcap)"), type);
         return FALSE;
     }
     g_autofree char *dir = g_dir_make_tmp("postie-XXXXXX", error);  /* mode 0700 */
@@ -92,7 +94,8 @@ mime_attachment_open(const MimeAttachment *a, const char *const *mailcap_files,
         close(fd);
     }
     if (ok) {
-        g_auto(GStrv) argv = mime_mailcap_argv(e->command, path, a->content_type, error);
+        g_auto(GStrv) argv = mime_mailcap_argv(e->command, path, type,
+                                               (const char *const *)a->params, error);
         ok = argv != NULL;
         if (ok) {
             gboolean capture = e->copiousoutput && output;
@@ -100,7 +103,8 @@ mime_attachment_open(const MimeAttachment *a, const char *const *mailcap_files,
             int status = 0;
             ok = g_spawn_sync(NULL, argv, NULL,
                               G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
-                              NULL, NULL, capture ? &out : NULL, NULL, &status, error) &&
+                              spawn_child_setup, NULL, capture ? &out : NULL, NULL,
+                              &status, error) &&
                  g_spawn_check_wait_status(status, error);
             if (ok && capture)
                 *output = term_safe(out, -1, TERM_SAFE_KEEP_NEWLINES);

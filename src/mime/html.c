@@ -44,11 +44,13 @@ mime_run_filter(char **argv, GBytes *in, GError **error)
     GMainContext *ctx = g_main_context_new();
     g_main_context_push_thread_default(ctx);
     GBytes *result = NULL;
-    GSubprocess *proc = g_subprocess_newv((const char *const *)argv,
-                                          G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                          G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                          G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                          error);
+    GSubprocessLauncher *launcher = g_subprocess_launcher_new(
+        G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(launcher, spawn_child_setup, NULL, NULL);
+    GSubprocess *proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv,
+                                                     error);
+    g_object_unref(launcher);
     if (proc) {
         Communication c = { FALSE, NULL, NULL };
         gboolean late = FALSE, killed = FALSE;
@@ -115,7 +117,9 @@ convert_with_mailcap(const MimeMailcapEntry *e, const char *html)
     g_autofree char *file = g_build_filename(dir, "message.html", NULL);
     char *text = NULL;
     if (g_file_set_contents_full(file, html, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL)) {
-        g_auto(GStrv) argv = mime_mailcap_argv(e->command, file, "text/html", NULL);
+        /* The file holds the HTML as UTF-8 (%{charset}). */
+        static const char *const params[] = { "charset", "utf-8", NULL };
+        g_auto(GStrv) argv = mime_mailcap_argv(e->command, file, "text/html", params, NULL);
         if (argv)
             text = convert_with_argv(argv, "");
     }

@@ -1,6 +1,7 @@
 /* RFC 1524 mailcap files.  The files are the user's (trusted); what comes
- * from a message (the file name, the type) only ever becomes a separate
- * argv element, never part of a string a shell reads. */
+ * from a message (the file name, the type, its parameters) reaches a
+ * command only as a private file name or in [A-Za-z0-9._+/-], because a
+ * user's command may well be a shell string. */
 #include <config.h>
 
 #include <string.h>
@@ -174,7 +175,7 @@ test_passes(const char *test)
     int status = 0;
     if (!g_spawn_sync(NULL, argv, NULL,
                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, NULL, NULL, &status, NULL))
+                      spawn_child_setup, NULL, NULL, NULL, &status, NULL))
         return FALSE;
     return g_spawn_check_wait_status(status, NULL);
 }
@@ -197,19 +198,56 @@ mime_mailcap_find(GPtrArray *entries, const char *type, gboolean want_copious)
     return NULL;
 }
 
-/* Replace %s, %t and %% in one argv element. */
+/* What a sender controls may only reach a command in these characters:
+ * a mailcap command is often a shell string ("sh -c '... %t'"), and GMime
+ * lets ` $ | & { } ! through in a subtype. */
+static gboolean
+is_harmless(const char *s)
+{
+    if (!s || !*s)
+        return FALSE;
+    for (const char *p = s; *p; p++)
+        if (!g_ascii_isalnum(*p) && !strchr("._+/-", *p))
+            return FALSE;
+    return TRUE;
+}
+
+const char *
+mime_mailcap_safe_type(const char *type)
+{
+    return is_harmless(type) ? type : "application/octet-stream";
+}
+
+static const char *
+param_value(const char *const *params, const char *name, gsize name_len)
+{
+    for (const char *const *p = params; p && p[0] && p[1]; p += 2)
+        if (strlen(p[0]) == name_len && g_ascii_strncasecmp(p[0], name, name_len) == 0)
+            return p[1];
+    return NULL;
+}
+
+/* Replace %s, %t, %{NAME} and %% in one argv element. */
 static char *
-expand(const char *arg, const char *file, const char *type, gboolean *used_file)
+expand(const char *arg, const char *file, const char *type,
+       const char *const *params, gboolean *used_file)
 {
     GString *out = g_string_new(NULL);
     for (const char *p = arg; *p; p++) {
+        const char *close = p[0] == '%' && p[1] == '{' ? strchr(p + 2, '}') : NULL;
         if (*p == '%' && p[1] == 's') {
             g_string_append(out, file);
             *used_file = TRUE;
             p++;
         } else if (*p == '%' && p[1] == 't') {
-            g_string_append(out, type ? type : "");
+            g_string_append(out, mime_mailcap_safe_type(type));
             p++;
+        } else if (close) {
+            /* RFC 1524: an absent parameter is empty; so is a hostile one. */
+            const char *v = param_value(params, p + 2, (gsize)(close - p - 2));
+            if (is_harmless(v))
+                g_string_append(out, v);
+            p = close;
         } else if (*p == '%' && p[1] == '%') {
             g_string_append_c(out, '%');
             p++;
@@ -221,7 +259,8 @@ expand(const char *arg, const char *file, const char *type, gboolean *used_file)
 }
 
 char **
-mime_mailcap_argv(const char *command, const char *file, const char *type, GError **error)
+mime_mailcap_argv(const char *command, const char *file, const char *type,
+                  const char *const *params, GError **error)
 {
     g_auto(GStrv) words = NULL;
     GError *local = NULL;
@@ -235,7 +274,7 @@ mime_mailcap_argv(const char *command, const char *file, const char *type, GErro
     GPtrArray *argv = g_ptr_array_new();
     gboolean used_file = FALSE;
     for (char **w = words; *w; w++)
-        g_ptr_array_add(argv, expand(*w, file, type, &used_file));
+        g_ptr_array_add(argv, expand(*w, file, type, params, &used_file));
     if (!used_file)
         g_ptr_array_add(argv, g_strdup(file));
     g_ptr_array_add(argv, NULL);

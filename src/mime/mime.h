@@ -60,6 +60,8 @@ typedef struct {
     gboolean damaged;      /* truncated or corrupt uuencode data */
     gboolean uuencoded;    /* from an inline block or a uuencode part */
     GBytes *data;          /* the decoded content */
+    char **params;         /* Content-Type parameters as the sender gave
+                              them: name, value, ..., NULL (or NULL) */
 } MimeAttachment;
 
 typedef struct {
@@ -166,10 +168,16 @@ GPtrArray *mime_mailcap_load(const char *const *files);
 const MimeMailcapEntry *mime_mailcap_find(GPtrArray *entries, const char *type,
                                           gboolean want_copious);
 /* Split COMMAND into an argv (shell quoting rules, no shell) and put FILE
- * where it says %s (as a whole argument or inside one) and TYPE for %t;
- * "%%" is "%".  Without %s the file is appended as the last argument. */
+ * where it says %s (as a whole argument or inside one), TYPE for %t
+ * (mime_mailcap_safe_type) and the value of parameter NAME of PARAMS
+ * (name, value, ..., NULL; may be NULL) for %{NAME}: empty when absent or
+ * when it holds anything but [A-Za-z0-9._+/-]; "%%" is "%".  Without %s
+ * the file is appended as the last argument. */
 char **mime_mailcap_argv(const char *command, const char *file, const char *type,
-                         GError **error);
+                         const char *const *params, GError **error);
+/* TYPE when it holds only [A-Za-z0-9._+/-], else "application/octet-stream":
+ * the type a sender gave, as it may be looked up and shown to a command. */
+const char *mime_mailcap_safe_type(const char *type);
 
 /* ---- outgoing mail ----------------------------------------------------- */
 

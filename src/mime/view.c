@@ -23,6 +23,7 @@ attachment_free(MimeAttachment *a)
     g_free(a->name);
     g_free(a->display_name);
     g_free(a->content_type);
+    g_strfreev(a->params);
     if (a->data)
         g_bytes_unref(a->data);
     g_free(a);
@@ -300,6 +301,22 @@ append_tnef(Walk *w, GBytes *data)
 static void show_embedded(Walk *w, GMimeObject *obj, GMimeMessage *inner, GBytes *data,
                           int depth);
 
+/* The Content-Type parameters: name, value, ..., NULL (for %{NAME}). */
+static char **
+type_params(GMimeContentType *ct)
+{
+    GMimeParamList *list = ct ? g_mime_content_type_get_parameters(ct) : NULL;
+    int n = list ? g_mime_param_list_length(list) : 0;
+    char **out = g_new0(char *, 2 * (gsize)n + 1);
+    for (int i = 0; i < n; i++) {
+        GMimeParam *p = g_mime_param_list_get_parameter_at(list, i);
+        const char *name = g_mime_param_get_name(p), *value = g_mime_param_get_value(p);
+        out[2 * i] = g_strdup(name ? name : "");
+        out[2 * i + 1] = g_strdup(value ? value : "");
+    }
+    return out;
+}
+
 static void
 walk_part(Walk *w, GMimePart *part, int depth)
 {
@@ -379,6 +396,7 @@ walk_part(Walk *w, GMimePart *part, int depth)
     if (is_tnef(lower, name) && append_tnef(w, data))
         return;
     MimeAttachment *a = add_attachment(w, name, lower, data, FALSE, damaged);
+    a->params = type_params(g_mime_object_get_content_type(obj));
     separate(w);
     append_marker(w->body, a);
 }

@@ -49,7 +49,7 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
     Pop3AuthMech mech;
     if (!pop3_auth_choose(s, requested, &mech, &e))
         return fail(a, e, error);
-    g_autofree char *secret = pop3_auth_mech_is_oauth(mech)
+    secret_auto char *secret = pop3_auth_mech_is_oauth(mech)
                               ? conf_oauth_token(a, &e)
                               : conf_server_secret(a, sc, &e);
     if (!secret) {
@@ -60,7 +60,6 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
     const char *user = sc->user && *sc->user ? sc->user : a->address;
     gboolean ok = pop3_auth(s, mech, user ? user : "", secret,
                             a->allow_plaintext_password, &e);
-    memset(secret, 0, strlen(secret));
     if (!ok)
         return fail(a, e, error);
     return g_steal_pointer(&s);

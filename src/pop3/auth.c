@@ -151,10 +151,8 @@ static gboolean
 send_secret(Pop3Session *s, const char *prefix, const char *secret,
             GError **error)
 {
-    g_autofree char *line = g_strconcat(prefix, secret, NULL);
-    gboolean ok = pop3_send(s, line, error);
-    memset(line, 0, strlen(line));
-    return ok;
+    secret_auto char *line = g_strconcat(prefix, secret, NULL);
+    return pop3_send(s, line, error);
 }
 
 static gboolean
@@ -174,8 +172,8 @@ auth_user(Pop3Session *s, const char *user, const char *secret, GError **error)
 static gboolean
 auth_apop(Pop3Session *s, const char *user, const char *secret, GError **error)
 {
-    g_autofree char *digest = pop3_apop_digest(s->apop_timestamp, secret);
-    g_autofree char *cmd = g_strdup_printf("APOP %s %s", user, digest);
+    secret_auto char *digest = pop3_apop_digest(s->apop_timestamp, secret);
+    secret_auto char *cmd = g_strdup_printf("APOP %s %s", user, digest);
     Pop3Reply r;
     if (!pop3_send(s, cmd, error) || !pop3_read_reply(s, &r, error))
         return FALSE;
@@ -207,7 +205,7 @@ auth_sasl(Pop3Session *s, Pop3AuthMech mech, const char *user,
           const char *secret, GError **error)
 {
     const char *name = sasl_name(mech);
-    g_autofree char *initial = NULL;
+    secret_auto char *initial = NULL;
     switch (mech) {
     case POP3_AUTH_PLAIN:
         initial = pop3_sasl_plain(user, secret);
@@ -228,7 +226,7 @@ auth_sasl(Pop3Session *s, Pop3AuthMech mech, const char *user,
         g_autofree char *c = g_strconcat(cmd, " ", NULL);
         if (!send_secret(s, c, initial, error))
             return FALSE;
-        g_clear_pointer(&initial, g_free);
+        g_clear_pointer(&initial, secret_free);
     } else if (!pop3_send(s, cmd, error)) {
         return FALSE;
     }
@@ -247,7 +245,7 @@ auth_sasl(Pop3Session *s, Pop3AuthMech mech, const char *user,
                 return FALSE;
             return login_result(s, &r, error);
         }
-        g_autofree char *answer = NULL;
+        secret_auto char *answer = NULL;
         if (initial) {
             answer = g_steal_pointer(&initial);
         } else if (mech == POP3_AUTH_LOGIN) {
@@ -255,7 +253,7 @@ auth_sasl(Pop3Session *s, Pop3AuthMech mech, const char *user,
             const char *v = steps == 1 ? user : secret;
             answer = g_base64_encode((const guchar *) v, strlen(v));
         } else if (mech == POP3_AUTH_CRAM_MD5 && steps == 1) {
-            g_autofree char *resp = pop3_cram_md5_response(user, secret, ch, chlen);
+            secret_auto char *resp = pop3_cram_md5_response(user, secret, ch, chlen);
             answer = g_base64_encode((const guchar *) resp, strlen(resp));
         } else if (mech == POP3_AUTH_XOAUTH2) {
             answer = g_strdup("");          /* the error JSON: acknowledge */
@@ -264,9 +262,7 @@ auth_sasl(Pop3Session *s, Pop3AuthMech mech, const char *user,
         } else {
             answer = g_strdup("*");
         }
-        gboolean ok = send_secret(s, "", answer, error);
-        memset(answer, 0, strlen(answer));
-        if (!ok)
+        if (!send_secret(s, "", answer, error))
             return FALSE;
     }
 }

@@ -130,6 +130,7 @@ pop3_parse_capa_line(const char *line, guint *caps, GPtrArray *mechs)
         { "RESP-CODES", POP3_CAP_RESP_CODES },
         { "AUTH-RESP-CODE", POP3_CAP_AUTH_RESP_CODE },
         { "SASL", POP3_CAP_SASL },
+        { "UTF8", POP3_CAP_UTF8 },
     };
     for (gsize t = 0; t < G_N_ELEMENTS(table); t++)
         if (g_ascii_strcasecmp(kw, table[t].name) == 0)
@@ -420,7 +421,8 @@ pop3_cram_md5_response(const char *user, const char *secret,
     if (!HMAC(EVP_md5(), secret, (int) strlen(secret), challenge,
               challenge_len, md, &n))
         return NULL;
-    g_autofree char *h = hex(md, n);
+    secret_auto char *h = hex(md, n);
+    OPENSSL_cleanse(md, sizeof md);
     return g_strdup_printf("%s %s", user, h);
 }
 
@@ -433,23 +435,24 @@ b64(const GString *s)
 char *
 pop3_sasl_plain(const char *user, const char *secret)
 {
-    g_autoptr(GString) s = g_string_new(NULL);
+    /* Sized so that no copy of the secret is left behind by a realloc. */
+    GString *s = g_string_sized_new(strlen(user) + strlen(secret) + 8);
     g_string_append_c(s, '\0');
     g_string_append(s, user);
     g_string_append_c(s, '\0');
     g_string_append(s, secret);
     char *r = b64(s);
-    memset(s->str, 0, s->len);
+    secret_string_free(s);
     return r;
 }
 
 char *
 pop3_sasl_xoauth2(const char *user, const char *token)
 {
-    g_autoptr(GString) s = g_string_new(NULL);
+    GString *s = g_string_sized_new(strlen(user) + strlen(token) + 64);
     g_string_append_printf(s, "user=%s\001auth=Bearer %s\001\001", user, token);
     char *r = b64(s);
-    memset(s->str, 0, s->len);
+    secret_string_free(s);
     return r;
 }
 
@@ -458,7 +461,8 @@ pop3_sasl_oauthbearer(const char *user, const char *host, guint16 port,
                       const char *token)
 {
     /* RFC 7628: gs2 header "n,a=USER," with ',' and '=' escaped. */
-    g_autoptr(GString) s = g_string_new("n,a=");
+    GString *s = g_string_sized_new(3 * strlen(user) + strlen(host) + strlen(token) + 80);
+    g_string_append(s, "n,a=");
     for (const char *p = user; *p; p++) {
         if (*p == ',')
             g_string_append(s, "=2C");
@@ -470,6 +474,6 @@ pop3_sasl_oauthbearer(const char *user, const char *host, guint16 port,
     g_string_append_printf(s, ",\001host=%s\001port=%u\001auth=Bearer %s\001\001",
                            host, port, token);
     char *r = b64(s);
-    memset(s->str, 0, s->len);
+    secret_string_free(s);
     return r;
 }

@@ -15,7 +15,41 @@ typedef struct {
     guint lines;                 /* TOP */
     Pop3MessageFunc func;
     gpointer data;
+    Pop3MessageFunc part;        /* NULL: whole messages only */
 } Run;
+
+/* One message being read: where its pieces go. */
+typedef struct {
+    const Run *run;
+    guint num;
+    gboolean deliver;            /* FALSE: read and thrown away */
+    GError **stop_error;
+} Piece;
+
+static void
+set_stop(GError **stop_error, GError *e, guint num)
+{
+    if (!e)
+        g_set_error(&e, POSTIE_ERROR, POSTIE_ERROR_FAILED,
+                    _("message %u was not accepted"), num);
+    if (stop_error && !*stop_error)
+        g_propagate_error(stop_error, e);
+    else
+        g_error_free(e);
+}
+
+static void
+on_piece(const char *data, gsize len, gpointer user_data)
+{
+    Piece *p = user_data;
+    if (!p->deliver || !p->run->part)
+        return;                  /* thrown away: memory stays bounded */
+    GError *e = NULL;
+    if (!p->run->part(p->num, data, len, p->run->data, &e)) {
+        set_stop(p->stop_error, e, p->num);
+        p->deliver = FALSE;
+    }
+}
 
 static const char *
 op_name(Op op)
@@ -71,22 +105,20 @@ read_one(Pop3Session *s, const Run *run, guint num, gboolean deliver,
         s->n_deleted++;
         return TRUE;
     }
-    if (!pop3_read_multiline(s, POP3_MAX_MESSAGE_LINE, 0, error)) {
+    /* Pieces while it comes when the caller takes them, and always when
+     * the message is thrown away. */
+    Piece piece = { run, num, deliver, stop_error };
+    gboolean pieces = run->part || !deliver;
+    if (!pop3_read_multiline_parts(s, POP3_MAX_MESSAGE_LINE, 0,
+                                   pieces ? on_piece : NULL, &piece, error)) {
         g_prefix_error(error, _("while receiving message %u: "), num);
         return FALSE;
     }
-    if (!deliver)
+    if (!piece.deliver)
         return TRUE;
     GError *e = NULL;
-    if (!run->func(num, s->msg->str, s->msg->len, run->data, &e)) {
-        if (!e)
-            g_set_error(&e, POSTIE_ERROR, POSTIE_ERROR_FAILED,
-                        _("message %u was not accepted"), num);
-        if (stop_error && !*stop_error)
-            g_propagate_error(stop_error, e);
-        else
-            g_error_free(e);
-    }
+    if (!run->func(num, s->msg->str, s->msg->len, run->data, &e))
+        set_stop(stop_error, e, num);
     return TRUE;
 }
 
@@ -148,7 +180,25 @@ gboolean
 pop3_retr_many(Pop3Session *s, const guint *nums, guint n,
                Pop3MessageFunc func, gpointer user_data, GError **error)
 {
-    Run run = { OP_RETR, 0, func, user_data };
+    Run run = { OP_RETR, 0, func, user_data, NULL };
+    return run_many(s, &run, nums, n, NULL, error);
+}
+
+gboolean
+pop3_retr_many_parts(Pop3Session *s, const guint *nums, guint n,
+                     Pop3MessageFunc part, Pop3MessageFunc func,
+                     gpointer user_data, GError **error)
+{
+    Run run = { OP_RETR, 0, func, user_data, part };
+    return run_many(s, &run, nums, n, NULL, error);
+}
+
+gboolean
+pop3_top_many_parts(Pop3Session *s, const guint *nums, guint n, guint lines,
+                    Pop3MessageFunc part, Pop3MessageFunc func,
+                    gpointer user_data, GError **error)
+{
+    Run run = { OP_TOP, lines, func, user_data, part };
     return run_many(s, &run, nums, n, NULL, error);
 }
 
@@ -156,7 +206,7 @@ gboolean
 pop3_top_many(Pop3Session *s, const guint *nums, guint n, guint lines,
               Pop3MessageFunc func, gpointer user_data, GError **error)
 {
-    Run run = { OP_TOP, lines, func, user_data };
+    Run run = { OP_TOP, lines, func, user_data, NULL };
     return run_many(s, &run, nums, n, NULL, error);
 }
 
@@ -164,7 +214,7 @@ gboolean
 pop3_dele_many(Pop3Session *s, const guint *nums, guint n, guint *n_done,
                GError **error)
 {
-    Run run = { OP_DELE, 0, NULL, NULL };
+    Run run = { OP_DELE, 0, NULL, NULL, NULL };
     return run_many(s, &run, nums, n, n_done, error);
 }
 

@@ -19,7 +19,10 @@
  *                          greeting (APOP timestamp); CAPA; for
  *                          SECURITY_STARTTLS: STLS (required: if not offered
  *                          or it fails, stop here, nothing secret was sent)
- *                          then CAPA again
+ *                          then CAPA again; UTF8 when the (last) CAPA
+ *                          offers it (RFC 6856: else a server such as
+ *                          Courier may replace messages with raw UTF-8
+ *                          headers by a notice; a -ERR to it is ignored)
  *   pop3_auth()            one login (refuses to send any secret over a
  *                          connection without TLS unless allowed)
  *   pop3_stat() / pop3_list() / pop3_uidl() / pop3_scan()
@@ -105,6 +108,7 @@ typedef enum {
     POP3_CAP_AUTH_RESP_CODE = 1 << 7,
     POP3_CAP_APOP           = 1 << 8,  /* greeting had a <timestamp> */
     POP3_CAP_CAPA           = 1 << 9,  /* CAPA itself worked */
+    POP3_CAP_UTF8           = 1 << 10, /* RFC 6856 */
 } Pop3Cap;
 
 /* Pop3Cap bits of the latest CAPA (after STLS, the one from inside TLS). */
@@ -210,6 +214,26 @@ typedef gboolean (*Pop3MessageFunc)(guint num, const char *data, gsize len,
 gboolean pop3_retr_many(Pop3Session *s, const guint *nums, guint n,
                         Pop3MessageFunc func, gpointer user_data,
                         GError **error);
+
+/* Large messages in pieces, so that memory stays bounded whatever a
+ * server claims or sends.  A message of POP3_PIECE_SIZE bytes or more
+ * goes to PART in pieces of at least that size, in order, and then FUNC
+ * gets the rest (possibly empty) as the end of that message; a smaller one
+ * goes to FUNC whole, as with the calls above.  A message cut off half-way
+ * (connection dropped, malformed reply) never reaches FUNC: the caller
+ * drops what PART gave for it when the _many() call fails, or when PART or
+ * FUNC is next called for another message.  Replies read after a stop
+ * are thrown away piece by piece as well.  PART returning FALSE stops the
+ * run like FUNC returning FALSE (the rest of that message is read and
+ * thrown away). */
+#define POP3_PIECE_SIZE ((gsize) 4 * 1024 * 1024)
+gboolean pop3_retr_many_parts(Pop3Session *s, const guint *nums, guint n,
+                              Pop3MessageFunc part, Pop3MessageFunc func,
+                              gpointer user_data, GError **error);
+gboolean pop3_top_many_parts(Pop3Session *s, const guint *nums, guint n,
+                             guint lines, Pop3MessageFunc part,
+                             Pop3MessageFunc func, gpointer user_data,
+                             GError **error);
 
 /* TOP num LINES (0: headers and the blank line after them).
  * POSTIE_ERROR_UNSUPPORTED if the server rejects TOP. */

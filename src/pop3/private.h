@@ -122,6 +122,12 @@ gboolean pop3_read_reply(Pop3Session *s, Pop3Reply *reply, GError **error);
  * all of it up to MAX_TOTAL bytes (0: s->max_message). */
 gboolean pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
                              GError **error);
+/* The same, but whenever s->msg holds POP3_PIECE_SIZE bytes or more they
+ * go to PIECE and s->msg is emptied: s->msg ends with the rest. */
+typedef void (*Pop3PieceFunc)(const char *data, gsize len, gpointer user_data);
+gboolean pop3_read_multiline_parts(Pop3Session *s, gsize max_line, gsize max_total,
+                                   Pop3PieceFunc piece, gpointer piece_data,
+                                   GError **error);
 /* Set *ERROR for a -ERR (or bad) REPLY to WHAT ("the login", "UIDL"...). */
 void pop3_reply_error(Pop3Session *s, const Pop3Reply *reply, gboolean login,
                       const char *what, GError **error);

@@ -64,7 +64,7 @@ pop3_session_free(Pop3Session *s)
     g_free(s->apop_timestamp);
     g_free(s->server_text);
     if (s->msg) {
-        memset(s->msg->str, 0, s->msg->allocated_len);
+        explicit_bzero(s->msg->str, s->msg->allocated_len);
         g_string_free(s->msg, TRUE);
     }
     g_free(s);
@@ -97,7 +97,7 @@ pop3_send(Pop3Session *s, const char *line, GError **error)
     g_autofree char *l = g_strconcat(line, "\r\n", NULL);
     GError *e = NULL;
     gboolean ok = net_conn_write(s->conn, l, strlen(l), &e);
-    memset(l, 0, strlen(l));     /* may hold a secret */
+    secret_wipe(l);              /* may hold a secret */
     return ok ? TRUE : net_failed(s, e, error);
 }
 
@@ -180,11 +180,20 @@ gboolean
 pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
                     GError **error)
 {
+    return pop3_read_multiline_parts(s, max_line, max_total, NULL, NULL, error);
+}
+
+gboolean
+pop3_read_multiline_parts(Pop3Session *s, gsize max_line, gsize max_total,
+                          Pop3PieceFunc piece, gpointer piece_data,
+                          GError **error)
+{
     if (max_total == 0)
         max_total = s->max_message;
     Pop3Unstuff u;
     pop3_unstuff_init(&u, max_line);
     g_string_truncate(s->msg, 0);
+    gsize handed = 0;              /* bytes given to PIECE so far */
     for (;;) {
         gsize len = 0, used = 0;
         GError *e = NULL;
@@ -202,12 +211,18 @@ pop3_read_multiline(Pop3Session *s, gsize max_line, gsize max_total,
                           " bytes"), s->host, u.max_line);
             return FALSE;
         }
-        if (s->msg->len > max_total) {
+        if (handed + s->msg->len > max_total) {
             s->broken = TRUE;
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_PROTOCOL,
                         _("%s: the server sent a reply larger than %" G_GSIZE_FORMAT
                           " bytes"), s->host, max_total);
             return FALSE;
+        }
+        /* Memory stays bounded whatever the server sends. */
+        if (piece && s->msg->len >= POP3_PIECE_SIZE) {
+            piece(s->msg->str, s->msg->len, piece_data);
+            handed += s->msg->len;
+            g_string_truncate(s->msg, 0);
         }
     }
 }
@@ -311,6 +326,23 @@ stls(Pop3Session *s, GError **error)
     return capa(s, error);
 }
 
+/* RFC 6856: ask for mail as it was sent, raw UTF-8 headers included,
+ * before logging in.  A refusal changes nothing we rely on. */
+static gboolean
+utf8(Pop3Session *s, GError **error)
+{
+    if (!(s->caps & POP3_CAP_UTF8))
+        return TRUE;
+    Pop3Reply r;
+    if (!pop3_send(s, "UTF8", error) || !pop3_read_reply(s, &r, error))
+        return FALSE;
+    if (r.kind != POP3_REPLY_OK && r.kind != POP3_REPLY_ERR) {
+        pop3_garbage_error(s, "UTF8", error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 Pop3Session *
 pop3_open(const Pop3Options *o, GError **error)
 {
@@ -346,6 +378,8 @@ pop3_open(const Pop3Options *o, GError **error)
     if (!greeting(s, error) || !capa(s, error))
         return NULL;
     if (o->security == SECURITY_STARTTLS && !stls(s, error))
+        return NULL;
+    if (!utf8(s, error))
         return NULL;
     return g_steal_pointer(&s);
 }

@@ -2,8 +2,9 @@
  *
  * Each message is built in memory (From_ line, headers without our flag
  * headers, Status/X-Status for its flags, the body with ">*From " lines
- * quoted, a blank line) and written with one write_all; on any failure
- * the file is truncated back so no half message stays behind. */
+ * quoted, a blank line) and written with one write_all; one too large for
+ * memory is read from a file and written the same way in pieces.  On any
+ * failure the file is truncated back so no half message stays behind. */
 #include <config.h>
 
 #include <errno.h>
@@ -150,6 +151,69 @@ append_line(GString *out, const char *p, gsize len)
     g_string_append_c(out, '\n');
 }
 
+/* The mbox form of one message, written line by line: the From_ line
+ * (made by the caller), the header block without our flag fields and
+ * Content-Length, Status/X-Status for FLAGS, the body with ">*From "
+ * quoted, and a blank line.  The same for a message in memory and one
+ * read from a file. */
+typedef struct {
+    enum { MB_FIRST, MB_HEADERS, MB_BODY } state;
+    gboolean skipping;
+    guint32 flags;
+} MboxWriter;
+
+static void
+mbox_header_end(MboxWriter *w, GString *out)
+{
+    store_status_lines(out, w->flags, "\n");
+    g_string_append_c(out, '\n');
+    w->state = MB_BODY;
+}
+
+/* One line P[0..LEN) of the message, without its '\n'. */
+static void
+mbox_line(MboxWriter *w, GString *out, const char *p, gsize len)
+{
+    if (w->state == MB_FIRST) {
+        w->state = MB_HEADERS;
+        if (len >= 5 && memcmp(p, "From ", 5) == 0)
+            return;              /* the caller's From_ line: ours replaces it */
+    }
+    if (w->state == MB_BODY) {
+        append_line(out, p, len);
+    } else if (len == 0 || (len == 1 && p[0] == '\r')) {
+        mbox_header_end(w, out);
+    } else if (p[0] == ' ' || p[0] == '\t') {
+        if (!w->skipping)
+            append_line(out, p, len);
+    } else {
+        /* Our flag headers are rewritten; a Content-Length would no
+         * longer match once lines are quoted. */
+        w->skipping = store_is_flag_header(p, len) || name_is(p, len, "Content-Length");
+        if (!w->skipping)
+            append_line(out, p, len);
+    }
+}
+
+static void
+mbox_end(MboxWriter *w, GString *out)
+{
+    if (w->state != MB_BODY)
+        mbox_header_end(w, out);
+    /* The empty line that separates it from the next message. */
+    g_string_append_c(out, '\n');
+}
+
+static void
+append_from_line(GString *out, const char *sender)
+{
+    g_string_append(out, "From ");
+    g_string_append(out, sender);
+    g_string_append_c(out, ' ');
+    append_ctime(out, time(NULL));
+    g_string_append_c(out, '\n');
+}
+
 /* Build the mbox form of one message. */
 static void
 build_message(GString *out, const char *data, gsize len, guint32 flags)
@@ -170,49 +234,17 @@ build_message(GString *out, const char *data, gsize len, guint32 flags)
             break;
         hend = nl ? nl + 1 : end;
     }
-
     g_autofree char *sender = envelope_sender(p, (gsize)(hend - p));
-    g_string_append(out, "From ");
-    g_string_append(out, sender);
-    g_string_append_c(out, ' ');
-    append_ctime(out, time(NULL));
-    g_string_append_c(out, '\n');
+    append_from_line(out, sender);
 
-    gboolean skipping = FALSE;
-    const char *q = p;
-    while (q < hend) {
-        const char *nl = memchr(q, '\n', (gsize)(hend - q));
-        const char *e = nl ? nl : hend;
-        gsize l = (gsize)(e - q);
-        if (q[0] == ' ' || q[0] == '\t') {
-            if (!skipping)
-                append_line(out, q, l);
-        } else {
-            /* Our flag headers are rewritten; a Content-Length would no
-             * longer match once lines are quoted. */
-            skipping = store_is_flag_header(q, l) || name_is(q, l, "Content-Length");
-            if (!skipping)
-                append_line(out, q, l);
-        }
-        q = nl ? nl + 1 : hend;
-    }
-    store_status_lines(out, flags, "\n");
-    g_string_append_c(out, '\n');
-
-    /* Body: skip the empty line ending the headers. */
-    q = hend;
-    if (q < end) {
-        const char *nl = memchr(q, '\n', (gsize)(end - q));
-        q = nl ? nl + 1 : end;
-    }
-    while (q < end) {
+    MboxWriter w = { MB_FIRST, FALSE, flags };
+    for (const char *q = data; q < end;) {
         const char *nl = memchr(q, '\n', (gsize)(end - q));
         const char *e = nl ? nl : end;
-        append_line(out, q, (gsize)(e - q));
+        mbox_line(&w, out, q, (gsize)(e - q));
         q = nl ? nl + 1 : end;
     }
-    /* The empty line that separates it from the next message. */
-    g_string_append_c(out, '\n');
+    mbox_end(&w, out);
 }
 
 static void
@@ -317,6 +349,163 @@ store_appender_add(StoreAppender *a, const char *data, gsize len,
         return FALSE;
     }
     a->size += out->len;
+    a->missing_newlines = 0;
+    return TRUE;
+}
+
+/* ---- a message too large for memory: HEAD, then a file ------------------ */
+
+typedef struct {
+    const char *head;
+    gsize head_len;
+    int fd;
+    const char *path;        /* for errors: the folder */
+    guint64 off;             /* next read in FD */
+    gboolean in_head;
+    const char *cur;         /* the current chunk: HEAD or BUF */
+    gsize len, pos;
+    char buf[256 * 1024];
+} LineSource;
+
+static void
+source_rewind(LineSource *s)
+{
+    s->in_head = TRUE;
+    s->off = 0;
+    s->cur = s->head;
+    s->len = s->head_len;
+    s->pos = 0;
+}
+
+/* Next chunk into cur/len (len 0 at the end). */
+static gboolean
+source_next(LineSource *s, GError **error)
+{
+    s->in_head = FALSE;
+    s->cur = s->buf;
+    s->pos = 0;
+    ssize_t n;
+    do
+        n = pread(s->fd, s->buf, sizeof s->buf, (off_t)s->off);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        postie_set_error_errno(error, errno, _("read"), s->path);
+        return FALSE;
+    }
+    s->len = (gsize)n;
+    s->off += (guint64)n;
+    return TRUE;
+}
+
+/* Next line into LINE, without its '\n': 1, 0 at the end, -1 on error. */
+static int
+source_line(LineSource *s, GString *line, GError **error)
+{
+    g_string_truncate(line, 0);
+    for (;;) {
+        if (s->pos == s->len) {
+            if (!source_next(s, error))
+                return -1;
+            if (s->len == 0)
+                return line->len > 0 ? 1 : 0;
+        }
+        const char *start = s->cur + s->pos;
+        gsize avail = s->len - s->pos;
+        const char *nl = memchr(start, '\n', avail);
+        gsize take = nl ? (gsize)(nl - start) : avail;
+        g_string_append_len(line, start, (gssize)take);
+        s->pos += take + (nl ? 1 : 0);
+        if (nl)
+            return 1;
+    }
+}
+
+/* The envelope sender from the header block (first pass). */
+static char *
+source_sender(LineSource *s, GError **error)
+{
+    g_autoptr(GString) line = g_string_new(NULL);
+    g_autoptr(GString) found = g_string_new(NULL);   /* Return-Path or From */
+    gboolean first = TRUE, have_from = FALSE;
+    int r;
+    while ((r = source_line(s, line, error)) > 0) {
+        if (first && line->len >= 5 && memcmp(line->str, "From ", 5) == 0) {
+            first = FALSE;
+            continue;
+        }
+        first = FALSE;
+        if (line->len == 0 || (line->len == 1 && line->str[0] == '\r'))
+            break;
+        if (name_is(line->str, line->len, "Return-Path")) {
+            g_string_assign(found, line->str);
+            break;
+        }
+        if (!have_from && name_is(line->str, line->len, "From")) {
+            g_string_assign(found, line->str);
+            have_from = TRUE;
+        }
+    }
+    if (r < 0)
+        return NULL;
+    return envelope_sender(found->str, found->len);
+}
+
+static gboolean
+source_write(StoreAppender *a, LineSource *s, guint32 flags, GError **error)
+{
+    g_autofree char *sender = source_sender(s, error);
+    if (!sender)
+        return FALSE;
+    source_rewind(s);
+    g_autoptr(GString) out = g_string_sized_new(2 * sizeof s->buf);
+    g_autoptr(GString) line = g_string_new(NULL);
+    for (int i = 0; i < a->missing_newlines; i++)
+        g_string_append_c(out, '\n');
+    append_from_line(out, sender);
+    MboxWriter w = { MB_FIRST, FALSE, flags };
+    int r;
+    while ((r = source_line(s, line, error)) > 0) {
+        mbox_line(&w, out, line->str, line->len);
+        if (out->len >= sizeof s->buf) {
+            if (!write_all(a->fd, out->str, out->len, a->path, error))
+                return FALSE;
+            g_string_truncate(out, 0);
+        }
+    }
+    if (r < 0)
+        return FALSE;
+    mbox_end(&w, out);
+    return write_all(a->fd, out->str, out->len, a->path, error);
+}
+
+gboolean
+store_appender_add_file(StoreAppender *a, const char *head, gsize head_len,
+                        int fd, guint32 flags, GError **error)
+{
+    struct stat st;
+    if (fstat(a->fd, &st) < 0) {
+        postie_set_error_errno(error, errno, _("stat"), a->path);
+        return FALSE;
+    }
+    a->size = (guint64)st.st_size;
+    LineSource *s = g_new0(LineSource, 1);
+    s->head = head ? head : "";
+    s->head_len = head ? head_len : 0;
+    s->fd = fd;
+    s->path = a->path;
+    source_rewind(s);
+    gboolean ok = source_write(a, s, flags & MSG_FLAGS_ALL, error);
+    g_free(s);
+    if (!ok) {
+        if (ftruncate(a->fd, (off_t)a->size) < 0)
+            g_warning("%s: could not truncate back: %s", a->path, g_strerror(errno));
+        return FALSE;
+    }
+    if (fstat(a->fd, &st) < 0) {
+        postie_set_error_errno(error, errno, _("stat"), a->path);
+        return FALSE;
+    }
+    a->size = (guint64)st.st_size;
     a->missing_newlines = 0;
     return TRUE;
 }

@@ -159,10 +159,12 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
     for (guint32 i = 0; i < h->count; i++) {
         StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
         const CacheRecord *r = &rec[i];
-        /* Messages must tile the indexed region in order. */
+        /* Messages must tile the indexed region in order, each inside
+         * it: written so that no sum can wrap around. */
         if (r->offset != prev_end && !(i == 0 && r->offset < h->size))
             goto bad;
-        if (r->length == 0 || r->offset + r->length > h->size || r->size > r->length)
+        if (r->offset < prev_end || r->offset >= h->size || r->length == 0 ||
+            r->length > h->size - r->offset || r->size > r->length)
             goto bad;
         prev_end = r->offset + r->length;
         m->offset = r->offset;

@@ -474,6 +474,97 @@ store_folder_read(StoreFolder *f, guint i, GError **error)
     return g_bytes_new_take(g_realloc(buf, o ? o : 1), o);
 }
 
+static gboolean
+pread_all(StoreFolder *f, guint i, char *buf, gsize len, guint64 off, GError **error)
+{
+    gsize got = 0;
+    while (got < len) {
+        ssize_t n = pread(f->fd, buf + got, len - got, (off_t)(off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                            _("%s changed since it was opened (message %u is gone)"),
+                            f->path, i + 1);
+            else
+                postie_set_error_errno(error, errno, _("read"), f->path);
+            return FALSE;
+        }
+        got += (gsize)n;
+    }
+    return TRUE;
+}
+
+/* One line of message I: unquoted, handed to FUNC. */
+static gboolean
+emit_line(GString *line, StoreLineFunc func, gpointer data, GError **error)
+{
+    gsize q = 0;
+    while (q < line->len && line->str[q] == '>')
+        q++;
+    gboolean quoted = q > 0 && line->len - q >= 5 && memcmp(line->str + q, "From ", 5) == 0;
+    gboolean ok = func(line->str + quoted, line->len - quoted, data, error);
+    g_string_truncate(line, 0);
+    return ok;
+}
+
+gboolean
+store_folder_read_lines(StoreFolder *f, guint i, StoreLineFunc func,
+                        gpointer data, GError **error)
+{
+    if (i >= f->msgs->len) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NOT_FOUND,
+                    _("%s: no message %u"), f->path, i + 1);
+        return FALSE;
+    }
+    const StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
+    char tail[4], head[4096];
+    gsize tl = m->length < 4 ? (gsize)m->length : 4;
+    gsize hl = m->length < sizeof head ? (gsize)m->length : sizeof head;
+    if (m->length < 5 || !pread_all(f, i, head, hl, m->offset, error) ||
+        !pread_all(f, i, tail, tl, m->offset + m->length - tl, error) ||
+        memcmp(head, "From ", 5) != 0) {
+        if (error && !*error)
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                        _("%s changed since it was opened (message %u moved)"),
+                        f->path, i + 1);
+        return FALSE;
+    }
+    /* Without the blank line before the next message, as store_folder_read. */
+    const char *fnl = memchr(head, '\n', hl);
+    guint64 body = fnl ? (guint64)(fnl - head) + 1 : m->length;   /* after From_ */
+    guint64 end = m->offset + m->length, rest = m->length - body;
+    if (rest >= 2 && tail[tl - 1] == '\n' && tail[tl - 2] == '\n')
+        end--;
+    else if (rest >= 4 && memcmp(tail, "\r\n\r\n", 4) == 0)
+        end -= 2;
+    g_autofree char *buf = g_malloc(256 * 1024);
+    g_autoptr(GString) line = g_string_new(NULL);
+    gboolean from_line = TRUE;
+    for (guint64 off = m->offset; off < end;) {
+        gsize n = (gsize)MIN(end - off, (guint64)256 * 1024);
+        if (!pread_all(f, i, buf, n, off, error))
+            return FALSE;
+        off += n;
+        for (gsize p = 0; p < n;) {
+            const char *nl = memchr(buf + p, '\n', n - p);
+            gsize take = nl ? (gsize)(nl - (buf + p)) + 1 : n - p;
+            g_string_append_len(line, buf + p, (gssize)take);
+            p += take;
+            if (!nl)
+                break;
+            if (from_line) {
+                from_line = FALSE;
+                g_string_truncate(line, 0);
+            } else if (!emit_line(line, func, data, error)) {
+                return FALSE;
+            }
+        }
+    }
+    return from_line || line->len == 0 || emit_line(line, func, data, error);
+}
+
 gboolean
 store_folder_refresh(StoreFolder *f, gboolean *changed, GError **error)
 {

@@ -169,13 +169,41 @@ span_starts(Span s, const char *prefix)
     return (gsize)(s.v + s.len - p) >= n && g_ascii_strncasecmp(p, prefix, n) == 0;
 }
 
-/* "begin NNN name" at a line start anywhere in P[0..LEN). */
-static gboolean
-has_uuencode(const char *p, gsize len)
+/* The map is read once, front to back; what lies behind is given back
+ * in chunks of this size, so that a folder (or one message in it) larger
+ * than memory should hold never stays resident. */
+#define RELEASE_CHUNK (4u << 20)
+
+/* memmem in MAP[FROM, TO), one window at a time, giving back the whole
+ * RELEASE_CHUNKs passed without a hit. */
+static const char *
+find_windowed(const char *map, guint64 from, guint64 to, const char *needle,
+              gsize nlen)
 {
-    const char *end = p + len;
+    guint64 p = from;
+    guint64 released = (from + RELEASE_CHUNK - 1) & ~(guint64)(RELEASE_CHUNK - 1);
+    while (p < to) {
+        guint64 wend = to - p > RELEASE_CHUNK ? p + RELEASE_CHUNK : to;
+        const char *hit = memmem(map + p, (gsize)(wend - p), needle, nlen);
+        if (hit || wend == to)
+            return hit;
+        p = wend - (nlen - 1);               /* a hit may straddle */
+        guint64 upto = p & ~(guint64)(RELEASE_CHUNK - 1);
+        if (upto > released) {
+            madvise((void *)(map + released), (size_t)(upto - released), MADV_DONTNEED);
+            released = upto;
+        }
+    }
+    return NULL;
+}
+
+/* "begin NNN name" at a line start anywhere in MAP[FROM, TO). */
+static gboolean
+has_uuencode(const char *map, guint64 from, guint64 to)
+{
+    const char *p = map + from, *end = map + to;
     while (p < end) {
-        const char *hit = memmem(p, (gsize)(end - p), "\nbegin ", 7);
+        const char *hit = find_windowed(map, (guint64)(p - map), to, "\nbegin ", 7);
         if (!hit)
             return FALSE;
         const char *q = hit + 7;
@@ -232,7 +260,7 @@ find_next(const char *map, guint64 len, guint64 body, Span clen)
     }
     guint64 p = body > 0 ? body - 1 : 0;
     while (p < len) {
-        const char *hit = memmem(map + p, len - p, "\nFrom ", 6);
+        const char *hit = find_windowed(map, p, len, "\nFrom ", 6);
         if (!hit)
             return len;
         guint64 s = (guint64)(hit - map) + 1;
@@ -280,7 +308,6 @@ fill_message(StoreMessage *m, Span *h, GStringChunk *strings)
 }
 
 /* Drop pages already scanned so a big folder does not sit in our RSS. */
-#define RELEASE_CHUNK (4u << 20)
 
 gboolean
 store_scan(const char *map, guint64 len, guint64 start, GArray *msgs,
@@ -360,7 +387,7 @@ store_scan(const char *map, guint64 len, guint64 start, GArray *msgs,
         fill_message(&m, h, strings);
         if (!m.has_attachments && next > body &&
             !(h[H_CONTENT_TYPE].v && span_starts(h[H_CONTENT_TYPE], "multipart/")))
-            m.has_attachments = has_uuencode(map + body - 1, (gsize)(next - body + 1));
+            m.has_attachments = has_uuencode(map, body - 1, next);
         g_array_append_val(msgs, m);
         pos = next;
 

@@ -109,6 +109,13 @@ guint store_folder_count(const StoreFolder *f);
 const StoreMessage *store_folder_get(const StoreFolder *f, guint i);
 /* Raw RFC 5322 bytes of message i: no From_ line, ">From " unquoted. */
 GBytes *store_folder_read(StoreFolder *f, guint i, GError **error);
+/* The same bytes line by line (each with its '\n', the last one perhaps
+ * without), read in pieces: for messages too large to hold in memory.
+ * FUNC returning FALSE stops with its error. */
+typedef gboolean (*StoreLineFunc)(const char *line, gsize len, gpointer data,
+                                  GError **error);
+gboolean store_folder_read_lines(StoreFolder *f, guint i, StoreLineFunc func,
+                                 gpointer data, GError **error);
 /* Pick up mail appended (or other changes made) by anyone since open.
  * *CHANGED (may be NULL) says whether the message list changed. */
 gboolean store_folder_refresh(StoreFolder *f, gboolean *changed, GError **error);
@@ -139,6 +146,12 @@ StoreAppender *store_appender_open(const char *path, GError **error);
  * message. */
 gboolean store_appender_add(StoreAppender *a, const char *data, gsize len,
                             guint32 flags, GError **error);
+/* The same for a message too large to hold in memory: HEAD (HEAD_LEN
+ * bytes, may be NULL) followed by the contents of FD from offset 0 to its
+ * end, read and written in pieces (lines are held whole: FD's lines must
+ * be of a sane length). */
+gboolean store_appender_add_file(StoreAppender *a, const char *head, gsize head_len,
+                                 int fd, guint32 flags, GError **error);
 /* fsync; when TRUE, everything added so far is durable on disk. */
 gboolean store_appender_flush(StoreAppender *a, GError **error);
 /* flush + unlock + close. */

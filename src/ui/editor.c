@@ -57,7 +57,7 @@ editor_edit(Ui *ui, char **text, GError **error)
     ui_suspend();
     ok = g_spawn_sync(NULL, full, NULL,
                       G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
-                      NULL, NULL, NULL, NULL, &status, error);
+                      spawn_child_setup, NULL, NULL, NULL, &status, error);
     ui_resume();
     g_free(full);
     if (ok && !g_spawn_check_wait_status(status, NULL)) {

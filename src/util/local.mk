@@ -1,8 +1,11 @@
-# src/util: Small shared pieces: errors, terminal-safe text, atomic files, paths.
+# src/util: Small shared pieces: errors, terminal-safe text, atomic files, paths,
+# secrets, child programs.
 src_libpostie_a_SOURCES += \
 	src/util/util.h src/util/i18n.h \
 	src/util/error.c \
 	src/util/termsafe.c \
 	src/util/atomicfile.c \
-	src/util/paths.c
+	src/util/paths.c \
+	src/util/secret.c \
+	src/util/spawn.c
 src_libpostie_a_SOURCES += src/util/safename.h src/util/safename.c

@@ -4,6 +4,8 @@
  *   termsafe.c   make untrusted text safe to draw on a terminal
  *   atomicfile.c write a whole file through temp + fsync + rename
  *   paths.c      where config, mail and state live (XDG)
+ *   secret.c     wiping secrets; no core dumps while they are held
+ *   spawn.c      the set-up of every child program
  *   i18n.h       gettext macros
  *
  * Nothing here includes a header from another directory of src/.
@@ -96,5 +98,36 @@ char *paths_state_dir(void);
 char *paths_expand_home(const char *path);
 /* mkdir -p with MODE; fine if it exists. */
 gboolean paths_ensure_dir(const char *dir, int mode, GError **error);
+
+/* ---- secrets ---------------------------------------------------------- */
+
+/* Overwrite S (NUL-terminated, may be NULL) with zeros, in a way the
+ * compiler cannot drop. */
+void secret_wipe(char *s);
+/* secret_wipe + g_free: for passwords, tokens and anything built from
+ * them (command lines, SASL payloads). */
+void secret_free(char *s);
+/* Wipe all of S's buffer, then free it. */
+void secret_string_free(GString *s);
+/* For a char * that will hold a secret: wiped and freed at scope exit. */
+static inline void
+secret_autofree(char **p)
+{
+    secret_free(*p);
+}
+#define secret_auto __attribute__((cleanup(secret_autofree)))
+
+/* No core dumps and no ptrace attach (RLIMIT_CORE 0, PR_SET_DUMPABLE 0),
+ * for good: called before a password or token is loaded (config/secret.c)
+ * and by the screen at start-up.  Children inherit the core limit, not the
+ * other. */
+void secrets_protect_process(void);
+
+/* ---- child programs ---------------------------------------------------- */
+
+/* The GSpawnChildSetupFunc for every program postie starts (password and
+ * token commands, editor, mailcap entries, converters): SIGPIPE back to
+ * its default.  Async-signal-safe. */
+void spawn_child_setup(gpointer unused);
 
 #endif

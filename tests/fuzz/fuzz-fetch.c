@@ -1,6 +1,7 @@
 /* libFuzzer target for what fetch/ parses: the UIDL records file (local
  * but damageable), and fetched messages (hostile): header fields for the
- * filters, message preparation, the canonical checksum, X-Postie-UIDL. */
+ * filters, message preparation (whole and in pieces), the canonical
+ * checksum, X-Postie-UIDL. */
 #include <config.h>
 
 #include <stdint.h>
@@ -44,6 +45,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)filter_matches(&to, text, size);
 
     GString *s = message_prepare(text, size, "acct", "uid");
+    /* In pieces (a large message): the same bytes after the first line. */
+    GString *pieces = g_string_new(NULL);
+    MessagePrep p;
+    message_prep_init(&p);
+    message_prep_feed(&p, text, size / 2, pieces);
+    message_prep_feed(&p, text + size / 2, size - size / 2, pieces);
+    message_prep_finish(&p, pieces);
+    gsize first = (gsize)(strchr(s->str, '\n') + 1 - s->str);
+    if (pieces->len != s->len - first || memcmp(pieces->str, s->str + first, pieces->len) != 0)
+        __builtin_trap();
+    g_string_free(pieces, TRUE);
     gsize clen;
     g_free(message_canonical_sum(s->str, s->len, FALSE, &clen));
     g_free(message_canonical_sum(text, size, TRUE, &clen));

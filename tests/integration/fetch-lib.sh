@@ -77,3 +77,23 @@ message() {   # message ID [HEADER: VALUE]... ; body from $BODY
 }
 
 wipe_local() { rm -rf "$MAIL" "$RECORDS" "$XDG_STATE_HOME/postie/index"; }
+
+# start_fake [fetch-fakepop3.py options]: (re)start the scripted server on
+# the files of $SRV and write a config with account "a" on it (plain
+# text; LEAVE=false for leave_on_server = false; PASSWORD_COMMAND for a
+# password_command instead of the password).
+start_fake() {
+    [ -n "${fake:-}" ] && { kill "$fake"; wait "$fake" 2>/dev/null; }
+    rm -f "$TEST_TMP/port"
+    "$PYTHON3" "$top_srcdir/tests/integration/fetch-fakepop3.py" "$SRV" \
+        "$TEST_TMP/port" "$@" &
+    fake=$!
+    TEST_CLEANUP="kill $fake 2>/dev/null; ${TEST_CLEANUP:-}"
+    i=0
+    while [ ! -s "$TEST_TMP/port" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+    new_config
+    POP3_HOST=127.0.0.1 POP3S_PORT=$(cat "$TEST_TMP/port") POP3_USER=u \
+        POP3_PASSWORD=p CA_FILE= account a pop3_security=none \
+        allow_plaintext_password=true ${LEAVE:+leave_on_server=$LEAVE} \
+        ${PASSWORD_COMMAND:+password_command=$PASSWORD_COMMAND}
+}

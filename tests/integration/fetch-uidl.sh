@@ -8,21 +8,6 @@ SRV=$TEST_TMP/srv
 mkdir -p "$SRV"
 for i in 1 2 3 4 5; do message "n$i" > "$SRV/$i"; done
 
-start_fake() {   # start_fake [fetch-fakepop3.py options]
-    [ -n "${fake:-}" ] && { kill "$fake"; wait "$fake" 2>/dev/null; }
-    rm -f "$TEST_TMP/port"
-    "$PYTHON3" "$top_srcdir/tests/integration/fetch-fakepop3.py" "$SRV" \
-        "$TEST_TMP/port" "$@" &
-    fake=$!
-    TEST_CLEANUP="kill $fake 2>/dev/null; ${TEST_CLEANUP:-}"
-    i=0
-    while [ ! -s "$TEST_TMP/port" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-    new_config
-    POP3_HOST=127.0.0.1 POP3S_PORT=$(cat "$TEST_TMP/port") POP3_USER=u \
-        POP3_PASSWORD=p CA_FILE= account a pop3_security=none \
-        allow_plaintext_password=true ${LEAVE:+leave_on_server=$LEAVE}
-}
-
 # --- no UIDL, leave on server: recognised by content ----------------------
 start_fake --no-uidl
 out=$("$POSTIE" fetch 2>&1); rc=$?
@@ -59,9 +44,52 @@ is "$(ls "$SRV" | wc -l)" 2 "the two that share a UID stay on the server"
 is "$(local_ids Inbox | uniq | wc -l)" 3 "3 messages here"
 
 # --- every UID changed -------------------------------------------------------------
+# (from records kept by UID: records by content say nothing of UIDs)
+wipe_local
+start_fake --uids old1,old2
+like "$("$POSTIE" fetch 2>&1)" "^a: 2 new" "two messages recorded by UID"
 start_fake --uids new1,new2
 out=$("$POSTIE" fetch 2>&1)
 like "$out" "seems to have changed every UID" "a changed UID set is warned about"
 like "$out" "^a: 2 new, 0 headers only, 2 left on server, 0 deleted" \
     "nothing is skipped and nothing deleted"
+
+# --- only messages sharing one UID (popa3d hashes headers) ------------------------
+wipe_local
+rm -f "$SRV"/*
+message p1 > "$SRV/1"; message p2 > "$SRV/2"
+start_fake --uids same,same
+like "$("$POSTIE" fetch 2>&1)" "^a: 2 new" "both messages sharing a UID are fetched"
+out=$("$POSTIE" fetch 2>&1)
+like "$out" "^a: 0 new, 0 headers only, 2 left" "the next fetch stores nothing twice"
+unlike "$out" "changed every UID" "and does not think every UID changed"
+unlike "$("$POSTIE" fetch 2>&1)" "changed every UID" "nor on the fetch after"
+
+# --- two byte-identical messages are two messages ----------------------------------
+for opt in --no-uidl "--uids same,same"; do
+    wipe_local
+    rm -f "$SRV"/*
+    message twin > "$SRV/1"; cp "$SRV/1" "$SRV/2"
+    start_fake $opt
+    like "$("$POSTIE" fetch 2>&1)" "^a: 2 new" "$opt: two identical messages, two new"
+    is "$(folder_count Inbox)" 2 "$opt: both stored"
+    like "$("$POSTIE" fetch 2>&1)" "^a: 0 new, 0 headers only, 2 left" "$opt: and not again"
+    is "$(folder_count Inbox)" 2 "$opt: still two here"
+done
+LEAVE=false start_fake --no-uidl
+like "$("$POSTIE" fetch 2>&1)" "^a: 0 new, 0 headers only, 0 left on server, 2 deleted" \
+    "both identical messages deleted once safely here"
+is "$(folder_count Inbox)" 2 "two copies here, as there were two on the server"
+
+# --- UTF8 (RFC 6856) asked for before login ---------------------------------------
+wipe_local
+rm -f "$SRV"/*
+printf 'From: J\303\274rgen <j@example.org>\nSubject: Gr\303\274\303\237e\n\nHallo\n' > "$SRV/1"
+start_fake --utf8 --log "$TEST_TMP/cmds"
+like "$("$POSTIE" fetch 2>&1)" "^a: 1 new" "fetch from a server offering UTF8"
+grep -q "^Subject: Gr$(printf '\303\274\303\237')e\$" "$MAIL/Inbox"
+ok $? "the raw UTF-8 header arrived as sent"
+unlike "$(cat "$MAIL/Inbox")" "Cannot display Unicode" "not replaced by the server's notice"
+is "$(grep -n -e '^UTF8$' -e '^USER ' "$TEST_TMP/cmds" | cut -d: -f2 | cut -c1-4 | tr '\n' ' ')" \
+    "UTF8 USER " "UTF8 was sent before USER"
 done_testing

@@ -2,8 +2,10 @@
 check_PROGRAMS += tests/unit/test-abook
 tests_unit_test_abook_CFLAGS = $(TEST_COMPILE_FLAGS)
 tests_unit_test_abook_LDADD = $(TEST_LINK_LIBS)
-TESTS += tests/unit/test-abook tests/abook/abook-cmd.sh tests/abook/mutt-query.sh
+TESTS += tests/unit/test-abook tests/abook/abook-cmd.sh tests/abook/mutt-query.sh \
+	tests/abook/hostile-vcard.sh
 EXTRA_DIST += tests/abook/abook-cmd.sh tests/abook/mutt-query.sh \
+	tests/abook/hostile-vcard.sh \
 	tests/data/abook/contacts-40.vcf tests/data/abook/contacts-30.vcf \
 	tests/data/abook/contacts-21.vcf tests/data/abook/broken.vcf \
 	tests/data/abook/aliases.mutt tests/data/abook/thunderbird.csv \

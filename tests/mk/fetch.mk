@@ -18,7 +18,9 @@ FETCH_SH_TESTS = \
 	tests/integration/fetch-faults.sh \
 	tests/integration/fetch-uidl.sh \
 	tests/integration/fetch-diskfull.sh \
-	tests/integration/fetch-dupuid.sh
+	tests/integration/fetch-dupuid.sh \
+	tests/integration/fetch-secrets.sh \
+	tests/integration/fetch-memory.sh
 TESTS += $(FETCH_SH_TESTS)
 EXTRA_DIST += $(FETCH_SH_TESTS) tests/integration/fetch-lib.sh \
 	tests/integration/fetch-fakepop3.py tests/integration/fetch-faultproxy.py \

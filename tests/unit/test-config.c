@@ -295,6 +295,45 @@ test_password_command(void)
     g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG);
 }
 
+/* A password in the file is not kept in the parsed config: it is read
+ * again when a login needs it (and refused once the file is readable by
+ * others). */
+static void
+test_password_on_demand(void)
+{
+    g_autofree char *path = write_conf(
+        "[account a]\naddress = a@x.org\npop3_host = h\nsmtp_host = h\n"
+        "password = hunter2\n\n"
+        "[account b]\naddress = b@x.org\nsmtp_host = h\nsmtp_password = s\\stwo\n", 0600);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PostieConfig) cfg = conf_load(path, NULL, &error);
+    g_assert_no_error(error);
+    Account *a = conf_find_account(cfg, "a");
+    Account *b = conf_find_account(cfg, "b");
+    g_assert_true(a->pop3.password && a->smtp.password);
+    g_assert_true(b->smtp.password && !b->pop3.password);
+    g_assert_false(g_key_file_has_key(cfg->keyfile, "account a", "password", NULL));
+    g_assert_false(g_key_file_has_key(cfg->keyfile, "account b", "smtp_password", NULL));
+    g_autofree char *data = g_key_file_to_data(cfg->keyfile, NULL, NULL);
+    g_assert_null(strstr(data, "hunter2"));
+
+    char *pw = conf_server_secret(a, &a->pop3, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(pw, ==, "hunter2");
+    secret_free(pw);
+    pw = conf_server_secret(a, &a->smtp, &error);
+    g_assert_cmpstr(pw, ==, "hunter2");   /* smtp falls back to password */
+    secret_free(pw);
+    pw = conf_server_secret(b, &b->smtp, &error);
+    g_assert_cmpstr(pw, ==, "s two");
+    secret_free(pw);
+
+    g_assert_cmpint(chmod(path, 0644), ==, 0);
+    g_assert_null(conf_server_secret(a, &a->pop3, &error));
+    g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG);
+    g_assert_nonnull(strstr(error->message, "chmod 600"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -307,6 +346,7 @@ main(int argc, char **argv)
     g_test_add_func("/config/missing_file", test_missing_file);
     g_test_add_func("/config/not_text", test_not_text);
     g_test_add_func("/config/password_command", test_password_command);
+    g_test_add_func("/config/password_on_demand", test_password_on_demand);
     int rc = g_test_run();
     g_autofree char *rm = g_strdup_printf("rm -rf '%s'", tmpdir);
     (void)!system(rm);

@@ -2,6 +2,7 @@
  * fetch plan and message preparation. */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -431,6 +432,53 @@ test_plan_duplicates_and_prune(void)
     g_hash_table_unref(recs);
 }
 
+/* popa3d gives two messages the same UID when their headers hash alike:
+ * they are recorded by content, so later fetches find none of the listed
+ * UIDs in the records, and that is no sign of a server that changed every
+ * UID. */
+static void
+test_plan_only_shared_uids(void)
+{
+    GHashTable *recs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, uidl_record_free);
+    UidlRecord *r = uidl_record_new("postie-sha256:aa", NOW, UIDL_DOWNLOADED);
+    g_hash_table_replace(recs, r->uid, r);
+    r = uidl_record_new("postie-sha256:bb", NOW, UIDL_DOWNLOADED);
+    g_hash_table_replace(recs, r->uid, r);
+    ServerMsg msgs[] = {
+        { 1, (char *)"same", 10, FALSE },
+        { 2, (char *)"same", 10, FALSE },
+    };
+    PlanPolicy pol = { TRUE, 0, FALSE, FALSE, 0 };
+    FetchPlan *p = plan_make(msgs, 2, recs, &pol, NOW);
+    g_assert_false(p->uids_changed);
+    g_assert_cmpuint(p->dup_uids->len, ==, 1);
+    plan_free(p);
+    g_assert_cmpuint(plan_prune(recs, msgs, 2), ==, 0);
+
+    /* With a record kept by UID (a message since deleted on the server). */
+    r = uidl_record_new("old", NOW, UIDL_DOWNLOADED);
+    g_hash_table_replace(recs, r->uid, r);
+    p = plan_make(msgs, 2, recs, &pol, NOW);
+    g_assert_false(p->uids_changed);
+    plan_free(p);
+    g_assert_cmpuint(plan_prune(recs, msgs, 2), ==, 1);
+    g_assert_cmpuint(g_hash_table_size(recs), ==, 2);
+
+    /* A UID of its own that matches nothing, beside the shared one: that
+     * still looks like changed UIDs. */
+    r = uidl_record_new("old", NOW, UIDL_DOWNLOADED);
+    g_hash_table_replace(recs, r->uid, r);
+    ServerMsg more[] = {
+        { 1, (char *)"same", 10, FALSE },
+        { 2, (char *)"same", 10, FALSE },
+        { 3, (char *)"new", 10, FALSE },
+    };
+    p = plan_make(more, 3, recs, &pol, NOW);
+    g_assert_true(p->uids_changed);
+    plan_free(p);
+    g_hash_table_unref(recs);
+}
+
 /* ---- message preparation ------------------------------------------------------ */
 
 static void
@@ -460,10 +508,85 @@ test_message_prepare(void)
     g_assert_true(uidl_valid(d1));
 }
 
+/* A large message is prepared in pieces (spool.c): cut anywhere, the
+ * result is what message_prepare gives for the whole. */
+static void
+test_message_prepare_pieces(void)
+{
+    static const char *const cases[] = {
+        "X-Postie-UIDL: acct victim\r\nSubject: hi\r\nStatus: RO\r\n  folded\r\n"
+        "From: a@b\r\n\r\nX-Postie-UIDL: in body\r\nline\r\r\nlast",
+        "Subject: no body",
+        "Subject: x\n\n\n\n",
+        "Subject: x\r\n\r\nends in CR\r",
+        "\r\n\r\nbody only\n",
+        "Content-Length: 3\n\tcont\nA: b\n\nx\r\ry\r\n",
+        "",
+    };
+    for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+        const char *raw = cases[c];
+        gsize len = strlen(raw);
+        GString *whole = message_prepare(raw, len, "a", "U");
+        const char *want = whole->str + strlen("X-Postie-UIDL: a U\n");
+        for (gsize cut1 = 0; cut1 <= len; cut1++) {
+            for (gsize cut2 = cut1; cut2 <= len; cut2++) {
+                GString *out = g_string_new(NULL);
+                MessagePrep p;
+                message_prep_init(&p);
+                message_prep_feed(&p, raw, cut1, out);
+                message_prep_feed(&p, raw + cut1, cut2 - cut1, out);
+                message_prep_feed(&p, raw + cut2, len - cut2, out);
+                message_prep_finish(&p, out);
+                if (strcmp(out->str, want) != 0)
+                    g_error("case %zu cut at %zu, %zu: \"%s\" != \"%s\"",
+                            c, cut1, cut2, out->str, want);
+                g_string_free(out, TRUE);
+            }
+        }
+        g_string_free(whole, TRUE);
+    }
+}
+
+/* The checksum recovery takes of a stored copy, read in pieces, is the
+ * one of the copy read whole. */
+static void
+test_stored_sum(void)
+{
+    static const char *const msgs[] = {
+        "Subject: a\nStatus: RO\n",
+        "Subject: b\nX-Status: F\n  folded\nFrom: x@y\n\nFrom the body\n\n\n",
+        "\n\n\n",
+        "Subject: c\r\n\r\nbody\r\n>From quoted\r\n",
+        "X-Postie-UIDL: a u\nSubject: d\n\nno newline at the end",
+    };
+    g_autofree char *dir = g_dir_make_tmp("postie-sum-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "F", NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(msgs); i++)
+        g_assert_true(store_append(path, msgs[i], strlen(msgs[i]),
+                                   i % 2 ? MSG_READ : MSG_PARTIAL, NULL));
+    g_autoptr(GError) error = NULL;
+    StoreFolder *f = store_folder_open(path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(store_folder_count(f), ==, G_N_ELEMENTS(msgs));
+    for (guint i = 0; i < store_folder_count(f); i++) {
+        g_autoptr(GBytes) b = store_folder_read(f, i, &error);
+        gsize len, want_len = 0, got_len = 0;
+        const char *data = g_bytes_get_data(b, &len);
+        g_autofree char *want = message_canonical_sum(data, len, TRUE, &want_len);
+        g_autofree char *got = message_stored_sum(f, i, &got_len, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(got, ==, want);
+        g_assert_cmpuint(got_len, ==, want_len);
+    }
+    store_folder_close(f);
+    g_autofree char *rm = g_strdup_printf("rm -rf '%s'", dir);
+    g_assert_cmpint(system(rm), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
     g_mime_init();
     g_test_add_func("/fetch/records/parse", test_records_parse);
     g_test_add_func("/fetch/records/roundtrip", test_records_roundtrip);
@@ -474,7 +597,10 @@ main(int argc, char **argv)
     g_test_add_func("/fetch/filters", test_filters);
     g_test_add_func("/fetch/plan/table", test_plan_table);
     g_test_add_func("/fetch/plan/duplicates-prune", test_plan_duplicates_and_prune);
+    g_test_add_func("/fetch/plan/only-shared-uids", test_plan_only_shared_uids);
     g_test_add_func("/fetch/message/prepare", test_message_prepare);
+    g_test_add_func("/fetch/message/prepare-pieces", test_message_prepare_pieces);
+    g_test_add_func("/fetch/message/stored-sum", test_stored_sum);
     int rc = g_test_run();
     g_mime_shutdown();
     return rc;

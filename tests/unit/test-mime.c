@@ -508,14 +508,50 @@ test_mailcap_argv(void)
 {
     for (gsize i = 0; i < G_N_ELEMENTS(argv_cases); i++) {
         g_auto(GStrv) argv = mime_mailcap_argv(argv_cases[i].command, argv_cases[i].file,
-                                               "image/png", NULL);
+                                               "image/png", NULL, NULL);
         g_assert_nonnull(argv);
         g_autofree char *joined = g_strjoinv("|", argv);
         g_assert_cmpstr(joined, ==, argv_cases[i].argv);
     }
     g_autoptr(GError) error = NULL;
-    g_assert_null(mime_mailcap_argv("view 'unterminated", "/f", "a/b", &error));
+    g_assert_null(mime_mailcap_argv("view 'unterminated", "/f", "a/b", NULL, &error));
     g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG);
+}
+
+/* What the sender controls reaches %t and %{NAME} only in
+ * [A-Za-z0-9._+/-]: a hostile type becomes application/octet-stream, a
+ * hostile or absent parameter is empty. */
+typedef struct {
+    const char *type;
+    const char *argv; /* "v %t %{charset} %{x} %{missing}", joined with '|' */
+} HostileCase;
+
+static const HostileCase hostile_cases[] = {
+    { "application/vnd.ms-excel", "v|application/vnd.ms-excel|utf-8|||/f" },
+    { "image/svg+xml", "v|image/svg+xml|utf-8|||/f" },
+    { "application/x`id`", "v|application/octet-stream|utf-8|||/f" },
+    { "application/$(id)", "v|application/octet-stream|utf-8|||/f" },
+    { "a/b|c&d{e}!f", "v|application/octet-stream|utf-8|||/f" },
+    { "a/b c", "v|application/octet-stream|utf-8|||/f" },
+    { "a/b;c", "v|application/octet-stream|utf-8|||/f" },
+    { "", "v|application/octet-stream|utf-8|||/f" },
+    { NULL, "v|application/octet-stream|utf-8|||/f" },
+};
+
+static void
+test_mailcap_hostile(void)
+{
+    /* x is hostile, "missing" absent: both empty. */
+    const char *params[] = { "CharSet", "utf-8", "x", "a'b`id`", NULL };
+    for (gsize i = 0; i < G_N_ELEMENTS(hostile_cases); i++) {
+        g_auto(GStrv) argv = mime_mailcap_argv("v %t %{charset} %{x} %{missing}", "/f",
+                                               hostile_cases[i].type, params, NULL);
+        g_assert_nonnull(argv);
+        g_autofree char *joined = g_strjoinv("|", argv);
+        g_assert_cmpstr(joined, ==, hostile_cases[i].argv);
+    }
+    g_assert_cmpstr(mime_mailcap_safe_type("text/plain"), ==, "text/plain");
+    g_assert_cmpstr(mime_mailcap_safe_type("text/pl`ain"), ==, "application/octet-stream");
 }
 
 /* ---- build and read back ------------------------------------------------- */
@@ -1003,6 +1039,42 @@ test_open(void)
     g_assert_cmpint(system(cmd), ==, 0);
 }
 
+/* A sender-chosen type that GMime passes through, opened with an entry
+ * that hands %t to a shell: nothing of it may run. */
+static void
+test_open_hostile_type(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("postie-open-XXXXXX", NULL);
+    g_autofree char *pwned = g_build_filename(dir, "pwned", NULL);
+    g_autofree char *msg = g_strdup_printf(
+        "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+        "Content-Type: text/plain\n\nhi\n--b\n"
+        "Content-Type: application/x`touch${IFS}%s`; charset=\"$(touch${IFS}%s)\"\n"
+        "Content-Disposition: attachment; filename=a.bin\n\ndata\n--b--\n",
+        pwned, pwned);
+    g_autoptr(GBytes) raw = g_bytes_new(msg, strlen(msg));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MimeView) v = mime_view_new(raw, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(v->attachments->len, ==, 1);
+    const MimeAttachment *a = v->attachments->pdata[0];
+    g_assert_nonnull(strchr(a->content_type, '`'));    /* GMime kept it */
+
+    g_autofree char *mc = write_temp(dir, "mailcap",
+                                     "application/*; sh -c 'echo %t %{charset} && cat %s'; "
+                                     "copiousoutput\n");
+    const char *files[] = { mc, NULL };
+    g_autofree char *out = NULL;
+    gboolean opened = mime_attachment_open(a, files, &out, &error);
+    g_assert_false(g_file_test(pwned, G_FILE_TEST_EXISTS));
+    g_assert_no_error(error);
+    g_assert_true(opened);
+    g_assert_cmpstr(out, ==, "application/octet-stream\ndata");
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    g_assert_cmpint(system(cmd), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1019,6 +1091,8 @@ main(int argc, char **argv)
     g_test_add_func("/mime/tnef", test_tnef);
     g_test_add_func("/mime/mailcap/parse", test_mailcap_parse);
     g_test_add_func("/mime/mailcap/argv", test_mailcap_argv);
+    g_test_add_func("/mime/mailcap/hostile", test_mailcap_hostile);
+    g_test_add_func("/mime/attachment/open-hostile-type", test_open_hostile_type);
     g_test_add_func("/mime/build/mime", test_build_mime);
     g_test_add_func("/mime/build/uuencode", test_build_uuencode);
     g_test_add_func("/mime/build/errors", test_build_errors);

@@ -144,6 +144,34 @@ check_folder(const ReadCase *c, StoreFolder *f)
     g_assert_null(store_folder_get(f, c->count));
 }
 
+static gboolean
+collect_line(const char *line, gsize len, gpointer data, GError **error)
+{
+    (void)error;
+    /* Each a whole line: only the last may lack its newline. */
+    GString *all = data;
+    g_assert_true(all->len == 0 || all->str[all->len - 1] == '\n');
+    g_string_append_len(all, line, (gssize)len);
+    return TRUE;
+}
+
+/* store_folder_read_lines gives exactly the bytes of store_folder_read. */
+static void
+check_read_lines(StoreFolder *f)
+{
+    for (guint i = 0; i < store_folder_count(f); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) b = store_folder_read(f, i, &error);
+        g_assert_no_error(error);
+        g_autoptr(GString) all = g_string_new(NULL);
+        g_assert_true(store_folder_read_lines(f, i, collect_line, all, &error));
+        g_assert_no_error(error);
+        gsize len;
+        const char *data = g_bytes_get_data(b, &len);
+        g_assert_cmpmem(all->str, all->len, data, len);
+    }
+}
+
 static void
 test_read_case(gconstpointer p)
 {
@@ -160,6 +188,7 @@ test_read_case(gconstpointer p)
         if (round == 1 && c->count > 0)
             g_assert_true(store_folder_loaded_from_cache(f));
         check_folder(c, f);
+        check_read_lines(f);
         store_folder_close(f);
     }
 }
@@ -317,6 +346,66 @@ test_dates(void)
     }
 }
 
+/* The layout of an index cache file (store/cache.c), to craft one. */
+typedef struct {
+    char magic[8];
+    guint32 byte_order, count;
+    guint64 dev, ino, size;
+    gint64 mtime_ns, ctime_ns;
+    guint64 tail_hash, strings_len;
+    guint32 racy, reserved;
+} CraftHeader;
+typedef struct {
+    guint64 offset, length, size;
+    gint64 date;
+    guint32 flags, has_attachments;
+    guint32 str[8];
+} CraftRecord;
+
+/* A cache whose first record starts at the third message and whose length
+ * wraps around to the second one: offset + length fits the folder only
+ * modulo 2^64.  It must be refused and the folder scanned again. */
+static void
+test_cache_wrapping_length(void)
+{
+    g_autofree char *path = data_path("content-length.mbox");
+    g_autoptr(GError) error = NULL;
+    StoreFolder *f = store_folder_open(path, &error);   /* writes the cache */
+    g_assert_no_error(error);
+    guint64 off1 = store_folder_get(f, 1)->offset;
+    guint64 off2 = store_folder_get(f, 2)->offset;
+    store_folder_close(f);
+
+    g_autofree char *cache = store_cache_path(path);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(cache, &data, &len, NULL));
+    CraftHeader h;
+    memcpy(&h, data, sizeof h);
+    g_assert_cmpmem(h.magic, 8, "POSTIDX3", 8);
+    g_assert_cmpuint(h.count, ==, 4);
+    g_assert_cmpuint(len, ==, sizeof h + h.count * sizeof(CraftRecord) + h.strings_len);
+    CraftRecord r;
+    memcpy(&r, data + sizeof h, sizeof r);
+    g_assert_cmpuint(r.offset, ==, 0);
+    r.offset = off2;
+    r.length = off1 - off2;             /* wraps: off2 + length == off1 */
+    memcpy(data + sizeof h, &r, sizeof r);
+    g_assert_true(g_file_set_contents(cache, data, (gssize)len, NULL));
+
+    f = store_folder_open(path, &error);
+    g_assert_no_error(error);
+    g_assert_false(store_folder_loaded_from_cache(f));
+    g_assert_cmpuint(store_folder_count(f), ==, 4);
+    const StoreMessage *m = store_folder_get(f, 0);
+    g_assert_cmpuint(m->offset, ==, 0);
+    g_assert_cmpuint(m->length, ==, off1);
+    g_autoptr(GBytes) b = store_folder_read(f, 0, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(b);
+    store_folder_close(f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -335,6 +424,7 @@ main(int argc, char **argv)
     g_test_add_func("/store/read/unreadable", test_unreadable);
     g_test_add_func("/store/read/from-lines", test_from_lines);
     g_test_add_func("/store/read/dates", test_dates);
+    g_test_add_func("/store/read/cache-wrapping-length", test_cache_wrapping_length);
     int rc = g_test_run();
     /* Remove the cache files we made. */
     g_autofree char *idx = g_build_filename(state_dir, "postie", "index", NULL);

@@ -179,6 +179,65 @@ test_append_roundtrip(Fixture *fx, gconstpointer data)
     g_assert_nonnull(strstr(raw, "\n\nFrom bounce@example.org "));
 }
 
+/* The folder's text with the date of each From_ line cut off. */
+static char *
+without_dates(const char *path)
+{
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++)
+        if (g_str_has_prefix(*l, "From ")) {
+            char *sp = strchr(*l + 5, ' ');
+            if (sp)
+                *sp = '\0';
+        }
+    return g_strjoinv("\n", lines);
+}
+
+/* A message too large for memory is appended from a file (a head, then
+ * the file), line by line: the folder must read exactly as if it had
+ * been appended from memory. */
+static void
+test_append_from_file(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const char *const msgs[] = {
+        "From someone@else Mon Jan  1 00:00:00 2024\nReturn-Path: <rp@example.org>\n"
+        "From: a@example.org\nStatus: RO\nContent-Length: 5\n folded\nSubject: s\n\n"
+        "From the body\n>From quoted\nlast",
+        "Subject: no body, no blank line",
+        "From: Bob <b@example.org>\r\nSubject: crlf\r\n\r\nline\r\n\r\n",
+        "",
+        "\n\nonly a body\n",
+    };
+    g_autofree char *other = g_build_filename(fx->dir, "Other", NULL);
+    g_autoptr(GError) error = NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(msgs); i++) {
+        const char *m = msgs[i];
+        gsize len = strlen(m), cut = len / 3;
+        guint32 flags = i % 2 ? MSG_PARTIAL : MSG_FLAGGED;
+        g_assert_true(store_append(fx->path, m, len, flags, &error));
+        g_assert_no_error(error);
+
+        g_autofree char *file = g_build_filename(fx->dir, "spool", NULL);
+        g_assert_true(g_file_set_contents(file, m + cut, (gssize)(len - cut), NULL));
+        int fd = open(file, O_RDONLY);
+        g_assert_cmpint(fd, >=, 0);
+        StoreAppender *a = store_appender_open(other, &error);
+        g_assert_no_error(error);
+        g_assert_true(store_appender_add_file(a, m, cut, fd, flags, &error));
+        g_assert_no_error(error);
+        g_assert_true(store_appender_close(a, &error));
+        close(fd);
+        unlink(file);
+    }
+    g_autofree char *want = without_dates(fx->path);
+    g_autofree char *got = without_dates(other);
+    g_assert_cmpstr(got, ==, want);
+    g_assert_nonnull(strstr(want, "From rp@example.org"));
+}
+
 static void
 test_append_after_no_newline(Fixture *fx, gconstpointer data)
 {
@@ -1013,6 +1072,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) g_test_add(name, Fixture, NULL, fx_setup, fn, fx_teardown)
     ADD("/store/append/roundtrip", test_append_roundtrip);
+    ADD("/store/append/from-file", test_append_from_file);
     ADD("/store/append/after-no-newline", test_append_after_no_newline);
     ADD("/store/append/refuses-non-mbox", test_append_refuses_non_mbox);
     ADD("/store/append/abort", test_append_abort);

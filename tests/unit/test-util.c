@@ -1,7 +1,10 @@
 /* Unit tests for util/: terminal-safe text, widths, atomic files. */
 #include <config.h>
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +89,66 @@ test_atomic_write(void)
     rmdir(dir);
 }
 
+/* SigIgn of a child started with CHILD_SETUP while SIGPIPE is ignored
+ * here: does it have SIGPIPE (bit 13) ignored? */
+static gboolean
+child_ignores_sigpipe(GSpawnChildSetupFunc child_setup)
+{
+    char *argv[] = { (char *)"sed", (char *)"-n", (char *)"s/^SigIgn:[[:space:]]*//p",
+                     (char *)"/proc/self/status", NULL };
+    g_autofree char *out = NULL;
+    int status = 0;
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, child_setup, NULL,
+                               &out, NULL, &status, NULL));
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    guint64 mask = g_ascii_strtoull(g_strstrip(out), NULL, 16);
+    return (mask & (G_GUINT64_CONSTANT(1) << (SIGPIPE - 1))) != 0;
+}
+
+/* postie ignores SIGPIPE; its children must not.  (GLib 2.74 resets it
+ * in g_spawn children by itself; the helper does not rely on that.) */
+static void
+test_child_setup(void)
+{
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    g_assert_false(child_ignores_sigpipe(spawn_child_setup));
+    spawn_child_setup(NULL);
+    struct sigaction sa;
+    g_assert_cmpint(sigaction(SIGPIPE, NULL, &sa), ==, 0);
+    g_assert_true(sa.sa_handler == SIG_DFL);
+    signal(SIGPIPE, old);
+}
+
+/* In a child process, as it changes the process for good. */
+static void
+test_protect_process(void)
+{
+    if (g_test_subprocess()) {
+        secrets_protect_process();
+        struct rlimit rl;
+        g_assert_cmpint(getrlimit(RLIMIT_CORE, &rl), ==, 0);
+        g_assert_cmpuint(rl.rlim_cur, ==, 0);
+        g_assert_cmpuint(rl.rlim_max, ==, 0);
+        g_assert_cmpint(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 0);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+}
+
+static void
+test_secret_free(void)
+{
+    char buf[] = "hunter2";
+    secret_wipe(buf);
+    g_assert_cmpmem(buf, sizeof buf, "\0\0\0\0\0\0\0", sizeof buf);
+    secret_wipe(NULL);
+    secret_free(NULL);
+    secret_free(g_strdup("x"));
+    secret_auto char *s = g_strdup("scoped");
+    g_assert_cmpstr(s, ==, "scoped");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -93,5 +156,8 @@ main(int argc, char **argv)
     g_test_add_func("/util/term_safe", test_term_safe);
     g_test_add_func("/util/term_width", test_term_width);
     g_test_add_func("/util/atomic_write", test_atomic_write);
+    g_test_add_func("/util/spawn/child-setup", test_child_setup);
+    g_test_add_func("/util/secrets/protect-process", test_protect_process);
+    g_test_add_func("/util/secrets/wipe", test_secret_free);
     return g_test_run();
 }
