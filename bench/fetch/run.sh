@@ -15,10 +15,9 @@
 # Prints one line per client: median wall time of RUNS (fetchmail, about
 # 80 times slower, runs FETCHMAIL_RUNS times, default 1) and median CPU
 # time (user + system of the client and its children, from the shell's
-# `times`; the server's is not counted), each with its ratio to the floor's.
-# On a loaded machine
-# the CPU figures are the ones to compare.  Run from the top of the
-# source tree after building.
+# `times`; the server's is not counted), each with its ratio to the
+# floor's.  On a loaded machine the CPU figures are the ones to compare.
+# Run from the top of the source tree after building.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 n=10000 runs=3 fruns=1 build=$top/_build
