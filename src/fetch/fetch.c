@@ -359,11 +359,19 @@ run_account(FetchRun *run, GError **error)
      * then save: this also makes the taken marks part of the records. */
     if (!recover_in_flight(run, error))
         return FALSE;
-    for (guint i = 0; i < run->marks->len; i++)
-        marks_apply(run->records, run->marks->pdata[i]);
+    for (guint i = 0; i < run->marks->len; i++) {
+        const char *mark = run->marks->pdata[i];
+        marks_apply(run->records, mark);
+        if (strlen(mark) > 2 && uidl_valid(mark + 2))
+            uidls_note(run->records_file, run->records, mark + 2);
+    }
     FetchPlan *plan = plan_make(msgs, n, run->records, &run->policy, run->now);
-    if (!plan->uids_changed)
-        plan_prune(run->records, msgs, n);
+    if (!plan->uids_changed) {
+        g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func(g_free);
+        plan_prune(run->records, msgs, n, dropped);
+        for (guint i = 0; i < dropped->len; i++)
+            uidls_note(run->records_file, run->records, dropped->pdata[i]);
+    }
     if (!uidls_save(run->records_file, error) ||
         !marks_done(run->records_path, error)) {
         plan_free(plan);
@@ -404,18 +412,24 @@ run_account(FetchRun *run, GError **error)
 
     /* Deleted for good: forget them.  Digest identities not seen this
      * time (no UIDL) are gone from the server too. */
-    for (guint i = 0; i < run->dele_uids->len; i++)
+    for (guint i = 0; i < run->dele_uids->len; i++) {
         g_hash_table_remove(run->records, run->dele_uids->pdata[i]);
+        uidls_note(run->records_file, run->records, run->dele_uids->pdata[i]);
+    }
     if (!has_uidl || g_hash_table_size(run->seen_digests) > 0) {
         GHashTableIter it;
         gpointer k;
         g_hash_table_iter_init(&it, run->records);
         while (g_hash_table_iter_next(&it, &k, NULL))
             if (g_str_has_prefix(k, "postie-sha256:") &&
-                !g_hash_table_contains(run->seen_digests, k))
+                !g_hash_table_contains(run->seen_digests, k)) {
+                uidls_note(run->records_file, run->records, k);
                 g_hash_table_iter_remove(&it);
+            }
     }
-    return uidls_save(run->records_file, error);
+    /* The batches' journal folded into the records file: once per fetch. */
+    return uidls_save(run->records_file, error) &&
+           uidls_fold_journal(run->records_file, error);
 }
 
 gboolean

@@ -152,7 +152,8 @@ plan_free(FetchPlan *p)
 }
 
 guint
-plan_prune(GHashTable *records, const ServerMsg *msgs, guint n)
+plan_prune(GHashTable *records, const ServerMsg *msgs, guint n,
+           GPtrArray *dropped)
 {
     g_autoptr(GHashTable) count = count_uids(msgs, n);
     if (uids_all_changed(msgs, n, records, count))
@@ -164,7 +165,7 @@ plan_prune(GHashTable *records, const ServerMsg *msgs, guint n)
         if (msgs[i].uid)
             g_hash_table_add(listed, msgs[i].uid);
 
-    guint dropped = 0;
+    guint n_dropped = 0;
     GHashTableIter it;
     gpointer key, value;
     g_hash_table_iter_init(&it, records);
@@ -176,8 +177,10 @@ plan_prune(GHashTable *records, const ServerMsg *msgs, guint n)
             continue;
         if (is_digest(r->uid) && n > 0)
             continue;
+        if (dropped)
+            g_ptr_array_add(dropped, g_strdup(key));
         g_hash_table_iter_remove(&it);
-        dropped++;
+        n_dropped++;
     }
-    return dropped;
+    return n_dropped;
 }

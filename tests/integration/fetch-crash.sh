@@ -44,7 +44,7 @@ local_ids Inbox Reports > "$TEST_TMP/got"
 is "$(uniq -d "$TEST_TMP/got" | wc -l)" 0 "no message twice (leave_on_server)"
 cmp -s "$TEST_TMP/got" "$TEST_TMP/want"; ok $? "every message exactly once (leave_on_server)"
 is "$(server_count)" 780 "all still on the server"
-unlike "$(cat "$RECORDS/a")" "^F " "no record left in flight"
+unlike "$(records a)" "^F " "no record left in flight"
 
 # Without leave_on_server: kills also fall between the records and DELE.
 new_config
