@@ -124,7 +124,11 @@ message_prepare(const char *raw, gsize len, const char *account,
                 const char *uid)
 {
     GString *out = g_string_sized_new(len + 128);
-    g_string_append_printf(out, "X-Postie-UIDL: %s %s\n", account, uid);
+    g_string_append(out, "X-Postie-UIDL: ");
+    g_string_append(out, account);
+    g_string_append_c(out, ' ');
+    g_string_append(out, uid);
+    g_string_append_c(out, '\n');
     MessagePrep p;
     message_prep_init(&p);
     message_prep_feed(&p, raw, len, out);

@@ -127,18 +127,29 @@ envelope_sender(const char *hdr, gsize len)
     return g_strndup(a, (gsize)(ae - a));
 }
 
-/* "Sun Nov  2 04:10:39 2026", as asctime writes it, in UTC and C locale. */
+/* "Sun Nov  2 04:10:39 2026", as asctime writes it, in UTC and C locale.
+ * A batch is appended within a second or two, so the text is kept for the
+ * second it was made in. */
 static void
 append_ctime(GString *out, time_t t)
 {
     static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
     static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    g_string_append_printf(out, "%s %s %2d %02d:%02d:%02d %d", wd[tm.tm_wday],
-                           mo[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
-                           tm.tm_sec, tm.tm_year + 1900);
+    static G_LOCK_DEFINE(last);
+    static time_t last_t = (time_t)-1;
+    static char last_text[64];
+    G_LOCK(last);
+    if (t != last_t) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        g_snprintf(last_text, sizeof last_text, "%s %s %2d %02d:%02d:%02d %d",
+                   wd[tm.tm_wday], mo[tm.tm_mon], tm.tm_mday, tm.tm_hour,
+                   tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+        last_t = t;
+    }
+    g_string_append(out, last_text);
+    G_UNLOCK(last);
 }
 
 /* Append line P[0..LEN) (without its newline, CR dropped) quoting
