@@ -341,8 +341,9 @@ run_account(FetchRun *run, GError **error)
         return FALSE;
     }
 
-    gboolean has_uidl = TRUE;
-    g_autoptr(GPtrArray) scan = pop3_scan(run->session, &has_uidl, error);
+    gboolean has_uidl = TRUE, have_sizes = TRUE;
+    g_autoptr(GPtrArray) scan = pop3_scan_uids(run->session, &has_uidl,
+                                               &have_sizes, error);
     if (!scan)
         return FALSE;
     guint n = scan->len;
@@ -366,6 +367,18 @@ run_account(FetchRun *run, GError **error)
             uidls_note(run->records_file, run->records, mark + 2);
     }
     FetchPlan *plan = plan_make(msgs, n, run->records, &run->policy, run->now);
+    if (plan->n_download > 0 && !have_sizes) {
+        /* Sizes matter only for what is downloaded (size_limit, batches,
+         * progress): LIST only then, and plan again with them. */
+        if (!pop3_scan_sizes(run->session, scan, error)) {
+            plan_free(plan);
+            return FALSE;
+        }
+        for (guint i = 0; i < n; i++)
+            msgs[i].size = ((const Pop3Message *)scan->pdata[i])->size;
+        plan_free(plan);
+        plan = plan_make(msgs, n, run->records, &run->policy, run->now);
+    }
     if (!plan->uids_changed) {
         g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func(g_free);
         plan_prune(run->records, msgs, n, dropped);

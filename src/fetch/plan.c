@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "fetch/private.h"
+#include "util/util.h"
 
 static gboolean
 is_digest(const char *uid)
@@ -58,7 +59,7 @@ uids_all_changed(const ServerMsg *msgs, guint n, GHashTable *records,
 static GHashTable *
 count_uids(const ServerMsg *msgs, guint n)
 {
-    GHashTable *count = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *count = g_hash_table_new(str_hash_fast, g_str_equal);
     for (guint i = 0; i < n; i++)
         if (msgs[i].uid)
             g_hash_table_insert(count, msgs[i].uid, GUINT_TO_POINTER(
@@ -83,7 +84,7 @@ plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
 
     /* Count every UID first: duplicates are treated apart. */
     g_autoptr(GHashTable) count = count_uids(msgs, n);
-    g_autoptr(GHashTable) reported = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) reported = g_hash_table_new(str_hash_fast, g_str_equal);
     for (guint i = 0; i < n; i++)
         if (msgs[i].uid && GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid)) > 1 &&
             g_hash_table_add(reported, msgs[i].uid))
@@ -160,10 +161,6 @@ plan_prune(GHashTable *records, const ServerMsg *msgs, guint n,
         return 0;            /* every UID changed?  Keep what we know. */
     if (n > 0 && g_hash_table_size(count) == 0)
         return 0;            /* no UIDs this time: nothing to compare */
-    g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 0; i < n; i++)
-        if (msgs[i].uid)
-            g_hash_table_add(listed, msgs[i].uid);
 
     guint n_dropped = 0;
     GHashTableIter it;
@@ -173,7 +170,7 @@ plan_prune(GHashTable *records, const ServerMsg *msgs, guint n,
         const UidlRecord *r = value;
         /* Digest identities are not listed by the server; an empty list
          * drops them like the rest (the server is empty). */
-        if (g_hash_table_contains(listed, key))
+        if (g_hash_table_contains(count, key))   /* listed */
             continue;
         if (is_digest(r->uid) && n > 0)
             continue;

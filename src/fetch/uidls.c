@@ -140,7 +140,7 @@ uidls_path_for(const char *account)
 static GHashTable *
 new_section_table(void)
 {
-    return g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+    return g_hash_table_new_full(str_hash_fast, g_str_equal, NULL,
                                  uidl_record_free);
 }
 
@@ -216,7 +216,9 @@ parse_record(const char *path, guint lineno, char *line, GHashTable *section,
         return parse_error(error, path, lineno, _("bad first-seen time"));
     p = end + 1;
     char *sp = strchr(p, ' ');
-    g_autofree char *uid = sp ? g_strndup(p, (gsize)(sp - p)) : g_strdup(p);
+    const char *uid = p;       /* the line is ours: cut it in place */
+    if (sp)
+        *sp = '\0';
     if (!uidl_valid(uid))
         return parse_error(error, path, lineno, _("bad UID"));
     if (!replay && g_hash_table_contains(section, uid))
@@ -272,7 +274,7 @@ parse_record(const char *path, guint lineno, char *line, GHashTable *section,
  * groups, replayed over what F holds; *USED gets how many bytes of the
  * journal that is. */
 static gboolean
-parse_text(UidlFile *f, const char *path, const char *text, gsize len,
+parse_text(UidlFile *f, const char *path, char *text, gsize len,
            gboolean journal, gsize *used, GError **error)
 {
     GHashTable *section = NULL;
@@ -303,7 +305,8 @@ parse_text(UidlFile *f, const char *path, const char *text, gsize len,
             return parse_error(error, path, lineno, _("last line is cut off"));
         if (llen > UIDLS_MAX_LINE)
             return parse_error(error, path, lineno, _("line too long"));
-        g_autofree char *line = g_strndup(text + pos, llen);
+        char *line = text + pos;   /* TEXT is ours: lines end in place */
+        line[llen] = '\0';
         pos += llen + 1;
         if (!g_utf8_validate(line, -1, NULL))
             return parse_error(error, path, lineno, _("invalid UTF-8"));
@@ -345,8 +348,21 @@ parse_text(UidlFile *f, const char *path, const char *text, gsize len,
     return TRUE;
 }
 
+static UidlFile *parse_file(const char *path, char *text, gsize len,
+                            GError **error);
+
 UidlFile *
 uidls_parse(const char *path, const char *text, gsize len, GError **error)
+{
+    g_autofree char *copy = g_malloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    return parse_file(path, copy, len, error);
+}
+
+/* uidls_parse of TEXT, which it may change. */
+static UidlFile *
+parse_file(const char *path, char *text, gsize len, GError **error)
 {
     UidlFile *f = uidl_file_new(path);
     if (!parse_text(f, path, text, len, FALSE, NULL, error)) {
@@ -371,7 +387,7 @@ load(const char *path, GError **error)
                     _("cannot read %s: %s"), path, local->message);
         return NULL;
     }
-    UidlFile *f = uidls_parse(path, text ? text : "", len, error);
+    UidlFile *f = parse_file(path, text ? text : (char *)"", len, error);
     if (!f)
         return NULL;
     g_autofree char *jpath = journal_path(path);

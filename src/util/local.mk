@@ -8,5 +8,6 @@ src_libpostie_a_SOURCES += \
 	src/util/paths.c \
 	src/util/secret.c \
 	src/util/spawn.c \
-	src/util/sha256.c
+	src/util/sha256.c \
+	src/util/strhash.c
 src_libpostie_a_SOURCES += src/util/safename.h src/util/safename.c
