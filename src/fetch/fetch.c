@@ -282,16 +282,28 @@ download_all(FetchRun *run, const FetchPlan *plan, GError **error)
 
 /* ---- the account ------------------------------------------------------------ */
 
-static gboolean
-open_records(FetchRun *run, const char *server, GError **error)
+/* Reading the records (and taking the marks), in a thread of its own
+ * while the server logs us in and lists the mailbox: with 100,000 UIDs
+ * each is a good part of a check that finds nothing new. */
+typedef struct {
+    FetchRun *run;
+    const char *server;
+    int lock_fd;
+    GError *error;
+} RecordsJob;
+
+static gpointer
+read_records(gpointer data)
 {
-    run->records_path = uidls_path_for(run->account->id);
-    run->records_file = uidls_open(run->records_path, run->account->id, error);
+    RecordsJob *j = data;
+    FetchRun *run = j->run;
+    run->records_file = uidls_open_locked(run->records_path, run->account->id,
+                                          j->lock_fd, &j->error);
     if (!run->records_file)
-        return FALSE;
-    run->records = uidls_section(run->records_file, server);
-    run->marks = marks_take(run->records_path, error);
-    return run->marks != NULL;
+        return NULL;
+    run->records = uidls_section(run->records_file, j->server);
+    run->marks = marks_take(run->records_path, &j->error);
+    return NULL;
 }
 
 static void
@@ -332,20 +344,31 @@ static gboolean
 run_account(FetchRun *run, GError **error)
 {
     g_autofree char *server = server_key(run->account);
-    if (!open_records(run, server, error))
+    /* The lock first: a second fetch of the account stops before it
+     * connects. */
+    run->records_path = uidls_path_for(run->account->id);
+    RecordsJob job = { run, server, -1, NULL };
+    job.lock_fd = uidls_lock(run->records_path, run->account->id, error);
+    if (job.lock_fd < 0)
         return FALSE;
+    GThread *reader = g_thread_new("postie-records", read_records, &job);
+
     g_autoptr(GError) perr = NULL;
+    gboolean has_uidl = TRUE, have_sizes = TRUE;
+    g_autoptr(GPtrArray) scan = NULL;
     run->session = pop3_account_open(run->account, run->cancellable, &perr);
-    if (!run->session) {
+    if (run->session)
+        scan = pop3_scan_uids(run->session, &has_uidl, &have_sizes, &perr);
+    g_thread_join(reader);
+    if (job.error) {
+        /* Damaged records stop the account whatever the server said. */
+        g_propagate_error(error, job.error);
+        return FALSE;
+    }
+    if (!scan) {
         g_propagate_error(error, g_steal_pointer(&perr));
         return FALSE;
     }
-
-    gboolean has_uidl = TRUE, have_sizes = TRUE;
-    g_autoptr(GPtrArray) scan = pop3_scan_uids(run->session, &has_uidl,
-                                               &have_sizes, error);
-    if (!scan)
-        return FALSE;
     guint n = scan->len;
     g_autofree ServerMsg *msgs = g_new0(ServerMsg, n ? n : 1);
     for (guint i = 0; i < n; i++) {

@@ -46,6 +46,12 @@ char *uidls_path_for(const char *account);
  * naming FILE:LINE, and nothing is read (the caller must stop: guessing
  * would mean downloading or deleting everything again). */
 UidlFile *uidls_open(const char *path, const char *account, GError **error);
+/* uidls_open in two steps, so that the reading can run in another thread:
+ * the lock (its fd, or -1 with ERROR), then the records (the fd is the
+ * UidlFile's from then on, and closed on error). */
+int uidls_lock(const char *path, const char *account, GError **error);
+UidlFile *uidls_open_locked(const char *path, const char *account, int lock_fd,
+                            GError **error);
 /* Parse TEXT as the contents of PATH (used by uidls_open and the tests). */
 UidlFile *uidls_parse(const char *path, const char *text, gsize len,
                       GError **error);

@@ -602,24 +602,34 @@ take_lock(const char *path, const char *account, GError **error)
     return fd;
 }
 
-UidlFile *
-uidls_open(const char *path, const char *account, GError **error)
+int
+uidls_lock(const char *path, const char *account, GError **error)
 {
     g_autofree char *dir = g_path_get_dirname(path);
     if (!paths_ensure_dir(dir, 0700, error))
-        return NULL;
-    int fd = take_lock(path, account, error);
-    if (fd < 0)
-        return NULL;
+        return -1;
+    return take_lock(path, account, error);
+}
 
+UidlFile *
+uidls_open_locked(const char *path, const char *account, int lock_fd,
+                  GError **error)
+{
     UidlFile *f = load(path, error);
     if (!f) {
-        close(fd);
+        close(lock_fd);
         return NULL;
     }
     f->account = g_strdup(account);
-    f->lock_fd = fd;
+    f->lock_fd = lock_fd;
     return f;
+}
+
+UidlFile *
+uidls_open(const char *path, const char *account, GError **error)
+{
+    int fd = uidls_lock(path, account, error);
+    return fd < 0 ? NULL : uidls_open_locked(path, account, fd, error);
 }
 
 void
