@@ -251,6 +251,39 @@ test_append_after_no_newline(Fixture *fx, gconstpointer data)
     store_folder_close(f);
 }
 
+/* Bodies are copied in runs between the lines that need a '>' (and line
+ * by line when they hold a CR): the same bytes either way. */
+static void
+test_append_body_quoting(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const struct { const char *body, *want; } cases[] = {
+        { "", "" },
+        { "plain\n", "plain\n" },
+        { "no newline", "no newline\n" },
+        { "From start\n", ">From start\n" },
+        { "a\nFrom mid\nb\n", "a\n>From mid\nb\n" },
+        { "a\n>From q\n>>From qq\n", "a\n>>From q\n>>>From qq\n" },
+        { "not From here\nx>From no\n", "not From here\nx>From no\n" },
+        { "From\nFrom:\nFromage\n", "From\nFrom:\nFromage\n" },
+        { "last From \nFrom ", "last From \n>From \n" },
+        { "crlf\r\nFrom x\r\n", "crlf\n>From x\n" },
+        { "bare\rcr\nFrom y\n", "bare\rcr\n>From y\n" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *m = g_strconcat("Subject: q\n\n", cases[i].body, NULL);
+        g_assert_true(g_file_set_contents(fx->path, "", 0, NULL));
+        g_assert_true(store_append(fx->path, m, strlen(m), 0, &error));
+        g_assert_no_error(error);
+        g_autofree char *raw = NULL;
+        g_assert_true(g_file_get_contents(fx->path, &raw, NULL, NULL));
+        g_autofree char *want = g_strconcat("\nSubject: q\n\n", cases[i].want, "\n", NULL);
+        g_test_message("case %zu", i);
+        g_assert_true(g_str_has_suffix(raw, want));
+    }
+}
+
 static void
 test_append_refuses_non_mbox(Fixture *fx, gconstpointer data)
 {
@@ -1074,6 +1107,7 @@ main(int argc, char **argv)
     ADD("/store/append/roundtrip", test_append_roundtrip);
     ADD("/store/append/from-file", test_append_from_file);
     ADD("/store/append/after-no-newline", test_append_after_no_newline);
+    ADD("/store/append/body-quoting", test_append_body_quoting);
     ADD("/store/append/refuses-non-mbox", test_append_refuses_non_mbox);
     ADD("/store/append/abort", test_append_abort);
     ADD("/store/lock/dotlock", test_lock_dotlock_held);
