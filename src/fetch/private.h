@@ -55,6 +55,8 @@ UidlFile *uidls_open_locked(const char *path, const char *account, int lock_fd,
 /* Parse TEXT as the contents of PATH (used by uidls_open and the tests). */
 UidlFile *uidls_parse(const char *path, const char *text, gsize len,
                       GError **error);
+/* Replay TEXT, a journal (see uidls.c), over F (used by the fuzzer). */
+gboolean uidls_replay(UidlFile *f, const char *text, gsize len, GError **error);
 /* The records of one server mailbox ("USER@HOST"), created empty. */
 GHashTable *uidls_section(UidlFile *f, const char *server);
 /* Every change to a section's records (a record added, changed in place

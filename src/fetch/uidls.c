@@ -373,6 +373,17 @@ parse_file(const char *path, char *text, gsize len, GError **error)
     return f;
 }
 
+gboolean
+uidls_replay(UidlFile *f, const char *text, gsize len, GError **error)
+{
+    g_autofree char *copy = g_malloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    g_autofree char *jpath = journal_path(f->path);
+    gsize used = 0;
+    return parse_text(f, jpath, copy, len, TRUE, &used, error);
+}
+
 /* The records file and its journal, read.  NULL with ERROR when either
  * cannot be read or does not parse. */
 static UidlFile *
