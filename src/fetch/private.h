@@ -68,7 +68,8 @@ gboolean uidls_save(UidlFile *f, GError **error);
 /* Write every section atomically (temp + fsync + rename, mode 0600) and
  * empty the journal. */
 gboolean uidls_compact(UidlFile *f, GError **error);
-/* uidls_compact when the journal holds anything (the end of a fetch). */
+/* uidls_save, then uidls_compact when the journal holds anything (the
+ * end of a fetch). */
 gboolean uidls_fold_journal(UidlFile *f, GError **error);
 /* The text uidls_save writes. */
 char *uidls_format(UidlFile *f, gsize *len);

@@ -21,7 +21,8 @@
  * was never reported saved, and is ignored).  uidls_compact folds the
  * journal into the file (rewritten whole through atomic_write_file, mode
  * 0600, then the journal emptied); a save compacts when the journal has
- * grown past the file, and a fetch compacts at its end.  Replaying a
+ * grown past the file, and a fetch compacts at its end, both right after
+ * a save, so the journal ends with the state the file gets: replaying a
  * journal already folded in changes nothing.  All of it happens while
  * the account's fetch lock is held. */
 #include <config.h>
@@ -526,6 +527,8 @@ uidls_compact(UidlFile *f, GError **error)
 gboolean
 uidls_fold_journal(UidlFile *f, GError **error)
 {
+    if (!uidls_save(f, error))
+        return FALSE;
     return f->journal_len == 0 || uidls_compact(f, error);
 }
 
@@ -562,9 +565,6 @@ uidls_save(UidlFile *f, GError **error)
     if (g_hash_table_size(f->dirty) == 0)
         return TRUE;
     g_autoptr(GString) group = journal_group(f);
-    /* Past the file's size, folding in costs less than it saves. */
-    if (f->journal_len + group->len > MAX(JOURNAL_MIN, f->file_len))
-        return uidls_compact(f, error);
     g_autofree char *jpath = journal_path(f->path);
     if (f->journal_fd < 0) {
         f->journal_fd = open(jpath, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
@@ -587,6 +587,11 @@ uidls_save(UidlFile *f, GError **error)
     }
     f->journal_len += group->len;
     g_hash_table_remove_all(f->dirty);
+    /* Past the file's size, folding in costs less than it saves.  Only
+     * now: the journal ends with the state the file gets, so a crash
+     * between the two steps replays to the same records. */
+    if (f->journal_len > MAX(JOURNAL_MIN, f->file_len))
+        return uidls_compact(f, error);
     return TRUE;
 }
 
