@@ -357,6 +357,21 @@ test_lock_dotlock_held(Fixture *fx, gconstpointer data)
     StoreFolder *f = open_ok(fx->path);
     g_assert_cmpuint(store_folder_count(f), ==, 3);
     store_folder_close(f);
+
+    /* Our own lock holds our pid from the moment it exists (linked into
+     * place from a hidden file, which is gone again). */
+    StoreAppender *a = store_appender_open(fx->path, &error);
+    g_assert_no_error(error);
+    g_autofree char *held = NULL;
+    g_assert_true(g_file_get_contents(lock, &held, NULL, NULL));
+    g_autofree char *mine = g_strdup_printf("%d\n", (int)getpid());
+    g_assert_cmpstr(held, ==, mine);
+    g_autofree char *dir = g_path_get_dirname(lock);
+    g_autofree char *base = g_path_get_basename(lock);
+    g_autofree char *tmp = g_strdup_printf("%s/.%s.%d", dir, base, (int)getpid());
+    g_assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
+    store_appender_abort(a);
+    g_assert_false(g_file_test(lock, G_FILE_TEST_EXISTS));
 }
 
 /* A child holds an fcntl lock until told to let go through a pipe. */
