@@ -1,6 +1,7 @@
 /* Folder locking, compatible with mutt, Dovecot and procmail: first a
- * dotlock (FOLDER.lock created with O_EXCL), then an fcntl lock on the
- * whole file.  Both are waited for up to the lock timeout.
+ * dotlock (FOLDER.lock, linked into place already holding our pid, or
+ * created with O_EXCL), then an fcntl lock on the whole file.  Both are
+ * waited for up to the lock timeout.
  *
  * A dotlock is stale when it is older than STALE_SECONDS or names a
  * process (its content, a pid, as Dovecot and we write it) that no longer
@@ -80,26 +81,57 @@ dotlock_stale(const char *lock)
     return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
+/* Create LOCK holding our pid, without a moment where it exists empty:
+ * a process killed between creating it and writing its pid would leave a
+ * lock nobody could prove stale for STALE_SECONDS, and mail would wait.
+ * The pid goes into a hidden file beside it (no folder name starts with
+ * '.'), which is then linked into place; where links do not work, the
+ * lock is created and written as before.  0, or an errno (EEXIST: held). */
+static int
+dotlock_create(const char *lock)
+{
+    char buf[32];
+    int n = g_snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+    g_autofree char *dir = g_path_get_dirname(lock);
+    g_autofree char *base = g_path_get_basename(lock);
+    g_autofree char *tmp = g_strdup_printf("%s/.%s.%d", dir, base, (int)getpid());
+    unlink(tmp);                 /* left by a killed process with our pid */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        int e = 0;
+        if (write(fd, buf, (size_t)n) != n)
+            e = errno ? errno : EIO;
+        if (close(fd) < 0 && e == 0)
+            e = errno;
+        if (e == 0 && link(tmp, lock) < 0)
+            e = errno;
+        unlink(tmp);
+        if (e != EPERM && e != ENOSYS && e != EOPNOTSUPP && e != EMLINK)
+            return e;
+        /* no hard links here: the plain way */
+    }
+    fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return errno;
+    if (write(fd, buf, (size_t)n) != n || close(fd) < 0) {
+        int e = errno ? errno : EIO;
+        unlink(lock);
+        return e;
+    }
+    return 0;
+}
+
 static gboolean
 dotlock(StoreLock *l, const char *path, gint64 deadline, GError **error)
 {
     g_autofree char *lock = g_strconcat(path, ".lock", NULL);
     guint round = 0;
     for (;;) {
-        int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd >= 0) {
-            char buf[32];
-            int n = g_snprintf(buf, sizeof buf, "%d\n", (int)getpid());
-            if (write(fd, buf, (size_t)n) != n || close(fd) < 0) {
-                int e = errno;
-                unlink(lock);
-                postie_set_error_errno(error, e, _("write lock file"), lock);
-                return FALSE;
-            }
+        int e = dotlock_create(lock);
+        if (e == 0) {
             l->dotlock = g_steal_pointer(&lock);
             return TRUE;
         }
-        int e = errno;
         if (e == EACCES || e == EPERM || e == EROFS) {
             /* A directory we may not write to: mutt then relies on
              * fcntl alone, and so do we. */
