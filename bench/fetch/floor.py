@@ -5,7 +5,10 @@ the window full while the main thread reads; sending all commands at once
 is slower: Dovecot stalls on a burst), and throw the data away.  Counts
 the replies to be sure all arrived.
 
-  floor.py HOST PORT USER PASSWORD
+With --check, the floor of a check that finds nothing new: log in, STAT,
+UIDL, QUIT; prints the number of UIDL lines.
+
+  floor.py [--check] HOST PORT USER PASSWORD
 """
 import socket
 import sys
@@ -13,7 +16,11 @@ import threading
 
 
 def main():
-    host, port, user, pw = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    args = sys.argv[1:]
+    check = args[:1] == ["--check"]
+    if check:
+        args = args[1:]
+    host, port, user, pw = args[0], int(args[1]), args[2], args[3]
     s = socket.create_connection((host, port))
     f = s.makefile("rb")
 
@@ -28,6 +35,14 @@ def main():
     cmd("USER " + user)
     cmd("PASS " + pw)
     n = int(cmd("STAT").split()[1])
+    if check:
+        cmd("UIDL")
+        lines = 0
+        while f.readline() != b".\r\n":
+            lines += 1
+        s.sendall(b"QUIT\r\n")
+        print(lines)
+        return
 
     window = 64
     cv = threading.Condition()

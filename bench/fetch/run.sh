@@ -13,8 +13,11 @@
 #   [CLIENTS="floor postie ..."] bench/fetch/run.sh [-n MESSAGES] [-r RUNS] [-R FETCHMAIL_RUNS] [-b BUILD_DIR]
 #
 # Prints one line per client: median wall time of RUNS (fetchmail, about
-# 80 times slower, runs FETCHMAIL_RUNS times, default 1), and the ratio
-# to the floor.  Run from the top of the source tree after building.
+# 80 times slower, runs FETCHMAIL_RUNS times, default 1) and median CPU
+# time (user + system of the client and its children, from the shell's
+# `times`; the server's is not counted), each with its ratio to the
+# floor's.  On a loaded machine the CPU figures are the ones to compare.
+# Run from the top of the source tree after building.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 n=10000 runs=3 fruns=1 build=$top/_build
@@ -39,7 +42,6 @@ trap '"$top/tests/servers/dovecot.sh" stop "$work/dc" >/dev/null 2>&1; rm -rf "$
 "$top/tests/servers/dovecot.sh" add-mail "$work/dc" --generate "$n" --seed 42 >/dev/null
 bytes=$(stat -c %s "$POP3_MAILBOX")
 
-now() { date +%s.%N; }
 fresh() { rm -rf "$work/state"; mkdir -p "$work/state"; }
 
 # Each run_X does one fresh fetch and prints how many messages it stored.
@@ -104,28 +106,43 @@ CONF
         { tail -5 "$s/fetchmail.log" >&2; echo 0; }
 }
 
+now() { date +%s.%N; }
+# CPU seconds (user + system) used so far by this shell's finished
+# children: `times` must run in this shell, not in a $(...) subshell, so
+# it writes a file that cpu_seconds reads.
+cpu_seconds() {
+    awk 'END { for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+               printf "%.3f\n", t }' "$work/times"
+}
+
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-echo "# $n messages, $bytes bytes in the server mbox, median wall time of $runs runs ($fruns for fetchmail)"
-floor=
+echo "# $n messages, $bytes bytes in the server mbox, medians of $runs runs ($fruns for fetchmail)"
+printf '%-10s %9s %7s %9s %7s\n' client wall/s xfloor cpu/s xfloor
+floor= floor_cpu=
 for client in ${CLIENTS:-floor postie mpop fetchmail}; do
     case $client in
         mpop) command -v mpop >/dev/null || { echo "mpop: not installed"; continue; } ;;
         fetchmail) command -v fetchmail >/dev/null || { echo "fetchmail: not installed"; continue; } ;;
     esac
-    times=
+    times= cpus=
     k=$runs
     [ "$client" != fetchmail ] || k=$fruns
     for r in $(seq "$k"); do
         fresh
+        times > "$work/times"; c0=$(cpu_seconds)
         t0=$(now)
         got=$("run_$client" | tail -1)
         t1=$(now)
+        times > "$work/times"; c1=$(cpu_seconds)
         [ "$got" -eq "$n" ] || { echo "$client: stored $got of $n messages" >&2; exit 1; }
-        times="$times $(echo "$t1 - $t0" | bc -l)"
+        times="$times $(echo "$t1 - $t0" | bc -l | sed 's/^\./0./')"
+        cpus="$cpus $(echo "$c1 - $c0" | bc -l | sed 's/^\./0./')"
     done
     t=$(echo $times | tr ' ' '\n' | median)
-    [ -n "$floor" ] || floor=$t
-    printf '%-10s %8.3f s  %6.1fx floor   (runs:%s)\n' "$client" "$t" \
-        "$(echo "$t / $floor" | bc -l)" "$times"
+    c=$(echo $cpus | tr ' ' '\n' | median)
+    [ -n "$floor" ] || { floor=$t; floor_cpu=$c; }
+    printf '%-10s %9.3f %6.1fx %9.3f %6.1fx   (wall:%s; cpu:%s)\n' "$client" "$t" \
+        "$(echo "$t / $floor" | bc -l)" "$c" "$(echo "$c / $floor_cpu" | bc -l)" \
+        "$times" "$cpus"
 done

@@ -162,6 +162,17 @@ get_size(Ctx *c, const char *key)
     return (guint64)n * unit;
 }
 
+const char *
+security_name(Security s)
+{
+    switch (s) {
+    case SECURITY_TLS: return "tls";
+    case SECURITY_STARTTLS: return "starttls";
+    case SECURITY_NONE: return "none";
+    }
+    return "?";
+}
+
 gboolean
 security_from_string(const char *s, Security *out)
 {
@@ -217,7 +228,7 @@ name_in(const char *v, const char *const *names)
 static const char *const general_keys[] = {
     "mail_dir", "editor", "check_interval", "html_converter", "download_dir",
     "sort", "threads", "preview", "preview_size", "folder_list", "color",
-    "confirm_delete", "lock_timeout",
+    "confirm_delete", "lock_timeout", "trash", "delete",
     "new_mail", "preview_mark_read", NULL,
 };
 
@@ -258,6 +269,8 @@ warn_unknown_keys(Ctx *c, const char *const *known)
             report(c, CONF_WARNING, keys[i],
                    g_strdup(_("unknown setting; ignored")));
 }
+
+static gboolean valid_folder_name(const char *name);
 
 static void
 read_general(Ctx *c)
@@ -305,6 +318,25 @@ read_general(Ctx *c)
     cfg->confirm_delete = get_bool(c, "confirm_delete", cfg->confirm_delete);
     cfg->lock_timeout = get_int(c, "lock_timeout", cfg->lock_timeout, 1, 3600);
 
+    g_autofree char *trash = get_string(c, "trash", NULL);
+    if (trash && !g_ascii_strcasecmp(trash, "none"))
+        g_clear_pointer(&cfg->trash, g_free);
+    else if (trash && !valid_folder_name(trash))
+        report(c, CONF_ERROR, "trash",
+               g_strdup_printf(_("\"%s\" is not a folder name (or \"none\")"), trash));
+    else if (trash) {
+        g_free(cfg->trash);
+        cfg->trash = g_steal_pointer(&trash);
+    }
+    static const char *const quad[] = { "ask-yes", "ask-no", "yes", "no", NULL };
+    g_autofree char *purge = get_string(c, "delete", NULL);
+    if (purge && !name_in(purge, quad))
+        report(c, CONF_ERROR, "delete",
+               g_strdup_printf(_("\"%s\" is not one of ask-yes, ask-no, yes, no"), purge));
+    else if (purge) {
+        g_free(cfg->purge);
+        cfg->purge = g_ascii_strdown(purge, -1);
+    }
     static const char *const notices[] = { "mark", "bell", "both", "off", NULL };
     g_autofree char *new_mail = get_string(c, "new_mail", NULL);
     if (new_mail && !name_in(new_mail, notices))
@@ -673,6 +705,8 @@ conf_new_default(void)
     cfg->color = TRUE;
     cfg->confirm_delete = FALSE;
     cfg->lock_timeout = 30;
+    cfg->trash = g_strdup("Trash");
+    cfg->purge = g_strdup("ask-yes");
     cfg->accounts = g_ptr_array_new_with_free_func(account_free);
     cfg->filters = g_ptr_array_new_with_free_func(filter_free);
     cfg->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -692,6 +726,8 @@ conf_free(PostieConfig *cfg)
     g_free(cfg->download_dir);
     g_free(cfg->sort);
     g_free(cfg->preview);
+    g_free(cfg->trash);
+    g_free(cfg->purge);
     g_free(cfg->new_mail);
     g_ptr_array_unref(cfg->accounts);
     g_ptr_array_unref(cfg->filters);

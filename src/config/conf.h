@@ -6,6 +6,8 @@
  *   conf_private.h  what conf.c and conf_lines.c share
  *   secret.c        passwords and OAuth tokens (password_command, ...)
  *   write.c         a new configuration file (the first-run setup)
+ *   autoconfig.c    provider settings in Mozilla's config-v1.1.xml format
+ *                   (autoconfig.h), autoconfig_builtin.c the built-in ones
  *
  * File format (see doc/postie.conf.5):
  *   [general]         settings for the whole program
@@ -129,6 +131,9 @@ typedef struct {
     gboolean color;
     gboolean confirm_delete;
     int lock_timeout;          /* seconds to wait for a folder lock */
+    char *trash;               /* folder deleted mail moves to; NULL: none */
+    char *purge;               /* "delete": ask-yes | ask-no | yes | no,
+                                  mutt's quadoption for expunging */
     char *new_mail;            /* mark | bell | both | off */
     int preview_mark_read;     /* seconds shown in the preview; 0: never */
 
@@ -210,6 +215,8 @@ char *conf_run_for_line(const char *command, const char *what, GError **error);
  * ::1) only; no user:password part.  For the OAuth endpoints. */
 gboolean conf_url_allowed(const char *url);
 
+/* "tls" | "starttls" | "none", as security_from_string() reads it. */
+const char *security_name(Security s);
 /* Parse "tls" | "starttls" | "none" (FALSE if unknown). */
 gboolean security_from_string(const char *s, Security *out);
 
@@ -224,6 +231,10 @@ typedef struct {
     gboolean leave_on_server;
     const char *delete_after_days;   /* only with leave_on_server; "0": never */
     const char *smtp_host, *smtp_port, *smtp_security;
+    /* An untrusted certificate the user accepted in the login test: a CA
+     * file to trust, or the certificate's SHA-256 fingerprint to pin. */
+    const char *pop3_ca_file, *pop3_fingerprint;
+    const char *smtp_ca_file, *smtp_fingerprint;
 } ConfNewAccount;
 
 /* The account's name in the file ("[account ID]"): the first label of

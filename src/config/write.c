@@ -44,6 +44,8 @@ conf_write_new(const char *path, const ConfNewAccount *a, GError **error)
     set(kf, group, "pop3_port", a->pop3_port);
     set(kf, group, "pop3_security", a->pop3_security);
     set(kf, group, "pop3_user", a->user);
+    set(kf, group, "ca_file", a->pop3_ca_file);
+    set(kf, group, "tls_fingerprint", a->pop3_fingerprint);
     if (a->password_command && *a->password_command)
         set(kf, group, "password_command", a->password_command);
     else
@@ -55,6 +57,8 @@ conf_write_new(const char *path, const ConfNewAccount *a, GError **error)
     set(kf, group, "smtp_port", a->smtp_port);
     set(kf, group, "smtp_security", a->smtp_security);
     set(kf, group, "smtp_user", a->user);
+    set(kf, group, "smtp_ca_file", a->smtp_ca_file);
+    set(kf, group, "smtp_tls_fingerprint", a->smtp_fingerprint);
 
     gsize len;
     g_autofree char *data = g_key_file_to_data(kf, &len, error);

@@ -112,6 +112,7 @@ batch_commit(FetchRun *run, GPtrArray *entries, GError **error)
         r->partial = e->partial;
         uidl_record_set_folder(r, e->folder);
         g_hash_table_replace(run->records, r->uid, r);
+        uidls_note(run->records_file, run->records, e->uid);
     }
     if (!uidls_save(run->records_file, error))
         return FALSE;
@@ -134,6 +135,7 @@ batch_commit(FetchRun *run, GPtrArray *entries, GError **error)
     for (guint i = 0; i < entries->len; i++) {
         BatchEntry *e = entries->pdata[i];
         UidlRecord *r = g_hash_table_lookup(run->records, e->uid);
+        uidls_note(run->records_file, run->records, e->uid);
         r->length = 0;
         g_clear_pointer(&r->sum, g_free);
         if (e->partial) {
@@ -159,6 +161,7 @@ batch_commit(FetchRun *run, GPtrArray *entries, GError **error)
             if (!recover_expunge_partial(run, e->folder, e->uid, error))
                 return FALSE;
             UidlRecord *r = g_hash_table_lookup(run->records, e->uid);
+            uidls_note(run->records_file, run->records, e->uid);
             r->state = UIDL_DOWNLOADED;
             g_clear_pointer(&r->folder, g_free);
         }

@@ -279,16 +279,28 @@ download_all(FetchRun *run, const FetchPlan *plan, GError **error)
 
 /* ---- the account ------------------------------------------------------------ */
 
-static gboolean
-open_records(FetchRun *run, const char *server, GError **error)
+/* Reading the records (and taking the marks), in a thread of its own
+ * while the server logs us in and lists the mailbox: with 100,000 UIDs
+ * each is a good part of a check that finds nothing new. */
+typedef struct {
+    FetchRun *run;
+    const char *server;
+    int lock_fd;
+    GError *error;
+} RecordsJob;
+
+static gpointer
+read_records(gpointer data)
 {
-    run->records_path = uidls_path_for(run->account->id);
-    run->records_file = uidls_open(run->records_path, run->account->id, error);
+    RecordsJob *j = data;
+    FetchRun *run = j->run;
+    run->records_file = uidls_open_locked(run->records_path, run->account->id,
+                                          j->lock_fd, &j->error);
     if (!run->records_file)
-        return FALSE;
-    run->records = uidls_section(run->records_file, server);
-    run->marks = marks_take(run->records_path, error);
-    return run->marks != NULL;
+        return NULL;
+    run->records = uidls_section(run->records_file, j->server);
+    run->marks = marks_take(run->records_path, &j->error);
+    return NULL;
 }
 
 static void
@@ -329,20 +341,33 @@ static gboolean
 run_account(FetchRun *run, GError **error)
 {
     g_autofree char *server = server_key(run->account);
-    if (!open_records(run, server, error))
+    /* The lock first: a second fetch of the account stops before it
+     * connects. */
+    run->records_path = uidls_path_for(run->account->id);
+    RecordsJob job = { run, server, -1, NULL };
+    job.lock_fd = uidls_lock(run->records_path, run->account->id, error);
+    if (job.lock_fd < 0)
         return FALSE;
+    GThread *reader = g_thread_new("postie-records", read_records, &job);
+
     g_autoptr(GError) perr = NULL;
+    gboolean has_uidl = TRUE, have_sizes = TRUE;
+    g_autoptr(GPtrArray) scan = NULL;
     run->session = fetch_pop3_open(run->account, run->cancellable, &perr);
-    if (!run->session) {
-        run->error_names_account = TRUE;   /* its errors say "account X: " */
+    if (run->session)
+        scan = pop3_scan_uids(run->session, &has_uidl, &have_sizes, &perr);
+    g_thread_join(reader);
+    if (job.error) {
+        /* Damaged records stop the account whatever the server said. */
+        g_propagate_error(error, job.error);
+        return FALSE;
+    }
+    if (!scan) {
+        if (!run->session)
+            run->error_names_account = TRUE;   /* its errors say "account X: " */
         g_propagate_error(error, g_steal_pointer(&perr));
         return FALSE;
     }
-
-    gboolean has_uidl = TRUE;
-    g_autoptr(GPtrArray) scan = pop3_scan(run->session, &has_uidl, error);
-    if (!scan)
-        return FALSE;
     guint n = scan->len;
     g_autofree ServerMsg *msgs = g_new0(ServerMsg, n ? n : 1);
     for (guint i = 0; i < n; i++) {
@@ -357,11 +382,31 @@ run_account(FetchRun *run, GError **error)
      * then save: this also makes the taken marks part of the records. */
     if (!recover_in_flight(run, error))
         return FALSE;
-    for (guint i = 0; i < run->marks->len; i++)
-        marks_apply(run->records, run->marks->pdata[i]);
+    for (guint i = 0; i < run->marks->len; i++) {
+        const char *mark = run->marks->pdata[i];
+        marks_apply(run->records, mark);
+        if (strlen(mark) > 2 && uidl_valid(mark + 2))
+            uidls_note(run->records_file, run->records, mark + 2);
+    }
     FetchPlan *plan = plan_make(msgs, n, run->records, &run->policy, run->now);
-    if (!plan->uids_changed)
-        plan_prune(run->records, msgs, n);
+    if (plan->n_download > 0 && !have_sizes) {
+        /* Sizes matter only for what is downloaded (size_limit, batches,
+         * progress): LIST only then, and plan again with them. */
+        if (!pop3_scan_sizes(run->session, scan, error)) {
+            plan_free(plan);
+            return FALSE;
+        }
+        for (guint i = 0; i < n; i++)
+            msgs[i].size = ((const Pop3Message *)scan->pdata[i])->size;
+        plan_free(plan);
+        plan = plan_make(msgs, n, run->records, &run->policy, run->now);
+    }
+    if (!plan->uids_changed) {
+        g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func(g_free);
+        plan_prune(run->records, msgs, n, dropped);
+        for (guint i = 0; i < dropped->len; i++)
+            uidls_note(run->records_file, run->records, dropped->pdata[i]);
+    }
     if (!uidls_save(run->records_file, error) ||
         !marks_done(run->records_path, error)) {
         plan_free(plan);
@@ -402,18 +447,24 @@ run_account(FetchRun *run, GError **error)
 
     /* Deleted for good: forget them.  Digest identities not seen this
      * time (no UIDL) are gone from the server too. */
-    for (guint i = 0; i < run->dele_uids->len; i++)
+    for (guint i = 0; i < run->dele_uids->len; i++) {
         g_hash_table_remove(run->records, run->dele_uids->pdata[i]);
+        uidls_note(run->records_file, run->records, run->dele_uids->pdata[i]);
+    }
     if (!has_uidl || g_hash_table_size(run->seen_digests) > 0) {
         GHashTableIter it;
         gpointer k;
         g_hash_table_iter_init(&it, run->records);
         while (g_hash_table_iter_next(&it, &k, NULL))
             if (g_str_has_prefix(k, "postie-sha256:") &&
-                !g_hash_table_contains(run->seen_digests, k))
+                !g_hash_table_contains(run->seen_digests, k)) {
+                uidls_note(run->records_file, run->records, k);
                 g_hash_table_iter_remove(&it);
+            }
     }
-    return uidls_save(run->records_file, error);
+    /* The batches' journal folded into the records file: once per fetch. */
+    return uidls_save(run->records_file, error) &&
+           uidls_fold_journal(run->records_file, error);
 }
 
 gboolean

@@ -5,6 +5,7 @@
 
 #include "fetch/private.h"
 #include "store/store.h"
+#include "util/util.h"
 
 static gboolean
 field_is(const char *line, gsize len, const char *name)
@@ -64,6 +65,18 @@ message_prep_feed(MessagePrep *p, const char *data, gsize len, GString *out)
 {
     gsize pos = 0;
     while (pos < len) {
+        if (!p->in_headers && p->carry->len == 0) {
+            /* Body lines without a CR go out as they are, all at once. */
+            const char *last = memrchr(data + pos, '\n', len - pos);
+            gsize upto = last ? (gsize)(last - data) + 1 : pos;
+            if (upto > pos && !memchr(data + pos, '\r', upto - pos)) {
+                g_string_append_len(out, data + pos, (gssize)(upto - pos));
+                p->open_line = FALSE;
+                pos = upto;
+                if (pos == len)
+                    return;
+            }
+        }
         const char *nl = memchr(data + pos, '\n', len - pos);
         gsize end = nl ? (gsize)(nl - data) : len;
         if (!nl && !p->in_headers) {
@@ -111,7 +124,11 @@ message_prepare(const char *raw, gsize len, const char *account,
                 const char *uid)
 {
     GString *out = g_string_sized_new(len + 128);
-    g_string_append_printf(out, "X-Postie-UIDL: %s %s\n", account, uid);
+    g_string_append(out, "X-Postie-UIDL: ");
+    g_string_append(out, account);
+    g_string_append_c(out, ' ');
+    g_string_append(out, uid);
+    g_string_append_c(out, '\n');
     MessagePrep p;
     message_prep_init(&p);
     message_prep_feed(&p, raw, len, out);
@@ -122,8 +139,7 @@ message_prepare(const char *raw, gsize len, const char *account,
 char *
 message_digest_uid(const char *raw, gsize len)
 {
-    g_autofree char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-                                                       (const guchar *)raw, len);
+    g_autofree char *hex = sha256_hex(raw, len);
     return g_strconcat("postie-sha256:", hex, NULL);
 }
 
@@ -131,13 +147,13 @@ char *
 message_canonical_sum(const char *data, gsize len, gboolean from_store,
                       gsize *canon_len)
 {
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    Sha256 *sum = sha256_new();
     gsize total = 0;
 
     while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
         len--;
     if (!from_store) {
-        g_checksum_update(sum, (const guchar *)data, (gssize)len);
+        sha256_update(sum, data, len);
         total = len;
     } else {
         /* Skip the store's flag fields in the header block. */
@@ -158,14 +174,13 @@ message_canonical_sum(const char *data, gsize len, gboolean from_store,
                     keep = !(skipping = is_store_field(line, llen));
             }
             if (keep) {
-                g_checksum_update(sum, (const guchar *)line, (gssize)(end - pos));
+                sha256_update(sum, line, end - pos);
                 total += end - pos;
             }
             pos = end;
         }
     }
-    char *hex = g_strdup(g_checksum_get_string(sum));
-    g_checksum_free(sum);
+    char *hex = sha256_finish(sum);
     if (canon_len)
         *canon_len = total;
     return hex;
@@ -177,7 +192,7 @@ message_canonical_sum(const char *data, gsize len, gboolean from_store,
 typedef struct {
     guint64 pos;             /* bytes of the message seen */
     guint64 cut;             /* pass 2: where the trailing newlines start */
-    GChecksum *sum;          /* NULL in pass 1 */
+    Sha256 *sum;             /* NULL in pass 1 */
     gboolean in_headers, skipping;
     guint64 total;           /* bytes hashed */
 } StoredSum;
@@ -213,7 +228,7 @@ stored_line(const char *line, gsize len, gpointer data, GError **error)
             keep = !(c->skipping = is_store_field(line, llen));
     }
     if (keep) {
-        g_checksum_update(c->sum, (const guchar *)line, (gssize)len);
+        sha256_update(c->sum, line, len);
         c->total += len;
     }
     return TRUE;
@@ -229,13 +244,12 @@ message_stored_sum(StoreFolder *f, guint i, gsize *canon_len, GError **error)
     memset(&c, 0, sizeof c);
     c.cut = cut;
     c.in_headers = TRUE;
-    c.sum = g_checksum_new(G_CHECKSUM_SHA256);
+    c.sum = sha256_new();
     if (!store_folder_read_lines(f, i, stored_line, &c, error)) {
-        g_checksum_free(c.sum);
+        sha256_free(c.sum);
         return NULL;
     }
-    char *hex = g_strdup(g_checksum_get_string(c.sum));
-    g_checksum_free(c.sum);
+    char *hex = sha256_finish(c.sum);
     *canon_len = (gsize)c.total;
     return hex;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "fetch/private.h"
+#include "util/util.h"
 
 static gboolean
 is_digest(const char *uid)
@@ -58,7 +59,7 @@ uids_all_changed(const ServerMsg *msgs, guint n, GHashTable *records,
 static GHashTable *
 count_uids(const ServerMsg *msgs, guint n)
 {
-    GHashTable *count = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *count = g_hash_table_new(str_hash_fast, g_str_equal);
     for (guint i = 0; i < n; i++)
         if (msgs[i].uid)
             g_hash_table_insert(count, msgs[i].uid, GUINT_TO_POINTER(
@@ -92,7 +93,7 @@ plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
 
     /* Count every UID first: duplicates are treated apart. */
     g_autoptr(GHashTable) count = count_uids(msgs, n);
-    g_autoptr(GHashTable) reported = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) reported = g_hash_table_new(str_hash_fast, g_str_equal);
     for (guint i = 0; i < n; i++)
         if (msgs[i].uid && GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid)) > 1 &&
             g_hash_table_add(reported, msgs[i].uid))
@@ -161,19 +162,16 @@ plan_free(FetchPlan *p)
 }
 
 guint
-plan_prune(GHashTable *records, const ServerMsg *msgs, guint n)
+plan_prune(GHashTable *records, const ServerMsg *msgs, guint n,
+           GPtrArray *dropped)
 {
     g_autoptr(GHashTable) count = count_uids(msgs, n);
     if (uids_all_changed(msgs, n, records, count))
         return 0;            /* every UID changed?  Keep what we know. */
     if (n > 0 && g_hash_table_size(count) == 0)
         return 0;            /* no UIDs this time: nothing to compare */
-    g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 0; i < n; i++)
-        if (msgs[i].uid)
-            g_hash_table_add(listed, msgs[i].uid);
 
-    guint dropped = 0;
+    guint n_dropped = 0;
     GHashTableIter it;
     gpointer key, value;
     g_hash_table_iter_init(&it, records);
@@ -181,12 +179,14 @@ plan_prune(GHashTable *records, const ServerMsg *msgs, guint n)
         const UidlRecord *r = value;
         /* Digest identities are not listed by the server; an empty list
          * drops them like the rest (the server is empty). */
-        if (g_hash_table_contains(listed, key))
+        if (g_hash_table_contains(count, key))   /* listed */
             continue;
         if (is_digest(r->uid) && n > 0)
             continue;
+        if (dropped)
+            g_ptr_array_add(dropped, g_strdup(key));
         g_hash_table_iter_remove(&it);
-        dropped++;
+        n_dropped++;
     }
-    return dropped;
+    return n_dropped;
 }

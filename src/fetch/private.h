@@ -42,18 +42,37 @@ char *uidls_path_for(const char *account);
 
 /* Take the account's fetch lock (ACCOUNT.lock beside the records, flock)
  * without waiting: POSTIE_ERROR_LOCKED "a fetch for ACCOUNT is already
- * running" when another process or thread holds it.  Then read the records.
+ * running" when another process or thread holds it.  Then read the records
+ * (the file, then its journal ACCOUNT.journal replayed over it).
  * A missing file is an empty one; a malformed one is POSTIE_ERROR_FORMAT
  * naming FILE:LINE, and nothing is read (the caller must stop: guessing
  * would mean downloading or deleting everything again). */
 UidlFile *uidls_open(const char *path, const char *account, GError **error);
+/* uidls_open in two steps, so that the reading can run in another thread:
+ * the lock (its fd, or -1 with ERROR), then the records (the fd is the
+ * UidlFile's from then on, and closed on error). */
+int uidls_lock(const char *path, const char *account, GError **error);
+UidlFile *uidls_open_locked(const char *path, const char *account, int lock_fd,
+                            GError **error);
 /* Parse TEXT as the contents of PATH (used by uidls_open and the tests). */
 UidlFile *uidls_parse(const char *path, const char *text, gsize len,
                       GError **error);
+/* Replay TEXT, a journal (see uidls.c), over F (used by the fuzzer). */
+gboolean uidls_replay(UidlFile *f, const char *text, gsize len, GError **error);
 /* The records of one server mailbox ("USER@HOST"), created empty. */
 GHashTable *uidls_section(UidlFile *f, const char *server);
-/* Write every section atomically (temp + fsync + rename, mode 0600). */
+/* Every change to a section's records (a record added, changed in place
+ * or removed) must be noted, by UID, for uidls_save to write it. */
+void uidls_note(UidlFile *f, GHashTable *section, const char *uid);
+/* Make the noted records durable: appended to the journal and fsynced
+ * (or, once the journal outgrows the file, uidls_compact). */
 gboolean uidls_save(UidlFile *f, GError **error);
+/* Write every section atomically (temp + fsync + rename, mode 0600) and
+ * empty the journal. */
+gboolean uidls_compact(UidlFile *f, GError **error);
+/* uidls_save, then uidls_compact when the journal holds anything (the
+ * end of a fetch). */
+gboolean uidls_fold_journal(UidlFile *f, GError **error);
 /* The text uidls_save writes. */
 char *uidls_format(UidlFile *f, gsize *len);
 /* Release the lock and free. */
@@ -155,8 +174,10 @@ gboolean plan_dele_known(const PlanItem *it, const UidlRecord *r,
                          const PlanPolicy *policy, gint64 now);
 /* Drop records of UIDs the server no longer lists (not when the list
  * shares none of them: that looks like a server that changed every UID,
- * and the records are kept so nothing is deleted or fetched by mistake). */
-guint plan_prune(GHashTable *records, const ServerMsg *msgs, guint n);
+ * and the records are kept so nothing is deleted or fetched by mistake).
+ * The UIDs dropped are added to DROPPED (copies) when it is not NULL. */
+guint plan_prune(GHashTable *records, const ServerMsg *msgs, guint n,
+                 GPtrArray *dropped);
 
 /* ---- message.c: the bytes we hand to the store -------------------------- */
 

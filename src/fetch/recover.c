@@ -118,6 +118,7 @@ recover_in_flight(FetchRun *run, GError **error)
 
     for (guint i = 0; i < todo->len; i++) {
         UidlRecord *r = todo->pdata[i];
+        uidls_note(run->records_file, run->records, r->uid);
         Found found;
         if (r->state == UIDL_CLEANUP) {
             if (!examine(run, r->folder, r, TRUE, &found, error))

@@ -23,7 +23,8 @@ struct Spool {
     int fd;
     char *dir;               /* for errors */
     guint num;
-    GChecksum *raw_sum;      /* the content identity (message_digest_uid) */
+    Sha256 *raw_sum;         /* the content identity (message_digest_uid) */
+    char *raw_hex;           /* RAW_SUM once finished */
     guint64 raw_len;
     MessagePrep prep;
     GString *buf;            /* prepared bytes not written yet */
@@ -59,7 +60,7 @@ spool_new(const char *dir, guint num, GError **error)
     s->fd = fd;
     s->dir = g_strdup(dir);
     s->num = num;
-    s->raw_sum = g_checksum_new(G_CHECKSUM_SHA256);
+    s->raw_sum = sha256_new();
     message_prep_init(&s->prep);
     s->buf = g_string_sized_new(SPOOL_FLUSH + 64 * 1024);
     s->raw_head = g_string_new(NULL);
@@ -96,7 +97,8 @@ flush(Spool *s, GError **error)
 gboolean
 spool_add(Spool *s, const char *data, gsize len, GError **error)
 {
-    g_checksum_update(s->raw_sum, (const guchar *)data, (gssize)len);
+    if (s->raw_sum)
+        sha256_update(s->raw_sum, data, len);
     s->raw_len += len;
     if (s->raw_head->len < SPOOL_HEAD)
         g_string_append_len(s->raw_head, data,
@@ -122,7 +124,9 @@ spool_folder_for(const Spool *s, const PostieConfig *cfg, const Account *account
 char *
 spool_digest_uid(Spool *s)
 {
-    return g_strconcat("postie-sha256:", g_checksum_get_string(s->raw_sum), NULL);
+    if (!s->raw_hex)
+        s->raw_hex = sha256_finish(g_steal_pointer(&s->raw_sum));
+    return g_strconcat("postie-sha256:", s->raw_hex, NULL);
 }
 
 /* The canonical form (message_canonical_sum) of HEAD followed by the
@@ -153,20 +157,19 @@ spool_canonical_sum(Spool *s, const char *head, gsize *canon_len, GError **error
     }
     if (keep == 0)
         return message_canonical_sum(head, strlen(head), FALSE, canon_len);
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(sum, (const guchar *)head, (gssize)strlen(head));
+    Sha256 *sum = sha256_new();
+    sha256_update(sum, head, strlen(head));
     for (guint64 off = 0; off < keep;) {
         gsize n = keep - off < sizeof buf ? (gsize)(keep - off) : sizeof buf;
         if (pread(s->fd, buf, n, (off_t)off) != (ssize_t)n) {
             postie_set_error_errno(error, errno, _("read a temporary file in"), s->dir);
-            g_checksum_free(sum);
+            sha256_free(sum);
             return NULL;
         }
-        g_checksum_update(sum, (const guchar *)buf, (gssize)n);
+        sha256_update(sum, buf, n);
         off += n;
     }
-    char *hex = g_strdup(g_checksum_get_string(sum));
-    g_checksum_free(sum);
+    char *hex = sha256_finish(sum);
     *canon_len = strlen(head) + (gsize)keep;
     return hex;
 }
@@ -180,7 +183,8 @@ spool_free(Spool *s)
         message_prep_finish(&s->prep, s->buf);
     close(s->fd);
     g_free(s->dir);
-    g_checksum_free(s->raw_sum);
+    sha256_free(s->raw_sum);
+    g_free(s->raw_hex);
     g_string_free(s->buf, TRUE);
     g_string_free(s->raw_head, TRUE);
     g_free(s);

@@ -200,6 +200,65 @@ mime_encode_7bit(const char *message, gsize len)
     return out;
 }
 
+static gboolean
+has_8bit(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s & 0x80)
+            return TRUE;
+    return FALSE;
+}
+
+/* Raw 8-bit in a header list: the fields get their decoded value set
+ * again, which GMime writes as RFC 2047 encoded-words (address fields
+ * through its address formatter: names encoded, addresses kept). */
+static void
+encode_header_list(GMimeHeaderList *list)
+{
+    int n = list ? g_mime_header_list_get_count(list) : 0;
+    for (int i = 0; i < n; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+        const char *raw = g_mime_header_get_raw_value(h);
+        if (!raw || !has_8bit(raw))
+            continue;
+        g_autofree char *value = g_strdup(g_mime_header_get_value(h));
+        if (!value || !g_utf8_validate(value, -1, NULL))
+            continue;   /* GMime always decodes to UTF-8; be safe */
+        g_mime_header_set_value(h, NULL, value, "utf-8");
+    }
+}
+
+static void
+encode_part_headers(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+    (void)parent;
+    (void)data;
+    encode_header_list(g_mime_object_get_header_list(part));
+}
+
+GString *
+mime_encode_8bit_headers(const char *message, gsize len)
+{
+    mime_init();
+    GMimeStream *in = g_mime_stream_mem_new_with_buffer(message, len);
+    GMimeParser *parser = g_mime_parser_new_with_stream(in);
+    GMimeMessage *msg = g_mime_parser_construct_message(parser, mime_parser_options());
+    g_object_unref(parser);
+    g_object_unref(in);
+    if (!msg)
+        return NULL;
+    encode_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg)));
+    g_mime_message_foreach(msg, encode_part_headers, NULL);
+    GMimeFormatOptions *fo = g_mime_format_options_new();
+    g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
+    char *s = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
+    g_mime_format_options_free(fo);
+    g_object_unref(msg);
+    GString *out = g_string_new(s);
+    g_free(s);
+    return out;
+}
+
 typedef struct {
     const char *name;
     char *value;

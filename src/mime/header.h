@@ -59,5 +59,9 @@ GDateTime *mime_date_parse(const char *value);
  * headers), MIME-Version added, Bcc left out; LF line ends.  NULL when it
  * is no message. */
 GString *mime_encode_7bit(const char *message, gsize len);
+/* MESSAGE with every header field (of the message and of its parts) that
+ * holds raw 8-bit bytes RFC 2047 encoded; bodies as they are.  LF line
+ * ends.  NULL when it is no message. */
+GString *mime_encode_8bit_headers(const char *message, gsize len);
 
 #endif

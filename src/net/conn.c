@@ -90,6 +90,12 @@ net_conn_ssl(NetConn *c)
     return c->ssl;
 }
 
+int
+net_conn_fd(const NetConn *c)
+{
+    return c->fd;
+}
+
 gsize
 net_conn_buffered(const NetConn *c)
 {

@@ -7,6 +7,10 @@
  *              SSL_CTX to libesmtp): TLS 1.2 or newer, system CAs or
  *              ca_file, SNI, chain + host name check, SHA-256 pinning;
  *              and net_conn_start_tls() for implicit TLS and STLS
+ *   https.c    net_https_get(): one small HTTPS download through libcurl
+ *              (provider autoconfig files): https only, also after a
+ *              redirect, certificate and host name checked, size and
+ *              time bounded
  *   private.h  the NetConn struct, shared by conn.c and tls.c, and the
  *              SIGPIPE guard around OpenSSL calls that may write
  *
@@ -90,6 +94,9 @@ const char *net_conn_host(const NetConn *c);
 guint16 net_conn_port(const NetConn *c);
 /* The numeric address actually connected to, e.g. "::1" or "127.0.0.1". */
 const char *net_conn_address(const NetConn *c);
+/* The socket, for poll() by a caller that relays the connection (never
+ * read or write it directly: bytes may sit in the buffer or in TLS). */
+int net_conn_fd(const NetConn *c);
 
 /* Start TLS on the connection with CTX (from net_tls_client_ctx_new()):
  * first DISCARDS every byte received and buffered so far (anything a man
@@ -129,5 +136,16 @@ void net_conn_consume(NetConn *c, gsize n);
 /* Write all LEN bytes (waiting up to the timeout for room). */
 gboolean net_conn_write(NetConn *c, const void *data, gsize len,
                         GError **error);
+
+/* GET URL (https:// only; redirects only to https://) and return the
+ * body, at most MAX bytes, within TIMEOUT seconds.  The certificate chain
+ * (system CAs, or the file named by $SSL_CERT_FILE) and the host name are
+ * checked.  Errors name the URL: POSTIE_ERROR_NET (DNS, connect, timeout,
+ * an HTTP status other than 200), POSTIE_ERROR_TLS (certificate),
+ * POSTIE_ERROR_FORMAT (larger than MAX).
+ * For tests only, $POSTIE_TEST_HTTPS_CONNECT_TO=HOST:PORT makes every
+ * connection go to HOST:PORT while the URL's host name is still the one
+ * checked (libcurl's CONNECT_TO). */
+GBytes *net_https_get(const char *url, gsize max, int timeout, GError **error);
 
 #endif

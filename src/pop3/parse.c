@@ -336,18 +336,21 @@ pop3_unstuff_feed(Pop3Unstuff *u, const char *in, gsize len, GString *out,
             u->state = U_IN_LINE;
             break;
         case U_IN_LINE: {
-            /* Fast path: copy the run of ordinary bytes in one go. */
-            gsize j = i;
-            while (j < len && in[j] != '\r' && in[j] != '\n')
-                j++;
-            if (j > i) {
-                if (u->line_len + (j - i) > u->max_line) {
+            /* Fast path: the rest of the line up to its CRLF in one copy
+             * (memchr finds the end); a CR inside a line is kept. */
+            const char *nl = memchr(in + i, '\n', len - i);
+            gsize j = nl ? (gsize) (nl - in) : len;
+            gsize stop = j;                 /* end of the bytes to copy */
+            if (j > i && in[j - 1] == '\r')
+                stop = j - 1;               /* its CR: CRLF or a CR held back */
+            if (stop > i) {
+                if (u->line_len + (stop - i) > u->max_line) {
                     *consumed = i;
                     return POP3_UNSTUFF_TOO_LONG;
                 }
-                g_string_append_len(out, in + i, (gssize) (j - i));
-                u->line_len += j - i;
-                i = j;
+                g_string_append_len(out, in + i, (gssize) (stop - i));
+                u->line_len += stop - i;
+                i = stop;
                 break;
             }
             if (ch == '\r') {

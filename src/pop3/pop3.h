@@ -24,7 +24,7 @@
  *                          headers by a notice; a -ERR to it is ignored)
  *   pop3_auth()            one login (refuses to send any secret over a
  *                          connection without TLS unless allowed)
- *   pop3_stat() / pop3_list() / pop3_scan()
+ *   pop3_stat() / pop3_list() / pop3_scan() / pop3_scan_uids()
  *   pop3_retr_many() / pop3_top_many() / pop3_dele_many()  (any order,
  *                          any number of times); pop3_rset(), pop3_noop()
  *   pop3_quit()            commits the DELEs (RFC 1939: UPDATE state)
@@ -191,6 +191,13 @@ typedef struct {
  * NULL and *HAS_UIDL is FALSE).  Returns a new GPtrArray of Pop3Message*
  * (freed with the array) in message-number order, or NULL on error. */
 GPtrArray *pop3_scan(Pop3Session *s, gboolean *has_uidl, GError **error);
+/* The same without LIST where the server offers UIDL (and nothing was
+ * deleted in this session): every size is 0 and *HAVE_SIZES FALSE, so
+ * that a check that finds nothing new does not wait for a LIST of the
+ * whole mailbox.  pop3_scan_sizes then fills in the sizes (LIST). */
+GPtrArray *pop3_scan_uids(Pop3Session *s, gboolean *has_uidl,
+                          gboolean *have_sizes, GError **error);
+gboolean pop3_scan_sizes(Pop3Session *s, GPtrArray *scan, GError **error);
 
 /* ---- many messages, pipelined ------------------------------------------ */
 

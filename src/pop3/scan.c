@@ -182,6 +182,42 @@ message_free(gpointer p)
     g_free(m);
 }
 
+/* The Pop3Messages for numbers 1..COUNT: SIZES from LIST (NULL: not
+ * known, every number exists), UIDS from UIDL (NULL: not offered). */
+static GPtrArray *
+scan_build(GArray *sizes, guint count, GPtrArray *uids)
+{
+    /* Count each UID, to flag the duplicates. */
+    g_autoptr(GHashTable) seen = g_hash_table_new(str_hash_fast, g_str_equal);
+    for (guint i = 0; uids && i < count; i++) {
+        const char *u = g_ptr_array_index(uids, i);
+        if (u)
+            g_hash_table_insert(seen, (gpointer) u,
+                GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(seen, u)) + 1));
+    }
+    GPtrArray *out = g_ptr_array_new_full(count, message_free);
+    for (guint i = 0; i < count; i++) {
+        guint64 size = sizes ? g_array_index(sizes, guint64, i) : 0;
+        if (size == G_MAXUINT64)
+            continue;                   /* deleted in this session */
+        Pop3Message *m = g_new0(Pop3Message, 1);
+        m->num = i + 1;
+        m->size = size;
+        if (uids) {
+            const char *u = g_ptr_array_index(uids, i);
+            if (u) {
+                m->uid = g_strdup(u);
+                m->uid_duplicate =
+                    GPOINTER_TO_UINT(g_hash_table_lookup(seen, u)) > 1;
+            } else {
+                m->uid_invalid = TRUE;
+            }
+        }
+        g_ptr_array_add(out, m);
+    }
+    return out;
+}
+
 GPtrArray *
 pop3_scan(Pop3Session *s, gboolean *has_uidl, GError **error)
 {
@@ -202,34 +238,55 @@ pop3_scan(Pop3Session *s, gboolean *has_uidl, GError **error)
     }
     if (has_uidl)
         *has_uidl = with_uidl;
+    return scan_build(sizes, count, with_uidl ? uids : NULL);
+}
 
-    /* Count each UID, to flag the duplicates. */
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 0; with_uidl && i < count; i++) {
-        const char *u = g_ptr_array_index(uids, i);
-        if (u)
-            g_hash_table_insert(seen, (gpointer) u,
-                GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(seen, u)) + 1));
+GPtrArray *
+pop3_scan_uids(Pop3Session *s, gboolean *has_uidl, gboolean *have_sizes,
+               GError **error)
+{
+    *have_sizes = TRUE;
+    if (s->n_deleted > 0)
+        return pop3_scan(s, has_uidl, error);   /* LIST tells the gaps */
+    guint count;
+    if (!pop3_stat(s, &count, NULL, error))
+        return NULL;
+    if (count > MAX_MESSAGES) {
+        pop3_garbage_error(s, "STAT", error);
+        return NULL;
     }
-    GPtrArray *out = g_ptr_array_new_full(count, message_free);
-    for (guint i = 0; i < count; i++) {
-        guint64 size = g_array_index(sizes, guint64, i);
-        if (size == G_MAXUINT64)
-            continue;                   /* deleted in this session */
-        Pop3Message *m = g_new0(Pop3Message, 1);
-        m->num = i + 1;
-        m->size = size;
-        if (with_uidl) {
-            const char *u = g_ptr_array_index(uids, i);
-            if (u) {
-                m->uid = g_strdup(u);
-                m->uid_duplicate =
-                    GPOINTER_TO_UINT(g_hash_table_lookup(seen, u)) > 1;
-            } else {
-                m->uid_invalid = TRUE;
-            }
+    g_autoptr(GPtrArray) uids = NULL;
+    GError *e = NULL;
+    if (!uidl_into(s, count, &uids, NULL, &e)) {
+        if (!g_error_matches(e, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED)) {
+            g_propagate_error(error, e);
+            return NULL;
         }
-        g_ptr_array_add(out, m);
+        g_error_free(e);
+        return pop3_scan(s, has_uidl, error);
     }
-    return out;
+    if (has_uidl)
+        *has_uidl = TRUE;
+    *have_sizes = FALSE;
+    return scan_build(NULL, count, uids);
+}
+
+gboolean
+pop3_scan_sizes(Pop3Session *s, GPtrArray *scan, GError **error)
+{
+    g_autoptr(GArray) sizes = NULL;
+    if (!pop3_list(s, &sizes, error))
+        return FALSE;
+    for (guint i = 0; i < scan->len; i++) {
+        Pop3Message *m = scan->pdata[i];
+        guint64 size = m->num <= sizes->len
+            ? g_array_index(sizes, guint64, m->num - 1) : G_MAXUINT64;
+        if (size == G_MAXUINT64) {
+            /* UIDL named a message LIST does not know. */
+            pop3_garbage_error(s, "LIST", error);
+            return FALSE;
+        }
+        m->size = size;
+    }
+    return TRUE;
 }

@@ -5,7 +5,10 @@ src_libpostie_a_SOURCES += \
 	src/send/headers.c \
 	src/send/prepare.c \
 	src/send/session.c \
-	src/send/bridge.c \
+	src/send/relay.c \
+	src/send/relay-connect.c \
+	src/send/relay-watch.c \
+	src/send/journal.c \
 	src/send/oauth_auth.c \
 	src/send/outbox.c
 dist_man_MANS += doc/postie-send.1 doc/postie-flush.1

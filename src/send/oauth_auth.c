@@ -107,10 +107,7 @@ send_oauth_free(SendOAuth *o)
 {
     if (!o)
         return;
-    if (o->token) {
-        memset(o->token, 0, strlen(o->token));
-        g_free(o->token);
-    }
+    secret_free(o->token);   /* from conf_oauth_token() */
     g_free(o->user);
     g_free(o->host);
     g_free(o);
@@ -159,7 +156,7 @@ send_oauth_interact(SendOAuth *o, const struct auth_client_request *request,
                 ? oauth_sasl_xoauth2(buf, sizeof buf, o->user, o->token)
                 : oauth_sasl_oauthbearer(buf, sizeof buf, o->user, o->host,
                                          o->port, o->token);
-    memset(buf, 0, sizeof buf);
+    explicit_bzero(buf, sizeof buf);
     if (n < 0) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED,
                     _("the OAuth access token (%zu bytes) is too long for "

@@ -261,6 +261,7 @@ typedef struct {
     const SendCallbacks *cb;
     gpointer data;
     const char *account;
+    SendJournal *journal;
 } Progress;
 
 static void
@@ -271,10 +272,33 @@ on_progress(guint done, guint total, gpointer data)
         p->cb->progress(p->account, done, total, p->data);
 }
 
+/* Written down the moment the server accepted it (relay thread): a
+ * flush killed before commit() then files it in Sent instead of sending
+ * it again. */
+static gboolean
+on_accepted(SessionMessage *m, gpointer data, GError **error)
+{
+    Progress *p = data;
+    if (!p->journal || !m->journal_key)
+        return TRUE;
+    if (!send_journal_add(p->journal, m->journal_key, error)) {
+        g_prefix_error(error, _("cannot record what was sent: "));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 prepare_wire(SessionMessage *sm, const char *data, gsize len)
 {
     g_autoptr(GString) wire = send_copy_for_wire(data, len);
+    /* Raw 8-bit header fields go RFC 2047 encoded to every server: none
+     * gets SMTPUTF8 from libesmtp. */
+    GString *enc = send_encode_headers(wire->str, wire->len);
+    if (enc) {
+        g_string_free(wire, TRUE);
+        wire = enc;
+    }
     sm->wire8 = send_to_crlf(wire->str, wire->len);
     if (send_has_8bit(wire->str, wire->len)) {
         g_autoptr(GString) w7 = send_encode_7bit(wire->str, wire->len);
@@ -297,7 +321,8 @@ subject_of(const char *data, gsize len)
 /* Deliver the items of one account; fill results and copies. */
 static gboolean
 flush_account(Account *a, GPtrArray *items, const SendCallbacks *cb,
-              gpointer data, GCancellable *cancellable, GError **error)
+              gpointer data, SendJournal *journal, GCancellable *cancellable,
+              GError **error)
 {
     g_autoptr(GPtrArray) msgs = g_ptr_array_new();
     for (guint i = 0; i < items->len; i++) {
@@ -318,6 +343,7 @@ flush_account(Account *a, GPtrArray *items, const SendCallbacks *cb,
         it->sm = g_new0(SessionMessage, 1);
         it->sm->reverse_path = from;
         it->sm->rcpts = rcpts;
+        it->sm->journal_key = send_journal_key(d, len);
         prepare_wire(it->sm, d, len);
         g_ptr_array_add(msgs, it->sm);
     }
@@ -326,8 +352,9 @@ flush_account(Account *a, GPtrArray *items, const SendCallbacks *cb,
 
     GError *session_error = NULL;
     if (msgs->len > 0) {
-        Progress p = { cb, data, a->id };
-        session_run(a, msgs, on_progress, &p, cancellable, &session_error);
+        Progress p = { cb, data, a->id, journal };
+        session_run(a, msgs, on_progress, on_accepted, &p, cancellable,
+                    &session_error);
     }
 
     guint sent = 0, failed = 0;
@@ -451,6 +478,104 @@ account_of(PostieConfig *cfg, const char *d, gsize len)
     return send_pick_account(cfg, d, len, NULL, NULL);
 }
 
+/* Message-IDs of a folder (lower case), or an empty set. */
+static GHashTable *
+message_ids_in(const char *path)
+{
+    GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    StoreFolder *f = g_file_test(path, G_FILE_TEST_EXISTS) ? store_folder_open(path, NULL)
+                                                          : NULL;
+    for (guint i = 0; f && i < store_folder_count(f); i++) {
+        GBytes *b = store_folder_read(f, i, NULL);
+        if (!b)
+            continue;
+        gsize len;
+        const char *d = g_bytes_get_data(b, &len);
+        char *id = send_header_get(d, len, "Message-ID");
+        if (id)
+            g_hash_table_add(ids, g_ascii_strdown(id, -1));
+        g_free(id);
+        g_bytes_unref(b);
+    }
+    if (f)
+        store_folder_close(f);
+    return ids;
+}
+
+/* The last flush was killed after the server had accepted the messages in
+ * the journal but before it saved its results: file them in Sent now
+ * (unless a copy got there already) and take them out of the Outbox,
+ * without sending them again. */
+static gboolean
+recover(PostieConfig *cfg, StoreFolder *outbox, SendJournal *journal,
+        const SendCallbacks *cb, gpointer data, guint *sent, GError **error)
+{
+    g_autoptr(GHashTable) keys = send_journal_read(journal, error);
+    if (!keys)
+        return FALSE;
+    if (g_hash_table_size(keys) == 0)
+        return TRUE;
+    for (guint ai = 0; ai < cfg->accounts->len; ai++) {
+        Account *a = cfg->accounts->pdata[ai];
+        g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(item_free);
+        g_autoptr(GHashTable) in_sent = NULL;
+        for (guint i = 0; i < store_folder_count(outbox); i++) {
+            const StoreMessage *sm = store_folder_get(outbox, i);
+            if (!sm || (sm->flags & MSG_DELETED))
+                continue;
+            GBytes *b = store_folder_read(outbox, i, NULL);
+            if (!b)
+                continue;
+            gsize len;
+            const char *d = g_bytes_get_data(b, &len);
+            g_autofree char *key = send_journal_key(d, len);
+            guint n = GPOINTER_TO_UINT(g_hash_table_lookup(keys, key));
+            if (n == 0 || account_of(cfg, d, len) != a) {
+                g_bytes_unref(b);
+                continue;
+            }
+            g_hash_table_insert(keys, g_strdup(key), GUINT_TO_POINTER(n - 1));
+            if (!in_sent) {
+                g_autofree char *sp = store_path_for(cfg->mail_dir,
+                                                     a->sent_folder ? a->sent_folder : STORE_SENT,
+                                                     NULL);
+                in_sent = sp ? message_ids_in(sp)
+                             : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+            }
+            Item *it = g_new0(Item, 1);
+            it->index = i;
+            it->bytes = b;
+            it->account = a;
+            it->remove = TRUE;
+            it->result = g_new0(SendResult, 1);
+            it->result->account = g_strdup(a->id);
+            it->result->status = SEND_STATUS_SENT;
+            it->result->recipients = g_ptr_array_new();
+            it->result->message_id = send_header_get(d, len, "Message-ID");
+            it->result->subject = subject_of(d, len);
+            g_autofree char *lid = it->result->message_id
+                                       ? g_ascii_strdown(it->result->message_id, -1) : NULL;
+            if (!lid || !g_hash_table_contains(in_sent, lid))
+                it->to_sent = send_copy_for_sent(d, len);
+            g_ptr_array_add(items, it);
+        }
+        if (items->len == 0)
+            continue;
+        if (!commit(cfg, outbox, a, items, error)) {
+            g_prefix_error(error, _("the messages sent before an interruption "
+                                    "could not be filed in Sent: "));
+            return FALSE;
+        }
+        for (guint i = 0; i < items->len; i++) {
+            Item *it = items->pdata[i];
+            (*sent)++;
+            if (cb && cb->message_done)
+                cb->message_done(it->result, i, items->len, data);
+        }
+    }
+    return send_journal_clear(journal, error);
+}
+
 gboolean
 send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
            const SendCallbacks *cb, gpointer data, GCancellable *cancellable,
@@ -481,8 +606,16 @@ send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
     gboolean ok = TRUE;
     guint sent = 0, failed = 0, permanent = 0;
     GError *first = NULL;
+    SendJournal *journal = send_journal_open(error);
+    if (!journal) {
+        close(lock);
+        return FALSE;
+    }
     StoreFolder *f = store_folder_open(path, error);
-    if (!f) {
+    if (!f || !recover(cfg, f, journal, cb, data, &sent, error)) {
+        if (f)
+            store_folder_close(f);
+        send_journal_close(journal);
         close(lock);
         return FALSE;
     }
@@ -549,7 +682,7 @@ send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
             continue;
 
         GError *e = NULL;
-        if (!flush_account(a, items, cb, data, cancellable, &e)) {
+        if (!flush_account(a, items, cb, data, journal, cancellable, &e)) {
             ok = FALSE;
             if (!first)
                 first = e;
@@ -575,8 +708,17 @@ send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
             first = e;
             break;
         }
+        /* Saved: the journal's lines are history now. */
+        e = NULL;
+        if (!send_journal_clear(journal, &e)) {
+            if (!first)
+                first = e;
+            else
+                g_error_free(e);
+        }
     }
     store_folder_close(f);
+    send_journal_close(journal);
     close(lock);
 
     if (sent_out)
@@ -610,5 +752,5 @@ send_test_account(PostieConfig *cfg, const Account *account, GError **error)
     /* A session without messages: libesmtp greets, does STARTTLS and AUTH
      * as for delivery, then QUITs. */
     g_autoptr(GPtrArray) none = g_ptr_array_new();
-    return session_run(account, none, NULL, NULL, NULL, error);
+    return session_run(account, none, NULL, NULL, NULL, NULL, error);
 }

@@ -154,6 +154,15 @@ send_encode_7bit(const char *data, gsize len)
     return mime_encode_7bit(data, len);
 }
 
+GString *
+send_encode_headers(const char *data, gsize len)
+{
+    gsize hlen = send_header_block_len(data, len);
+    if (!send_has_8bit(data, hlen))
+        return g_string_new_len(data, (gssize)len);
+    return mime_encode_8bit_headers(data, len);
+}
+
 /* ---- queue time ------------------------------------------------------- */
 
 static gboolean

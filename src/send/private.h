@@ -49,6 +49,11 @@ gboolean send_envelope_of(const Account *account, const char *data, gsize len,
 /* Re-encode a message with 8-bit content to 7 bit (QP / base64) through
  * mime/header.h; LF line ends in and out.  NULL on a parse failure. */
 GString *send_encode_7bit(const char *data, gsize len);
+/* Header fields (of the message and of its MIME parts) with raw 8-bit
+ * bytes RFC 2047 encoded (libesmtp has no SMTPUTF8, and 8BITMIME covers
+ * only bodies); the body is left as it is.  LF line ends in and out; a
+ * copy when no field has 8-bit bytes; NULL on a parse failure. */
+GString *send_encode_headers(const char *data, gsize len);
 /* A Message-ID in the domain of ADDRESS: "<...@domain>". */
 char *send_make_message_id(const char *address);
 
@@ -70,6 +75,7 @@ typedef struct {
     GPtrArray *rcpts;            /* char* */
     GString *wire8;              /* CRLF, as written (may hold 8-bit) */
     GString *wire7;              /* CRLF, 7-bit variant; NULL if wire8 is */
+    char *journal_key;           /* for the send journal (outbox.c), or NULL */
     /* out */
     gboolean used_8bitmime;
     int mail_code;
@@ -85,13 +91,20 @@ typedef struct {
 void session_message_free(SessionMessage *m);
 
 typedef void (*SessionProgress)(guint done, guint total, gpointer data);
+/* The server accepted M for every recipient (its final reply, seen by the
+ * relay, before libesmtp reads it).  Called in the relay's thread.  FALSE
+ * with ERROR stops the session. */
+typedef gboolean (*SessionAccepted)(SessionMessage *m, gpointer data,
+                                    GError **error);
 
 /* Deliver MESSAGES (SessionMessage*) over one session to ACCOUNT's SMTP
  * server.  FALSE with ERROR when the session as a whole failed before or
- * while transferring (then the per-message codes say how far each got). */
+ * while transferring (then the per-message codes say how far each got).
+ * ACCEPTED (may be NULL) hears of each message the moment it is accepted;
+ * PROGRESS and ACCEPTED share DATA. */
 gboolean session_run(const Account *account, GPtrArray *messages,
-                     SessionProgress progress, gpointer data,
-                     GCancellable *cancellable, GError **error);
+                     SessionProgress progress, SessionAccepted accepted,
+                     gpointer data, GCancellable *cancellable, GError **error);
 
 /* ---- oauth_auth.c ------------------------------------------------------ */
 /* SMTP login with an OAuth 2 token through postie's libesmtp plugins. */
@@ -122,15 +135,88 @@ struct auth_client_request;
 int send_oauth_interact(SendOAuth *o, const struct auth_client_request *request,
                         char **result, int fields, GError **error);
 
-/* ---- bridge.c ---------------------------------------------------------- */
-typedef struct Bridge Bridge;
-/* Connect with implicit TLS to HOST:PORT (net/ policy), listen on
- * loopback, and relay the first connection that comes from a socket of
- * this process.  *PORT_OUT gets the loopback port for libesmtp. */
-Bridge *bridge_start(const Account *account, guint16 *port_out, GError **error);
-/* Cut both sides now (e.g. after a failed login). */
-void bridge_abort(Bridge *b);
-/* Stop the relay and free; *ERROR gets the upstream failure if any. */
-void bridge_finish(Bridge *b, GError **error);
+/* ---- journal.c --------------------------------------------------------- */
+typedef struct SendJournal SendJournal;
+/* The key of an Outbox message: SHA-256 of its bytes, hex. */
+char *send_journal_key(const char *data, gsize len);
+SendJournal *send_journal_open(GError **error);
+void send_journal_close(SendJournal *j);
+/* Record KEY as accepted (fsynced before returning). */
+gboolean send_journal_add(SendJournal *j, const char *key, GError **error);
+/* Key -> count (GUINT_TO_POINTER) of what was recorded. */
+GHashTable *send_journal_read(SendJournal *j, GError **error);
+gboolean send_journal_clear(SendJournal *j, GError **error);
+
+/* ---- relay-watch.c ----------------------------------------------------- */
+/* One mail transaction as the relay saw it (in MAIL FROM order). */
+typedef struct {
+    char *reverse_path;     /* from MAIL FROM:<...> */
+    int mail_code;          /* reply to MAIL, 0: none */
+    guint rcpts_accepted;
+    guint rcpts;            /* RCPT commands */
+    int final_code;         /* the reply that decided the message, 0: none */
+    char *final_text;       /* that reply line */
+    gboolean final_seen;    /* FINAL_CODE answers the end of DATA or the
+                             * last BDAT chunk (else a refused step) */
+    gboolean failed;        /* later chunks are no longer sent on */
+} RelayTxn;
+
+typedef struct RelayWatch RelayWatch;
+/* Called when transaction INDEX got its final reply, before the reply
+ * goes on to libesmtp. */
+typedef void (*RelayFinal)(guint index, const RelayTxn *t, gpointer data);
+/* TOKEN: the EHLO argument given to libesmtp (the proof that a loopback
+ * connection is ours); EHLO_NAME: what the server gets instead; AUTH_ONLY
+ * (or NULL: all): the SASL mechanisms, blank-separated, left in the EHLO
+ * reply (in the server's order). */
+RelayWatch *relay_watch_new(const char *token, const char *ehlo_name,
+                            const char *auth_only);
+void relay_watch_free(RelayWatch *w);
+void relay_watch_set_final_cb(RelayWatch *w, RelayFinal cb, gpointer data);
+/* Feed bytes from libesmtp / from the server.  What is to be written
+ * appears in the to_server / to_client buffers (the caller consumes
+ * them).  FALSE: stop the session (relay_watch_error() says why). */
+gboolean relay_watch_client(RelayWatch *w, const char *buf, gsize n);
+gboolean relay_watch_server(RelayWatch *w, const char *buf, gsize n);
+/* The server's connection is gone: every command still unanswered, and
+ * every later one, is answered here (421; 221 to QUIT), so that libesmtp
+ * ends the session by the protocol instead of on a socket error (its
+ * error paths in a BDAT pipeline can crash it).  to_server is then
+ * never to be written. */
+void relay_watch_upstream_lost(RelayWatch *w);
+GString *relay_watch_to_server(RelayWatch *w);
+GString *relay_watch_to_client(RelayWatch *w);
+const char *relay_watch_error(const RelayWatch *w);
+/* The first command carried the token. */
+gboolean relay_watch_greeted(const RelayWatch *w);
+/* A reply from the server is awaited. */
+gboolean relay_watch_waiting(const RelayWatch *w);
+GPtrArray *relay_watch_txns(RelayWatch *w);   /* RelayTxn* */
+
+/* ---- relay-connect.c --------------------------------------------------- */
+/* Connect to ACCOUNT's SMTP server (plain, STARTTLS or implicit TLS with
+ * the net/ policy) and read the greeting; for STARTTLS also EHLO (as
+ * EHLO_NAME), STARTTLS, the 220 and nothing after it, and the handshake.
+ * The connection is then ready for the client's EHLO. */
+struct NetConn *relay_connect(const Account *account, const char *ehlo_name,
+                              GCancellable *cancellable, GError **error);
+
+/* ---- relay.c ----------------------------------------------------------- */
+typedef struct Relay Relay;
+/* relay_connect(), then listen on loopback for libesmtp, which must greet
+ * with TOKEN.  *PORT_OUT gets the loopback
+ * port.  AUTH_ONLY as for relay_watch_new().  CANCELLABLE interrupts
+ * every wait, also the relay's later ones. */
+Relay *relay_start(const Account *account, const char *token,
+                   const char *ehlo_name, const char *auth_only,
+                   RelayFinal on_final, gpointer final_data,
+                   GCancellable *cancellable, guint16 *port_out, GError **error);
+/* Nothing more goes to the server (e.g. after a failed login): libesmtp
+ * gets 421 to everything from now on. */
+void relay_abort(Relay *r);
+/* Stop the relay (after libesmtp is done).  *ERROR gets a failure the
+ * relay saw (timeout, the server's connection lost, protocol error); the
+ * transactions it saw are handed over (caller unrefs), or NULL. */
+GPtrArray *relay_finish(Relay *r, GError **error);
 
 #endif

@@ -5,15 +5,23 @@
  *              (no Bcc, no X-Postie-*) and for Sent (Bcc kept), CRLF
  *   prepare.c  queue time: Date, Message-ID, MIME-Version, the account,
  *              the envelope; send time: recipients, the 7-bit variant
- *   session.c  one libesmtp session for many messages: our SSL_CTX (the
- *              net/ TLS policy, SNI, certificate events decided by
- *              net_tls_check_peer), STARTTLS required, AUTH, timeouts,
- *              8BITMIME, and judging every status code
+ *   session.c  one libesmtp session for many messages: AUTH, timeouts,
+ *              8BITMIME, SIZE, and judging every status code (the final
+ *              verdict on each message is the relay's, below)
+ *   relay-connect.c  postie's own connection to the server for every
+ *              session: plain, implicit TLS, or STARTTLS done by postie
+ *              (nothing may follow the 220 before TLS); the net/ policy
+ *   relay.c    relays that connection to libesmtp over loopback, to a
+ *              client that proves with a random token that it is ours
+ *   relay-watch.c  the dialogue as the relay sees it: which reply answered
+ *              which command, so that only the reply to the end of DATA or
+ *              to the last BDAT chunk accepts a message; the rest of a
+ *              message after a refused chunk is not uploaded; the EHLO
+ *              reply shows libesmtp only the configured AUTH mechanism
+ *   journal.c  $XDG_STATE_HOME/postie/send-journal: each message the
+ *              server accepted, fsynced the moment its final reply came
  *   oauth_auth.c  XOAUTH2 / OAUTHBEARER: when, whether libesmtp can load
  *              postie's plugins (src/esmtp-plugins), the token for them
- *   bridge.c   implicit TLS (port 465): a thread that owns the TLS
- *              connection and relays it to libesmtp over loopback, only to
- *              a socket of this very process
  *   outbox.c   send_queue(), send_flush(): Outbox, Sent, recorded errors
  *   private.h  what the files above share (and the unit tests use)
  *
@@ -28,7 +36,11 @@
  *   X-Postie-Send-Attempts:  how many deliveries were tried
  * Permanent failures are skipped by later flushes unless
  * SEND_FLUSH_RETRY_FAILED is given (after the user edited the message).
- * A crash at any moment loses nothing; at worst a message goes twice.
+ * A crash at any moment loses nothing; at worst a message goes twice:
+ * each message the server accepts is written to the send journal before
+ * anything else happens, and a flush first files journalled messages
+ * (left by a killed flush) in Sent without sending them, so a kill costs
+ * at most the one message whose final reply was not yet written down.
  *
  * The program must ignore SIGPIPE (main.c does): a server closing the
  * connection during DATA would otherwise kill it inside libesmtp.

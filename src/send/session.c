@@ -1,14 +1,18 @@
 /* One SMTP session through libesmtp for all of an account's messages.
  *
  * libesmtp 1.1.0 needs watching (see doc/postie-send.1, BUGS):
- *  - we always hand it our own SSL_CTX from net/ (its own one is freed
- *    while still cached: a use-after-free on the second session);
- *  - that context is capped at TLS 1.2 for STARTTLS, because libesmtp can
- *    stall after a TLS 1.3 handshake when session tickets arrive early;
- *  - it sends no SNI: an info callback sets it at the handshake start;
- *  - its own certificate checks ignore IP SANs and are not ours: every
- *    certificate event is decided by net_tls_check_peer() with the host
- *    name the user configured, and STARTTLS_OK is checked again;
+ *  - it never makes the connection or does TLS itself: it talks plain
+ *    SMTP to relay.c, which owns the real connection (TLS with the net/
+ *    policy, STARTTLS done by postie, every wait bounded by the timeout);
+ *    so its TLS bugs (use-after-free of its SSL_CTX, stall after TLS 1.3,
+ *    no SNI, IP SANs ignored, plaintext after the 220 to STARTTLS read as
+ *    replies inside TLS, NULL event arguments) cannot bite;
+ *  - it takes the 250 to an intermediate BDAT chunk as the final answer:
+ *    whether a message was accepted is what the relay saw answer the end
+ *    of DATA or the last chunk, never libesmtp's transfer status;
+ *  - it picks the first AUTH mechanism in the server's order: the relay
+ *    shows it only the one smtp_auth names (XOAUTH2 and OAUTHBEARER for
+ *    auto with oauth_token_command);
  *  - after a refused login it silently goes on unauthenticated: we watch
  *    the replies (monitor callback) and cut the connection at the first
  *    failed AUTH, so nothing is sent without the login the user asked for;
@@ -24,13 +28,9 @@
 #include <stddef.h>
 #include <errno.h>
 #include <string.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <openssl/ssl.h>
+#include <openssl/rand.h>
 #include <auth-client.h>
 #include <libesmtp.h>
 
@@ -41,15 +41,16 @@
 typedef struct {
     const Account *account;
     const ServerConf *srv;
-    guint16 port;                 /* where libesmtp connects */
-    gboolean tls_verified;        /* our check passed on this session */
-    int fd;                       /* libesmtp's socket once known, or -1 */
-    Bridge *bridge;
+    guint16 port;                 /* the relay's loopback port */
+    gboolean tls_verified;        /* the relay's connection is verified TLS */
+    Relay *relay;
     GMutex failure_lock;          /* failure is also set when cancelled */
     GError *failure;              /* first session-level failure */
     char *secret;
     SendOAuth *oauth;             /* login with a token (oauth_auth.c) */
     gboolean want_auth;
+    const char *auth_only;        /* the mechanisms (blank-separated) the
+                                   * relay lets libesmtp see, or NULL: all */
     gboolean in_ehlo, ehlo_auth, ehlo_8bit, mail_started;
     gboolean in_auth, auth_ok;
     gboolean auth_aborted;        /* we cancelled this AUTH ("*") */
@@ -61,6 +62,7 @@ typedef struct {
     GPtrArray *messages;          /* SessionMessage* */
     guint done;
     SessionProgress progress;
+    SessionAccepted accepted;
     gpointer progress_data;
 } Ctx;
 
@@ -82,6 +84,7 @@ session_message_free(SessionMessage *m)
         g_string_free(m->wire7, TRUE);
     g_free(m->mail_text);
     g_free(m->data_text);
+    g_free(m->journal_key);
     if (m->rcpt_results)
         g_ptr_array_unref(m->rcpt_results);
     g_free(m->priv);
@@ -104,147 +107,61 @@ fail(Ctx *c, int code, const char *fmt, ...)
     g_mutex_unlock(&c->failure_lock);
 }
 
-/* Stop the session now: libesmtp sees the connection drop and sends
- * nothing more (it has no cancel call). */
+/* Stop the session now: libesmtp sees the connection drop and nothing
+ * more goes to the server (it has no cancel call). */
 static void
 cut(Ctx *c)
 {
-    if (c->bridge)
-        bridge_abort(c->bridge);
-    if (c->fd >= 0)
-        shutdown(c->fd, SHUT_RDWR);
-}
-
-/* libesmtp does not tell us its socket; find it: the newest TCP socket of
- * this process connected to the port it was told. */
-static int
-find_session_fd(guint16 port)
-{
-    struct rlimit rl;
-    int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536
-                  ? (int)rl.rlim_cur : 65536;
-    for (int fd = max - 1; fd > 2; fd--) {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof ss;
-        if (getpeername(fd, (struct sockaddr *)&ss, &sl) != 0)
-            continue;
-        guint16 p = 0;
-        if (ss.ss_family == AF_INET)
-            p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-        else if (ss.ss_family == AF_INET6)
-            p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-        if (p == port)
-            return fd;
-    }
-    return -1;
-}
-
-/* ---- TLS: SNI and our certificate policy ------------------------------ */
-
-static int sni_index = -1;
-
-static void
-sni_cb(const SSL *ssl, int where, int ret)
-{
-    (void)ret;
-    if (!(where & SSL_CB_HANDSHAKE_START))
-        return;
-    SSL *s = (SSL *)ssl;
-    const char *host = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(s), sni_index);
-    if (host && !SSL_get_servername(s, TLSEXT_NAMETYPE_host_name) &&
-        !g_hostname_is_ip_address(host))
-        SSL_set_tlsext_host_name(s, host);
-}
-
-static gboolean
-check_peer(Ctx *c, SSL *ssl)
-{
-    g_autoptr(GError) e = NULL;
-    if (ssl && net_tls_check_peer(ssl, c->srv->host, c->srv->tls_fingerprint, &e))
-        return TRUE;
-    if (e)
-        fail(c, POSTIE_ERROR_TLS, "%s", e->message);
-    else
-        fail(c, POSTIE_ERROR_TLS, _("%s sent no certificate"), c->srv->host);
-    return FALSE;
+    relay_abort(c->relay);
 }
 
 /* ---- events ------------------------------------------------------------ */
+
+/* libesmtp never does TLS here (STARTTLS is disabled: the relay did it),
+ * so the certificate events should not come; if they do, they are
+ * refused.  libesmtp 1.1.0 passes NULL instead of the int* for some of
+ * them (an unusable ~/.config/libesmtp/private/HOST.pem): never written
+ * through without a check. */
+static void
+refuse(int *ok)
+{
+    if (ok)
+        *ok = 0;
+}
 
 static void
 event_cb(smtp_session_t session, int event, void *arg, ...)
 {
     Ctx *c = arg;
     va_list ap;
+    (void)session;
     va_start(ap, arg);
     switch (event) {
-    case SMTP_EV_CONNECT:
-        c->fd = find_session_fd(c->port);
-        if (c->fd >= 0) {
-            /* libesmtp writes the end of DATA in a small segment of its
-             * own; with Nagle that waits for the server's delayed ACK
-             * (40 ms per message on Linux). */
-            int one = 1;
-            setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        }
-        break;
-    case SMTP_EV_STARTTLS_OK: {
-        SSL *ssl = va_arg(ap, SSL *);
-        if (check_peer(c, ssl)) {
-            c->tls_verified = TRUE;
-            c->fd = SSL_get_fd(ssl);
-        } else {
-            c->fd = SSL_get_fd(ssl);
-            cut(c);
-        }
-        break;
-    }
-    case SMTP_EV_INVALID_PEER_CERTIFICATE: {
-        (void)va_arg(ap, long);
-        int *ok = va_arg(ap, int *);
-        SSL *ssl = va_arg(ap, SSL *);
-        *ok = check_peer(c, ssl);
-        break;
-    }
-    case SMTP_EV_WRONG_PEER_CERTIFICATE: {
-        int *ok = va_arg(ap, int *);
-        (void)va_arg(ap, const char *);
-        SSL *ssl = va_arg(ap, SSL *);
-        *ok = check_peer(c, ssl);
-        break;
-    }
-    case SMTP_EV_NO_PEER_CERTIFICATE: {
-        int *ok = va_arg(ap, int *);
-        *ok = 0;
-        fail(c, POSTIE_ERROR_TLS, _("%s sent no certificate"), c->srv->host);
-        break;
-    }
-    case SMTP_EV_WEAK_CIPHER: {
-        int bits = va_arg(ap, int);
-        int *ok = va_arg(ap, int *);
-        *ok = bits >= 128;
-        if (!*ok)
-            fail(c, POSTIE_ERROR_TLS, _("%s offered only a weak cipher (%d bits)"),
-                 c->srv->host, bits);
-        break;
-    }
+    case SMTP_EV_INVALID_PEER_CERTIFICATE:
+    case SMTP_EV_WEAK_CIPHER:
+        /* The verify result (long) / the cipher bits (int) come first. */
+        if (event == SMTP_EV_INVALID_PEER_CERTIFICATE)
+            (void)va_arg(ap, long);
+        else
+            (void)va_arg(ap, int);
+        /* fall through */
+    case SMTP_EV_WRONG_PEER_CERTIFICATE:
+    case SMTP_EV_NO_PEER_CERTIFICATE:
     case SMTP_EV_NO_CLIENT_CERTIFICATE:
     case SMTP_EV_UNUSABLE_CLIENT_CERTIFICATE:
-    case SMTP_EV_UNUSABLE_CA_LIST: {
-        int *ok = va_arg(ap, int *);
-        *ok = 1;   /* we use no client certificate; CAs are in our ctx */
-        break;
-    }
-    case SMTP_EV_EXTNA_STARTTLS:
-        fail(c, POSTIE_ERROR_UNSUPPORTED,
-             _("%s does not offer STARTTLS, so postie did not log in or send "
-               "anything (smtp_security = starttls requires it)"), c->srv->host);
+    case SMTP_EV_UNUSABLE_CA_LIST:
+        refuse(va_arg(ap, int *));
+        fail(c, POSTIE_ERROR_TLS, _("the SMTP library tried to start TLS with "
+                                    "%s itself; refused, nothing was sent"),
+             c->srv->host);
+        cut(c);
         break;
     case SMTP_EV_EXTNA_DSN:
     case SMTP_EV_EXTNA_CHUNKING:
     case SMTP_EV_SYNTAXWARNING: {
         int *quit = va_arg(ap, int *);
-        *quit = 0;
+        if (quit)
+            *quit = 0;
         break;
     }
     case SMTP_EV_MESSAGESENT:
@@ -261,22 +178,25 @@ event_cb(smtp_session_t session, int event, void *arg, ...)
 /* ---- watching the dialogue ------------------------------------------- */
 
 /* Does the EHLO reply we just read count (after TLS, when TLS is used)? */
-static gboolean
-ehlo_counts(Ctx *c)
-{
-    return c->srv->security != SECURITY_STARTTLS || c->tls_verified;
-}
-
 static void
 ehlo_finished(Ctx *c, int code)
 {
     c->in_ehlo = FALSE;
-    if (!ehlo_counts(c))
-        return;
     if (c->want_auth && (code != 250 || !c->ehlo_auth)) {
-        fail(c, POSTIE_ERROR_UNSUPPORTED,
-             _("%s does not offer AUTH, so postie cannot log in as account %s "
-               "asks; nothing was sent"), c->srv->host, c->account->id);
+        if (c->oauth)
+            fail(c, POSTIE_ERROR_UNSUPPORTED,
+                 _("%s does not offer the login method %s (smtp_auth of "
+                   "account %s); nothing was sent"), c->srv->host,
+                 send_oauth_wanted_name(c->oauth), c->account->id);
+        else if (c->auth_only)
+            fail(c, POSTIE_ERROR_UNSUPPORTED,
+                 _("%s does not offer AUTH %s (smtp_auth of account %s), so "
+                   "postie did not log in; nothing was sent"), c->srv->host,
+                 c->auth_only, c->account->id);
+        else
+            fail(c, POSTIE_ERROR_UNSUPPORTED,
+                 _("%s does not offer AUTH, so postie cannot log in as account %s "
+                   "asks; nothing was sent"), c->srv->host, c->account->id);
         cut(c);
         return;
     }
@@ -288,6 +208,10 @@ ehlo_finished(Ctx *c, int code)
         m->used_8bitmime = c->ehlo_8bit && m->wire7 != NULL;
         if (m->used_8bitmime)
             smtp_8bitmime_set_body(p->m, E8bitmime_8BITMIME);
+        /* MAIL FROM gets SIZE= when offered: a server with a lower limit
+         * refuses at once instead of after the upload. */
+        smtp_size_set_estimate(p->m, (unsigned long)(m->used_8bitmime || !m->wire7
+                                                         ? m->wire8 : m->wire7)->len);
     }
 }
 
@@ -408,9 +332,8 @@ secret_may_go(Ctx *c)
 {
     switch (c->srv->security) {
     case SECURITY_TLS:
-        return TRUE;   /* the bridge verified the server first */
     case SECURITY_STARTTLS:
-        return c->tls_verified;
+        return c->tls_verified;   /* the relay verified the server first */
     case SECURITY_NONE:
     default:
         return c->account->allow_plaintext_password;
@@ -543,26 +466,6 @@ collect_results(SessionMessage *m)
 
 /* ---- the session ------------------------------------------------------- */
 
-static SSL_CTX *
-make_ctx(Ctx *c, GError **error)
-{
-    SSL_CTX *ctx = net_tls_client_ctx_new(c->srv->ca_file, error);
-    if (!ctx)
-        return NULL;
-    /* libesmtp can stall after a TLS 1.3 handshake (tickets read before
-     * its EHLO is flushed); TLS 1.2 with a modern cipher does not. */
-    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-    static gsize once = 0;
-    if (g_once_init_enter(&once)) {
-        sni_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-        g_once_init_leave(&once, 1);
-    }
-    SSL_CTX_set_ex_data(ctx, sni_index, c->srv->host);
-    SSL_CTX_set_info_callback(ctx, sni_cb);
-    return ctx;
-}
-
 static gboolean
 cram_md5_usable(void)
 {
@@ -572,10 +475,14 @@ cram_md5_usable(void)
     return ok != 0;
 }
 
+/* The relay bounds every wait for the server by the account's timeout and
+ * then cuts libesmtp off; libesmtp's own timeouts only back that up, so
+ * they are longer (else the user would read "dropped connection" instead
+ * of the timeout). */
 static void
 set_timeouts(smtp_session_t s, int seconds)
 {
-    long ms = (long)MAX(seconds, 1) * 1000;
+    long ms = ((long)MAX(seconds, 1) * 2 + 10) * 1000;
     for (int w = Timeout_GREETING; w <= Timeout_DATA2; w++)
         smtp_set_timeout(s, w | Timeout_OVERRIDE_RFC2822_MINIMUM, ms);
 }
@@ -625,6 +532,20 @@ session_setup_auth(Ctx *c, auth_context_t *auth_out, GError **error)
         auth_set_mechanism_flags(a, AUTH_PLUGIN_PLAIN, 0);
     auth_set_interact_cb(a, interact, c);
     c->want_auth = TRUE;
+    /* What the relay leaves of the server's AUTH list: libesmtp takes
+     * the first mechanism it can use in the server's order. */
+    if (oauth == SEND_OAUTH_XOAUTH2)
+        c->auth_only = "XOAUTH2";
+    else if (oauth == SEND_OAUTH_OAUTHBEARER)
+        c->auth_only = "OAUTHBEARER";
+    else if (oauth == SEND_OAUTH_ANY)
+        c->auth_only = "XOAUTH2 OAUTHBEARER";
+    else if (!g_strcmp0(srv->auth, "plain"))
+        c->auth_only = "PLAIN";
+    else if (!g_strcmp0(srv->auth, "login"))
+        c->auth_only = "LOGIN";
+    else if (cram)
+        c->auth_only = "CRAM-MD5";
     *auth_out = a;
     return TRUE;
 }
@@ -632,11 +553,8 @@ session_setup_auth(Ctx *c, auth_context_t *auth_out, GError **error)
 static void
 wipe_secret(Ctx *c)
 {
-    if (c->secret) {
-        memset(c->secret, 0, strlen(c->secret));
-        g_free(c->secret);
-        c->secret = NULL;
-    }
+    secret_free(c->secret);
+    c->secret = NULL;
 }
 
 static void
@@ -647,9 +565,83 @@ on_cancel(GCancellable *cancellable, gpointer data)
     cut(c);
 }
 
+/* Which messages did the server accept?  Only what the relay saw answer
+ * the end of DATA or the last BDAT chunk counts, whatever libesmtp
+ * recorded.  Transactions come in MAIL FROM order, one per message that
+ * got as far (libesmtp never skips one that has recipients); a reverse
+ * path that does not match ends the pairing: nothing after it counts. */
+static void
+apply_relay_view(GPtrArray *messages, GPtrArray *txns)
+{
+    guint j = 0;
+    gboolean paired = TRUE;
+    for (guint i = 0; i < messages->len; i++) {
+        SessionMessage *m = messages->pdata[i];
+        RelayTxn *t = NULL;
+        if (paired && txns && j < txns->len) {
+            t = txns->pdata[j++];
+            if (g_strcmp0(t->reverse_path, m->reverse_path) != 0) {
+                paired = FALSE;
+                t = NULL;
+            }
+        }
+        /* A MAIL the server never answered (the relay did, 421, after
+         * the connection was lost) is no reply of the server's. */
+        if (!t || t->mail_code != m->mail_code) {
+            g_clear_pointer(&m->mail_text, g_free);
+            m->mail_code = t ? t->mail_code : 0;
+        }
+        g_clear_pointer(&m->data_text, g_free);
+        m->data_code = 0;
+        if (t && t->final_code) {
+            m->data_code = t->final_code;
+            g_autofree char *line = g_strdup(t->final_text);
+            g_strchomp(line);
+            m->data_text = term_safe(strlen(line) > 4 ? line + 4 : "", -1,
+                                     TERM_SAFE_DEFAULT);
+            /* A 2xx to a step before the end accepts nothing. */
+            if (!t->final_seen && m->data_code < 400)
+                m->data_code = 0;
+        }
+    }
+}
+
+/* In the relay's thread: a message's final reply.  Transaction J is
+ * message J (see apply_relay_view()). */
+static void
+on_relay_final(guint j, const RelayTxn *t, gpointer data)
+{
+    Ctx *c = data;
+    if (!c->accepted || !t->final_seen || t->final_code < 200 || t->final_code >= 300 ||
+        t->rcpts == 0 || t->rcpts_accepted != t->rcpts || j >= c->messages->len)
+        return;
+    SessionMessage *m = c->messages->pdata[j];
+    if (g_strcmp0(m->reverse_path, t->reverse_path) != 0)
+        return;
+    g_autoptr(GError) e = NULL;
+    if (!c->accepted(m, c->progress_data, &e)) {
+        fail(c, e->code, "%s", e->message);
+        cut(c);
+    }
+}
+
+/* The EHLO argument libesmtp is given: 128 random bits that only this
+ * session knows (the relay serves no other loopback connection). */
+static char *
+relay_token(void)
+{
+    guint8 r[16];
+    if (RAND_bytes(r, sizeof r) != 1)
+        return NULL;
+    GString *t = g_string_new("postie-");
+    for (gsize i = 0; i < sizeof r; i++)
+        g_string_append_printf(t, "%02x", r[i]);
+    return g_string_free(t, FALSE);
+}
+
 gboolean
 session_run(const Account *account, GPtrArray *messages,
-            SessionProgress progress, gpointer pdata,
+            SessionProgress progress, SessionAccepted accepted, gpointer pdata,
             GCancellable *cancellable, GError **error)
 {
     static gsize auth_init = 0;
@@ -660,9 +652,9 @@ session_run(const Account *account, GPtrArray *messages,
     Ctx c = { 0 };
     c.account = account;
     c.srv = &account->smtp;
-    c.fd = -1;
     c.messages = messages;
     c.progress = progress;
+    c.accepted = accepted;
     c.progress_data = pdata;
     c.line = g_string_new(NULL);
     g_mutex_init(&c.failure_lock);
@@ -670,8 +662,9 @@ session_run(const Account *account, GPtrArray *messages,
     gboolean ok = FALSE;
     smtp_session_t s = NULL;
     auth_context_t auth = NULL;
-    SSL_CTX *ctx = NULL;
     g_autofree char *hostport = NULL;
+    g_autofree char *token = NULL;
+    GPtrArray *txns = NULL;
 
     if (!srv->host || strchr(srv->host, ':')) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
@@ -681,28 +674,28 @@ session_run(const Account *account, GPtrArray *messages,
     }
     if (!session_setup_auth(&c, &auth, error))
         goto out;
+    token = relay_token();
+    if (!token) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
+                    _("no random numbers for the SMTP relay"));
+        goto out;
+    }
+    if (g_cancellable_set_error_if_cancelled(cancellable, error))
+        goto out;
+
+    /* postie's own connection (TLS verified when configured), then
+     * libesmtp talks to it over loopback. */
+    c.relay = relay_start(account, token, g_get_host_name(), c.auth_only,
+                          on_relay_final, &c, cancellable, &c.port, error);
+    if (!c.relay)
+        goto out;
+    c.tls_verified = srv->security != SECURITY_NONE;
+    hostport = g_strdup_printf("127.0.0.1:%u", c.port);
 
     s = smtp_create_session();
-    if (srv->security == SECURITY_TLS) {
-        c.bridge = bridge_start(account, &c.port, error);
-        if (!c.bridge)
-            goto out;
-        hostport = g_strdup_printf("127.0.0.1:%u", c.port);
-        smtp_starttls_enable(s, Starttls_DISABLED);
-    } else {
-        c.port = srv->port;
-        hostport = g_strdup_printf("%s:%u", srv->host, srv->port);
-        if (srv->security == SECURITY_STARTTLS) {
-            ctx = make_ctx(&c, error);
-            if (!ctx)
-                goto out;
-            smtp_starttls_enable(s, Starttls_REQUIRED);
-            smtp_starttls_set_ctx(s, ctx);
-        } else {
-            smtp_starttls_enable(s, Starttls_DISABLED);
-        }
-    }
+    smtp_starttls_enable(s, Starttls_DISABLED);
     smtp_set_server(s, hostport);
+    smtp_set_hostname(s, token);
     smtp_set_eventcb(s, event_cb, &c);
     smtp_set_monitorcb(s, monitor_cb, &c, 0);
     set_timeouts(s, account->timeout);
@@ -724,7 +717,7 @@ session_run(const Account *account, GPtrArray *messages,
      * libesmtp 1.1.0 starts no session without something to do ("Nothing
      * to do") and crashes on an ETRN-only one, so it gets a message that
      * never leaves: the connection is cut when MAIL FROM is about to go
-     * out, after STARTTLS and AUTH. */
+     * out, after AUTH. */
     if (messages->len == 0) {
         c.probe = TRUE;
         smtp_message_t pm = smtp_add_message(s);
@@ -749,63 +742,46 @@ session_run(const Account *account, GPtrArray *messages,
     for (guint i = 0; i < messages->len; i++)
         collect_results(messages->pdata[i]);
 
-    GError *bridge_error = NULL;
-    if (c.bridge) {
-        bridge_finish(c.bridge, &bridge_error);
-        c.bridge = NULL;
-    }
+    /* libesmtp is done: every reply it read, the relay saw first. */
+    GError *relay_error = NULL;
+    relay_abort(c.relay);
+    txns = relay_finish(c.relay, &relay_error);
+    c.relay = NULL;
+    apply_relay_view(messages, txns);
     if (c.failure) {
         g_propagate_error(error, g_steal_pointer(&c.failure));
-        g_clear_error(&bridge_error);
+        g_clear_error(&relay_error);
         goto out;
     }
-    if (c.probe_ok && (srv->security != SECURITY_STARTTLS || c.tls_verified)) {
-        g_clear_error(&bridge_error);   /* the cut we made ourselves */
+    if (c.probe_ok) {
+        g_clear_error(&relay_error);   /* the cut we made ourselves */
         ok = TRUE;
         goto out;
     }
-    if (bridge_error) {
-        g_propagate_error(error, bridge_error);
+    if (relay_error) {
+        g_propagate_error(error, relay_error);
         goto out;
     }
-    if (!started) {
-        char buf[256];
-        const char *why = smtp_strerror(err, buf, sizeof buf);
-        if (err >= SMTP_ERR_EAI_ADDRFAMILY && err <= SMTP_ERR_EAI_SOCKTYPE)
-            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NOT_FOUND,
-                        _("cannot find the SMTP server %s: %s"), srv->host,
-                        why ? why : "?");
-        else
-            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
-                        _("cannot connect to %s port %u: %s"), srv->host,
-                        srv->port, err < 0 ? g_strerror(-err) : (why ? why : "?"));
-        goto out;
-    }
-    if (srv->security == SECURITY_STARTTLS && !c.tls_verified) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
-                    _("TLS could not be started with %s (last reply: %s); "
-                      "nothing was sent"), srv->host,
-                    c.last_reply ? c.last_reply : _("none"));
-        goto out;
-    }
-    if (err != 0) {
+    if (!started || err != 0) {
         char buf[256];
         const char *why = smtp_strerror(err, buf, sizeof buf);
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
                     _("the connection to %s failed: %s"), srv->host,
-                    why ? why : "?");
+                    err < 0 ? g_strerror(-err) : (why ? why : "?"));
         goto out;
     }
     ok = TRUE;
 out:
-    if (c.bridge)
-        bridge_finish(c.bridge, NULL);
+    if (c.relay) {
+        relay_abort(c.relay);
+        g_ptr_array_unref(relay_finish(c.relay, NULL));
+    }
+    if (txns)
+        g_ptr_array_unref(txns);
     if (s)
         smtp_destroy_session(s);
     if (auth)
         auth_destroy_context(auth);
-    if (ctx)
-        SSL_CTX_free(ctx);
     wipe_secret(&c);
     send_oauth_free(c.oauth);
     g_free(c.ehlo_mechs);

@@ -2,9 +2,11 @@
  *
  * Each message is built in memory (From_ line, headers without our flag
  * headers, Status/X-Status for its flags, the body with ">*From " lines
- * quoted, a blank line) and written with one write_all; one too large for
- * memory is read from a file and written the same way in pieces.  On any
- * failure the file is truncated back so no half message stays behind. */
+ * quoted, a blank line) into one buffer for the whole batch, written with
+ * one write_all when it reaches APPEND_WRITE_MAX or at the flush; one too
+ * large for memory is read from a file and written the same way in
+ * pieces.  On any failure the file is truncated back so no half message
+ * stays behind. */
 #include <config.h>
 
 #include <errno.h>
@@ -16,13 +18,17 @@
 
 #include "store/private.h"
 
+/* Built messages are written once this much is waiting. */
+#define APPEND_WRITE_MAX ((gsize) 8 * 1024 * 1024)
+
 struct StoreAppender {
     char *path;
     int fd;
     StoreLock lock;
-    guint64 size;            /* current end of the file */
+    guint64 size;            /* end of the file after our last write */
     guint64 flushed;         /* end after the last successful fsync */
     int missing_newlines;    /* to write before the next From_ line */
+    GString *pending;        /* built messages not written yet */
 };
 
 void
@@ -121,18 +127,29 @@ envelope_sender(const char *hdr, gsize len)
     return g_strndup(a, (gsize)(ae - a));
 }
 
-/* "Sun Nov  2 04:10:39 2026", as asctime writes it, in UTC and C locale. */
+/* "Sun Nov  2 04:10:39 2026", as asctime writes it, in UTC and C locale.
+ * A batch is appended within a second or two, so the text is kept for the
+ * second it was made in. */
 static void
 append_ctime(GString *out, time_t t)
 {
     static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
     static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    g_string_append_printf(out, "%s %s %2d %02d:%02d:%02d %d", wd[tm.tm_wday],
-                           mo[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
-                           tm.tm_sec, tm.tm_year + 1900);
+    static G_LOCK_DEFINE(last);
+    static time_t last_t = (time_t)-1;
+    static char last_text[64];
+    G_LOCK(last);
+    if (t != last_t) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        g_snprintf(last_text, sizeof last_text, "%s %s %2d %02d:%02d:%02d %d",
+                   wd[tm.tm_wday], mo[tm.tm_mon], tm.tm_mday, tm.tm_hour,
+                   tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+        last_t = t;
+    }
+    g_string_append(out, last_text);
+    G_UNLOCK(last);
 }
 
 /* Append line P[0..LEN) (without its newline, CR dropped) quoting
@@ -149,6 +166,43 @@ append_line(GString *out, const char *p, gsize len)
         g_string_append_c(out, '>');
     g_string_append_len(out, p, (gssize)len);
     g_string_append_c(out, '\n');
+}
+
+/* The body P[0..END) (starting at a line start) with ">*From " lines
+ * quoted: runs without a quote are copied whole.  A body with a CR goes
+ * line by line (append_line drops the CR of each CRLF). */
+static void
+append_body(GString *out, const char *p, const char *end)
+{
+    if (p == end)
+        return;
+    if (memchr(p, '\r', (gsize)(end - p))) {
+        for (const char *q = p; q < end;) {
+            const char *nl = memchr(q, '\n', (gsize)(end - q));
+            const char *e = nl ? nl : end;
+            append_line(out, q, (gsize)(e - q));
+            q = nl ? nl + 1 : end;
+        }
+        return;
+    }
+    const char *copied = p;
+    for (const char *q = p; q < end;) {
+        const char *f = memmem(q, (gsize)(end - q), "From ", 5);
+        if (!f)
+            break;
+        const char *ls = f;
+        while (ls > p && ls[-1] == '>')
+            ls--;
+        if (ls == p || ls[-1] == '\n') {
+            g_string_append_len(out, copied, (gssize)(ls - copied));
+            g_string_append_c(out, '>');
+            copied = ls;
+        }
+        q = f + 5;
+    }
+    g_string_append_len(out, copied, (gssize)(end - copied));
+    if (end[-1] != '\n')
+        g_string_append_c(out, '\n');
 }
 
 /* The mbox form of one message, written line by line: the From_ line
@@ -238,12 +292,14 @@ build_message(GString *out, const char *data, gsize len, guint32 flags)
     append_from_line(out, sender);
 
     MboxWriter w = { MB_FIRST, FALSE, flags };
-    for (const char *q = data; q < end;) {
+    const char *q = data;
+    while (q < end && w.state != MB_BODY) {
         const char *nl = memchr(q, '\n', (gsize)(end - q));
         const char *e = nl ? nl : end;
         mbox_line(&w, out, q, (gsize)(e - q));
         q = nl ? nl + 1 : end;
     }
+    append_body(out, q, end);
     mbox_end(&w, out);
 }
 
@@ -254,6 +310,8 @@ appender_free(StoreAppender *a)
     if (a->fd >= 0)
         close(a->fd);
     g_free(a->path);
+    if (a->pending)
+        g_string_free(a->pending, TRUE);
     g_free(a);
 }
 
@@ -263,6 +321,7 @@ store_appender_open(const char *path, GError **error)
     StoreAppender *a = g_new0(StoreAppender, 1);
     a->path = g_strdup(path);
     a->lock.fd = -1;
+    a->pending = g_string_new(NULL);
     a->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
     if (a->fd < 0) {
         postie_set_error_errno(error, errno, _("open folder"), path);
@@ -326,31 +385,41 @@ blank_only:
     return a;
 }
 
-gboolean
-store_appender_add(StoreAppender *a, const char *data, gsize len,
-                   guint32 flags, GError **error)
+/* Write what is pending.  It goes at the real end of the file, in case a
+ * program that ignores locks wrote meanwhile; only our own bytes are ever
+ * cut off again. */
+static gboolean
+write_pending(StoreAppender *a, GError **error)
 {
-    /* Where this message starts: the real end of the file, in case a
-     * program that ignores locks wrote meanwhile; only our own bytes are
-     * ever cut off again. */
+    if (a->pending->len == 0)
+        return TRUE;
     struct stat st;
     if (fstat(a->fd, &st) < 0) {
         postie_set_error_errno(error, errno, _("stat"), a->path);
         return FALSE;
     }
     a->size = (guint64)st.st_size;
-    g_autoptr(GString) out = g_string_sized_new(len + len / 50 + 256);
+    if (!write_all(a->fd, a->pending->str, a->pending->len, a->path, error)) {
+        if (ftruncate(a->fd, (off_t)a->size) < 0)
+            g_warning("%s: could not truncate back: %s", a->path, g_strerror(errno));
+        g_string_truncate(a->pending, 0);
+        return FALSE;
+    }
+    a->size += a->pending->len;
+    g_string_truncate(a->pending, 0);
+    return TRUE;
+}
+
+gboolean
+store_appender_add(StoreAppender *a, const char *data, gsize len,
+                   guint32 flags, GError **error)
+{
+    GString *out = a->pending;
     for (int i = 0; i < a->missing_newlines; i++)
         g_string_append_c(out, '\n');
     build_message(out, data, len, flags & MSG_FLAGS_ALL);
-    if (!write_all(a->fd, out->str, out->len, a->path, error)) {
-        if (ftruncate(a->fd, (off_t)a->size) < 0)
-            g_warning("%s: could not truncate back: %s", a->path, g_strerror(errno));
-        return FALSE;
-    }
-    a->size += out->len;
     a->missing_newlines = 0;
-    return TRUE;
+    return out->len < APPEND_WRITE_MAX || write_pending(a, error);
 }
 
 /* ---- a message too large for memory: HEAD, then a file ------------------ */
@@ -482,6 +551,8 @@ gboolean
 store_appender_add_file(StoreAppender *a, const char *head, gsize head_len,
                         int fd, guint32 flags, GError **error)
 {
+    if (!write_pending(a, error))
+        return FALSE;
     struct stat st;
     if (fstat(a->fd, &st) < 0) {
         postie_set_error_errno(error, errno, _("stat"), a->path);
@@ -513,6 +584,8 @@ store_appender_add_file(StoreAppender *a, const char *head, gsize head_len,
 gboolean
 store_appender_flush(StoreAppender *a, GError **error)
 {
+    if (!write_pending(a, error))
+        return FALSE;
     if (a->size == a->flushed)
         return TRUE;
     if (fsync(a->fd) < 0) {

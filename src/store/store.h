@@ -151,8 +151,9 @@ guint64 store_folder_bytes_scanned(const StoreFolder *f);
 typedef struct StoreAppender StoreAppender;
 StoreAppender *store_appender_open(const char *path, GError **error);
 /* DATA: one RFC 5322 message (LF or CRLF line ends; a leading From_ line
- * is dropped).  On error the folder is truncated back to before this
- * message. */
+ * is dropped).  Added messages are built into one buffer and written
+ * together, in one write, when it holds a few MB or at the flush; on a
+ * failed write the folder is truncated back to before that write. */
 gboolean store_appender_add(StoreAppender *a, const char *data, gsize len,
                             guint32 flags, GError **error);
 /* The same for a message too large to hold in memory: HEAD (HEAD_LEN

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "abook/abook.h"
@@ -68,18 +69,20 @@ complete_address(const char *text, gpointer data)
     return out;
 }
 
-static void
+/* FALSE when the user cancelled the prompt (Esc, ^G): nothing changes. */
+static gboolean
 edit_field(Compose *c, const char *label, char **field, gboolean addresses)
 {
     g_autofree char *q = g_strdup_printf("%s: ", label);
     char *v = prompt_line(c->ui, q, *field ? *field : "", addresses ? complete_address : NULL, c);
     if (!v)
-        return;
+        return FALSE;
     g_strstrip(v);
     if (g_strcmp0(v, *field ? *field : "") != 0)
         c->changed = TRUE;
     g_free(*field);
     *field = *v ? v : (g_free(v), NULL);
+    return TRUE;
 }
 
 static void
@@ -115,16 +118,57 @@ add_attachment(Compose *c)
     c->changed = TRUE;
 }
 
+/* "report.pdf  (application/pdf, 12.3 kB)  ~/work/report.pdf": what
+ * will go, guessed as the sender's mail will label it. */
+static char *
+attachment_line(const char *path)
+{
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *type = NULL, *size = NULL;
+    GStatBuf st;
+    if (g_stat(path, &st) == 0)
+        size = g_format_size((guint64)st.st_size);
+    g_autofree char *guess = g_content_type_guess(path, NULL, 0, NULL);
+    type = guess ? g_content_type_get_mime_type(guess) : NULL;
+    return g_strdup_printf("%s  (%s, %s)  %s", base, type ? type : "application/octet-stream",
+                           size ? size : _("missing"), path);
+}
+
+/* The key line, most needed first; what does not fit in WIDTH goes on
+ * a second line.  Returns the lines used. */
+static int
+draw_compose_keys(int width)
+{
+    static const char *const items[] = {
+        N_("y:Send"), N_("q:Cancel"), N_("e:Body"), N_("t:To"), N_("s:Subject"),
+        N_("a:Attach"), N_("w:Queue"), N_("P:Draft"), N_("c:Cc"), N_("b:Bcc"),
+        N_("D:Detach"), N_("i:Identity"), N_("p:Security"),
+    };
+    GString *line[2] = { g_string_new(NULL), g_string_new(NULL) };
+    int row = 0;
+    for (gsize i = 0; i < G_N_ELEMENTS(items); i++) {
+        const char *t = _(items[i]);
+        if (row == 0 && line[0]->len &&
+            draw_width(line[0]->str) + 2 + draw_width(t) > width)
+            row = 1;
+        g_string_append_printf(line[row], "%s%s", line[row]->len ? "  " : "", t);
+    }
+    attrset(colors_attr(COL_HINT));
+    for (int r = 0; r <= row; r++)
+        draw_text(r, 0, line[r]->str, width, TRUE);
+    attrset(A_NORMAL);
+    g_string_free(line[0], TRUE);
+    g_string_free(line[1], TRUE);
+    return row + 1;
+}
+
 static void
 draw_form(Compose *c)
 {
     Ui *ui = c->ui;
     MimeDraft *d = c->d;
     erase();
-    attrset(colors_attr(COL_HINT));
-    draw_text(0, 0, _("y:Send  w:Queue  P:Draft  q:Cancel  e:Body  a:Attach  D:Detach  "
-                      "t:To  c:Cc  b:Bcc  s:Subject  i:Identity  p:Security"), COLS, TRUE);
-    attrset(A_NORMAL);
+    int y = draw_compose_keys(COLS);
     g_autofree char *from = d->from_name ? g_strdup_printf("%s <%s>  [%s]", d->from_name,
                                                            d->from_address ? d->from_address : "",
                                                            c->account ? c->account->id : "")
@@ -136,7 +180,6 @@ draw_form(Compose *c)
         { N_("From"), from }, { N_("To"), d->to }, { N_("Cc"), d->cc },
         { N_("Bcc"), d->bcc }, { N_("Subject"), d->subject }, { N_("Security"), security },
     };
-    int y = 1;
     for (gsize i = 0; i < G_N_ELEMENTS(rows); i++, y++) {
         g_autofree char *label = g_strdup_printf("%8s: ", _(rows[i].label));
         attrset(colors_attr(COL_HEADER));
@@ -145,12 +188,16 @@ draw_form(Compose *c)
         draw_untrusted(y, w, rows[i].value ? rows[i].value : "", COLS - w, TRUE);
     }
     attrset(colors_attr(COL_DIVIDER));
-    g_autofree char *ah = g_strdup_printf(_("-- Attachments: %u --"), d->attachments->len);
+    g_autofree char *ah = g_strdup_printf(g_dngettext(PACKAGE, "-- %u attachment --",
+                                                      "-- %u attachments --",
+                                                      d->attachments->len),
+                                          d->attachments->len);
     draw_text(y++, 0, ah, COLS, TRUE);
     attrset(A_NORMAL);
     for (guint i = 0; i < d->attachments->len && y < LINES - 6; i++, y++) {
         attrset((int)i == c->sel ? colors_attr(COL_INDICATOR) : A_NORMAL);
-        draw_untrusted(y, 2, d->attachments->pdata[i], COLS - 2, TRUE);
+        g_autofree char *line = attachment_line(d->attachments->pdata[i]);
+        draw_untrusted(y, 2, line, COLS - 2, TRUE);
     }
     attrset(colors_attr(COL_DIVIDER));
     draw_text(y++, 0, _("-- Message --"), COLS, TRUE);
@@ -267,8 +314,10 @@ after_done(Compose *c)
                                m->flags | (c->from_draft ? MSG_DELETED : MSG_REPLIED));
         if (c->from_draft) {
             g_autoptr(GError) error = NULL;
-            guint n;
-            if (ui_expunge_folder(ui, &n, &error)) {
+            guint n, n_trashed;
+            /* The draft lives on as the message: no copy for the Trash. */
+            ui_note_moved(ui, i);
+            if (ui_expunge_folder(ui, &n, &n_trashed, &error)) {
                 view_rebuild(&ui->view, TRUE);
                 msglist_reselect(ui);
             }
@@ -357,7 +406,8 @@ finish(Compose *c, int how)
         ui_message(ui, _("Queued; sending..."));
         ui_start_send(ui, account);
     } else {
-        ui_message(ui, _("Queued in the Outbox; the send-outbox key sends it."));
+        g_autofree char *k = keymap_first_key(ui->keys, ACT_SEND_OUTBOX);
+        ui_message(ui, _("Queued in the Outbox; press %s to send it."), k);
     }
     return TRUE;
 }
@@ -542,6 +592,13 @@ draft_from_message(Ui *ui, guint idx, char **tmp_dir, GError **error)
     return d;
 }
 
+static gboolean
+has_sig_separator(const char *sig)
+{
+    return g_str_has_prefix(sig, "-- \n") || g_str_has_prefix(sig, "-- \r\n") ||
+           !strcmp(sig, "-- ");
+}
+
 /* A new message; TO given (from the address book) or asked. */
 static void
 compose_fresh(Ui *ui, const char *to)
@@ -552,16 +609,18 @@ compose_fresh(Ui *ui, const char *to)
         c.d->to = g_strdup(to);
     else
         edit_field(&c, _("To"), &c.d->to, TRUE);
-    if (!c.d->to) {
+    /* Esc at To or at Subject cancels the message, as in mutt. */
+    if (!c.d->to || !edit_field(&c, _("Subject"), &c.d->subject, FALSE)) {
+        ui_message(ui, _("Message not written."));
         compose_free(&c);
         return;
     }
-    edit_field(&c, _("Subject"), &c.d->subject, FALSE);
     if (c.account && c.account->signature_file) {
         g_autofree char *path = paths_expand_home(c.account->signature_file);
         g_autofree char *sig = NULL;
+        /* A signature that has its own "-- " line gets no second one. */
         if (g_file_get_contents(path, &sig, NULL, NULL))
-            c.d->body = g_strconcat("\n\n-- \n", sig, NULL);
+            c.d->body = g_strconcat("\n\n", has_sig_separator(sig) ? "" : "-- \n", sig, NULL);
     }
     edit_body(&c);
     c.changed = TRUE;
@@ -656,12 +715,10 @@ compose_reply(Ui *ui, MimeReplyKind kind)
     if (kind == MIME_REPLY || kind == MIME_REPLY_ALL) {
         c.is_reply = TRUE;
         remember_original(&c, m);
-    } else {
-        edit_field(&c, _("To"), &c.d->to, TRUE);
-        if (!c.d->to) {
-            compose_free(&c);
-            return;
-        }
+    } else if (!edit_field(&c, _("To"), &c.d->to, TRUE) || !c.d->to) {
+        ui_message(ui, _("Message not written."));
+        compose_free(&c);
+        return;
     }
     edit_body(&c);
     c.changed = TRUE;

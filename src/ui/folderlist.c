@@ -1,5 +1,9 @@
-/* The folder pane and opening folders.  Leaving a folder writes its flags
- * (never expunges: that is the sync key's job). */
+/* The folder pane, opening folders and expunging.  Expunging ($, leaving
+ * a folder, quitting; asked first as [general] delete says) moves the
+ * messages marked deleted to the Trash: appended and fsynced there before
+ * the folder is rewritten, so a crash between the two leaves a copy in
+ * both, never in neither.  Inside the Trash (or with trash = none) they go
+ * for good. */
 #include <config.h>
 
 #include <string.h>
@@ -58,10 +62,22 @@ moved_key(const char *folder, const char *uidl)
     return g_strconcat(folder, "\n", uidl, NULL);
 }
 
+/* A message of the open folder by where it stands and its Message-ID. */
+static char *
+here_key(Ui *ui, const StoreMessage *m)
+{
+    return g_strdup_printf("%s\n%" G_GUINT64_FORMAT "\n%s", ui->folder_name, m->offset,
+                           m->message_id ? m->message_id : "");
+}
+
 void
 ui_note_moved(Ui *ui, guint i)
 {
     const StoreMessage *m = store_folder_get(ui->folder, i);
+    /* Moved away: its expunge is no deletion, so no copy for the Trash. */
+    if (!ui->moved_here)
+        ui->moved_here = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_add(ui->moved_here, here_key(ui, m));
     if (!m->uidl)
         return;
     if (!ui->moved)
@@ -151,13 +167,115 @@ mark_deleted_here(Ui *ui, GPtrArray *expunged)
     }
 }
 
+static gboolean
+was_moved(Ui *ui, const StoreMessage *m)
+{
+    g_autofree char *key = here_key(ui, m);
+    return ui->moved_here && g_hash_table_contains(ui->moved_here, key);
+}
+
+/* Forget the moves out of the open folder: it was just rewritten. */
+static void
+forget_moved_here(Ui *ui)
+{
+    if (!ui->moved_here)
+        return;
+    g_autofree char *prefix = g_strconcat(ui->folder_name, "\n", NULL);
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, ui->moved_here);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+        if (g_str_has_prefix(key, prefix))
+            g_hash_table_iter_remove(&it);
+}
+
+/* Copy the messages marked deleted (not those moved elsewhere) to the
+ * Trash; store_copy appends, fsyncs and closes before returning, so the
+ * copies are durable before the caller rewrites the folder. */
+static gboolean
+copy_deleted_to_trash(Ui *ui, guint *n_trashed, GError **error)
+{
+    const char *trash = ui->cfg->trash;
+    *n_trashed = 0;
+    if (!trash || !g_strcmp0(ui->folder_name, trash))
+        return TRUE;
+    g_autoptr(GArray) idx = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (guint i = 0; i < store_folder_count(ui->folder); i++) {
+        const StoreMessage *m = store_folder_get(ui->folder, i);
+        if ((m->flags & MSG_DELETED) && !was_moved(ui, m))
+            g_array_append_val(idx, i);
+    }
+    if (idx->len == 0)
+        return TRUE;
+    g_autofree char *path = store_path_for(ui->mail_dir, trash, error);
+    if (!path || !store_copy(ui->folder, (const guint *)(void *)idx->data, idx->len, path,
+                             FALSE, error)) {
+        g_prefix_error(error, _("Nothing expunged: the copy to %s failed: "), trash);
+        return FALSE;
+    }
+    *n_trashed = idx->len;
+    return TRUE;
+}
+
+guint
+ui_count_deleted(Ui *ui)
+{
+    guint n = 0;
+    for (guint i = 0; ui->folder && i < store_folder_count(ui->folder); i++)
+        n += (store_folder_get(ui->folder, i)->flags & MSG_DELETED) != 0;
+    return n;
+}
+
+int
+ui_purge_answer(Ui *ui, gboolean sync_key)
+{
+    guint n = ui_count_deleted(ui);
+    const char *mode = ui->cfg->purge ? ui->cfg->purge : "ask-yes";
+    if (n == 0)
+        return 0;
+    if (!strcmp(mode, "yes") || (sync_key && !strcmp(mode, "no")))
+        return 1;
+    if (!strcmp(mode, "no"))
+        return 0;
+    gboolean def = !strcmp(mode, "ask-yes");
+    g_autofree char *q = g_strdup_printf(g_dngettext(PACKAGE, "Purge %u deleted message? %s ",
+                                                     "Purge %u deleted messages? %s ", n),
+                                         n, def ? _("([y]/n)") : _("(y/[n])"));
+    int k = prompt_choice(ui, q, "yYnN\n");
+    if (k == 0)
+        return -1;
+    if (k == '\n')
+        return def;
+    return k == 'y' || k == 'Y';
+}
+
 gboolean
-ui_expunge_folder(Ui *ui, guint *n_expunged, GError **error)
+ui_leave_asking(Ui *ui)
+{
+    int r = ui_purge_answer(ui, FALSE);
+    if (r < 0)
+        return FALSE;
+    if (r == 0)
+        return TRUE;   /* flags are written when the folder is closed */
+    g_autoptr(GError) error = NULL;
+    guint n = 0, n_trashed = 0;
+    if (!ui_expunge_folder(ui, &n, &n_trashed, &error)) {
+        ui_error(ui, "%s", error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+ui_expunge_folder(Ui *ui, guint *n_expunged, guint *n_trashed, GError **error)
 {
     GPtrArray *expunged = NULL;
     *n_expunged = 0;
+    if (!copy_deleted_to_trash(ui, n_trashed, error))
+        return FALSE;
     if (!store_folder_sync(ui->folder, TRUE, &expunged, error))
         return FALSE;
+    forget_moved_here(ui);
     if (expunged) {
         *n_expunged = expunged->len;
         mark_deleted_here(ui, expunged);
@@ -272,11 +390,12 @@ folders_change(Ui *ui)
     folders_reload(ui);
     g_autofree char *name = prompt_line(ui, _("Open folder or mbox path (Tab completes): "), NULL,
                                         complete_folder_or_path, ui);
-    if (!name || !*g_strstrip(name))
+    if (!name || !*g_strstrip(name) || !ui_leave_asking(ui))
         return;
     if (ui_open_folder(ui, name)) {
         g_autofree char *safe = term_safe(name, -1, TERM_SAFE_DEFAULT);
-        ui_message(ui, _("Opened %s: %u messages."), safe, ui->view.n);
+        ui_message(ui, g_dngettext(PACKAGE, "Opened %s: %u message.", "Opened %s: %u messages.",
+                                   ui->view.n), safe, ui->view.n);
     }
 }
 

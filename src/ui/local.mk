@@ -13,6 +13,7 @@ src_postie_SOURCES += \
 	src/ui/pager.c \
 	src/ui/prompt.c \
 	src/ui/status.c \
+	src/ui/msglog.c \
 	src/ui/features.c \
 	src/ui/attach.c \
 	src/ui/compose.c \

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <gmime/gmime.h>
+
 #include "ui/private.h"
 
 const StoreMessage *
@@ -144,7 +146,7 @@ format_date(gint64 t, char *buf, gsize size)
     else if (g_date_time_get_year(d) == g_date_time_get_year(now))
         fmt = "%b %d";
     else
-        fmt = "%Y-%m-%d";
+        fmt = "%b %Y";     /* compact: the day matters less with age */
     g_autofree char *s = g_date_time_format(d, fmt);
     g_strlcpy(buf, s ? s : "?", size);
 }
@@ -160,6 +162,35 @@ format_size(guint64 n, char *buf, gsize size)
         g_snprintf(buf, size, "%.1fM", (double)n / (1024.0 * 1024.0));
     else
         g_snprintf(buf, size, "%uM", (unsigned)(n / (1024 * 1024)));
+}
+
+/* "Name <addr>" shows as Name; the address only when there is no name
+ * (the list is narrow; the preview has the whole of it). */
+static char *
+sender_label(const char *who)
+{
+    if (!who)
+        return g_strdup("");
+    InternetAddressList *l = internet_address_list_parse(NULL, who);
+    InternetAddress *a = l && internet_address_list_length(l) > 0
+                             ? internet_address_list_get_address(l, 0) : NULL;
+    const char *name = a ? internet_address_get_name(a) : NULL;
+    char *out;
+    if (name && *name)
+        out = g_strdup(name);
+    else if (a && INTERNET_ADDRESS_IS_MAILBOX(a))
+        out = g_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
+    else
+        out = g_strdup(who);
+    int more = l ? internet_address_list_length(l) - 1 : 0;
+    if (more > 0) {
+        char *with = g_strdup_printf("%s +%d", out, more);   /* "Bob +2" */
+        g_free(out);
+        out = with;
+    }
+    if (l)
+        g_object_unref(l);
+    return out;
 }
 
 /* Folders whose interesting party is the recipient. */
@@ -181,6 +212,8 @@ draw_row(Ui *ui, int y, int row, const Rect *r)
     char flags[5] = "    ";
     if (m->flags & MSG_DELETED)
         flags[0] = 'D';
+    else if (ui_server_delete_pending(ui, m))
+        flags[0] = 'X';
     else if (!(m->flags & MSG_READ))
         flags[0] = (m->flags & MSG_OLD) ? 'O' : 'N';
     if (m->flags & MSG_FLAGGED)
@@ -232,7 +265,7 @@ draw_row(Ui *ui, int y, int row, const Rect *r)
     w -= used;
     if (w <= 1)
         return;
-    int dw = MIN(w, 11);
+    int dw = MIN(w, 9);
     used = draw_text(y, x, " ", 1, FALSE);
     used += draw_text(y, x + 1, date, dw - 1, TRUE);
     x += used;
@@ -240,22 +273,26 @@ draw_row(Ui *ui, int y, int row, const Rect *r)
     if (w <= 1)
         return;
 
-    int sw = CLAMP(r->w / 4, 10, 24);
+    int sw = CLAMP(r->w * 3 / 10, 10, 24);
     sw = MIN(sw, w - 1);
-    const char *who = m->from;
-    g_autofree char *to_who = NULL;
-    if (shows_recipient(ui->folder_name) && m->to)
-        who = to_who = g_strdup_printf(_("To %s"), m->to);
+    g_autofree char *who = NULL;
+    if (shows_recipient(ui->folder_name) && m->to) {
+        g_autofree char *to = sender_label(m->to);
+        who = g_strdup_printf(_("To %s"), to);
+    } else {
+        who = sender_label(m->from);
+    }
     draw_text(y, x, " ", 1, FALSE);
-    draw_untrusted(y, x + 1, who ? who : "", sw, TRUE);
+    draw_untrusted(y, x + 1, who, sw, TRUE);
     x += sw + 1;
     w -= sw + 1;
     if (w <= 1)
         return;
 
-    /* " subject size": one space before each */
-    int zw = MIN(6, w - 2);
-    int subw = w - zw - 2;
+    /* " subject size": one space before each; a narrow list keeps the
+     * subject and leaves the size out first. */
+    int zw = r->w >= 50 ? MIN(6, w - 2) : 0;
+    int subw = zw > 0 ? w - zw - 2 : w - 1;
     draw_text(y, x, " ", 1, FALSE);
     x++;
     int tree = 0;
@@ -273,6 +310,10 @@ draw_row(Ui *ui, int y, int row, const Rect *r)
     }
     draw_untrusted(y, x + tree, m->subject ? m->subject : "", subw - tree, TRUE);
     x += subw;
+    if (zw <= 0) {
+        attrset(A_NORMAL);
+        return;
+    }
     /* size, right-aligned */
     char sized[16];
     g_snprintf(sized, sizeof sized, "%*s", zw, size);

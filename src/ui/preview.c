@@ -67,7 +67,9 @@ rendered_new(StoreFolder *f, guint idx, const PostieConfig *cfg,
         g_autofree char *err = send_message_error(data, len);
         guint attempts = send_message_attempts(data, len);
         if (err) {
-            g_autofree char *l = g_strdup_printf(_("Not sent (%u attempts): %s"), attempts, err);
+            g_autofree char *l = g_strdup_printf(g_dngettext(PACKAGE, "Not sent (%u attempt): %s",
+                                                             "Not sent (%u attempts): %s",
+                                                             attempts), attempts, err);
             add_line(r, l, KIND_ERROR);
         }
     }

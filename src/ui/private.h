@@ -96,7 +96,10 @@ struct Ui {
     Pattern *search_pat;
     gboolean search_backward;
     char *message;           /* one-line message under the status line */
-    gboolean message_is_error;
+    gboolean message_is_error; /* an error stays until a key is pressed */
+    GQueue *log;             /* msglog.c: recent messages with times */
+    int log_top;
+    gboolean log_follow;
     char *progress;          /* fetch/send progress for the status line */
 
     gboolean quit;
@@ -116,11 +119,22 @@ struct Ui {
     gint64 next_check;       /* monotonic time of the next auto fetch */
     gboolean busy;           /* a worker is running */
     guint outbox_count;      /* messages waiting in the Outbox */
+    guint send_failures;     /* sends in a row that left mail waiting */
+    gint64 next_send_retry;  /* monotonic time of the Outbox retry; 0 none */
     gboolean fetch_again;    /* asked for while busy: run when done */
     gboolean send_again;
+    /* account id -> the error of its last fetch, until a fetch of it
+     * works: marked in the status line, never taken for "no mail". */
+    GHashTable *fetch_failed;
+    /* X-Postie-UIDL values marked with X: handed to fetch when the next
+     * fetch starts; until then X undoes the mark. */
+    GHashTable *server_delete;
     /* "FOLDER\nX-Postie-UIDL" of messages moved out of FOLDER and not yet
      * expunged there: their expunge is no deletion (a copy lives on). */
     GHashTable *moved;
+    /* "FOLDER\nOFFSET\nMESSAGE-ID" of the same, by position: a message
+     * moved away gets no copy in the Trash when it is expunged. */
+    GHashTable *moved_here;
 };
 
 /* msglist.c */
@@ -171,12 +185,22 @@ void ui_reload_folder(Ui *ui);
 void folders_change(Ui *ui);
 /* Completion of folder names (not paths) for prompt_line (DATA: the Ui). */
 GPtrArray *folders_complete_names(const char *text, gpointer data);
-/* Write the open folder's flags and expunge the messages marked deleted;
- * those that came from a POP3 account with delete_when_deleted, were not
- * moved to another folder and have no copy left in any folder are
- * reported to fetch as deleted here.  *N_EXPUNGED gets the number
- * expunged. */
-gboolean ui_expunge_folder(Ui *ui, guint *n_expunged, GError **error);
+/* Write the open folder's flags and expunge the messages marked deleted:
+ * first those not moved elsewhere are copied to the Trash (cfg->trash,
+ * unless this is the Trash) and synced, then the folder is rewritten.
+ * Those that came from a POP3 account with delete_when_deleted and have
+ * no copy left in any folder are reported to fetch as deleted here.
+ * *N_EXPUNGED and *N_TRASHED get the numbers. */
+gboolean ui_expunge_folder(Ui *ui, guint *n_expunged, guint *n_trashed,
+                           GError **error);
+guint ui_count_deleted(Ui *ui);
+/* Whether to expunge the open folder now, as [general] delete says,
+ * asking "Purge N deleted messages?" when it says ask-*: 1 yes, 0 no,
+ * -1 cancelled (Esc).  SYNC_KEY: asked by $ rather than by leaving. */
+int ui_purge_answer(Ui *ui, gboolean sync_key);
+/* Before leaving the open folder (another folder, quitting): ask and
+ * expunge.  FALSE when the user cancelled or the expunge failed (shown). */
+gboolean ui_leave_asking(Ui *ui);
 /* Remember that message I of the open folder was moved to another one. */
 void ui_note_moved(Ui *ui, guint i);
 
@@ -201,6 +225,11 @@ void hint_draw(Ui *ui);
 void message_draw(Ui *ui);
 void ui_message(Ui *ui, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void ui_error(Ui *ui, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* msglog.c: every message shown is logged with its time. */
+void msglog_add(Ui *ui, gboolean error, const char *text);
+void msglog_run(Ui *ui);
+void msglog_free(Ui *ui);
 
 /* prompt.c */
 typedef GPtrArray *(*CompleteFunc)(const char *text, gpointer data);
@@ -236,6 +265,8 @@ gboolean ui_handle_events(Ui *ui);
 gboolean ui_timer_tick(Ui *ui);
 void ui_run_feature(Ui *ui, UiAction a);
 void ui_start_fetch(Ui *ui);
+/* Is M marked with X (delete on the server) and not yet handed to fetch? */
+gboolean ui_server_delete_pending(Ui *ui, const StoreMessage *m);
 /* Deliver the Outbox of ACCOUNT (NULL: all) in the background. */
 void ui_start_send(Ui *ui, const char *account);
 /* Count the messages waiting in the Outbox (for the status line). */

@@ -27,6 +27,31 @@ common_prefix(GPtrArray *items)
     return g_strndup(first, n);
 }
 
+/* The candidates for the status line, CURRENT (if >= 0) in brackets. */
+static char *
+candidates_hint(GPtrArray *items, int current)
+{
+    GString *h = g_string_new(NULL);
+    for (guint i = 0; i < items->len && h->len < 1000; i++)
+        g_string_append_printf(h, (int)i == current ? "[%s]  " : "%s  ",
+                               (char *)items->pdata[i]);
+    char *safe = term_safe(h->str, -1, TERM_SAFE_DEFAULT);
+    g_string_free(h, TRUE);
+    return safe;
+}
+
+static void
+set_text(GArray *buf, const char *text)
+{
+    g_array_set_size(buf, 0);
+    if (!g_utf8_validate(text, -1, NULL))
+        return;
+    glong n;
+    gunichar *u = g_utf8_to_ucs4_fast(text, -1, &n);
+    g_array_append_vals(buf, u, (guint)n);
+    g_free(u);
+}
+
 char *
 prompt_line(Ui *ui, const char *question, const char *initial,
             CompleteFunc complete, gpointer data)
@@ -48,6 +73,12 @@ prompt_line_full(Ui *ui, const char *question, const char *initial,
     guint cur = buf->len;
     char *result = NULL;
     g_autofree char *hint = NULL;
+    /* Tab with nothing more in common steps through the candidates (a
+     * contact with several addresses offers each); CYCLE_TEXT is what the
+     * last step put in, so any other edit ends the cycle. */
+    GPtrArray *cycle = NULL;
+    int cycle_i = -1;        /* -1: the common part shown, none chosen */
+    char *cycle_text = NULL;
 
     curs_set(1);
     for (;;) {
@@ -110,8 +141,17 @@ prompt_line_full(Ui *ui, const char *question, const char *initial,
         } else if (key == 21) {              /* ^U */
             g_array_set_size(buf, 0);
             cur = 0;
+        } else if (key == '\t' && complete && cycle && !g_strcmp0(all, cycle_text)) {
+            cycle_i = (cycle_i + 1) % (int)cycle->len;
+            set_text(buf, cycle->pdata[cycle_i]);
+            cur = buf->len;
+            g_free(cycle_text);
+            cycle_text = g_strdup(cycle->pdata[cycle_i]);
+            g_free(hint);
+            hint = candidates_hint(cycle, cycle_i);
         } else if (key == '\t' && complete) {
             g_autoptr(GPtrArray) items = complete(all, data);
+            g_clear_pointer(&cycle, g_ptr_array_unref);
             if (items && items->len > 0) {
                 g_autofree char *prefix = common_prefix(items);
                 if (g_utf8_validate(prefix, -1, NULL) && strlen(prefix) >= strlen(all)) {
@@ -123,12 +163,14 @@ prompt_line_full(Ui *ui, const char *question, const char *initial,
                     cur = buf->len;
                 }
                 if (items->len > 1) {
-                    GString *h = g_string_new(NULL);
-                    for (guint i = 0; i < items->len && h->len < 1000; i++)
-                        g_string_append_printf(h, "%s  ", (char *)items->pdata[i]);
                     g_free(hint);
-                    hint = term_safe(h->str, -1, TERM_SAFE_DEFAULT);
-                    g_string_free(h, TRUE);
+                    hint = candidates_hint(items, -1);
+                    /* The next Tab takes the first candidate, and so on. */
+                    cycle = g_ptr_array_ref(items);
+                    cycle_i = -1;
+                    g_free(cycle_text);
+                    cycle_text = g_ucs4_to_utf8((gunichar *)buf->data, buf->len, NULL, NULL,
+                                                NULL);
                 }
             } else {
                 beep();
@@ -140,6 +182,9 @@ prompt_line_full(Ui *ui, const char *question, const char *initial,
         }
     }
     curs_set(0);
+    if (cycle)
+        g_ptr_array_unref(cycle);
+    g_free(cycle_text);
     g_array_free(buf, TRUE);
     draw_clear(ui->layout.message.y, 0, 1, ui->layout.message.w);
     return result;

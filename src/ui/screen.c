@@ -235,15 +235,31 @@ sync_folder(Ui *ui)
     if (!ui->folder)
         return;
     g_autoptr(GError) error = NULL;
-    guint n = 0;
-    if (!ui_expunge_folder(ui, &n, &error)) {
+    guint n = 0, n_trashed = 0;
+    int r = ui_purge_answer(ui, TRUE);
+    if (r < 0)
+        return;
+    if (r == 0) {
+        /* Kept: only the flags are written, the marks stay. */
+        if (!store_folder_sync(ui->folder, FALSE, NULL, &error))
+            ui_error(ui, "%s", error->message);
+        else
+            ui_message(ui, _("Folder written; deleted messages kept."));
+        return;
+    }
+    if (!ui_expunge_folder(ui, &n, &n_trashed, &error)) {
         ui_error(ui, "%s", error->message);
         return;
     }
     view_rebuild(&ui->view, TRUE);
     msglist_reselect(ui);
-    ui_message(ui, g_dngettext(PACKAGE, "Folder written; %u message expunged.",
-                               "Folder written; %u messages expunged.", n), n);
+    if (n_trashed)
+        ui_message(ui, g_dngettext(PACKAGE, "Folder written; %u message moved to %s.",
+                                   "Folder written; %u messages moved to %s.", n_trashed),
+                   n_trashed, ui->cfg->trash);
+    else
+        ui_message(ui, g_dngettext(PACKAGE, "Folder written; %u message expunged.",
+                                   "Folder written; %u messages expunged.", n), n);
 }
 
 static void
@@ -310,7 +326,7 @@ ui_run_action(Ui *ui, UiAction a)
     case ACT_FIRST: move_to(ui, 0); break;
     case ACT_LAST: move_to(ui, (int)ui->view.rows - 1); break;
     case ACT_OPEN: pager_run(ui); break;
-    case ACT_QUIT: ui->quit = TRUE; break;
+    case ACT_QUIT: ui->quit = ui_leave_asking(ui); break;
     case ACT_DELETE: set_flag(ui, MSG_DELETED, 0, TRUE); break;
     case ACT_UNDELETE: set_flag(ui, 0, MSG_DELETED, TRUE); break;
     case ACT_FLAG: toggle_flag(ui, MSG_FLAGGED, 0); break;
@@ -349,6 +365,7 @@ ui_run_action(Ui *ui, UiAction a)
     case ACT_PREVIEW_DOWN: ui->preview_top += MAX(ui->layout.preview.h - 1, 1); break;
     case ACT_PREVIEW_UP: ui->preview_top -= MAX(ui->layout.preview.h - 1, 1); break;
     case ACT_REDRAW: clearok(curscr, TRUE); break;
+    case ACT_MESSAGE_LOG: msglog_run(ui); break;
     case ACT_COMPOSE: case ACT_REPLY: case ACT_REPLY_ALL: case ACT_FORWARD:
     case ACT_FETCH: case ACT_SEND_OUTBOX: case ACT_ADD_SENDER: case ACT_ADDRESS_BOOK:
     case ACT_ATTACHMENTS: case ACT_MARK_DOWNLOAD: case ACT_MARK_SERVER_DELETE:

@@ -4,12 +4,17 @@
  * security), writes the configuration (conf_write_new: mode 0600,
  * atomically), offers OAuth for providers that take no passwords
  * (oauth/setup.c does the work), and offers to test the POP3 and SMTP
- * logins (fetch_check_account, send_test_account). */
+ * logins (fetch_check_account, send_test_account).  After the address,
+ * the provider's settings (config/autoconfig.c) are offered; a login test
+ * that meets an untrusted certificate offers to pin its fingerprint or
+ * trust a CA file, which conf_write_new() then writes. */
 #include <config.h>
 
 #include <string.h>
 
+#include "config/autoconfig.h"
 #include "fetch/fetch.h"
+#include "net/net.h"
 #include "oauth/oauth.h"
 #include "send/send.h"
 #include "ui/private.h"
@@ -31,6 +36,13 @@ static const char *const labels[F_COUNT] = {
 
 typedef struct {
     char *v[F_COUNT];
+    /* Chosen after a login test met an untrusted certificate: [0] POP3,
+     * [1] SMTP. */
+    char *ca_file[2];
+    char *fingerprint[2];
+    /* Answered by hand: no longer derived from the address (hosts, user)
+     * or from the security (ports). */
+    gboolean edited[F_COUNT];
 } Answers;
 
 static gboolean
@@ -40,12 +52,41 @@ is_yes(const char *s)
                  !g_ascii_strcasecmp(s, "true") || !strcmp(s, "1"));
 }
 
-/* Defaults that follow from earlier answers. */
-static void
-fill_defaults(Answers *a, Field f)
+/* The provider settings the user accepted (autoconfig), or NULL, and
+ * the lines about them under the form (where they came from, the
+ * provider's note and page). */
+static Autoconfig *provider;
+static char *provider_lines[4];
+
+/* The port of PROVIDER's server when its security is the one chosen. */
+static char *
+provider_port(const AutoconfigServer *srv, const char *security)
 {
-    if (a->v[f] && *a->v[f])
-        return;
+    if (!provider || g_strcmp0(security, security_name(srv->security)))
+        return NULL;
+    return g_strdup_printf("%u", srv->port);
+}
+
+/* The value field F takes from earlier answers while not edited by
+ * hand; NULL when nothing follows. */
+static char *
+derived_value(const Answers *a, Field f)
+{
+    if (provider) {
+        char *p = NULL;
+        switch (f) {
+        case F_POP3_HOST: p = g_strdup(provider->pop3.host); break;
+        case F_POP3_SECURITY: p = g_strdup(security_name(provider->pop3.security)); break;
+        case F_POP3_PORT: p = provider_port(&provider->pop3, a->v[F_POP3_SECURITY]); break;
+        case F_USER: p = g_strdup(provider->pop3.user); break;
+        case F_SMTP_HOST: p = g_strdup(provider->smtp.host); break;
+        case F_SMTP_SECURITY: p = g_strdup(security_name(provider->smtp.security)); break;
+        case F_SMTP_PORT: p = provider_port(&provider->smtp, a->v[F_SMTP_SECURITY]); break;
+        default: break;
+        }
+        if (p)
+            return p;
+    }
     const char *addr = a->v[F_ADDRESS];
     const char *domain = addr && strchr(addr, '@') ? strchr(addr, '@') + 1 : NULL;
     char *d = NULL;
@@ -73,10 +114,45 @@ fill_defaults(Answers *a, Field f)
         break;
     default: break;
     }
-    if (d) {
-        g_free(a->v[f]);
-        a->v[f] = d;
+    return d;
+}
+
+/* Fields not edited by hand follow the answers they derive from (a new
+ * address moves the hosts and the user, a new security the port). */
+static const Field ask_order[F_COUNT];
+
+static void
+derive_all(Answers *a)
+{
+    /* In the order asked: a port follows the security before it. */
+    for (int i = 0; i < F_COUNT; i++) {
+        Field f = ask_order[i];
+        if (a->edited[f] && a->v[f] && *a->v[f])
+            continue;
+        char *d = derived_value(a, (Field)f);
+        if (d) {
+            g_free(a->v[f]);
+            a->v[f] = d;
+        }
     }
+}
+
+/* Store answer V for F: edited by hand unless it is what would be
+ * derived anyway (or empty: derive again).  A new security lets the
+ * port follow it again. */
+static void
+set_answer(Answers *a, Field f, char *v)
+{
+    g_autofree char *d = derived_value(a, f);
+    gboolean changed = g_strcmp0(a->v[f], v) != 0;
+    g_free(a->v[f]);
+    a->v[f] = v;
+    a->edited[f] = *v && g_strcmp0(v, d) != 0;
+    if (changed && f == F_POP3_SECURITY)
+        a->edited[F_POP3_PORT] = FALSE;
+    if (changed && f == F_SMTP_SECURITY)
+        a->edited[F_SMTP_PORT] = FALSE;
+    derive_all(a);
 }
 
 /* The port default depends on security: asked in that order. */
@@ -125,6 +201,7 @@ check_field(const Answers *a, Field f)
 }
 
 static const char *form_status;  /* the status line of the form, or NULL */
+static char *form_error;         /* why the last answer was rejected */
 /* The outcome of the login tests, one line per server, under the form. */
 static char *test_result[2];
 static gboolean test_failed[2];
@@ -152,6 +229,24 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
         attrset(test_failed[k] ? colors_attr(COL_ERROR) : A_NORMAL);
         draw_untrusted(F_COUNT + 4 + k, 0, test_result[k], COLS, TRUE);
     }
+    /* Below the test results when there are any, else in their place,
+     * so that all four lines fit 24 rows. */
+    int top = F_COUNT + (test_result[0] || test_result[1] ? 6 : 4);
+    for (int k = 0; k < 4; k++) {
+        if (!provider_lines[k] || top + k >= LINES - 2)
+            continue;
+        attrset(k == 0 && top == F_COUNT + 4 ? colors_attr(COL_HEADER) : A_NORMAL);
+        draw_untrusted(top + k, 0, provider_lines[k], COLS, TRUE);
+    }
+    if (form_error) {
+        /* Above the prompt, which keeps the rejected text for editing. */
+        attrset(colors_attr(COL_ERROR));
+        draw_untrusted(LINES - 2, 0, form_error, COLS, TRUE);
+        attrset(A_NORMAL);
+        message_draw(ui);
+        refresh();
+        return;
+    }
     attrset(colors_attr(COL_STATUS));
     draw_text(LINES - 2, 0,
               form_status ? form_status
@@ -162,26 +257,137 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
     refresh();
 }
 
+/* Where Thunderbird looks first: the provider's own file over HTTPS at
+ * autoconfig.DOMAIN, then at DOMAIN's well-known place; then the
+ * built-in entries.  *TRIED gets the last download error, if any. */
+static Autoconfig *
+find_provider(const char *address, char **tried)
+{
+    const char *at = strrchr(address, '@');
+    g_autofree char *domain = g_ascii_strdown(at ? at + 1 : "", -1);
+    g_autofree char *q = g_uri_escape_string(address, NULL, FALSE);
+    g_autofree char *url1 = g_strdup_printf("https://autoconfig.%s/mail/config-v1.1.xml"
+                                            "?emailaddress=%s", domain, q);
+    g_autofree char *url2 = g_strdup_printf("https://%s/.well-known/autoconfig/mail/"
+                                            "config-v1.1.xml", domain);
+    const char *urls[] = { url1, url2 };
+    for (gsize i = 0; i < G_N_ELEMENTS(urls); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) body = net_https_get(urls[i], 64 * 1024, 10, &error);
+        Autoconfig *ac = NULL;
+        if (body) {
+            gsize len;
+            const char *xml = g_bytes_get_data(body, &len);
+            ac = autoconfig_parse(xml, len, address, urls[i], &error);
+        }
+        if (ac)
+            return ac;
+        g_free(*tried);
+        *tried = g_strdup(error->message);
+    }
+    return autoconfig_builtin(address);
+}
+
+static void
+clear_provider(void)
+{
+    g_clear_pointer(&provider, autoconfig_free);
+    for (int k = 0; k < 4; k++)
+        g_clear_pointer(&provider_lines[k], g_free);
+}
+
+/* After a new address: look up the provider's settings, show them and
+ * use them when the user says so.  Hosts, ports, security and the user
+ * then follow them unless edited by hand. */
+static void
+offer_provider(Ui *ui, Answers *a, const char *path)
+{
+    clear_provider();
+    derive_all(a);   /* the usual names until settings are taken */
+    const char *address = a->v[F_ADDRESS];
+    const char *at = address ? strrchr(address, '@') : NULL;
+    if (!at)
+        return;
+    ui_message(ui, _("Looking for the settings of %s..."), at + 1);
+    draw_form(ui, a, path, F_ADDRESS);
+    g_autofree char *tried = NULL;
+    Autoconfig *ac = find_provider(address, &tried);
+    if (!ac) {
+        ui_message(ui, _("No settings published for %s; the usual names are filled in."),
+                   at + 1);
+        return;
+    }
+    const char *name = ac->display_name ? ac->display_name : at + 1;
+    provider_lines[0] = g_strdup_printf(_("Settings for %s from %s:"), name, ac->source);
+    if (ac->has_pop3 && ac->has_smtp)
+        provider_lines[1] = g_strdup_printf(_("POP3 %s port %u %s, SMTP %s port %u %s, user %s"),
+                                            ac->pop3.host, ac->pop3.port,
+                                            security_name(ac->pop3.security), ac->smtp.host,
+                                            ac->smtp.port, security_name(ac->smtp.security),
+                                            ac->pop3.user);
+    else
+        provider_lines[1] = g_strdup_printf(_("%s offers no POP3 server: postie cannot fetch "
+                                              "from it."), name);
+    provider_lines[2] = g_strdup(ac->doc_text);
+    if (ac->doc_url)
+        provider_lines[3] = g_strdup_printf(_("See %s"), ac->doc_url);
+    g_clear_pointer(&ui->message, g_free);
+    draw_form(ui, a, path, F_ADDRESS);
+    if (!ac->has_pop3 || !ac->has_smtp) {
+        autoconfig_free(ac);       /* the lines say why; nothing to use */
+        return;
+    }
+    if (!prompt_yesno(ui, _("Use these settings?"), TRUE)) {
+        autoconfig_free(ac);
+        clear_provider();
+        return;
+    }
+    provider = ac;
+    static const Field follow[] = { F_POP3_HOST, F_POP3_SECURITY, F_POP3_PORT, F_USER,
+                                    F_SMTP_HOST, F_SMTP_SECURITY, F_SMTP_PORT };
+    for (gsize i = 0; i < G_N_ELEMENTS(follow); i++)
+        a->edited[follow[i]] = FALSE;
+    derive_all(a);
+}
+
+/* Ask for F until the answer passes; a rejected answer stays in the
+ * prompt for editing with the reason above it.  Esc asks before the
+ * answers are thrown away: FALSE only when the user wants to quit. */
 static gboolean
 ask(Ui *ui, Answers *a, Field f, const char *path)
 {
+    g_autofree char *text = g_strdup(f == F_PASSWORD ? "" : a->v[f]);
     for (;;) {
-        fill_defaults(a, f);
         draw_form(ui, a, path, f);
         g_autofree char *q = g_strdup_printf("%s: ", _(labels[f]));
-        char *v = prompt_line_full(ui, q, f == F_PASSWORD ? "" : a->v[f], NULL, NULL,
-                                   f == F_PASSWORD);
-        if (!v)
-            return FALSE;
+        char *v = prompt_line_full(ui, q, text, NULL, NULL, f == F_PASSWORD);
+        if (!v) {
+            g_clear_pointer(&form_error, g_free);
+            draw_form(ui, a, path, f);
+            if (prompt_yesno(ui, _("Quit the setup without writing the configuration?"),
+                             FALSE))
+                return FALSE;
+            continue;
+        }
         g_strstrip(v);
-        g_free(a->v[f]);
-        a->v[f] = v;
-        g_autofree char *problem = check_field(a, f);
+        g_free(text);
+        text = g_strdup(v);
+        Answers trial = *a;
+        trial.v[f] = v;
+        g_autofree char *problem = check_field(&trial, f);
         if (!problem) {
+            g_clear_pointer(&form_error, g_free);
             g_clear_pointer(&ui->message, g_free);
+            gboolean new_address = f == F_ADDRESS && g_strcmp0(a->v[f], v) != 0;
+            set_answer(a, f, v);
+            if (new_address)
+                offer_provider(ui, a, path);
             return TRUE;
         }
-        ui_error(ui, "%s: %s", _(labels[f]), problem);
+        g_free(v);
+        g_free(form_error);
+        form_error = g_strdup_printf(_("%s: \"%s\" was not taken: %s"), _(labels[f]),
+                                     f == F_PASSWORD ? "***" : text, problem);
     }
 }
 
@@ -202,6 +408,10 @@ write_config(const Answers *a, const char *path, GError **error)
         .smtp_host = a->v[F_SMTP_HOST],
         .smtp_port = a->v[F_SMTP_PORT],
         .smtp_security = a->v[F_SMTP_SECURITY],
+        .pop3_ca_file = a->ca_file[0],
+        .pop3_fingerprint = a->fingerprint[0],
+        .smtp_ca_file = a->ca_file[1],
+        .smtp_fingerprint = a->fingerprint[1],
     };
     return conf_write_new(path, &n, error);
 }
@@ -271,32 +481,137 @@ offer_oauth(Ui *ui, const Answers *a, const char *path)
         ui_message(ui, _("Logged in with OAuth 2."));
 }
 
-/* Log in to the POP3 server of A; the outcome for the message line. */
+/* Log in to the POP3 server of A; the outcome for the message line.
+ * *CERT_PROBLEM: the failure was the server's certificate. */
 static char *
-test_pop3(const Account *a, gboolean *ok)
+test_pop3(const Account *a, gboolean *ok, gboolean *cert_problem)
 {
     g_autoptr(GError) error = NULL;
     guint count = 0;
     *ok = fetch_check_account(a, &count, &error);
+    *cert_problem = !*ok && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
     if (!*ok)
         return g_strdup_printf(_("POP3 test failed: %s"), error->message);
-    return g_strdup_printf(_("POP3 login works (%u messages on the server)"), count);
+    return g_strdup_printf(g_dngettext(PACKAGE, "POP3 login works (%u message on the server)",
+                                       "POP3 login works (%u messages on the server)", count),
+                           count);
 }
 
 /* Connect and log in to the SMTP server of A as delivery would. */
 static char *
-test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok)
+test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok, gboolean *cert_problem)
 {
     g_autoptr(GError) error = NULL;
     *ok = send_test_account(cfg, a, &error);
+    *cert_problem = !*ok && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
     if (!*ok)
         return g_strdup_printf(_("SMTP test failed: %s"), error->message);
     return g_strdup(_("SMTP login works"));
 }
 
+/* Read an SMTP reply (continuation lines "250-") and check its code. */
+static gboolean
+smtp_reply_is(NetConn *c, const char *code)
+{
+    for (int i = 0; i < 100; i++) {
+        gsize len;
+        const char *l = net_conn_read_line(c, 0, &len, NULL);
+        if (!l || len < 3 || strncmp(l, code, 3) != 0)
+            return FALSE;
+        if (len == 3 || l[3] != '-')
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The SHA-256 fingerprint of server S's certificate (POP3, or SMTP when
+ * IS_SMTP), fetched without trusting it (to show it, never to accept it
+ * by itself): TLS at once, or after STLS / EHLO + STARTTLS. */
+static char *
+probe_fingerprint(const ServerConf *srv, gboolean is_smtp)
+{
+    g_autoptr(NetConn) c = net_conn_connect(srv->host, srv->port, 15, NULL, NULL);
+    if (!c)
+        return NULL;
+    if (srv->security == SECURITY_STARTTLS && !is_smtp) {
+        const char *l = net_conn_read_line(c, 0, NULL, NULL);
+        if (!l || !g_str_has_prefix(l, "+OK") || !net_conn_write(c, "STLS\r\n", 6, NULL) ||
+            !(l = net_conn_read_line(c, 0, NULL, NULL)) || !g_str_has_prefix(l, "+OK"))
+            return NULL;
+    } else if (srv->security == SECURITY_STARTTLS) {
+        if (!smtp_reply_is(c, "220") || !net_conn_write(c, "EHLO postie\r\n", 13, NULL) ||
+            !smtp_reply_is(c, "250") || !net_conn_write(c, "STARTTLS\r\n", 10, NULL) ||
+            !smtp_reply_is(c, "220"))
+            return NULL;
+    } else if (srv->security != SECURITY_TLS) {
+        return NULL;
+    }
+    SSL_CTX *ctx = net_tls_client_ctx_new(NULL, NULL);
+    if (!ctx)
+        return NULL;
+    /* The check fails (that is why we are here); the handshake is done. */
+    net_conn_start_tls(c, ctx, NULL, NULL);
+    SSL *ssl = net_conn_ssl(c);
+    char *fp = ssl ? net_tls_peer_fingerprint(ssl) : NULL;
+    SSL_CTX_free(ctx);
+    return fp;
+}
+
+/* A certificate was refused (SMTP when IS_SMTP, else POP3): show its
+ * fingerprint and let the user trust exactly it ([smtp_]tls_fingerprint)
+ * or name a CA file ([smtp_]ca_file).  TRUE when the configuration was
+ * written again with the choice. */
+static gboolean
+ask_about_certificate(Ui *ui, Answers *ans, const Account *a, gboolean is_smtp,
+                      const char *path)
+{
+    const ServerConf *srv = is_smtp ? &a->smtp : &a->pop3;
+    g_autofree char *fp = probe_fingerprint(srv, is_smtp);
+    if (!fp)
+        return FALSE;
+    g_free(test_result[1]);
+    test_result[1] = g_strdup_printf(is_smtp ? _("Certificate of the SMTP server %s, SHA-256 "
+                                                 "fingerprint:")
+                                             : _("Certificate of %s, SHA-256 fingerprint:"),
+                                     srv->host);
+    test_failed[1] = FALSE;
+    /* 95 characters: two lines of 16 bytes each fit 80 columns. */
+    clear_provider();
+    provider_lines[0] = g_strndup(fp, 48);
+    provider_lines[1] = g_strdup(strlen(fp) > 48 ? fp + 48 : "");
+    draw_form(ui, ans, path, -1);
+    int k = prompt_choice(ui, _("Not trusted: (t)rust this certificate (compare the "
+                                "fingerprint with your provider's), give a (c)A file, or (n)o? "),
+                          "tcn");
+    if (k == 't') {
+        g_free(ans->fingerprint[is_smtp]);
+        ans->fingerprint[is_smtp] = g_strdup(fp);
+    } else if (k == 'c') {
+        g_autofree char *file = prompt_line(ui, _("CA file (Tab completes): "), NULL,
+                                            complete_path, NULL);
+        if (!file || !*g_strstrip(file))
+            return FALSE;
+        g_autofree char *full = paths_expand_home(file);
+        if (!g_file_test(full, G_FILE_TEST_IS_REGULAR)) {
+            ui_error(ui, _("%s is not a file."), full);
+            return FALSE;
+        }
+        g_free(ans->ca_file[is_smtp]);
+        ans->ca_file[is_smtp] = g_steal_pointer(&full);
+    } else {
+        return FALSE;
+    }
+    g_autoptr(GError) error = NULL;
+    if (!write_config(ans, path, &error)) {
+        ui_error(ui, "%s", error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* Try both servers with the written configuration. */
 static void
-test_account(Ui *ui, const char *path)
+test_account(Ui *ui, Answers *ans, const char *path)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) problems = NULL;
@@ -310,19 +625,28 @@ test_account(Ui *ui, const char *path)
         ui_error(ui, _("The configuration has no account."));
         return;
     }
+    clear_provider();   /* its lines, or an earlier fingerprint */
     ui_message(ui, _("Logging in to %s..."), a->pop3.host);
     message_draw(ui);
     refresh();
-    gboolean pop3_ok, smtp_ok;
+    gboolean pop3_ok, smtp_ok, cert_problem;
     g_free(test_result[0]);
-    test_result[0] = test_pop3(a, &pop3_ok);
+    test_result[0] = test_pop3(a, &pop3_ok, &cert_problem);
     test_failed[0] = !pop3_ok;
+    if (cert_problem && ask_about_certificate(ui, ans, a, FALSE, path)) {
+        test_account(ui, ans, path);   /* again, with the new trust */
+        return;
+    }
     ui_message(ui, _("Logging in to %s..."), a->smtp.host);
     message_draw(ui);
     refresh();
     g_free(test_result[1]);
-    test_result[1] = test_smtp(cfg, a, &smtp_ok);
+    test_result[1] = test_smtp(cfg, a, &smtp_ok, &cert_problem);
     test_failed[1] = !smtp_ok;
+    if (cert_problem && ask_about_certificate(ui, ans, a, TRUE, path)) {
+        test_account(ui, ans, path);
+        return;
+    }
     if (pop3_ok && smtp_ok)
         ui_message(ui, _("Both logins work."));
     else
@@ -351,6 +675,7 @@ setup_run(const char *config_path)
     layout_compute(&ui.layout, LINES, COLS, FALSE, PREVIEW_OFF, 50);
 
     gboolean ok = TRUE;
+    derive_all(&a);
     for (int i = 0; i < F_COUNT && ok; i++)
         ok = ask(&ui, &a, ask_order[i], path);
     while (ok) {
@@ -395,7 +720,7 @@ setup_run(const char *config_path)
         ui_message(&ui, _("Wrote %s."), path);
         offer_oauth(&ui, &a, path);
         if (prompt_yesno(&ui, _("Wrote the configuration. Test the POP3 and SMTP logins now?"), TRUE)) {
-            test_account(&ui, path);
+            test_account(&ui, &a, path);
             form_status = _("-- Press Enter to open your mail --");
             for (;;) {
                 draw_form(&ui, &a, path, -1);
@@ -410,8 +735,14 @@ setup_run(const char *config_path)
     endwin();
     for (int i = 0; i < F_COUNT; i++)
         g_free(a.v[i]);
+    for (int k = 0; k < 2; k++) {
+        g_free(a.ca_file[k]);
+        g_free(a.fingerprint[k]);
+    }
     for (int k = 0; k < 2; k++)
         g_clear_pointer(&test_result[k], g_free);
+    g_clear_pointer(&form_error, g_free);
+    clear_provider();
     g_free(ui.message);
     return written;
 }

@@ -27,6 +27,22 @@ hint_draw(Ui *ui)
     g_string_free(s, TRUE);
 }
 
+/* Accounts whose last fetch failed, sorted: "  Fetch failed: home". */
+static void
+append_failed(Ui *ui, GString *s)
+{
+    if (!ui->fetch_failed || g_hash_table_size(ui->fetch_failed) == 0)
+        return;
+    GList *names = g_list_sort(g_hash_table_get_keys(ui->fetch_failed),
+                               (GCompareFunc)g_strcmp0);
+    g_string_append(s, _("  Fetch failed: "));
+    for (GList *l = names; l; l = l->next) {
+        g_autofree char *safe = term_safe(l->data, -1, TERM_SAFE_DEFAULT);
+        g_string_append_printf(s, "%s%s", l == names ? "" : ", ", safe);
+    }
+    g_list_free(names);
+}
+
 void
 status_draw(Ui *ui)
 {
@@ -45,11 +61,14 @@ status_draw(Ui *ui)
         if (ui->view.limit)
             g_string_append_printf(s, _(" limited, of %u"), n);
         if (unread)
-            g_string_append_printf(s, _(", %u new"), unread);
+            g_string_append_printf(s, g_dngettext(PACKAGE, ", %u new", ", %u new", unread),
+                                   unread);
         if (deleted)
-            g_string_append_printf(s, _(", %u deleted"), deleted);
+            g_string_append_printf(s, g_dngettext(PACKAGE, ", %u deleted", ", %u deleted",
+                                                  deleted), deleted);
         if (ui->view.ntagged)
-            g_string_append_printf(s, _(", %u tagged"), ui->view.ntagged);
+            g_string_append_printf(s, g_dngettext(PACKAGE, ", %u tagged", ", %u tagged",
+                                                  ui->view.ntagged), ui->view.ntagged);
         g_string_append(s, "]");
         /* the number postie list and show use for this message */
         if (msglist_selected(ui))
@@ -59,13 +78,28 @@ status_draw(Ui *ui)
             g_string_append_printf(s, _(" limit: %s"), lim);
         }
     }
-    g_string_append_printf(s, _(" (%s%s%s)"), ui->view.reverse ? "reverse-" : "",
-                           sort_name(ui->view.sort), ui->view.threads ? _(", threads") : "");
+    g_autofree char *sort = g_strdup_printf(_(" (%s%s%s)"), ui->view.reverse ? "reverse-" : "",
+                                            sort_name(ui->view.sort),
+                                            ui->view.threads ? _(", threads") : "");
+    GString *tail = g_string_new(NULL);
     if (ui->outbox_count)
-        g_string_append_printf(s, _("  Outbox: %u"), ui->outbox_count);
+        g_string_append_printf(tail, _("  Outbox: %u"), ui->outbox_count);
+    if (ui->outbox_count && ui->next_send_retry && !ui->busy) {
+        gint64 left = ui->next_send_retry - g_get_monotonic_time();
+        int min = (int)MAX((left + 60 * G_USEC_PER_SEC - 1) / (60 * G_USEC_PER_SEC), 0);
+        g_string_append_printf(tail, g_dngettext(PACKAGE, " (retry in %d min)",
+                                                 " (retry in %d min)", min), min);
+    }
+    append_failed(ui, tail);
     if (ui->progress)
-        g_string_append_printf(s, "  %s", ui->progress);
-    g_string_append(s, " --");
+        g_string_append_printf(tail, "  %s", ui->progress);
+    g_string_append(tail, " --");
+    /* On a narrow screen the sort order gives way first: failed fetches
+     * and the Outbox matter more than what the o key shows anyway. */
+    if (draw_width(s->str) + draw_width(sort) + draw_width(tail->str) <= ui->layout.status.w)
+        g_string_append(s, sort);
+    g_string_append(s, tail->str);
+    g_string_free(tail, TRUE);
     attrset(colors_attr(COL_STATUS));
     draw_text(ui->layout.status.y, 0, s->str, ui->layout.status.w, TRUE);
     attrset(A_NORMAL);
@@ -85,9 +119,17 @@ static void
 set_message(Ui *ui, gboolean error, const char *fmt, va_list ap)
 {
     g_autofree char *text = g_strdup_vprintf(fmt, ap);
-    g_free(ui->message);
     /* Messages often carry server or file text: never draw it raw. */
-    ui->message = term_safe(text, -1, TERM_SAFE_DEFAULT);
+    char *safe = term_safe(text, -1, TERM_SAFE_DEFAULT);
+    msglog_add(ui, error, safe);
+    /* An error on screen stays until a key is pressed (the main loop
+     * clears it); later news goes to the log only. */
+    if (!error && ui->message && ui->message_is_error) {
+        g_free(safe);
+        return;
+    }
+    g_free(ui->message);
+    ui->message = safe;
     ui->message_is_error = error;
 }
 

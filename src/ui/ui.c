@@ -60,10 +60,13 @@ ui_free(Ui *ui)
     g_free(ui->last_pipe);
     g_free(ui->pager_search);
     g_free(ui->message);
+    msglog_free(ui);
     g_free(ui->progress);
     g_free(ui->sel_msgid);
     if (ui->moved)
         g_hash_table_unref(ui->moved);
+    if (ui->moved_here)
+        g_hash_table_unref(ui->moved_here);
     if (ui->folder_counts)
         g_hash_table_unref(ui->folder_counts);
     if (ui->new_mail_in)
@@ -97,6 +100,7 @@ ui_main(const char *config_path, const char *open_folder)
     ui.cfg = cfg;
     ui.wake_fd[0] = ui.wake_fd[1] = -1;
     ui.mail_dir = g_strdup(cfg->mail_dir);
+    ui.log_follow = TRUE;
     ui.problems = g_ptr_array_new_with_free_func(conf_problem_free);
     ui.show_folders = cfg->folder_list;
     ui.preview_mode = !g_strcmp0(cfg->preview, "right") ? PREVIEW_RIGHT

@@ -8,7 +8,8 @@
  *                combining characters), padding and clipping
  *   colors.c     colour pairs from [colors]; off with NO_COLOR/color=false
  *   help.c       the `?` screen listing the current bindings
- *   folderlist.c the folder pane and changing folders (names or mbox paths)
+ *   folderlist.c the folder pane, changing folders, expunging (deleted
+ *                mail to the Trash first, appended and fsynced)
  *   folderpane.c the pane's unread/total counts, new-mail notice, cursor
  *   msglist.c    the message list: view order, selection by message
  *                identity (not row), drawing rows, search (patterns from
@@ -25,6 +26,8 @@
  *                on other areas
  *   attach.c     the attachments of a message: list, save, open
  *   editor.c     running the user's editor on a private file
+ *   msglog.c     the message log: every message and error shown, with
+ *                its time (the message-log key)
  *   compose.c    the compose form; groups expanded before sending
  *   forward.c    forwarding the tagged messages as attachments (;f)
  *   compose_crypto.c  sign / encrypt choice (key p), keys from the
@@ -32,7 +35,10 @@
  *   abookview.c  the address book: search as you type, add, edit,
  *                delete, merge duplicates, write to a contact
  *   setup.c      first run: the account form that writes the config
- *                (conf_write_new), the OAuth offer, the login checks
+ *                (conf_write_new), the login checks (fetch_check_account);
+ *                provider settings (autoconfig over HTTPS, built-ins),
+ *                the OAuth offer, untrusted certificates pinned or trusted
+ *                by CA file
  *
  * The logic without a screen (keys and actions, colours by name, the
  * layout, sorting, threading, the limit and the tags) is in view/, where

@@ -7,5 +7,7 @@ src_libpostie_a_SOURCES += \
 	src/util/atomicfile.c \
 	src/util/paths.c \
 	src/util/secret.c \
-	src/util/spawn.c
+	src/util/spawn.c \
+	src/util/sha256.c \
+	src/util/strhash.c
 src_libpostie_a_SOURCES += src/util/safename.h src/util/safename.c

@@ -6,6 +6,8 @@
  *   paths.c      where config, mail and state live (XDG)
  *   secret.c     wiping secrets; no core dumps while they are held
  *   spawn.c      the set-up of every child program
+ *   sha256.c     SHA-256 digests (OpenSSL: fast on every byte fetched)
+ *   strhash.c    a fast string hash for big tables of short keys
  *   i18n.h       gettext macros
  *
  * Nothing here includes a header from another directory of src/.
@@ -129,5 +131,22 @@ void secrets_protect_process(void);
  * token commands, editor, mailcap entries, converters): SIGPIPE back to
  * its default.  Async-signal-safe. */
 void spawn_child_setup(gpointer unused);
+
+/* ---- SHA-256 (sha256.c, OpenSSL) ----------------------------------------- */
+
+typedef struct Sha256 Sha256;
+Sha256 *sha256_new(void);
+void sha256_update(Sha256 *s, const void *data, gsize len);
+/* The lowercase hex digest (64 characters); frees S. */
+char *sha256_finish(Sha256 *s);
+void sha256_free(Sha256 *s);
+/* sha256_finish of DATA alone. */
+char *sha256_hex(const void *data, gsize len);
+
+/* ---- hashing (strhash.c) ------------------------------------------------ */
+
+/* For GHashTables keyed by many short strings (with g_str_equal):
+ * several times faster than g_str_hash. */
+guint str_hash_fast(gconstpointer key);
 
 #endif

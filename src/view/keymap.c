@@ -59,6 +59,7 @@ static const ActionInfo actions[] = {
     { ACT_MARK_ALL_READ, "mark-all-read", "^R", N_("mark every message of the folder read") },
     { ACT_FOLDER_PANE, "folder-pane", "<Left>", N_("move the cursor into the folder list") },
     { ACT_TOGGLE_HEADERS, "toggle-headers", "h", N_("show all header lines or the usual few") },
+    { ACT_MESSAGE_LOG, "message-log", "M", N_("show the recent messages and errors with their times") },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(actions) == ACT_COUNT - 1);

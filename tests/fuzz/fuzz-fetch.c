@@ -36,6 +36,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_free(uidls_format(f, &len));
         uidls_close(f);
     }
+    /* The same bytes as a journal replayed over empty records. */
+    g_clear_error(&error);
+    f = uidls_parse("fuzz", "", 0, &error);
+    if (uidls_replay(f, text, size, &error)) {
+        gsize len;
+        g_free(uidls_format(f, &len));
+    }
+    uidls_close(f);
 
     static Filter any = { NULL, NULL, (char *)"any", FILTER_CONTAINS,
                           (char *)"x", NULL, (char *)"F" };

@@ -1,6 +1,8 @@
 /* libFuzzer target for what send/ does with a message from outside: the
  * header block (get, drop, copies for the wire and for Sent), CRLF both
- * ways, the envelope from To/Cc/Bcc and our fields, the 7-bit variant. */
+ * ways, the envelope from To/Cc/Bcc and our fields, the 7-bit variant;
+ * and the SMTP relay's view of the dialogue (the input cut into pieces
+ * for either side: replies from a hostile server). */
 #include <config.h>
 
 #include <stdint.h>
@@ -42,6 +44,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_free(from);
         g_ptr_array_unref(rcpts);
     }
+    GString *eh = send_encode_headers(w->str, w->len);
+    if (eh)
+        g_string_free(eh, TRUE);
     if (send_has_8bit(w->str, w->len)) {
         GString *e = send_encode_7bit(w->str, w->len);
         if (e)
@@ -50,5 +55,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_string_free(c, TRUE);
     g_string_free(w, TRUE);
     g_string_free(s, TRUE);
+
+    RelayWatch *rw = relay_watch_new("TOK", "host", "PLAIN");
+    gboolean ok = relay_watch_client(rw, "EHLO TOK\r\n", 10);
+    for (size_t i = 0; ok && i < size;) {
+        size_t n = MIN((size_t)(data[i] & 0x7f), size - i - 1);
+        const char *piece = d + i + 1;
+        ok = data[i] & 0x80 ? relay_watch_server(rw, piece, n)
+                            : relay_watch_client(rw, piece, n);
+        i += n + 1;
+        g_string_truncate(relay_watch_to_server(rw), 0);
+        g_string_truncate(relay_watch_to_client(rw), 0);
+    }
+    for (guint i = 0; i < relay_watch_txns(rw)->len; i++) {
+        RelayTxn *t = relay_watch_txns(rw)->pdata[i];
+        g_assert(!t->final_seen || t->final_code);
+    }
+    relay_watch_free(rw);
     return 0;
 }

@@ -34,6 +34,7 @@ for round in 1 2 3 4 5 6 7 8 9 10 11 12; do
 done
 diag "killed $killed of 12 fetches while they ran"
 out=$("$POSTIE" fetch 2>&1); rc=$?
+[ "$rc" = 0 ] || diag "$out"
 is "$rc" 0 "a clean fetch after the kills works"
 sort -u "$TEST_TMP/all-ids" > "$TEST_TMP/want"
 is "$(wc -l < "$TEST_TMP/want")" 780 "780 messages were put on the server"
@@ -41,7 +42,7 @@ local_ids Inbox Reports > "$TEST_TMP/got"
 is "$(uniq -d "$TEST_TMP/got" | wc -l)" 0 "no message twice (leave_on_server)"
 cmp -s "$TEST_TMP/got" "$TEST_TMP/want"; ok $? "every message exactly once (leave_on_server)"
 is "$(server_count)" 780 "all still on the server"
-unlike "$(cat "$RECORDS/a")" "^F " "no record left in flight"
+unlike "$(records a)" "^F " "no record left in flight"
 
 # Without leave_on_server: kills also fall between the records and DELE.
 new_config
@@ -58,6 +59,7 @@ for round in 21 22 23 24 25 26 27 28 29 30 31 32; do
 done
 diag "killed $killed of 12 fetches while they ran"
 out=$("$POSTIE" fetch 2>&1); rc=$?
+[ "$rc" = 0 ] || diag "$out"
 is "$rc" 0 "a clean fetch after the kills works"
 sort -u "$TEST_TMP/all-ids" > "$TEST_TMP/want"
 is "$(wc -l < "$TEST_TMP/want")" 1260 "1260 messages were put on the server"

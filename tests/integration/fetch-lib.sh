@@ -6,6 +6,9 @@
 SERVERS=$top_srcdir/tests/servers
 MAIL=$XDG_DATA_HOME/postie/mail
 RECORDS=$XDG_STATE_HOME/postie/uidls
+# records ACCOUNT: the records file and its journal (saves during a fetch
+# go to the journal; a finished fetch folds it into the file).
+records() { cat "$RECORDS/$1" "$RECORDS/$1.journal" 2>/dev/null; }
 CONFIG=$XDG_CONFIG_HOME/postie/config
 HELPER=$top_builddir/tests/integration/fetch-helper
 export POSTIE_LOCK_TIMEOUT=${POSTIE_LOCK_TIMEOUT:-2}

@@ -50,7 +50,7 @@ like "$out" "the OAuth token was refused \\(to log in again run: postie oauth lo
 start_postie 200 30
 wait_for 'Inbox'; ok $? "the screen starts"
 keys G
-wait_for 'Fetch work failed: .*postie oauth login work'
+wait_for 'work: fetch failed: .*postie oauth login work'
 ok $? "the screen shows the refused token as a login failure with the fix"
 keys q
 wait_for 'EXIT=0'; ok $? "the screen quits"

@@ -21,13 +21,13 @@ check_once() {   # check_once WHAT
     is "$(local_ids Inbox | uniq | wc -l)" 10 "$1: all 10 messages here"
     is "$(local_ids Inbox | uniq -d | wc -l)" 0 "$1: none twice"
     is "$(grep -c '^END-OF-' "$MAIL/Inbox")" 10 "$1: every copy complete"
-    unlike "$(cat "$RECORDS/a")" "^[FC] " "$1: nothing left in flight"
+    unlike "$(records a)" "^[FC] " "$1: nothing left in flight"
 }
 
 # After the in-flight record, before the append.
 POSTIE_TEST_CRASH_AT=in-flight "$CRASHABLE" fetch >/dev/null 2>&1
 is "$?" 137 "crashed after the in-flight record"
-like "$(cat "$RECORDS/a")" "^F [0-9]+ [!-~]+ len=[0-9]+ part=0 sum=[0-9a-f]{64} folder=Inbox$" \
+like "$(records a)" "^F [0-9]+ [!-~]+ len=[0-9]+ part=0 sum=[0-9a-f]{64} folder=Inbox$" \
     "in-flight records name length, checksum and folder"
 is "$(folder_count Inbox)" 0 "nothing appended yet"
 out=$("$POSTIE" fetch 2>&1)
@@ -52,7 +52,7 @@ POSTIE_TEST_CRASH_AT=appended "$CRASHABLE" fetch >/dev/null 2>&1
 out=$("$POSTIE" fetch 2>&1)
 like "$out" "^a: 0 new" "an in-flight copy expunged here is not downloaded again"
 is "$(folder_count Inbox)" 9 "9 messages left here"
-like "$(cat "$RECORDS/a")" "^R " "its record says deleted here"
+like "$(records a)" "^R " "its record says deleted here"
 
 # A copy cut off by the crash: expunged and downloaded again.
 wipe_local

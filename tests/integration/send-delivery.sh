@@ -118,4 +118,22 @@ assert d.endswith(b'\r\n\r\nline one\r\n.\r\nline three\r\n'), d
 assert b'\nFrom: alice@example.org\r\n' in d or d.startswith(b'From: alice@example.org'), d
 PY
 ok $? "a lone dot line survives; From added from the account"
+
+# Raw UTF-8 in header fields: RFC 2047 on the wire, as written in Sent.
+printf 'From: Jörg <alice@example.org>\nTo: bob@example.net\nSubject: Grüße aus Köln\n\nplain body\n' |
+    "$POSTIE" send >/dev/null 2>&1
+ok $? "a message with raw 8-bit header fields is sent"
+eml=$(ls -t "$SMTP_OUTDIR"/*.eml | head -1)
+"$PY" - "$eml" <<'PY'
+import sys, email
+from email import policy
+raw = open(sys.argv[1], 'rb').read()
+assert max(raw) < 128, "8-bit bytes on the wire"
+m = email.message_from_bytes(raw.replace(b'\r\n', b'\n'), policy=policy.default)
+assert str(m["Subject"]) == "Grüße aus Köln", m["Subject"]
+assert m["From"].addresses[0].display_name == "Jörg", m["From"]
+assert m["From"].addresses[0].addr_spec == "alice@example.org"
+PY
+ok $? "the header fields went RFC 2047 encoded and decode to what was written"
+grep -q '^Subject: Grüße aus Köln' "$MAIL/Sent"; ok $? "Sent keeps them as written"
 done_testing

@@ -58,4 +58,9 @@ print("# delivered:", len(got), "in Sent:", len(sent))
 sys.exit(0 if got == want and sent == want else 1)
 PY
 ok $? "every message reached the server and is in Sent"
+# The next flush filed what the server had accepted before the kill (the
+# send journal) instead of sending it again: one copy at most goes twice.
+extra=$(( $(captured) - N ))
+[ "$extra" -le 1 ]; ok $? "at most one message reached the server twice ($extra)"
+grep -c '^Message-ID:' "$MAIL/Sent" | grep -qx "$N"; ok $? "Sent holds each message once"
 done_testing

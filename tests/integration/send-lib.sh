@@ -34,7 +34,7 @@ account() {
         echo "smtp_user = ${SMTP_USER:-alice}"
         echo "smtp_password = ${SMTP_PASSWORD:-smtp-pw-1}"
         echo "smtp_ca_file = $CERTS/ca.pem"
-        echo "timeout = 20"
+        case " $* " in *" timeout = "*) ;; *) echo "timeout = 20" ;; esac
         for l in "$@"; do echo "$l"; done
         echo
     } >> "$CONF"

@@ -2,7 +2,8 @@
 # The screen and the attachment list: a message with a PDF and a
 # winmail.dat shows every file it carries (the TNEF unpacked), and an
 # inline forward (f) carries the original's attachments into the compose
-# and the queued message, byte for byte.
+# and the queued message, byte for byte; the pager f was pressed in is
+# still there afterwards.
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"
@@ -52,7 +53,7 @@ wait_for '^To:'; ok $? "f forwards inline and asks for the recipient"
 type_text 'zed@example.net'
 keys Enter
 wait_for 'FORWARD NOTE'; ok $? "\$VISUAL wrote the note"
-wait_for 'Attachments: 3'; ok $? "the compose carries the original's three attachments"
+wait_for ' 3 attachments --'; ok $? "the compose carries the original's three attachments"
 like "$(screen)" 'postie-forward-.*/plain\.pdf' "from a private directory"
 keys w
 wait_for 'Queued in the Outbox'; ok $? "w queues it"
@@ -75,10 +76,11 @@ PY
 )
 is "$att" "$want" "the queued message has the three files, byte for byte"
 is "$(ls "$TEST_TMP/tmp")" '' "the temporary copies are removed once the compose is over"
-# The compose was started from the pager, which stays open after it.
-wait_for '\-\- pager: #1'; ok $? "back in the pager after the compose"
+# As in mutt, f in the pager leaves the user in the pager, drawn.
+wait_for '^-- pager: #1 '; ok $? "after the forward the pager is back on the screen"
+unlike "$(screen)" '^-- postie: ' "and the list is not drawn over it"
 keys q
-wait_not '\-\- pager: #1'; ok $? "q leaves the pager"
+wait_for '^-- postie: Inbox'; ok $? "q goes back to the list"
 keys q
-wait_for 'EXIT=0'; ok $? "q quits"
+wait_for 'EXIT=0'; ok $? "a second q quits"
 done_testing

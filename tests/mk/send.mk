@@ -11,6 +11,9 @@ TESTS += \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
 	tests/integration/send-tls-extra.py \
+	tests/integration/send-chunking.sh \
+	tests/integration/send-postfix.sh \
+	tests/integration/send-soak.sh \
 	tests/integration/send-oauth.sh \
 	tests/integration/plugins-install.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
@@ -21,6 +24,9 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-sessions.sh \
 	tests/integration/send-sendmail.sh \
 	tests/integration/send-tls-extra.py \
+	tests/integration/send-chunking.sh \
+	tests/integration/send-postfix.sh \
+	tests/integration/send-soak.sh \
 	tests/integration/send-oauth.sh \
 	tests/integration/plugins-install.sh
 

@@ -11,6 +11,14 @@ UI_SH_TESTS = \
 	tests/ui/no-editor.sh \
 	tests/ui/deleted-here.sh \
 	tests/ui/config-keys.sh \
+	tests/ui/fetch-failures.sh \
+	tests/ui/deleting.sh \
+	tests/ui/outbox.sh \
+	tests/ui/compose.sh \
+	tests/ui/narrow.sh \
+	tests/ui/setup-form.sh \
+	tests/ui/setup-autoconfig.sh \
+	tests/ui/setup-cert.sh \
 	tests/ui/search.sh \
 	tests/ui/tags.sh \
 	tests/ui/folders.sh \

@@ -22,6 +22,13 @@ Modes (server means the target; "line" means a line the server sends):
                 a test can see work in progress; --release FILE: once FILE
                 exists, forward at full speed (the test decides when the
                 work may finish, instead of guessing how long it takes)
+  drop-line     after forwarding the server's Nth line matching --match
+                (a regular expression), close both sides
+  stall-line    after forwarding that line, forward nothing more but keep
+                the connection open
+--hold REGEX: in any mode, client bytes from the first match of REGEX on
+are never forwarded (e.g. the final "BDAT 0 LAST", so that the server
+cannot complete the message before the fault).
 --n defaults to 1.  --faulty K: only the first K connections get the fault,
 later ones pass unchanged (a retry then succeeds); default: all of them.
 Shared options: --port --port-file --pidfile --daemon --log (see daemon.py).
@@ -51,6 +58,9 @@ class Conn:
         self.server_lines = 0
         self.at_line_start = True
         self.cut_budget = None      # bytes still allowed before a drop
+        self.partial = b""          # server line so far (the -line modes)
+        self.matched = 0
+        self.held = False           # --hold matched: nothing more goes
         self.stalled = asyncio.Event()
         self.done = asyncio.Event()
 
@@ -63,8 +73,14 @@ class Conn:
             data = await reader.read(65536)
             if not data:
                 break
-            if self.stalled.is_set():
+            if self.stalled.is_set() or self.held:
                 continue
+            if self.faulty and self.opts.hold:
+                m = re.search(self.opts.hold.encode(), data)
+                if m:
+                    self.held = True
+                    self.fault("hold")
+                    data = data[:m.start()]
             if self.faulty and self.opts.mode == "drop-retr":
                 buf += data
                 while b"\n" in buf:
@@ -109,6 +125,27 @@ class Conn:
                     self.stalled.set()
             elif o.mode == "slow":
                 await self.trickle(data, writer)
+            elif o.mode in ("drop-line", "stall-line"):
+                out = bytearray()
+                hit = False
+                for piece in data.splitlines(keepends=True):
+                    out += piece
+                    self.partial += piece
+                    if piece.endswith(b"\n"):
+                        line, self.partial = self.partial, b""
+                        if re.search(o.match.encode(), line):
+                            self.matched += 1
+                            if self.matched == o.n:
+                                hit = True
+                                break
+                writer.write(bytes(out))
+                if hit:
+                    await writer.drain()
+                    if o.mode == "drop-line":
+                        self.fault("drop")
+                        return
+                    self.fault("stall")
+                    self.stalled.set()
             elif o.mode in ("garbage", "longline"):
                 if await self.inject_lines(data, writer):
                     return
@@ -162,8 +199,10 @@ def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--target", required=True, help="HOST:PORT to forward to")
     ap.add_argument("--mode", default="pass",
-                    choices=["pass", "drop-bytes", "drop-retr", "garbage", "longline",
-                             "stall", "slow"])
+                    choices=["pass", "drop-bytes", "drop-retr", "garbage", "longline", "stall",
+                             "slow", "drop-line", "stall-line"])
+    ap.add_argument("--match", default="^", help="regular expression for the -line modes")
+    ap.add_argument("--hold", help="never forward client bytes from this regular expression on")
     ap.add_argument("--n", type=int, default=1)
     ap.add_argument("--after", type=int, default=100)
     ap.add_argument("--size", type=int, default=1 << 20)

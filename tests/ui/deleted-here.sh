@@ -28,6 +28,9 @@ run() {
 [general]
 mail_dir = $dir/mail
 check_interval = 0
+# Expunged here means gone here (the Trash is tests/ui/deleting.sh).
+trash = none
+delete = no
 
 [account $name]
 address = alice@example.org

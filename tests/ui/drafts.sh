@@ -48,7 +48,7 @@ keys a
 wait_for 'Attach file'
 type_text "$TEST_TMP/notes.txt"
 keys Enter
-wait_for 'Attachments: 1'; ok $? "a attaches a file"
+wait_for '1 attachment'; ok $? "a attaches a file"
 keys P
 wait_for 'Saved in Drafts'; ok $? "P saves a draft"
 like "$(cat "$MAIL/Drafts")" 'Subject: Unfinished thoughts' "the draft is in the Drafts folder"
@@ -59,10 +59,10 @@ wait_for 'To Dora Explorer'; ok $? "the Drafts folder lists the draft by its rec
 keys m
 wait_for 'Resume the selected draft'; ok $? "m in Drafts offers to resume"
 keys y
-wait_for 'Subject: Unfinished thoughts'; ok $? "the resumed draft has its subject"
+wait_for '^ Subject: Unfinished thoughts'; ok $? "the resumed draft has its subject (on the compose form, not the preview)"
 like "$(screen)" 'To: Dora Explorer <dora@example.net>' "and its recipient"
 like "$(screen)" 'DRAFT BODY' "and its text"
-like "$(screen)" 'Attachments: 1' "and its attachment"
+like "$(screen)" '1 attachment' "and its attachment"
 like "$(screen)" 'postie-draft-.*/notes\.txt' "extracted under its own name"
 d=$(ls -d "$TEST_TMP"/tmp/postie-draft-* 2>/dev/null)
 is "$(stat -c %a "$d" 2>/dev/null)" 700 "into a private directory (mode 0700)"

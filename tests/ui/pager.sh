@@ -68,6 +68,8 @@ keys q
 wait_for 'postie: Inbox'; ok $? "q leaves the pager"
 like "$(screen)" '│D +1 ' "message 1 is marked deleted"
 keys q
+wait_for 'Purge 2 deleted messages\? \(\[y\]/n\)'; ok $? "q asks before purging the deleted and the moved message"
+keys y
 wait_for 'EXIT=0'; ok $? "q quits"
 tm kill-server
 

@@ -77,7 +77,7 @@ widths() {
 import re, sys, unicodedata
 for line in sys.stdin:
     line = line.rstrip("\n")
-    if not re.search(r" (20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[A-Z][a-z][a-z] [0-9][0-9]|[0-9][0-9]:[0-9][0-9]) ", line):
+    if "Date:" in line or not re.search(r" ([A-Z][a-z][a-z] 20[0-9][0-9]|[A-Z][a-z][a-z] [0-9][0-9]|[0-9][0-9]:[0-9][0-9]) ", line):
         continue
     w = sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
     print(w)' | sort -u
@@ -133,7 +133,9 @@ wait_for 'postie: Inbox'; ok $? "q leaves the help screen"
 keys d
 wait_for 'deleted\]'; ok $? "d marks the message deleted"
 keys '$'
-wait_for 'expunged'; ok $? "\$ expunges"
+wait_for 'Purge 1 deleted message'; ok $? "\$ asks before purging"
+keys y
+wait_for 'moved to Trash'; ok $? "\$ expunges into the Trash"
 like "$(screen)" '/5' "one message fewer after the expunge"
 keys q
 wait_for 'EXIT=0'; ok $? "q quits with status 0"

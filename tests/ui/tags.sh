@@ -36,7 +36,7 @@ keys T
 type_text '~s report'
 keys Enter
 wait_for '2 messages tagged; 2 tagged in all'; ok $? "T ~s report tags two"
-like "$(screen)" ' \*2 2024' "the row of message 2 shows the tag"
+like "$(screen)" ' \*2 Jan 2024' "the row of message 2 shows the tag"
 like "$(screen)" ', 2 tagged\]' "the status line counts the tags"
 keys Home t
 wait_for '3 tagged\]'; ok $? "t tags the selected message as well"
@@ -100,7 +100,7 @@ keys '\;' f
 wait_for '^To:$'; ok $? ";f asks for the recipients"
 type_text 'zed@example.net'
 keys Enter
-wait_for 'y:Send +w:Queue +P:Draft'; ok $? "the compose form opens"
+wait_for 'y:Send .*w:Queue +P:Draft'; ok $? "the compose form opens"
 like "$(screen)" 'Fwd: Report 2' "the subject is the first tagged message's"
 keys P
 wait_for 'Saved in Drafts'; ok $? "saved as a draft"
@@ -123,6 +123,8 @@ keys Tab
 wait_for 'No unread messages'; ok $? "Tab says when nothing is unread"
 
 keys q
+wait_for 'Purge 2 deleted messages\? \(\[y\]/n\)'; ok $? "q asks before purging the two moved messages"
+keys y
 wait_for 'EXIT=0'; ok $? "q quits"
 is "$("$POSTIE" list --folder Reports | wc -l)" 2 "Reports holds the two moved messages"
 done_testing

@@ -121,10 +121,17 @@ test_records_lock_and_save(void)
     GHashTable *t = uidls_section(f, "u@h:1");
     UidlRecord *r = uidl_record_new("abc", 5, UIDL_DOWNLOADED);
     g_hash_table_replace(t, r->uid, r);
+    uidls_note(f, t, "abc");
     g_assert_true(uidls_save(f, &error));
+    g_autofree char *jpath = g_strconcat(path, ".journal", NULL);
     struct stat st;
+    g_assert_cmpint(stat(jpath, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    g_assert_true(uidls_fold_journal(f, &error));
     g_assert_cmpint(stat(path, &st), ==, 0);
     g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint(stat(jpath, &st), ==, 0);
+    g_assert_cmpint(st.st_size, ==, 0);
 
     /* A second fetch of the same account is refused at once. */
     UidlFile *g = uidls_open(path, "acct", &error);
@@ -148,6 +155,86 @@ test_records_lock_and_save(void)
     g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT);
     g_autofree char *want = g_strdup_printf("%s:4:", path);
     g_assert_true(g_str_has_prefix(error->message, want));
+}
+
+static char *
+read_text(const char *path)
+{
+    char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    return text;
+}
+
+/* Saves append what changed to the journal; reading replays its closed
+ * groups (a group cut off by a crash is ignored, and cut off by the next
+ * save); folding it in gives the same records. */
+static void
+test_records_journal(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("postie-fetch-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "acct", NULL);
+    g_autofree char *jpath = g_strconcat(path, ".journal", NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_file_set_contents(path, "postie-uidls 1\nserver s\n"
+                                      "D 1 old\nD 2 gone\n", -1, NULL));
+    UidlFile *f = uidls_open(path, "acct", &error);
+    g_assert_no_error(error);
+    GHashTable *t = uidls_section(f, "s");
+    UidlRecord *r = uidl_record_new("new", 3, UIDL_IN_FLIGHT);
+    r->length = 10;
+    uidl_record_set_folder(r, "In box");
+    g_hash_table_replace(t, r->uid, r);
+    uidls_note(f, t, "new");
+    g_hash_table_remove(t, "gone");
+    uidls_note(f, t, "gone");
+    g_assert_true(uidls_save(f, &error));
+    g_assert_true(uidls_save(f, &error));          /* nothing new: no write */
+    g_autofree char *j1 = read_text(jpath);
+    g_assert_cmpstr(j1, ==, "server s\nF 3 new len=10 part=0 folder=In box\n"
+                            "- gone\n.\n");
+    g_autofree char *base = read_text(path);
+    g_assert_nonnull(strstr(base, "D 2 gone"));   /* the file is untouched */
+    uidls_close(f);
+
+    /* A crash in the middle of the next save. */
+    g_autofree char *torn = g_strconcat(j1, "server s\nD 3 new\n", NULL);
+    g_assert_true(g_file_set_contents(jpath, torn, -1, NULL));
+    f = uidls_open(path, "acct", &error);
+    g_assert_no_error(error);
+    t = uidls_section(f, "s");
+    g_assert_cmpuint(g_hash_table_size(t), ==, 2);
+    g_assert_null(g_hash_table_lookup(t, "gone"));
+    r = g_hash_table_lookup(t, "new");
+    g_assert_nonnull(r);
+    g_assert_cmpint(r->state, ==, UIDL_IN_FLIGHT);
+    g_assert_cmpstr(r->folder, ==, "In box");
+    r->state = UIDL_DOWNLOADED;
+    uidls_note(f, t, "new");
+    g_assert_true(uidls_save(f, &error));
+    g_autofree char *j2 = read_text(jpath);
+    g_autofree char *want = g_strconcat(j1, "server s\nD 3 new\n.\n", NULL);
+    g_assert_cmpstr(j2, ==, want);
+    gsize len;
+    g_autofree char *before = uidls_format(f, &len);
+    g_assert_true(uidls_fold_journal(f, &error));
+    uidls_close(f);
+
+    /* Folded in: the same records from the file alone. */
+    g_autofree char *j3 = read_text(jpath);
+    g_assert_cmpstr(j3, ==, "");
+    f = uidls_open(path, "acct", &error);
+    g_assert_no_error(error);
+    g_autofree char *after = uidls_format(f, &len);
+    g_assert_cmpstr(after, ==, before);
+    uidls_close(f);
+
+    /* A damaged closed group is an error naming the journal's line. */
+    g_assert_true(g_file_set_contents(jpath, "server s\nD x y\n.\n", -1, NULL));
+    f = uidls_open(path, "acct", &error);
+    g_assert_null(f);
+    g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT);
+    g_autofree char *where = g_strdup_printf("%s:2:", jpath);
+    g_assert_true(g_str_has_prefix(error->message, where));
 }
 
 static void
@@ -417,7 +504,7 @@ test_plan_duplicates_and_prune(void)
     g_assert_true(b->dele);
     plan_free(p);
 
-    g_assert_cmpuint(plan_prune(recs, msgs, 3), ==, 1);
+    g_assert_cmpuint(plan_prune(recs, msgs, 3, NULL), ==, 1);
     g_assert_false(g_hash_table_contains(recs, "gone"));
 
     /* Every UID changed: records are kept, the plan says so. */
@@ -425,10 +512,10 @@ test_plan_duplicates_and_prune(void)
     p = plan_make(changed, 2, recs, &pol, NOW);
     g_assert_true(p->uids_changed);
     plan_free(p);
-    g_assert_cmpuint(plan_prune(recs, changed, 2), ==, 0);
+    g_assert_cmpuint(plan_prune(recs, changed, 2, NULL), ==, 0);
     g_assert_cmpuint(g_hash_table_size(recs), ==, 2);
     /* An empty mailbox: nothing left to remember. */
-    g_assert_cmpuint(plan_prune(recs, NULL, 0), ==, 2);
+    g_assert_cmpuint(plan_prune(recs, NULL, 0, NULL), ==, 2);
     g_hash_table_unref(recs);
 }
 
@@ -493,7 +580,7 @@ test_plan_only_shared_uids(void)
     g_assert_false(p->uids_changed);
     g_assert_cmpuint(p->dup_uids->len, ==, 1);
     plan_free(p);
-    g_assert_cmpuint(plan_prune(recs, msgs, 2), ==, 0);
+    g_assert_cmpuint(plan_prune(recs, msgs, 2, NULL), ==, 0);
 
     /* With a record kept by UID (a message since deleted on the server). */
     r = uidl_record_new("old", NOW, UIDL_DOWNLOADED);
@@ -501,7 +588,7 @@ test_plan_only_shared_uids(void)
     p = plan_make(msgs, 2, recs, &pol, NOW);
     g_assert_false(p->uids_changed);
     plan_free(p);
-    g_assert_cmpuint(plan_prune(recs, msgs, 2), ==, 1);
+    g_assert_cmpuint(plan_prune(recs, msgs, 2, NULL), ==, 1);
     g_assert_cmpuint(g_hash_table_size(recs), ==, 2);
 
     /* A UID of its own that matches nothing, beside the shared one: that
@@ -631,6 +718,7 @@ main(int argc, char **argv)
     g_test_add_func("/fetch/records/parse", test_records_parse);
     g_test_add_func("/fetch/records/roundtrip", test_records_roundtrip);
     g_test_add_func("/fetch/records/lock-save", test_records_lock_and_save);
+    g_test_add_func("/fetch/records/journal", test_records_journal);
     g_test_add_func("/fetch/records/uid-valid", test_uidl_valid);
     g_test_add_func("/fetch/records/path", test_path_escape);
     g_test_add_func("/fetch/marks", test_marks);

@@ -304,6 +304,9 @@ static const UnstuffCase unstuff_cases[] = {
     { "x\r\n. \r\n", NULL, 0 },                  /* ". " is not the end */
     { "\r\n\r\n.\r\n", "\n\n", 0 },
     { "From x\r\n\r\nbody .\r\n.\r\n", "From x\n\nbody .\n", 0 },
+    { "a\r\r\r\n.\r\n", "a\r\r\n", 0 },        /* CRs before the CRLF */
+    { "x\ry\rz\r\nw\r\n.\r\n", "x\ry\rz\nw\n", 0 },
+    { "\r\r\n.\r\n", "\r\n", 0 },
 };
 
 static void

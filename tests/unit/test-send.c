@@ -159,6 +159,33 @@ test_encode_7bit(void)
     g_assert_null(strstr(o->str, "Content-Transfer-Encoding: 8bit"));
 }
 
+/* Raw 8-bit header fields become RFC 2047; the body is left alone. */
+static void
+test_encode_headers(void)
+{
+    const char *m = "From: J\xc3\xb6rg <j@example.org>\nTo: b@example.net\n"
+                    "Subject: Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln\nMessage-ID: <x@y>\n"
+                    "\nbody \xc3\xbc\n";
+    g_autoptr(GString) o = send_encode_headers(m, strlen(m));
+    g_assert_nonnull(o);
+    gsize h = send_header_block_len(o->str, o->len);
+    g_assert_false(send_has_8bit(o->str, h));
+    g_assert_true(g_str_has_suffix(o->str, "\nbody \xc3\xbc\n"));
+    g_autofree char *subj = send_header_get(o->str, o->len, "Subject");
+    g_autofree char *dec = g_mime_utils_header_decode_text(NULL, subj);
+    g_assert_cmpstr(dec, ==, "Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln");
+    g_autofree char *from = send_header_get(o->str, o->len, "From");
+    g_assert_nonnull(strstr(from, "<j@example.org>"));
+    g_autofree char *fdec = g_mime_utils_header_decode_phrase(NULL, from);
+    g_assert_nonnull(strstr(fdec, "J\xc3\xb6rg"));
+    g_autofree char *id = send_header_get(o->str, o->len, "Message-ID");
+    g_assert_cmpstr(id, ==, "<x@y>");
+
+    const char *ascii = "To: b@example.net\nSubject: plain\n\nbody \xc3\xbc\n";
+    g_autoptr(GString) same = send_encode_headers(ascii, strlen(ascii));
+    g_assert_cmpstr(same->str, ==, ascii);
+}
+
 static void
 test_message_id(void)
 {
@@ -258,6 +285,151 @@ test_cancel(void)
                  NULL, NULL, NULL);
 }
 
+/* ---- relay-watch: the dialogue as the relay sees it ------------------ */
+
+typedef struct {
+    const char *name;
+    const char *auth_only;
+    const char *steps[12];    /* "C:" from libesmtp, "S:" from the server,
+                               * "L:" the server's connection lost */
+    const char *to_server;    /* everything passed on to the server */
+    const char *to_client;    /* everything passed on to libesmtp */
+    int final_code;           /* of the first transaction; -1: none */
+    gboolean final_seen;
+    gboolean error;
+} WatchCase;
+
+#define HELLO "C:EHLO TOK\r\n", "S:250 ok\r\n"
+#define HELLO_S "EHLO host\r\n"
+#define HELLO_C "250 ok\r\n"
+
+static const WatchCase watch_cases[] = {
+    { "not ours", NULL, { "C:EHLO guess\r\n" }, "", "", -1, FALSE, TRUE },
+    { "not ours: MAIL first", NULL, { "C:MAIL FROM:<a@b>\r\n" }, "", "", -1, FALSE, TRUE },
+    { "token replaced", NULL, { HELLO }, HELLO_S, HELLO_C, -1, FALSE, FALSE },
+    { "AUTH filtered to the configured mechanism", "login",
+      { "C:EHLO TOK\r\n", "S:250-x\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n250 8BITMIME\r\n" },
+      HELLO_S, "250-x\r\n250-AUTH LOGIN\r\n250 8BITMIME\r\n", -1, FALSE, FALSE },
+    { "AUTH line dropped without the mechanism", "login",
+      { "C:EHLO TOK\r\n", "S:250-x\r\n250 AUTH PLAIN\r\n" },
+      HELLO_S, "250 x\r\n", -1, FALSE, FALSE },
+    { "AUTH filtered to the OAuth mechanisms, in the server's order",
+      "XOAUTH2 OAUTHBEARER",
+      { "C:EHLO TOK\r\n",
+        "S:250-x\r\n250-AUTH PLAIN OAUTHBEARER LOGIN XOAUTH2\r\n250 SIZE 10\r\n" },
+      HELLO_S, "250-x\r\n250-AUTH OAUTHBEARER XOAUTH2\r\n250 SIZE 10\r\n",
+      -1, FALSE, FALSE },
+    { "OAuth error challenge: the empty answer is no command", NULL,
+      { HELLO, "C:AUTH XOAUTH2 dXNlcj1h\r\n", "S:334 eyJzdGF0dXMiOiI0MDEifQ==\r\n",
+        "C:\r\n", "S:535 5.7.8 refused\r\n", "C:QUIT\r\n", "S:221 bye\r\n" },
+      HELLO_S "AUTH XOAUTH2 dXNlcj1h\r\n\r\nQUIT\r\n",
+      HELLO_C "334 eyJzdGF0dXMiOiI0MDEifQ==\r\n535 5.7.8 refused\r\n221 bye\r\n",
+      -1, FALSE, FALSE },
+    { "a cancelled AUTH (\"*\") is no command", NULL,
+      { HELLO, "C:AUTH OAUTHBEARER\r\n", "S:334 \r\n", "C:*\r\n",
+        "S:501 cancelled\r\n", "C:AUTH PLAIN AGFiAGM=\r\n", "S:235 ok\r\n" },
+      HELLO_S "AUTH OAUTHBEARER\r\n*\r\nAUTH PLAIN AGFiAGM=\r\n",
+      HELLO_C "334 \r\n501 cancelled\r\n235 ok\r\n", -1, FALSE, FALSE },
+    { "BDAT: a 250 to a middle chunk accepts nothing", NULL,
+      { HELLO, "C:MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nBDAT 5\r\nhello",
+        "S:250 ok\r\n250 ok\r\n250 5 bytes\r\n" },
+      HELLO_S "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nBDAT 5\r\nhello",
+      HELLO_C "250 ok\r\n250 ok\r\n250 5 bytes\r\n", 0, FALSE, FALSE },
+    { "BDAT: the reply to LAST does", NULL,
+      { HELLO, "C:MAIL FROM:<a@b>\r\nBDAT 3\r\nabcBDAT 0 LAST\r\n",
+        "S:250 ok\r\n250 3\r\n", "S:250 queued\r\n" },
+      HELLO_S "MAIL FROM:<a@b>\r\nBDAT 3\r\nabcBDAT 0 LAST\r\n",
+      HELLO_C "250 ok\r\n250 3\r\n250 queued\r\n", 250, TRUE, FALSE },
+    { "BDAT: chunk bytes that look like commands are data", NULL,
+      { HELLO, "C:MAIL FROM:<a@b>\r\nBDAT 13\r\nBDAT 9 LAST\r\n", "C:BDAT 0 LAST\r\n",
+        "S:250 ok\r\n250 13\r\n451 later\r\n" },
+      HELLO_S "MAIL FROM:<a@b>\r\nBDAT 13\r\nBDAT 9 LAST\r\nBDAT 0 LAST\r\n",
+      HELLO_C "250 ok\r\n250 13\r\n451 later\r\n", 451, TRUE, FALSE },
+    { "BDAT: after a refused chunk the rest stays here", NULL,
+      { HELLO, "C:MAIL FROM:<a@b>\r\nBDAT 2\r\nab", "S:250 ok\r\n552 too big\r\n",
+        "C:BDAT 2\r\ncdBDAT 0 LAST\r\n", "C:RSET\r\n", "S:250 reset\r\n" },
+      HELLO_S "MAIL FROM:<a@b>\r\nBDAT 2\r\nabRSET\r\n",
+      HELLO_C "250 ok\r\n552 too big\r\n"
+      "552 postie relay: not sent on, the server refused an earlier chunk\r\n"
+      "552 postie relay: not sent on, the server refused an earlier chunk\r\n"
+      "250 reset\r\n", 552, FALSE, FALSE },
+    { "DATA: only the reply after the final dot", NULL,
+      { HELLO, "C:MAIL FROM:<a@b>\r\nDATA\r\n", "S:250 ok\r\n354 go\r\n",
+        "C:x\r\n..\r\n.x\r\nQUIT\r\n", "C:.\r\nQUIT\r\n", "S:250 queued\r\n221 bye\r\n" },
+      HELLO_S "MAIL FROM:<a@b>\r\nDATA\r\nx\r\n..\r\n.x\r\nQUIT\r\n.\r\nQUIT\r\n",
+      HELLO_C "250 ok\r\n354 go\r\n250 queued\r\n221 bye\r\n", 250, TRUE, FALSE },
+    { "DATA: cut before the final reply", NULL,
+      { HELLO, "C:MAIL FROM:<a@b>\r\nDATA\r\n", "S:250 ok\r\n354 go\r\n",
+        "C:x\r\n.\r\n" },
+      HELLO_S "MAIL FROM:<a@b>\r\nDATA\r\nx\r\n.\r\n",
+      HELLO_C "250 ok\r\n354 go\r\n", 0, FALSE, FALSE },
+    { "AUTH LOGIN answers are not commands", NULL,
+      { HELLO, "C:AUTH LOGIN\r\n", "S:334 VXNlcm5hbWU6\r\n", "C:DATA\r\n",
+        "S:334 UGFzc3dvcmQ6\r\n", "C:BDAT 5\r\n", "S:235 ok\r\n" },
+      HELLO_S "AUTH LOGIN\r\nDATA\r\nBDAT 5\r\n",
+      HELLO_C "334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n235 ok\r\n", -1, FALSE, FALSE },
+    { "a malformed reply stops the session", NULL,
+      { HELLO, "C:NOOP\r\n", "S:hello there\r\n" },
+      HELLO_S "NOOP\r\n", HELLO_C, -1, FALSE, TRUE },
+    { "server lost: libesmtp hears 421 (221 to QUIT) from the relay", NULL,
+      { HELLO, "C:MAIL FROM:<a@b>\r\nBDAT 3\r\nabc", "S:250 ok\r\n", "L:",
+        "C:BDAT 0 LAST\r\nQUIT\r\n" },
+      HELLO_S "MAIL FROM:<a@b>\r\nBDAT 3\r\nabc",
+      HELLO_C "250 ok\r\n"
+      "421 4.4.2 postie relay: no connection to the server any more\r\n"
+      "421 4.4.2 postie relay: no connection to the server any more\r\n"
+      "221 2.0.0 postie relay: closing\r\n", 0, FALSE, FALSE },
+    { "STARTTLS is never relayed", NULL,
+      { HELLO, "C:STARTTLS\r\n" }, HELLO_S, HELLO_C, -1, FALSE, TRUE },
+};
+
+static void
+test_relay_watch(void)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(watch_cases); i++) {
+        const WatchCase *c = &watch_cases[i];
+        RelayWatch *w = relay_watch_new("TOK", "host", c->auth_only);
+        g_autoptr(GString) srv = g_string_new(NULL);
+        g_autoptr(GString) cli = g_string_new(NULL);
+        gboolean ok = TRUE;
+        for (int k = 0; ok && k < 12 && c->steps[k]; k++) {
+            const char *d = c->steps[k] + 2;
+            if (c->steps[k][0] == 'L') {
+                /* as relay.c does: nothing more goes to the server */
+                g_string_append_len(srv, relay_watch_to_server(w)->str,
+                                    (gssize)relay_watch_to_server(w)->len);
+                g_string_truncate(relay_watch_to_server(w), 0);
+                relay_watch_upstream_lost(w);
+            } else {
+                ok = c->steps[k][0] == 'C' ? relay_watch_client(w, d, strlen(d))
+                                           : relay_watch_server(w, d, strlen(d));
+            }
+            g_string_append_len(srv, relay_watch_to_server(w)->str,
+                                (gssize)relay_watch_to_server(w)->len);
+            g_string_append_len(cli, relay_watch_to_client(w)->str,
+                                (gssize)relay_watch_to_client(w)->len);
+            g_string_truncate(relay_watch_to_server(w), 0);
+            g_string_truncate(relay_watch_to_client(w), 0);
+        }
+        g_test_message("%s", c->name);
+        g_assert_cmpint(!ok, ==, c->error);
+        if (!c->error || srv->len)
+            g_assert_cmpstr(srv->str, ==, c->to_server);
+        g_assert_cmpstr(cli->str, ==, c->to_client);
+        GPtrArray *t = relay_watch_txns(w);
+        if (c->final_code < 0) {
+            g_assert_cmpuint(t->len, ==, 0);
+        } else {
+            g_assert_cmpuint(t->len, >=, 1);
+            RelayTxn *x = t->pdata[0];
+            g_assert_cmpstr(x->reverse_path, ==, "a@b");
+            g_assert_cmpint(x->final_code, ==, c->final_code);
+            g_assert_cmpint(x->final_seen, ==, c->final_seen);
+        }
+        relay_watch_free(w);
+    }
+}
+
 /* The client strings of postie's XOAUTH2 / OAUTHBEARER plugins, and the
  * limit of libesmtp 1.1's 2048-byte base64 buffer. */
 static void
@@ -319,9 +491,11 @@ main(int argc, char **argv)
     g_test_add_func("/send/crlf", test_crlf);
     g_test_add_func("/send/envelope", test_envelope);
     g_test_add_func("/send/encode-7bit", test_encode_7bit);
+    g_test_add_func("/send/encode-headers", test_encode_headers);
     g_test_add_func("/send/message-id", test_message_id);
     g_test_add_func("/send/recorded-error", test_recorded_error);
     g_test_add_func("/send/cancel", test_cancel);
+    g_test_add_func("/send/relay-watch", test_relay_watch);
     g_test_add_func("/send/oauth-sasl", test_oauth_sasl);
     int rc = g_test_run();
     g_mime_shutdown();

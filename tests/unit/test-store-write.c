@@ -251,6 +251,39 @@ test_append_after_no_newline(Fixture *fx, gconstpointer data)
     store_folder_close(f);
 }
 
+/* Bodies are copied in runs between the lines that need a '>' (and line
+ * by line when they hold a CR): the same bytes either way. */
+static void
+test_append_body_quoting(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const struct { const char *body, *want; } cases[] = {
+        { "", "" },
+        { "plain\n", "plain\n" },
+        { "no newline", "no newline\n" },
+        { "From start\n", ">From start\n" },
+        { "a\nFrom mid\nb\n", "a\n>From mid\nb\n" },
+        { "a\n>From q\n>>From qq\n", "a\n>>From q\n>>>From qq\n" },
+        { "not From here\nx>From no\n", "not From here\nx>From no\n" },
+        { "From\nFrom:\nFromage\n", "From\nFrom:\nFromage\n" },
+        { "last From \nFrom ", "last From \n>From \n" },
+        { "crlf\r\nFrom x\r\n", "crlf\n>From x\n" },
+        { "bare\rcr\nFrom y\n", "bare\rcr\n>From y\n" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *m = g_strconcat("Subject: q\n\n", cases[i].body, NULL);
+        g_assert_true(g_file_set_contents(fx->path, "", 0, NULL));
+        g_assert_true(store_append(fx->path, m, strlen(m), 0, &error));
+        g_assert_no_error(error);
+        g_autofree char *raw = NULL;
+        g_assert_true(g_file_get_contents(fx->path, &raw, NULL, NULL));
+        g_autofree char *want = g_strconcat("\nSubject: q\n\n", cases[i].want, "\n", NULL);
+        g_test_message("case %zu", i);
+        g_assert_true(g_str_has_suffix(raw, want));
+    }
+}
+
 static void
 test_append_refuses_non_mbox(Fixture *fx, gconstpointer data)
 {
@@ -324,6 +357,25 @@ test_lock_dotlock_held(Fixture *fx, gconstpointer data)
     StoreFolder *f = open_ok(fx->path);
     g_assert_cmpuint(store_folder_count(f), ==, 3);
     store_folder_close(f);
+
+    /* Our own lock holds our pid from the moment it exists (linked into
+     * place from a temporary file, which is gone again). */
+    StoreAppender *a = store_appender_open(fx->path, &error);
+    g_assert_no_error(error);
+    g_autofree char *held = NULL;
+    g_assert_true(g_file_get_contents(lock, &held, NULL, NULL));
+    g_autofree char *mine = g_strdup_printf("%d\n", (int)getpid());
+    g_assert_cmpstr(held, ==, mine);
+    g_autofree char *dir = g_path_get_dirname(fx->path);
+    g_autofree char *base = g_path_get_basename(fx->path);
+    g_autofree char *prefix = g_strdup_printf(".%s.postie-tmp.", base);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_assert_nonnull(d);
+    const char *name;
+    while ((name = g_dir_read_name(d)))
+        g_assert_false(g_str_has_prefix(name, prefix));
+    store_appender_abort(a);
+    g_assert_false(g_file_test(lock, G_FILE_TEST_EXISTS));
 }
 
 /* A child holds an fcntl lock until told to let go through a pipe. */
@@ -1101,6 +1153,7 @@ main(int argc, char **argv)
     ADD("/store/append/roundtrip", test_append_roundtrip);
     ADD("/store/append/from-file", test_append_from_file);
     ADD("/store/append/after-no-newline", test_append_after_no_newline);
+    ADD("/store/append/body-quoting", test_append_body_quoting);
     ADD("/store/append/refuses-non-mbox", test_append_refuses_non_mbox);
     ADD("/store/append/abort", test_append_abort);
     ADD("/store/lock/dotlock", test_lock_dotlock_held);

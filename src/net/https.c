@@ -1,0 +1,110 @@
+/* net_https_get(): one small HTTPS download with libcurl (see net.h).
+ * libcurl does the TLS checks itself (peer and host verification are its
+ * defaults and are set here explicitly); only https is allowed, for the
+ * first request and for every redirect, so a file never comes over plain
+ * HTTP. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include <curl/curl.h>
+
+#include "net/net.h"
+#include "util/util.h"
+
+typedef struct {
+    GByteArray *body;
+    gsize max;
+    gboolean too_big;
+} Download;
+
+static size_t
+on_data(char *ptr, size_t size, size_t n, void *data)
+{
+    Download *d = data;
+    gsize len = size * n;
+    if (d->body->len + len > d->max) {
+        d->too_big = TRUE;
+        return 0;              /* stops the transfer */
+    }
+    g_byte_array_append(d->body, (const guint8 *)ptr, (guint)len);
+    return len;
+}
+
+static gsize
+curl_init_once(void)
+{
+    static gsize done;
+    if (g_once_init_enter(&done))
+        g_once_init_leave(&done, curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : 2);
+    return done;
+}
+
+GBytes *
+net_https_get(const char *url, gsize max, int timeout, GError **error)
+{
+    if (!g_str_has_prefix(url, "https://")) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, _("%s: only https is used"), url);
+        return NULL;
+    }
+    if (curl_init_once() != 1) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, _("%s: libcurl did not start"), url);
+        return NULL;
+    }
+    CURL *c = curl_easy_init();
+    if (!c) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, _("%s: libcurl did not start"), url);
+        return NULL;
+    }
+    Download d = { g_byte_array_new(), max, FALSE };
+    char errbuf[CURL_ERROR_SIZE] = "";
+    struct curl_slist *connect_to = NULL;
+    const char *test_to = getenv("POSTIE_TEST_HTTPS_CONNECT_TO");
+    if (test_to && *test_to) {
+        g_autofree char *spec = g_strdup_printf("::%s", test_to);
+        connect_to = curl_slist_append(NULL, spec);
+        curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to);
+    }
+    const char *ca = getenv("SSL_CERT_FILE");
+    if (ca && *ca)
+        curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)timeout);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(connect_to);
+
+    if (d.too_big) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                    _("%s: larger than %" G_GSIZE_FORMAT " bytes"), url, max);
+    } else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+               rc == CURLE_SSL_CACERT_BADFILE) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS, "%s: %s", url,
+                    *errbuf ? errbuf : curl_easy_strerror(rc));
+    } else if (rc != CURLE_OK) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, "%s: %s", url,
+                    *errbuf ? errbuf : curl_easy_strerror(rc));
+    } else if (status != 200) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, _("%s: the server answered %ld"),
+                    url, status);
+    } else {
+        return g_byte_array_free_to_bytes(d.body);
+    }
+    g_byte_array_unref(d.body);
+    return NULL;
+}

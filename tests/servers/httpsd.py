@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""A small HTTPS file server for the autoconfig tests.
+
+  httpsd.py --root DIR --cert PEM --key KEY --pidfile FILE [--port PORT]
+
+Serves DIR/HOST/PATH for a request of PATH with "Host: HOST" (the port
+left out), so one server stands in for several web sites when the client
+connects every name to it.  A file DIR/HOST/REDIRECT makes every request
+to HOST a 302 to the URL it holds.  Anything else is a 404.  Each request
+is logged to DIR/requests.log as "HOST PATH STATUS".  Without --port
+the server binds a free port itself (no other test can take it in
+between).  The pid file is written once the server listens: "PID PORT".
+"""
+import argparse
+import http.server
+import os
+import ssl
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        root = self.server.root
+        status, body, extra = 404, b"not found\n", {}
+        hostdir = os.path.join(root, host)
+        if host and "/" not in host and os.path.isdir(hostdir):
+            redirect = os.path.join(hostdir, "REDIRECT")
+            path = os.path.normpath(self.path.split("?")[0]).lstrip("/")
+            target = os.path.join(hostdir, path)
+            if os.path.isfile(redirect):
+                with open(redirect) as f:
+                    status, body, extra = 302, b"", {"Location": f.read().strip()}
+            elif not path.startswith("..") and os.path.isfile(target):
+                with open(target, "rb") as f:
+                    status, body = 200, f.read()
+        self.send_response(status)
+        for k, v in extra.items():
+            self.send_header(k, v)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        with open(os.path.join(root, "requests.log"), "a") as log:
+            log.write(f"{host} {self.path} {status}\n")
+
+    def log_message(self, *args):
+        pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--cert", required=True)
+    ap.add_argument("--key", required=True)
+    ap.add_argument("--pidfile", required=True)
+    opts = ap.parse_args()
+    httpd = http.server.HTTPServer(("127.0.0.1", opts.port), Handler)
+    httpd.root = opts.root
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(opts.cert, opts.key)
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    with open(opts.pidfile + ".tmp", "w") as f:
+        f.write(f"{os.getpid()} {httpd.server_address[1]}\n")
+    os.rename(opts.pidfile + ".tmp", opts.pidfile)
+    httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
