@@ -58,9 +58,8 @@ usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    cmd_verrorf(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "postie: %s\n", msg);
     fprintf(stderr, _("Usage: postie [--config FILE] [COMMAND [ARGS...]]\n"
                       "Try 'postie --help' for more information.\n"));
     return EXIT_USAGE;
@@ -119,7 +118,7 @@ main(int argc, char **argv)
         /* The set-up asks for a password; the rest is done by
          * conf_server_secret() when a secret is loaded. */
         secrets_protect_process();
-        rc = ui_main(&ctx);
+        rc = ui_main(ctx.config_path, ctx.open_folder);
     } else {
         const Command *cmd = NULL;
         for (gsize k = 0; k < G_N_ELEMENTS(commands); k++)

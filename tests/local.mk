@@ -10,6 +10,7 @@ include tests/mk/fetch.mk
 include tests/mk/send.mk
 include tests/mk/oauth.mk
 include tests/mk/abook.mk
+include tests/mk/view.mk
 include tests/mk/ui.mk
 include tests/mk/fuzz.mk
 

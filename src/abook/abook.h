@@ -6,7 +6,7 @@
  *
  *   abook.h     this header: the public API
  *   private.h   internals shared by the files below
- *   contact.c   AbookContact: create, copy, free, names, merging two contacts
+ *   contact.c   AbookContact: create, free, names, merging two contacts
  *   book.c      Abook: open, save, add, remove, merge duplicates, lookups
  *   used.c      use counts, kept apart from the contacts (see below)
  *   search.c    accent- and case-insensitive search, completion, group expansion
@@ -89,7 +89,6 @@ GBytes *abook_key_from_line(const char *line, AbookKeyKind *kind);
 GBytes *abook_contact_key(const AbookContact *c, AbookKeyKind want);
 
 AbookContact *abook_contact_new(void);
-AbookContact *abook_contact_copy(const AbookContact *c);
 void abook_contact_free(AbookContact *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AbookContact, abook_contact_free)
 /* Add an address (ignored if the contact has it already, any case).

@@ -50,38 +50,6 @@ abook_contact_free(AbookContact *c)
     g_free(c);
 }
 
-static void
-copy_strings(GPtrArray *to, const GPtrArray *from)
-{
-    for (guint i = 0; i < from->len; i++)
-        g_ptr_array_add(to, g_strdup(from->pdata[i]));
-}
-
-AbookContact *
-abook_contact_copy(const AbookContact *c)
-{
-    AbookContact *n = abook_contact_new();
-    n->uid = g_strdup(c->uid);
-    n->is_group = c->is_group;
-    n->fn = g_strdup(c->fn);
-    n->family = g_strdup(c->family);
-    n->given = g_strdup(c->given);
-    n->additional = g_strdup(c->additional);
-    n->prefix = g_strdup(c->prefix);
-    n->suffix = g_strdup(c->suffix);
-    n->org = g_strdup(c->org);
-    n->note = g_strdup(c->note);
-    n->search_key = g_strdup(c->search_key);
-    copy_strings(n->nicknames, c->nicknames);
-    copy_strings(n->members, c->members);
-    copy_strings(n->extra, c->extra);
-    for (guint i = 0; i < c->emails->len; i++) {
-        const AbookEmail *e = c->emails->pdata[i];
-        abook_contact_add_email(n, e->address, e->type, e->pref);
-    }
-    return n;
-}
-
 char *
 abook_address_key(const char *address)
 {

@@ -55,6 +55,7 @@ gboolean cmd_parse_options(int *argc, char ***argv, const GOptionEntry *entries,
 /* Print "postie: MESSAGE" to stderr. */
 void cmd_print_error(const GError *error);
 void cmd_errorf(const char *format, ...) G_GNUC_PRINTF(1, 2);
+void cmd_verrorf(const char *format, va_list ap) G_GNUC_PRINTF(1, 0);
 void cmd_usage_error(const char *command, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
 /* The mail folder directory from the configuration, or the default when

@@ -16,13 +16,19 @@ cmd_print_error(const GError *error)
 }
 
 void
+cmd_verrorf(const char *format, va_list ap)
+{
+    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    fprintf(stderr, "postie: %s\n", msg);
+}
+
+void
 cmd_errorf(const char *format, ...)
 {
     va_list ap;
     va_start(ap, format);
-    g_autofree char *msg = g_strdup_vprintf(format, ap);
+    cmd_verrorf(format, ap);
     va_end(ap);
-    fprintf(stderr, "postie: %s\n", msg);
 }
 
 void
@@ -60,9 +66,7 @@ cmd_load_config(CmdContext *ctx)
         conf_free(cfg);
         return NULL;
     }
-    /* The environment (tests, scripts) wins over the file. */
-    if (!g_getenv("POSTIE_LOCK_TIMEOUT"))
-        store_set_lock_timeout(cfg->lock_timeout);
+    store_set_default_lock_timeout(cfg->lock_timeout);
     ctx->config = cfg;
     return cfg;
 }

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "ui/ui.h"
 #include "util/util.h"
+#include "view/view.h"
 
 int
 cmd_config(CmdContext *ctx, int argc, char **argv)
@@ -30,7 +30,7 @@ cmd_config(CmdContext *ctx, int argc, char **argv)
         cmd_print_error(error);
         return EXIT_FAIL;
     }
-    ui_check_config(cfg, problems);   /* the screen's [keys] and [colors] */
+    view_check_config(cfg, problems);   /* the screen's [keys] and [colors] */
     for (guint i = 0; i < problems->len; i++) {
         g_autofree char *line = conf_problem_format(problems->pdata[i]);
         printf("%s\n", line);

@@ -1,9 +1,11 @@
 /* config/: accounts and settings, read from a GKeyFile.
  *
- *   conf.c          load the file, build the structs below
- *   conf_check.c    validation: every problem as FILE:LINE: key: message
+ *   conf.c          load the file, check every value while building the
+ *                   structs below; every problem as FILE:LINE: key: message
  *   conf_lines.c    map (group, key) to the line it stands on
+ *   conf_private.h  what conf.c and conf_lines.c share
  *   secret.c        passwords and OAuth tokens (password_command, ...)
+ *   write.c         a new configuration file (the first-run setup)
  *   autoconfig.c    provider settings in Mozilla's config-v1.1.xml format
  *                   (autoconfig.h), autoconfig_builtin.c the built-in ones
  *
@@ -213,9 +215,36 @@ char *conf_run_for_line(const char *command, const char *what, GError **error);
  * ::1) only; no user:password part.  For the OAuth endpoints. */
 gboolean conf_url_allowed(const char *url);
 
+/* "tls" | "starttls" | "none", as security_from_string() reads it. */
 const char *security_name(Security s);
-
 /* Parse "tls" | "starttls" | "none" (FALSE if unknown). */
 gboolean security_from_string(const char *s, Security *out);
+
+/* ---- writing a new configuration (write.c) ---------------------------- */
+
+/* The one account of a new configuration file, as the first-run setup
+ * asks for it: strings as typed, NULL or "" leaves a key out. */
+typedef struct {
+    const char *name, *address;
+    const char *pop3_host, *pop3_port, *pop3_security, *user;
+    const char *password, *password_command;   /* the command wins */
+    gboolean leave_on_server;
+    const char *delete_after_days;   /* only with leave_on_server; "0": never */
+    const char *smtp_host, *smtp_port, *smtp_security;
+    /* An untrusted certificate the user accepted in the login test: a CA
+     * file to trust, or the certificate's SHA-256 fingerprint to pin. */
+    const char *pop3_ca_file, *pop3_fingerprint;
+    const char *smtp_ca_file, *smtp_fingerprint;
+} ConfNewAccount;
+
+/* The account's name in the file ("[account ID]"): the first label of
+ * the address's domain ("example" for a@example.org), "mail" without. */
+char *conf_new_account_id(const char *address);
+
+/* Write PATH as a new configuration with ACCOUNT as its default account:
+ * GKeyFile syntax, mode 0600 (it may hold a password), replaced
+ * atomically; the directory is made (0700) when missing. */
+gboolean conf_write_new(const char *path, const ConfNewAccount *account,
+                        GError **error);
 
 #endif

@@ -169,10 +169,7 @@ on_message(guint num, const char *data, gsize len, gpointer user_data,
         if (r) {
             /* Already here: delete it when the policy says so and it can
              * be told apart from the others. */
-            gboolean expired = run->policy.delete_after_days > 0 &&
-                run->now - r->first_seen >=
-                    (gint64)run->policy.delete_after_days * 86400;
-            if (!it->no_dele && (it->dele_after_download || expired)) {
+            if (plan_dele_known(it, r, &run->policy, run->now)) {
                 g_array_append_val(run->dele, e->num);
                 g_ptr_array_add(run->dele_uids, g_strdup(e->uid));
             }
@@ -356,7 +353,7 @@ run_account(FetchRun *run, GError **error)
     g_autoptr(GError) perr = NULL;
     gboolean has_uidl = TRUE, have_sizes = TRUE;
     g_autoptr(GPtrArray) scan = NULL;
-    run->session = pop3_account_open(run->account, run->cancellable, &perr);
+    run->session = fetch_pop3_open(run->account, run->cancellable, &perr);
     if (run->session)
         scan = pop3_scan_uids(run->session, &has_uidl, &have_sizes, &perr);
     g_thread_join(reader);
@@ -366,6 +363,8 @@ run_account(FetchRun *run, GError **error)
         return FALSE;
     }
     if (!scan) {
+        if (!run->session)
+            run->error_names_account = TRUE;   /* its errors say "account X: " */
         g_propagate_error(error, g_steal_pointer(&perr));
         return FALSE;
     }
@@ -490,14 +489,12 @@ fetch_account(const PostieConfig *cfg, const Account *account,
     run.digest_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     run.dele = g_array_new(FALSE, FALSE, sizeof(guint));
     run.dele_uids = g_ptr_array_new_with_free_func(g_free);
-    run.crash_at = g_getenv("POSTIE_TEST_CRASH_AT");
 
     g_autoptr(GError) local = NULL;
     gboolean ok = store_ensure_default_folders(cfg->mail_dir, &local) &&
                   run_account(&run, &local);
     if (!ok) {
-        /* pop3_account_open's errors already name the account. */
-        if (!g_str_has_prefix(local->message, "account "))
+        if (!run.error_names_account)
             g_prefix_error(&local, _("account %s: "), account->id);
         run.summary.n_deleted = 0;
     }

@@ -3,6 +3,8 @@
  * arrive exactly once.
  *
  *   fetch.c    fetch_account(): the engine (order of work below)
+ *   account.c  the POP3 login for an account, credentials included, and
+ *              the connection check of the setup
  *   batch.c    one batch: in-flight record, append + fsync, record, DELE
  *   recover.c  in-flight records left by a crash: is the copy on disk?
  *   plan.c     what to do with each message the server lists (pure logic)
@@ -16,7 +18,8 @@
  * The records ($XDG_STATE_HOME/postie/uidls/ACCOUNT, mode 0600) keep, per
  * server mailbox (USER@HOST), every UID seen with its first-seen time
  * and state: downloaded, headers only, headers only + body wanted, headers
- * only + delete wanted, deleted here, in flight.  The file is rewritten
+ * only + delete wanted, deleted here, in flight, and a full copy whose
+ * partial one is still to be expunged (the letters are in private.h).  The file is rewritten
  * atomically and only while ACCOUNT.lock is held (flock); a second fetch of
  * the same account fails at once with "a fetch for ACCOUNT is already
  * running".  A damaged file stops the account's fetch with FILE:LINE.
@@ -43,8 +46,9 @@
  * downloaded again.  So every message ends up exactly once.  A dropped
  * connection hands over no partial message (pop3 layer); disk full fails
  * step 3, the appender truncates to its last flush, nothing is recorded and
- * no DELE is sent.  The tests check each window deterministically with
- * $POSTIE_TEST_CRASH_AT (batch.c) and with kill -9 at random moments.
+ * no DELE is sent.  The tests check each window deterministically with a
+ * test build of the program that dies right after a chosen step
+ * (fetch_crash_hook in private.h) and with kill -9 at random moments.
  *
  * A server without UIDL (or a UID listed twice, or an invalid one): the
  * message is identified by the SHA-256 of its content (the second of two
@@ -65,6 +69,7 @@
 #include <gio/gio.h>
 
 #include "config/conf.h"
+#include "pop3/pop3.h"
 
 typedef struct {
     guint n_new;             /* messages downloaded in full */
@@ -103,6 +108,21 @@ gboolean fetch_account(const PostieConfig *cfg, const Account *account,
                        const FetchOptions *options,
                        const FetchCallbacks *callbacks, gpointer data,
                        GCancellable *cancellable, GError **error);
+
+/* A logged-in POP3 session for ACCOUNT (account.c): pop3_open() and
+ * pop3_auth() from its pop3 settings (host, port, security, ca_file,
+ * tls_fingerprint, user, auth, timeout, allow_plaintext_password).  The
+ * secret (password, password_command, oauth_token_command) is fetched
+ * only after the connection is secure and the mechanism is chosen.
+ * Errors start with "account NAME: ". */
+Pop3Session *fetch_pop3_open(const Account *account,
+                             GCancellable *cancellable, GError **error);
+
+/* The connection check of the account setup: log in, count the
+ * messages (*N_MESSAGES, may be NULL), log out; nothing is fetched or
+ * deleted.  Errors as fetch_pop3_open(). */
+gboolean fetch_check_account(const Account *account, guint *n_messages,
+                             GError **error);
 
 /* Requests applied by the next fetch of ACCOUNT (any thread, never waits
  * for a running fetch).  UID is the server's UID, as in the second word of

@@ -2,6 +2,7 @@
 src_libpostie_a_SOURCES += \
 	src/fetch/fetch.h src/fetch/private.h \
 	src/fetch/fetch.c \
+	src/fetch/account.c \
 	src/fetch/batch.c \
 	src/fetch/recover.c \
 	src/fetch/uidls.c \

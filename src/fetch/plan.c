@@ -74,6 +74,15 @@ expired(const UidlRecord *r, const PlanPolicy *p, gint64 now)
            now - r->first_seen >= (gint64)p->delete_after_days * 86400;
 }
 
+gboolean
+plan_dele_known(const PlanItem *it, const UidlRecord *r,
+                const PlanPolicy *policy, gint64 now)
+{
+    if (it->no_dele)
+        return FALSE;
+    return it->dele_after_download || (r && expired(r, policy, now));
+}
+
 FetchPlan *
 plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
           const PlanPolicy *policy, gint64 now)

@@ -6,6 +6,8 @@
 #include <glib.h>
 
 #include "config/conf.h"
+#include "fetch/fetch.h"
+#include "pop3/pop3.h"
 #include "store/store.h"
 
 /* ---- uidls.c: the records of UIDs seen --------------------------------- */
@@ -163,6 +165,13 @@ typedef struct {
 FetchPlan *plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
                      const PlanPolicy *policy, gint64 now);
 void plan_free(FetchPlan *p);
+/* A message identified by its content after download (item IT had no
+ * usable UID) turned out to be here already: R is its record, or NULL
+ * when it was seen earlier in this fetch.  Delete it on the server?  The
+ * same rule as for a downloaded UID (leave_on_server, delete_after_days),
+ * decided here so that the expiry rule lives in one place. */
+gboolean plan_dele_known(const PlanItem *it, const UidlRecord *r,
+                         const PlanPolicy *policy, gint64 now);
 /* Drop records of UIDs the server no longer lists (not when the list
  * shares none of them: that looks like a server that changed every UID,
  * and the records are kept so nothing is deleted or fetched by mistake).
@@ -206,8 +215,6 @@ char *message_canonical_sum(const char *data, gsize len, gboolean from_store,
  * copy too large for memory is checked without holding it. */
 char *message_stored_sum(StoreFolder *f, guint i, gsize *canon_len, GError **error);
 
-#endif
-
 /* ---- spool.c: a message too large for memory ------------------------------ */
 
 /* For message NUM: its pieces are prepared (message_prep_*, without the
@@ -232,9 +239,6 @@ void spool_free(Spool *s);
 
 /* ---- fetch.c, batch.c, recover.c: the engine ----------------------------- */
 
-#include "fetch/fetch.h"
-#include "pop3/pop3.h"
-
 typedef struct {
     const PostieConfig *cfg;
     const Account *account;
@@ -257,7 +261,7 @@ typedef struct {
     GArray *dele;              /* guint message numbers to DELE */
     GPtrArray *dele_uids;      /* their UIDs, dropped from the records
                                   after a successful QUIT */
-    const char *crash_at;      /* test hook, see batch.c */
+    gboolean error_names_account; /* the error already says "account X: " */
     GPtrArray *marks;          /* requests taken from the journal */
 } FetchRun;
 
@@ -275,6 +279,11 @@ typedef struct {
 } BatchEntry;
 
 void batch_entry_free(gpointer p);
+/* Called after each step of batch_commit() ("in-flight", "appended",
+ * "recorded").  NULL in the program; the test build of the program
+ * (tests/integration/crash-hook.c) sets it to die there, so the tests can
+ * check each window of the order in fetch.h deterministically. */
+extern void (*fetch_crash_hook)(const char *step);
 /* Steps 2-4 of the order in fetch.h for ENTRIES; on success the message
  * numbers to DELE are added to run->dele. */
 gboolean batch_commit(FetchRun *run, GPtrArray *entries, GError **error);
@@ -289,3 +298,5 @@ gboolean recover_expunge_partial(FetchRun *run, const char *folder,
 char *fetch_uidl_value(const FetchRun *run, const char *uid);
 /* Path of folder NAME, created when missing. */
 char *fetch_folder_path(const FetchRun *run, const char *name, GError **error);
+
+#endif

@@ -90,8 +90,6 @@ char *mime_view_to_text(const MimeView *view);
  * still on the server, then HOW (the key or command that downloads it,
  * e.g. "Press D to download it at the next fetch."). */
 void mime_view_note_headers_only(MimeView *view, const char *how);
-/* mime_view_new + mime_view_to_text. */
-char *mime_render(GBytes *raw, const MimeViewOptions *opts, GError **error);
 /* One line per attachment for the summary: "[N] name (type, size)". */
 char *mime_attachment_describe(const MimeAttachment *a);
 

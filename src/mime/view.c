@@ -730,10 +730,3 @@ mime_view_to_text(const MimeView *v)
     }
     return g_string_free(out, FALSE);
 }
-
-char *
-mime_render(GBytes *raw, const MimeViewOptions *opts, GError **error)
-{
-    g_autoptr(MimeView) v = mime_view_new(raw, opts, error);
-    return v ? mime_view_to_text(v) : NULL;
-}

@@ -60,12 +60,6 @@ set_timeout(NetConn *c, int timeout)
     c->timeout_ms = (timeout > 0 ? timeout : 60) * 1000;
 }
 
-void
-net_conn_set_timeout(NetConn *c, int timeout)
-{
-    set_timeout(c, timeout);
-}
-
 const char *
 net_conn_host(const NetConn *c)
 {
@@ -326,8 +320,53 @@ closed_error(NetConn *c, GError **error)
 {
     g_autofree char *desc = net_conn_describe(c);
     c->broken = TRUE;
+    ERR_clear_error();   /* OpenSSL's record of the EOF, if any */
     g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
                 _("%s: the server closed the connection unexpectedly"), desc);
+    return FALSE;
+}
+
+gboolean
+net_tls_retry(NetConn *c, int r, NetTlsOp op, GError **error)
+{
+    static const char *const waiting[] = {
+        [NET_TLS_READ] = N_("waiting for the server"),
+        [NET_TLS_WRITE] = N_("sending to the server"),
+        [NET_TLS_HANDSHAKE] = N_("in the TLS handshake"),
+    };
+    int err = SSL_get_error(c->ssl, r);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
+        return net_conn_wait(c, err == SSL_ERROR_WANT_READ, _(waiting[op]), error);
+
+    /* OpenSSL 3 reports a peer that closed without close_notify as an
+     * SSL_ERROR_SSL with this reason: a closed connection all the same. */
+    gboolean closed = err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL ||
+        (err == SSL_ERROR_SSL &&
+         ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING);
+    if (closed && op != NET_TLS_HANDSHAKE)
+        return closed_error(c, error);
+
+    g_autofree char *desc = net_conn_describe(c);
+    g_autofree char *why = net_tls_error_string();
+    if (!why && closed)
+        why = g_strdup(_("the server closed the connection"));
+    if (!why)
+        why = g_strdup(_("unknown error"));
+    c->broken = TRUE;
+    switch (op) {
+    case NET_TLS_READ:
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
+                    _("%s: TLS error while reading: %s"), desc, why);
+        break;
+    case NET_TLS_WRITE:
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
+                    _("%s: TLS error while writing: %s"), desc, why);
+        break;
+    case NET_TLS_HANDSHAKE:
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
+                    _("%s: TLS handshake failed: %s"), desc, why);
+        break;
+    }
     return FALSE;
 }
 
@@ -372,26 +411,9 @@ fill(NetConn *c, GError **error)
                 c->end += got;
                 return TRUE;
             }
-            int err = SSL_get_error(c->ssl, r);
-            if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                if (!net_conn_wait(c, err == SSL_ERROR_WANT_READ,
-                                   _("waiting for the server"), error))
-                    return FALSE;
-                continue;
-            }
-            if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL
-                || (err == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error())
-                                            == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
-                ERR_clear_error();
-                return closed_error(c, error);
-            }
-            g_autofree char *desc = net_conn_describe(c);
-            g_autofree char *why = net_tls_error_string();
-            c->broken = TRUE;
-            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
-                        _("%s: TLS error while reading: %s"), desc,
-                        why ? why : _("unknown error"));
-            return FALSE;
+            if (!net_tls_retry(c, r, NET_TLS_READ, error))
+                return FALSE;
+            continue;
         }
         ssize_t r = recv(c->fd, c->buf + c->end, room, 0);
         if (r > 0) {
@@ -500,22 +522,9 @@ net_conn_write(NetConn *c, const void *data, gsize len, GError **error)
                 len -= done;
                 continue;
             }
-            int err = SSL_get_error(c->ssl, r);
-            if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                if (!net_conn_wait(c, err == SSL_ERROR_WANT_READ,
-                                   _("sending to the server"), error))
-                    return FALSE;
-                continue;
-            }
-            if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL)
-                return closed_error(c, error);
-            g_autofree char *desc = net_conn_describe(c);
-            g_autofree char *why = net_tls_error_string();
-            c->broken = TRUE;
-            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
-                        _("%s: TLS error while writing: %s"), desc,
-                        why ? why : _("unknown error"));
-            return FALSE;
+            if (!net_tls_retry(c, r, NET_TLS_WRITE, error))
+                return FALSE;
+            continue;
         }
         ssize_t r = send(c->fd, p, len, MSG_NOSIGNAL);
         if (r >= 0) {

@@ -97,8 +97,6 @@ const char *net_conn_address(const NetConn *c);
 /* The socket, for poll() by a caller that relays the connection (never
  * read or write it directly: bytes may sit in the buffer or in TLS). */
 int net_conn_fd(const NetConn *c);
-/* Change the read/write timeout (seconds, <= 0: 60). */
-void net_conn_set_timeout(NetConn *c, int timeout);
 
 /* Start TLS on the connection with CTX (from net_tls_client_ctx_new()):
  * first DISCARDS every byte received and buffered so far (anything a man

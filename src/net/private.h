@@ -43,4 +43,12 @@ void net_sigpipe_restore(NetSigpipeGuard *g);
 /* Pull the OpenSSL error queue into one string (g_free), or NULL. */
 char *net_tls_error_string(void);
 
+/* After an OpenSSL call on C returned R <= 0 (SSL_read_ex, SSL_write_ex,
+ * SSL_connect in tls.c): the one reading of SSL_get_error.  TRUE when it
+ * wanted to read or write and we waited for that: call it again.  FALSE
+ * with *ERROR set when the wait failed (timeout, cancelled), the peer
+ * closed the connection, or TLS failed; the connection is then broken. */
+typedef enum { NET_TLS_READ, NET_TLS_WRITE, NET_TLS_HANDSHAKE } NetTlsOp;
+gboolean net_tls_retry(NetConn *c, int r, NetTlsOp op, GError **error);
+
 #endif

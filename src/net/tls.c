@@ -258,21 +258,8 @@ net_conn_start_tls(NetConn *c, SSL_CTX *ctx, const char *fingerprint,
         net_sigpipe_restore(&g);
         if (r == 1)
             break;
-        int err = SSL_get_error(c->ssl, r);
-        if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-            if (!net_conn_wait(c, err == SSL_ERROR_WANT_READ,
-                               _("in the TLS handshake"), error))
-                return FALSE;
-            continue;
-        }
-        g_autofree char *why = net_tls_error_string();
-        c->broken = TRUE;
-        if (!why && (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN))
-            why = g_strdup(_("the server closed the connection"));
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
-                    _("%s: TLS handshake failed: %s"), desc,
-                    why ? why : _("unknown error"));
-        return FALSE;
+        if (!net_tls_retry(c, r, NET_TLS_HANDSHAKE, error))
+            return FALSE;
     }
     if (!net_tls_check_peer(c->ssl, c->host, fingerprint, error)) {
         c->broken = TRUE;

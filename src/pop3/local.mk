@@ -5,5 +5,4 @@ src_libpostie_a_SOURCES += \
 	src/pop3/session.c \
 	src/pop3/auth.c \
 	src/pop3/scan.c \
-	src/pop3/pipeline.c \
-	src/pop3/account.c
+	src/pop3/pipeline.c

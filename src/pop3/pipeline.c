@@ -232,16 +232,3 @@ pop3_retr(Pop3Session *s, guint num, GBytes **out, GError **error)
     *out = NULL;
     return pop3_retr_many(s, &num, 1, keep_bytes, out, error);
 }
-
-gboolean
-pop3_top(Pop3Session *s, guint num, guint lines, GBytes **out, GError **error)
-{
-    *out = NULL;
-    return pop3_top_many(s, &num, 1, lines, keep_bytes, out, error);
-}
-
-gboolean
-pop3_dele(Pop3Session *s, guint num, GError **error)
-{
-    return pop3_dele_many(s, &num, 1, NULL, error);
-}

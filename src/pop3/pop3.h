@@ -10,7 +10,6 @@
  *               PIPELINING, one at a time otherwise
  *   parse.c     every parser of server input (status lines, response codes,
  *               CAPA, LIST/UIDL lines, the multi-line decoder) and digests
- *   account.c   pop3_account_open(): a logged-in session for an Account
  *   private.h   the session struct and the parsers (used by the unit tests)
  *
  * Order of calls:
@@ -25,16 +24,17 @@
  *                          headers by a notice; a -ERR to it is ignored)
  *   pop3_auth()            one login (refuses to send any secret over a
  *                          connection without TLS unless allowed)
- *   pop3_stat() / pop3_list() / pop3_uidl() / pop3_scan() / pop3_scan_uids()
+ *   pop3_stat() / pop3_list() / pop3_scan() / pop3_scan_uids()
  *   pop3_retr_many() / pop3_top_many() / pop3_dele_many()  (any order,
  *                          any number of times); pop3_rset(), pop3_noop()
  *   pop3_quit()            commits the DELEs (RFC 1939: UPDATE state)
  *   pop3_session_free()    without pop3_quit() nothing is deleted
  *
- *   pop3_account_open() does pop3_open() + pop3_auth() for an Account.
+ *   Credentials are the caller's: fetch/ (fetch_pop3_open()) reads the
+ *   account and runs password_command once the connection is secure.
  *
  * Errors (POSTIE_ERROR domain).  The message says what failed and on which
- * host (and account, from pop3_account_open()); the server's own text is
+ * host; the server's own text is
  * kept apart, made terminal-safe, and added at the end as
  * "(server said: ...)" and available through pop3_last_server_text().
  *   POSTIE_ERROR_NET         connect, timeout, connection dropped
@@ -153,6 +153,11 @@ gboolean pop3_auth_mech_is_oauth(Pop3AuthMech mech);
 gboolean pop3_auth_choose(Pop3Session *s, Pop3AuthMech requested,
                           Pop3AuthMech *chosen, GError **error);
 
+/* POSTIE_ERROR_INSECURE unless the connection has TLS or ALLOW_PLAINTEXT:
+ * ask before getting a secret that could not be sent anyway. */
+gboolean pop3_may_send_secret(Pop3Session *s, gboolean allow_plaintext,
+                              GError **error);
+
 /* Log in as USER with SECRET (password, or token for the OAuth
  * mechanisms).  REQUESTED goes through pop3_auth_choose().  Over a
  * connection without TLS nothing is sent and POSTIE_ERROR_INSECURE is
@@ -172,13 +177,6 @@ gboolean pop3_stat(Pop3Session *s, guint *count, guint64 *octets,
  * number: g_array_index(*sizes, guint64, num - 1).  Messages the server
  * did not list (deleted in this session) hold G_MAXUINT64. */
 gboolean pop3_list(Pop3Session *s, GArray **sizes, GError **error);
-
-/* UIDL: *UIDS gets a new GPtrArray of char* (g_free), one per message
- * number (index num - 1), NULL for a message not listed or whose UID is
- * invalid (RFC 1939: 1 to 70 characters 0x21..0x7E; anything else is not
- * trusted as an identity).  A server without UIDL is
- * POSTIE_ERROR_UNSUPPORTED (session still usable). */
-gboolean pop3_uidl(Pop3Session *s, GPtrArray **uids, GError **error);
 
 typedef struct {
     guint num;              /* message number, 1-based */
@@ -255,9 +253,6 @@ gboolean pop3_dele_many(Pop3Session *s, const guint *nums, guint n,
 
 /* One message, for convenience: *OUT gets a new GBytes. */
 gboolean pop3_retr(Pop3Session *s, guint num, GBytes **out, GError **error);
-gboolean pop3_top(Pop3Session *s, guint num, guint lines, GBytes **out,
-                  GError **error);
-gboolean pop3_dele(Pop3Session *s, guint num, GError **error);
 
 /* Undo this session's DELEs. */
 gboolean pop3_rset(Pop3Session *s, GError **error);
@@ -267,15 +262,5 @@ gboolean pop3_noop(Pop3Session *s, GError **error);
  * that it could not (-ERR), or the connection failed before +OK: then
  * the caller cannot know whether the DELEs happened. */
 gboolean pop3_quit(Pop3Session *s, GError **error);
-
-/* ---- for an account ----------------------------------------------------- */
-
-/* pop3_open() + pop3_auth() from ACCOUNT's pop3 settings (host, port,
- * security, ca_file, tls_fingerprint, user, auth, timeout,
- * allow_plaintext_password).  The secret is fetched (conf_server_secret()
- * or conf_oauth_token()) only after the connection is secure and the
- * mechanism is chosen.  Errors start with "account NAME (HOST): ". */
-Pop3Session *pop3_account_open(const Account *account,
-                               GCancellable *cancellable, GError **error);
 
 #endif

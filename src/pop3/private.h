@@ -136,9 +136,6 @@ void pop3_garbage_error(Pop3Session *s, const char *what, GError **error);
 /* Simple command expecting +OK. */
 gboolean pop3_simple(Pop3Session *s, const char *cmd, const char *what,
                      Pop3Reply *reply, GError **error);
-/* POSTIE_ERROR_INSECURE unless the connection has TLS or ALLOW_PLAINTEXT. */
-gboolean pop3_may_send_secret(Pop3Session *s, gboolean allow_plaintext,
-                              GError **error);
 /* Fail early when the session is broken. */
 gboolean pop3_check_usable(Pop3Session *s, GError **error);
 

@@ -174,19 +174,6 @@ uidl_into(Pop3Session *s, guint count, GPtrArray **uids, guint *invalid,
     return TRUE;
 }
 
-gboolean
-pop3_uidl(Pop3Session *s, GPtrArray **uids, GError **error)
-{
-    guint count;
-    if (!pop3_stat(s, &count, NULL, error))
-        return FALSE;
-    if (count > MAX_MESSAGES) {
-        pop3_garbage_error(s, "STAT", error);
-        return FALSE;
-    }
-    return uidl_into(s, max_num(s, count), uids, NULL, error);
-}
-
 static void
 message_free(gpointer p)
 {

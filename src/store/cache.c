@@ -1,9 +1,9 @@
 /* The persistent index cache: $XDG_STATE_HOME/postie/index/<sha256 of the
  * folder's real path>.idx, mode 0600, written with atomic_write_file.
  *
- * It is only a cache: any doubt (other file, shorter file, bytes at the
- * end of the indexed region or at sampled separators no longer the same,
- * bad magic, bad sizes) and the folder is indexed again.  Layout, native
+ * It is only a cache: any doubt (another device or inode, a shorter file,
+ * the last TAIL_BYTES of the indexed region hashing differently, bad
+ * magic, bad sizes) and the folder is indexed again.  Layout, native
  * byte order (the header says which):
  *
  *   CacheHeader

@@ -1,7 +1,8 @@
 /* Folder locking, compatible with mutt, Dovecot and procmail: first a
- * dotlock (FOLDER.lock, linked into place already holding our pid, or
- * created with O_EXCL), then an fcntl lock on the whole file.  Both are
- * waited for up to the lock timeout.
+ * dotlock (FOLDER.lock, made by linking a temporary file that holds our
+ * pid, so it never exists empty; O_EXCL where there are no hard links),
+ * then an fcntl lock on the whole file.  Both are waited for up to the
+ * lock timeout.
  *
  * A dotlock is stale when it is older than STALE_SECONDS or names a
  * process (its content, a pid, as Dovecot and we write it) that no longer
@@ -23,11 +24,18 @@
 #define DEFAULT_TIMEOUT 30.0
 
 static double lock_timeout = -1;   /* < 0: not set, use env or default */
+static double default_timeout = DEFAULT_TIMEOUT;
 
 void
 store_set_lock_timeout(double seconds)
 {
     lock_timeout = seconds;
+}
+
+void
+store_set_default_lock_timeout(double seconds)
+{
+    default_timeout = seconds >= 0 ? seconds : DEFAULT_TIMEOUT;
 }
 
 double
@@ -42,13 +50,18 @@ store_get_lock_timeout(void)
         if (end && *end == '\0' && v >= 0)
             return v;
     }
-    return DEFAULT_TIMEOUT;
+    return default_timeout;
 }
 
-/* Sleep a little longer each round, up to a quarter second. */
+/* Sleep a little longer each round, up to a quarter second.  The first
+ * wait is announced as a debug message (G_MESSAGES_DEBUG=all): it tells a
+ * user why postie hangs, and lets the tests wait for the waiting. */
 static void
-backoff(guint *round)
+backoff(guint *round, const char *path, const char *kind)
 {
+    if (*round == 0)
+        g_debug("%s: waiting for the %s lock held by another program",
+                path, kind);
     guint ms = 5u << MIN(*round, 6u);
     if (ms > 250)
         ms = 250;
@@ -81,44 +94,50 @@ dotlock_stale(const char *lock)
     return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
-/* Create LOCK holding our pid, without a moment where it exists empty:
- * a process killed between creating it and writing its pid would leave a
- * lock nobody could prove stale for STALE_SECONDS, and mail would wait.
- * The pid goes into a hidden file beside it (no folder name starts with
- * '.'), which is then linked into place; where links do not work, the
- * lock is created and written as before.  0, or an errno (EEXIST: held). */
+/* Write our pid to a new file FD (closing it); 0 or an errno. */
 static int
-dotlock_create(const char *lock)
+write_pid(int fd)
 {
-    char buf[32];
-    int n = g_snprintf(buf, sizeof buf, "%d\n", (int)getpid());
-    g_autofree char *dir = g_path_get_dirname(lock);
-    g_autofree char *base = g_path_get_basename(lock);
-    g_autofree char *tmp = g_strdup_printf("%s/.%s.%d", dir, base, (int)getpid());
-    unlink(tmp);                 /* left by a killed process with our pid */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-        int e = 0;
-        if (write(fd, buf, (size_t)n) != n)
-            e = errno ? errno : EIO;
-        if (close(fd) < 0 && e == 0)
-            e = errno;
-        if (e == 0 && link(tmp, lock) < 0)
-            e = errno;
-        unlink(tmp);
-        if (e != EPERM && e != ENOSYS && e != EOPNOTSUPP && e != EMLINK)
-            return e;
-        /* no hard links here: the plain way */
-    }
-    fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    char pid[32];
+    int n = g_snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+    int e = write(fd, pid, (size_t)n) == n ? 0 : (errno ? errno : EIO);
+    if (close(fd) < 0 && e == 0)
+        e = errno;
+    return e;
+}
+
+/* Create LOCK holding our pid, atomically: the pid goes into a temporary
+ * file (named like sync.c's, so a rewrite removes one left by a kill)
+ * that is then linked to LOCK.  A lock file created empty and left so by
+ * a kill before the pid was written would look held for STALE_SECONDS.
+ * Where hard links are not supported: O_EXCL, then the pid.
+ * Returns 0 when created, else an errno (EEXIST: held by someone), or
+ * -1 when our temporary file vanished (a rewrite took it for an orphan):
+ * try again. */
+static int
+create_lock(const char *path, const char *lock)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *tmp = g_strdup_printf("%s/.%s.postie-tmp.XXXXXX", dir, base);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644);
     if (fd < 0)
         return errno;
-    if (write(fd, buf, (size_t)n) != n || close(fd) < 0) {
-        int e = errno ? errno : EIO;
-        unlink(lock);
-        return e;
+    int e = write_pid(fd);
+    if (e == 0)
+        e = link(tmp, lock) == 0 ? 0 : errno;
+    unlink(tmp);
+    if (e == ENOENT)
+        return -1;
+    if (e == EPERM || e == ENOSYS || e == EOPNOTSUPP || e == EMLINK) {
+        fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return errno;
+        e = write_pid(fd);
+        if (e != 0)
+            unlink(lock);
     }
-    return 0;
+    return e;
 }
 
 static gboolean
@@ -127,11 +146,13 @@ dotlock(StoreLock *l, const char *path, gint64 deadline, GError **error)
     g_autofree char *lock = g_strconcat(path, ".lock", NULL);
     guint round = 0;
     for (;;) {
-        int e = dotlock_create(lock);
+        int e = create_lock(path, lock);
         if (e == 0) {
             l->dotlock = g_steal_pointer(&lock);
             return TRUE;
         }
+        if (e < 0)
+            continue;
         if (e == EACCES || e == EPERM || e == EROFS) {
             /* A directory we may not write to: mutt then relies on
              * fcntl alone, and so do we. */
@@ -152,7 +173,7 @@ dotlock(StoreLock *l, const char *path, gint64 deadline, GError **error)
                         path, lock, store_get_lock_timeout());
             return FALSE;
         }
-        backoff(&round);
+        backoff(&round, path, "dot");
     }
 }
 
@@ -189,7 +210,7 @@ store_lock(StoreLock *l, const char *path, int fd, gboolean write, GError **erro
                         path, store_get_lock_timeout());
             return FALSE;
         }
-        backoff(&round);
+        backoff(&round, path, "fcntl");
     }
     l->fd = fd;
     return TRUE;

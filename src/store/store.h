@@ -7,7 +7,8 @@
  *   decode.c    turning raw header values into display text and dates
  *   folder.c    open / refresh / read / close a folder; set flags
  *   cache.c     the persistent index cache ($XDG_STATE_HOME/postie/index)
- *   lock.c      dotlock (FOLDER.lock, O_EXCL) + fcntl locking with timeout
+ *   lock.c      dotlock (FOLDER.lock, linked from a file with our pid) +
+ *               fcntl locking with timeout
  *   append.c    the appender: From_ line, mboxrd quoting, Status/X-Status,
  *               write, fsync, truncate back on error
  *   sync.c      saving flags and expunging: temp file + fsync + rename
@@ -174,9 +175,12 @@ gboolean store_append(const char *path, const char *data, gsize len,
 /* ---- locking ----------------------------------------------------------- */
 
 /* How long to wait for a lock held by someone else before failing with
- * POSTIE_ERROR_LOCKED.  Default 30 s, or $POSTIE_LOCK_TIMEOUT (seconds,
- * may be fractional).  A negative value restores the default. */
+ * POSTIE_ERROR_LOCKED, in seconds (may be fractional).  The first of:
+ * store_set_lock_timeout() (a negative value unsets it),
+ * $POSTIE_LOCK_TIMEOUT, store_set_default_lock_timeout() (the
+ * configuration's lock_timeout), 30 s. */
 void store_set_lock_timeout(double seconds);
+void store_set_default_lock_timeout(double seconds);
 double store_get_lock_timeout(void);
 
 /* ---- the folder directory --------------------------------------------- */

@@ -364,12 +364,10 @@ ui_close_folder(Ui *ui)
     leave_folder(ui);
 }
 
-static GPtrArray *
-complete_folder(const char *text, gpointer data)
+GPtrArray *
+folders_complete_names(const char *text, gpointer data)
 {
     Ui *ui = data;
-    if (is_path(text) || text[0] == '.')
-        return complete_path(text, NULL);
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; ui->folders && i < ui->folders->len; i++)
         if (g_str_has_prefix(ui->folders->pdata[i], text))
@@ -377,12 +375,21 @@ complete_folder(const char *text, gpointer data)
     return out;
 }
 
+/* Changing folders also takes an mbox path. */
+static GPtrArray *
+complete_folder_or_path(const char *text, gpointer data)
+{
+    if (is_path(text) || text[0] == '.')
+        return complete_path(text, NULL);
+    return folders_complete_names(text, data);
+}
+
 void
 folders_change(Ui *ui)
 {
     folders_reload(ui);
     g_autofree char *name = prompt_line(ui, _("Open folder or mbox path (Tab completes): "), NULL,
-                                        complete_folder, ui);
+                                        complete_folder_or_path, ui);
     if (!name || !*g_strstrip(name) || !ui_leave_asking(ui))
         return;
     if (ui_open_folder(ui, name)) {

@@ -4,15 +4,11 @@ src_postie_SOURCES += \
 	src/ui/private.h \
 	src/ui/ui.c \
 	src/ui/screen.c \
-	src/ui/layout.c \
 	src/ui/draw.c \
 	src/ui/colors.c \
-	src/ui/keymap.c \
 	src/ui/help.c \
 	src/ui/folderlist.c \
 	src/ui/msglist.c \
-	src/ui/sort.c \
-	src/ui/threads.c \
 	src/ui/preview.c \
 	src/ui/pager.c \
 	src/ui/prompt.c \

@@ -10,76 +10,14 @@
 #include "search/pattern.h"
 #include "store/store.h"
 #include "util/util.h"
-
-/* ---- keys and actions (keymap.c) -------------------------------------- */
-
-/* A key as read from the keyboard: a Unicode character, or a curses
- * function key (KEY_DOWN, ...) tagged with UI_KEY_FUNC so the two ranges
- * cannot collide. */
-#define UI_KEY_FUNC 0x1000000
-/* Alt+key, or Esc then the key (mutt's "Esc /"). */
-#define UI_KEY_META 0x2000000
-#define UI_KEY_NONE (-1)
-/* Not a key: something happened in the background (new mail, progress);
- * the caller redraws. */
-#define UI_KEY_EVENT (UI_KEY_FUNC | 0xffff)
-
-typedef enum {
-    ACT_NONE = 0,
-    ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_FIRST, ACT_LAST,
-    ACT_OPEN, ACT_QUIT, ACT_COMPOSE, ACT_REPLY, ACT_REPLY_ALL, ACT_FORWARD,
-    ACT_DELETE, ACT_UNDELETE, ACT_SAVE, ACT_CHANGE_FOLDER, ACT_SEARCH,
-    ACT_SEARCH_NEXT, ACT_SYNC, ACT_FETCH, ACT_ADD_SENDER, ACT_ADDRESS_BOOK,
-    ACT_HELP,
-    ACT_SORT, ACT_THREADS, ACT_TOGGLE_FOLDERS, ACT_PREVIEW_LAYOUT,
-    ACT_PREVIEW_GROW, ACT_PREVIEW_SHRINK, ACT_ATTACHMENTS, ACT_FLAG,
-    ACT_TOGGLE_READ, ACT_MARK_DOWNLOAD, ACT_MARK_SERVER_DELETE,
-    ACT_SEND_OUTBOX, ACT_REDRAW, ACT_PREVIEW_DOWN, ACT_PREVIEW_UP,
-    ACT_SEARCH_REVERSE, ACT_SEARCH_OPPOSITE, ACT_LIMIT, ACT_TAG,
-    ACT_TAG_PATTERN, ACT_UNTAG_PATTERN, ACT_TAG_PREFIX, ACT_PIPE,
-    ACT_NEXT_UNREAD, ACT_MARK_ALL_READ, ACT_FOLDER_PANE, ACT_TOGGLE_HEADERS,
-    ACT_MESSAGE_LOG,
-    ACT_COUNT
-} UiAction;
-
-typedef struct {
-    UiAction action;
-    const char *name;          /* as written in [keys] */
-    const char *defaults;      /* default key specs, space separated */
-    const char *help;          /* one line for the help screen */
-} ActionInfo;
-
-typedef struct Keymap Keymap;
-
-const ActionInfo *keymap_actions(void);        /* ACT_COUNT-1 entries */
-const ActionInfo *keymap_action_info(UiAction a);
-/* Build the bindings: defaults, then cfg->keys.  Problems with [keys]
- * (unknown action or key) are added to PROBLEMS as ConfProblem*. */
-Keymap *keymap_new(const PostieConfig *cfg, GPtrArray *problems);
-void keymap_free(Keymap *km);
-UiAction keymap_lookup(const Keymap *km, int key);
-/* The keys bound to A, for display ("j, <Down>"); newly allocated. */
-char *keymap_keys_for(const Keymap *km, UiAction a);
-/* The first key bound to A, for the key hint ("?"), newly allocated. */
-char *keymap_first_key(const Keymap *km, UiAction a);
-/* Parse one key spec ("j", "<Down>", "^L", "C-l"); UI_KEY_NONE if bad. */
-int keymap_parse_key(const char *spec);
-char *keymap_key_name(int key);
+#include "view/view.h"
 
 /* ---- colours (colors.c) ------------------------------------------------ */
-
-typedef enum {
-    COL_NORMAL, COL_INDICATOR, COL_STATUS, COL_HINT, COL_NEW, COL_DELETED,
-    COL_FLAGGED, COL_DIVIDER, COL_HEADER, COL_QUOTED, COL_ERROR, COL_TREE,
-    COL_FOLDER, COL_PARTIAL, COL_COUNT
-} UiColor;
 
 /* Set up colour pairs.  Problems (unknown element or colour) go to
  * PROBLEMS (ConfProblem*).  Colours stay off with NO_COLOR, color=false or
  * a terminal without colours. */
 void colors_init(const PostieConfig *cfg, GPtrArray *problems);
-/* Only the check of [colors] (no curses needed). */
-void colors_check(const PostieConfig *cfg, GPtrArray *problems);
 attr_t colors_attr(UiColor c);
 
 /* ---- drawing (draw.c) ------------------------------------------------- */
@@ -98,69 +36,6 @@ int draw_width(const char *text);
 void draw_wrap(const char *text, int cols, GPtrArray *rows);
 /* Blank a rectangle. */
 void draw_clear(int y, int x, int rows, int cols);
-
-/* ---- layout (layout.c) ------------------------------------------------- */
-
-typedef enum { PREVIEW_BELOW, PREVIEW_RIGHT, PREVIEW_OFF } PreviewMode;
-
-typedef struct { int y, x, h, w; } Rect;
-
-typedef struct {
-    Rect hint, status, message;    /* one line each */
-    Rect folders;                  /* w == 0 when hidden */
-    Rect list;
-    Rect divider;                  /* line between list and preview */
-    Rect preview;                  /* h or w == 0 when off */
-} Layout;
-
-void layout_compute(Layout *l, int lines, int cols, gboolean folders,
-                    PreviewMode mode, int preview_percent);
-
-/* ---- the message view (msglist.c, sort.c, threads.c) ------------------ */
-
-typedef enum { SORT_DATE, SORT_SENDER, SORT_SUBJECT, SORT_SIZE, SORT_COUNT } SortKey;
-
-/* Display order over a folder, with per-message keys computed once. */
-typedef struct {
-    StoreFolder *folder;
-    guint n;                 /* messages indexed (store_folder_count) */
-    guint *order;            /* view row -> message index */
-    guint8 *depth;           /* view row -> thread depth (threads on) */
-    int *row_of;             /* message index -> view row */
-    char **sender_key;       /* casefolded, computed lazily */
-    char **subject_key;      /* casefolded, "Re:" stripped, lazily */
-    SortKey sort;
-    gboolean reverse;
-    gboolean threads;
-    guint rows;              /* rows shown: all messages, or the limit's */
-    Pattern *limit;          /* NULL: no limit (limit.c) */
-    char *limit_text;
-    GError *limit_error;     /* the limit's folder scan failed (shown once) */
-    guint64 generation;      /* bumped whenever the messages change */
-    guint8 *tagged;          /* message index -> tagged (tags.c) */
-    guint ntagged;
-    GHashTable *tag_ids;     /* tags by message identity: survive refreshes */
-} MsgView;
-
-void view_init(MsgView *v, StoreFolder *f, SortKey sort, gboolean threads);
-void view_clear(MsgView *v);
-/* Recompute order after a change of sort or threading, or (CONTENTS)
- * after the folder's messages changed, which drops the computed keys. */
-void view_rebuild(MsgView *v, gboolean contents);
-/* Row showing message index IDX, or -1. */
-int view_row_of(const MsgView *v, guint idx);
-/* The next row after FROM (before it when BACKWARD, wrapping) whose
- * message matches P; -1 if none (*ERROR set if the folder scan failed). */
-int view_search(MsgView *v, Pattern *p, int from, gboolean backward, GError **error);
-/* What patterns of this view match against (tags, generation). */
-PatternTarget view_target(const MsgView *v);
-const char *sort_name(SortKey s);
-gboolean sort_from_name(const char *name, SortKey *out);
-/* Put the thread order into v->order / v->depth (threads.c). */
-void threads_order(MsgView *v);
-/* Compare messages A and B by the view's sort key (sort.c). */
-int view_compare(MsgView *v, guint a, guint b);
-void view_ensure_keys(MsgView *v, SortKey s);
 
 /* ---- rendering messages (preview.c) ----------------------------------- */
 
@@ -282,8 +157,6 @@ void limit_run(Ui *ui);
  * applies the next action to every tagged message. */
 void tags_toggle(Ui *ui);
 void tags_by_pattern(Ui *ui, gboolean tag);
-void tags_rebuild(MsgView *v);
-void tags_clear(MsgView *v);
 void tags_prefix(Ui *ui);
 /* The message indexes an action works on: the tagged ones under the tag
  * prefix, else the selected one.  Newly allocated; may be empty. */
@@ -310,6 +183,8 @@ char *ui_folder_path(Ui *ui, const char *name, GError **error);
 void ui_close_folder(Ui *ui);
 void ui_reload_folder(Ui *ui);
 void folders_change(Ui *ui);
+/* Completion of folder names (not paths) for prompt_line (DATA: the Ui). */
+GPtrArray *folders_complete_names(const char *text, gpointer data);
 /* Write the open folder's flags and expunge the messages marked deleted:
  * first those not moved elsewhere are copied to the Trash (cfg->trash,
  * unless this is the Trash) and synced, then the folder is rewritten.

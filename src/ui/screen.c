@@ -262,17 +262,6 @@ sync_folder(Ui *ui)
                                    "Folder written; %u messages expunged.", n), n);
 }
 
-static GPtrArray *
-complete_folder_names(const char *text, gpointer data)
-{
-    Ui *ui = data;
-    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-    for (guint i = 0; ui->folders && i < ui->folders->len; i++)
-        if (g_str_has_prefix(ui->folders->pdata[i], text))
-            g_ptr_array_add(out, g_strdup(ui->folders->pdata[i]));
-    return out;
-}
-
 static void
 save_message(Ui *ui)
 {
@@ -282,7 +271,7 @@ save_message(Ui *ui)
     folders_reload(ui);
     g_autofree char *name = prompt_line(ui, idx->len > 1 ? _("Move the tagged messages to folder: ")
                                                          : _("Move to folder: "), NULL,
-                                        complete_folder_names, ui);
+                                        folders_complete_names, ui);
     if (!name || !*g_strstrip(name))
         return;
     g_autoptr(GError) error = NULL;

@@ -1,18 +1,21 @@
 /* First run: no configuration file yet.  A form asks for the account
  * (name, address, POP3 server, port, security, user, password or password
  * command, leave-on-server and delete-after-days, SMTP server, port,
- * security), writes the configuration as GKeyFile text with mode 0600
- * (atomically), offers OAuth for providers that take no passwords
+ * security), writes the configuration (conf_write_new: mode 0600,
+ * atomically), offers OAuth for providers that take no passwords
  * (oauth/setup.c does the work), and offers to test the POP3 and SMTP
- * logins. */
+ * logins (fetch_check_account, send_test_account).  After the address,
+ * the provider's settings (config/autoconfig.c) are offered; a login test
+ * that meets an untrusted certificate offers to pin its fingerprint or
+ * trust a CA file, which conf_write_new() then writes. */
 #include <config.h>
 
 #include <string.h>
 
 #include "config/autoconfig.h"
+#include "fetch/fetch.h"
 #include "net/net.h"
 #include "oauth/oauth.h"
-#include "pop3/pop3.h"
 #include "send/send.h"
 #include "ui/private.h"
 
@@ -388,64 +391,29 @@ ask(Ui *ui, Answers *a, Field f, const char *path)
     }
 }
 
-static char *
-account_id(const Answers *a)
-{
-    const char *at = strchr(a->v[F_ADDRESS], '@');
-    GString *s = g_string_new(NULL);
-    for (const char *p = at ? at + 1 : "mail"; *p && *p != '.'; p++)
-        if (g_ascii_isalnum(*p) || *p == '-')
-            g_string_append_c(s, *p);
-    if (s->len == 0)
-        g_string_append(s, "mail");
-    return g_string_free(s, FALSE);
-}
-
 static gboolean
 write_config(const Answers *a, const char *path, GError **error)
 {
-    g_autoptr(GKeyFile) kf = g_key_file_new();
-    g_autofree char *id = account_id(a);
-    g_autofree char *group = g_strdup_printf("account %s", id);
-    g_key_file_set_comment(kf, NULL, NULL,
-                           " postie configuration, written by the first-run setup.\n"
-                           " See postie.conf(5).", NULL);
-    if (a->v[F_NAME] && *a->v[F_NAME])
-        g_key_file_set_string(kf, group, "name", a->v[F_NAME]);
-    g_key_file_set_string(kf, group, "address", a->v[F_ADDRESS]);
-    g_key_file_set_string(kf, group, "default", "true");
-    g_key_file_set_string(kf, group, "pop3_host", a->v[F_POP3_HOST]);
-    g_key_file_set_string(kf, group, "pop3_port", a->v[F_POP3_PORT]);
-    g_key_file_set_string(kf, group, "pop3_security", a->v[F_POP3_SECURITY]);
-    g_key_file_set_string(kf, group, "pop3_user", a->v[F_USER]);
-    if (a->ca_file[0])
-        g_key_file_set_string(kf, group, "ca_file", a->ca_file[0]);
-    if (a->fingerprint[0])
-        g_key_file_set_string(kf, group, "tls_fingerprint", a->fingerprint[0]);
-    if (a->v[F_PASSWORD_COMMAND] && *a->v[F_PASSWORD_COMMAND])
-        g_key_file_set_string(kf, group, "password_command", a->v[F_PASSWORD_COMMAND]);
-    else if (a->v[F_PASSWORD] && *a->v[F_PASSWORD])
-        g_key_file_set_string(kf, group, "password", a->v[F_PASSWORD]);
-    g_key_file_set_string(kf, group, "leave_on_server", is_yes(a->v[F_LEAVE]) ? "true" : "false");
-    if (is_yes(a->v[F_LEAVE]) && g_strcmp0(a->v[F_DELETE_DAYS], "0"))
-        g_key_file_set_string(kf, group, "delete_after_days", a->v[F_DELETE_DAYS]);
-    g_key_file_set_string(kf, group, "smtp_host", a->v[F_SMTP_HOST]);
-    g_key_file_set_string(kf, group, "smtp_port", a->v[F_SMTP_PORT]);
-    g_key_file_set_string(kf, group, "smtp_security", a->v[F_SMTP_SECURITY]);
-    g_key_file_set_string(kf, group, "smtp_user", a->v[F_USER]);
-    if (a->ca_file[1])
-        g_key_file_set_string(kf, group, "smtp_ca_file", a->ca_file[1]);
-    if (a->fingerprint[1])
-        g_key_file_set_string(kf, group, "smtp_tls_fingerprint", a->fingerprint[1]);
-
-    gsize len;
-    g_autofree char *data = g_key_file_to_data(kf, &len, error);
-    if (!data)
-        return FALSE;
-    g_autofree char *dir = g_path_get_dirname(path);
-    if (!paths_ensure_dir(dir, 0700, error))
-        return FALSE;
-    return atomic_write_file(path, data, len, 0600, error);
+    ConfNewAccount n = {
+        .name = a->v[F_NAME],
+        .address = a->v[F_ADDRESS],
+        .pop3_host = a->v[F_POP3_HOST],
+        .pop3_port = a->v[F_POP3_PORT],
+        .pop3_security = a->v[F_POP3_SECURITY],
+        .user = a->v[F_USER],
+        .password = a->v[F_PASSWORD],
+        .password_command = a->v[F_PASSWORD_COMMAND],
+        .leave_on_server = is_yes(a->v[F_LEAVE]),
+        .delete_after_days = a->v[F_DELETE_DAYS],
+        .smtp_host = a->v[F_SMTP_HOST],
+        .smtp_port = a->v[F_SMTP_PORT],
+        .smtp_security = a->v[F_SMTP_SECURITY],
+        .pop3_ca_file = a->ca_file[0],
+        .pop3_fingerprint = a->fingerprint[0],
+        .smtp_ca_file = a->ca_file[1],
+        .smtp_fingerprint = a->fingerprint[1],
+    };
+    return conf_write_new(path, &n, error);
 }
 
 /* The OAuth login's instructions (an address, a code), on the whole
@@ -492,7 +460,7 @@ offer_oauth(Ui *ui, const Answers *a, const char *path)
     if (!client)
         return;
     g_strstrip(client);
-    g_autofree char *id = account_id(a);
+    g_autofree char *id = conf_new_account_id(a->v[F_ADDRESS]);
     g_autoptr(GError) error = NULL;
     if (!oauth_setup_write(path, id, p, client, &error)) {
         ui_error(ui, "%s", error->message);
@@ -519,15 +487,11 @@ static char *
 test_pop3(const Account *a, gboolean *ok, gboolean *cert_problem)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(Pop3Session) s = pop3_account_open(a, NULL, &error);
-    *ok = s != NULL;
-    *cert_problem = !s && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
-    if (!s)
-        return g_strdup_printf(_("POP3 test failed: %s"), error->message);
     guint count = 0;
-    guint64 octets = 0;
-    pop3_stat(s, &count, &octets, NULL);
-    pop3_quit(s, NULL);
+    *ok = fetch_check_account(a, &count, &error);
+    *cert_problem = !*ok && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
+    if (!*ok)
+        return g_strdup_printf(_("POP3 test failed: %s"), error->message);
     return g_strdup_printf(g_dngettext(PACKAGE, "POP3 login works (%u message on the server)",
                                        "POP3 login works (%u messages on the server)", count),
                            count);

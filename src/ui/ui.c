@@ -10,12 +10,36 @@
 #include "ui/ui.h"
 
 static gboolean
-config_exists(CmdContext *ctx)
+config_exists(const char *config_path)
 {
-    if (ctx->config_path)
-        return g_file_test(ctx->config_path, G_FILE_TEST_EXISTS);
+    if (config_path)
+        return g_file_test(config_path, G_FILE_TEST_EXISTS);
     g_autofree char *def = paths_default_config_file();
     return g_file_test(def, G_FILE_TEST_EXISTS);
+}
+
+/* Before the screen starts, problems go to standard error; a file with
+ * errors is refused (as every command does). */
+static PostieConfig *
+load_config(const char *config_path)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) problems = NULL;
+    PostieConfig *cfg = conf_load(config_path, &problems, &error);
+    if (!cfg) {
+        g_printerr("postie: %s\n", error->message);
+        return NULL;
+    }
+    for (guint i = 0; problems && i < problems->len; i++) {
+        g_autofree char *line = conf_problem_format(problems->pdata[i]);
+        g_printerr("%s\n", line);
+    }
+    if (conf_has_errors(problems)) {
+        conf_free(cfg);
+        return NULL;
+    }
+    store_set_default_lock_timeout(cfg->lock_timeout);
+    return cfg;
 }
 
 static void
@@ -23,6 +47,8 @@ ui_free(Ui *ui)
 {
     ui_close_folder(ui);
     keymap_free(ui->keys);
+    if (ui->cfg)
+        conf_free(ui->cfg);
     if (ui->folders)
         g_ptr_array_unref(ui->folders);
     if (ui->problems)
@@ -51,31 +77,23 @@ ui_free(Ui *ui)
     }
 }
 
-void
-ui_check_config(const PostieConfig *cfg, GPtrArray *problems)
-{
-    keymap_free(keymap_new(cfg, problems));
-    colors_check(cfg, problems);
-}
-
 int
-ui_main(CmdContext *ctx)
+ui_main(const char *config_path, const char *open_folder)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        cmd_errorf(_("the mail screen needs a terminal; see 'postie --help' "
+        g_printerr("postie: %s\n",
+                   _("the mail screen needs a terminal; see 'postie --help' "
                      "for the commands that work without one"));
-        return EXIT_USAGE;
+        return 2;
     }
-    if (!config_exists(ctx)) {
-        g_autofree char *written = setup_run(ctx->config_path);
+    if (!config_exists(config_path)) {
+        g_autofree char *written = setup_run(config_path);
         if (!written)
-            return EXIT_OK;
-        if (!ctx->config_path)
-            ctx->config_path = NULL; /* the default location was written */
+            return 0;
     }
-    PostieConfig *cfg = cmd_load_config(ctx);
+    PostieConfig *cfg = load_config(config_path);
     if (!cfg)
-        return EXIT_FAIL;
+        return 1;
 
     mime_init();
     Ui ui = { 0 };
@@ -96,9 +114,9 @@ ui_main(CmdContext *ctx)
     g_autoptr(GError) error = NULL;
     if (!paths_ensure_dir(ui.mail_dir, 0700, &error) ||
         !store_ensure_default_folders(ui.mail_dir, &error)) {
-        cmd_print_error(error);
+        g_printerr("postie: %s\n", error->message);
         ui_free(&ui);
-        return EXIT_FAIL;
+        return 1;
     }
     if (pipe(ui.wake_fd) == 0) {
         fcntl(ui.wake_fd[0], F_SETFL, O_NONBLOCK);
@@ -113,9 +131,9 @@ ui_main(CmdContext *ctx)
     ui.keys = keymap_new(cfg, ui.problems);
     set_escdelay(25);
     if (!initscr()) {
-        cmd_errorf(_("cannot start the screen (is TERM set?)"));
+        g_printerr("postie: %s\n", _("cannot start the screen (is TERM set?)"));
         ui_free(&ui);
-        return EXIT_FAIL;
+        return 1;
     }
     cbreak();
     noecho();
@@ -127,15 +145,15 @@ ui_main(CmdContext *ctx)
     folders_reload(&ui);
     /* -f FOLDER, else the default account's inbox setting, else Inbox. */
     const Account *acc = conf_default_account(cfg);
-    const char *start = ctx->open_folder ? ctx->open_folder
+    const char *start = open_folder ? open_folder
                       : acc && acc->inbox ? acc->inbox : STORE_INBOX;
-    if (!ui_open_folder(&ui, start) && ctx->open_folder) {
+    if (!ui_open_folder(&ui, start) && open_folder) {
         endwin();
         g_autofree char *msg = g_strdup(ui.message);
         ui_features_shutdown(&ui);
         ui_free(&ui);
-        cmd_errorf("%s", msg ? msg : ctx->open_folder);
-        return EXIT_FAIL;
+        g_printerr("postie: %s\n", msg ? msg : open_folder);
+        return 1;
     }
     folderpane_update(&ui);
     ui_update_outbox(&ui);
@@ -148,5 +166,5 @@ ui_main(CmdContext *ctx)
     ui_features_shutdown(&ui);
     endwin();
     ui_free(&ui);
-    return EXIT_OK;
+    return 0;
 }

@@ -14,16 +14,13 @@ contains = report
 folder = Reports
 CONF
 
-rand_delay() {   # 0 to 0.15 s
-    od -An -N2 -tu2 /dev/urandom | awk '{ printf "%.3f", ($1 % 150) / 1000 }'
-}
-
+test_seed
 crash_round() {   # crash_round SEED COUNT
     add_mail --generate "$2" --seed "$1"
     server_ids >> "$TEST_TMP/all-ids"
     "$POSTIE" fetch --quiet >/dev/null 2>&1 &
     pid=$!
-    sleep "$(rand_delay)"
+    sleep "$(rand_delay 150 "$1")"   # 0 to 0.15 s into the fetch
     kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
     wait "$pid" 2>/dev/null
 }

@@ -4,6 +4,8 @@
 # large messages to the folder (still in-flight record, append + fsync,
 # record, then DELE) and stay under 100 MB of memory at its peak.
 . "$top_srcdir/tests/integration/fetch-lib.sh"
+# The crashes use the test build of the program (crash-hook.c).
+CRASHABLE=$top_builddir/tests/integration/postie-crashable
 SRV=$TEST_TMP/srv
 mkdir -p "$SRV"
 message small1 > "$SRV/1"
@@ -79,7 +81,7 @@ is "$(check_huge)" ok "the Inbox still holds each large message once"
 # (before the record) leaves them for recovery, not lost and not deleted.
 wipe_local
 LEAVE=false start_fake --huge "2:$MB"
-POSTIE_TEST_CRASH_AT=appended "$POSTIE" fetch >/dev/null 2>&1
+POSTIE_TEST_CRASH_AT=appended "$CRASHABLE" fetch >/dev/null 2>&1
 is "$?" 137 "a crash after the first append (test hook)"
 N=2
 like "$("$POSTIE" fetch 2>&1)" "^a: [0-9]+ new, 0 headers only, 0 left on server, 2 deleted" \
@@ -90,7 +92,7 @@ is "$(check_huge)" ok "each large message is in the Inbox once and whole"
 wipe_local
 N=1 MB=120
 LEAVE=false start_fake --huge "$N:$MB"
-POSTIE_TEST_CRASH_AT=appended "$POSTIE" fetch >/dev/null 2>&1
+POSTIE_TEST_CRASH_AT=appended "$CRASHABLE" fetch >/dev/null 2>&1
 is "$?" 137 "a crash right after appending a $MB MB message (test hook)"
 fetch_peak
 like "$(cat "$TEST_TMP/out")" "^a: 0 new, 0 headers only, 0 left on server, 1 deleted" \

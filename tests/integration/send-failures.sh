@@ -65,7 +65,8 @@ stop_smtp drop
 
 # Server down: queued, clear message, EX_TEMPFAIL.
 new_config
-SMTP_PORT=$(free_port) account work alice@example.org
+hold_closed_port
+SMTP_PORT=$CLOSED_PORT account work alice@example.org
 rm -f "$MAIL/Outbox"
 out=$(msg bob@example.net down | "$POSTIE" send 2>&1); rc=$?
 is "$rc" 75 "server down exits EX_TEMPFAIL"

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fetch/fetch.h"
 #include "pop3/pop3.h"
 #include "util/util.h"
 
@@ -225,7 +226,7 @@ test_stls_not_offered(void)
     g_assert_true(log_lacks("NOSTLS_LOG", "user=<alice>"));
 }
 
-/* pop3_account_open: the secret is not even fetched when the connection
+/* fetch_pop3_open: the secret is not even fetched when the connection
  * may not carry it (the password command would leave a marker). */
 static void
 test_account_open(void)
@@ -248,7 +249,7 @@ test_account_open(void)
     a.pop3.port = env_port("NOSTLS_POP3_PORT");
     a.pop3.security = SECURITY_STARTTLS;
     g_autoptr(GError) e = NULL;
-    g_assert_null(pop3_account_open(&a, NULL, &e));
+    g_assert_null(fetch_pop3_open(&a, NULL, &e));
     g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED);
     g_assert_true(g_str_has_prefix(e->message, "account work: "));
     g_assert_false(g_file_test(marker, G_FILE_TEST_EXISTS));
@@ -257,7 +258,7 @@ test_account_open(void)
     /* Wrong host name: refused, the command never ran. */
     a.pop3.port = env_port("WRONG_POP3S_PORT");
     a.pop3.security = SECURITY_TLS;
-    g_assert_null(pop3_account_open(&a, NULL, &e));
+    g_assert_null(fetch_pop3_open(&a, NULL, &e));
     g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_TLS);
     g_assert_false(g_file_test(marker, G_FILE_TEST_EXISTS));
     g_clear_error(&e);
@@ -265,7 +266,7 @@ test_account_open(void)
     /* No TLS and no allow_plaintext_password: refused before the command. */
     a.pop3.port = env_port("POP3_PORT");
     a.pop3.security = SECURITY_NONE;
-    g_assert_null(pop3_account_open(&a, NULL, &e));
+    g_assert_null(fetch_pop3_open(&a, NULL, &e));
     g_assert_error(e, POSTIE_ERROR, POSTIE_ERROR_INSECURE);
     g_assert_nonnull(strstr(e->message, "allow_plaintext_password"));
     g_assert_false(g_file_test(marker, G_FILE_TEST_EXISTS));
@@ -273,7 +274,7 @@ test_account_open(void)
 
     /* Allowed: logs in. */
     a.allow_plaintext_password = TRUE;
-    Pop3Session *s = pop3_account_open(&a, NULL, &e);
+    Pop3Session *s = fetch_pop3_open(&a, NULL, &e);
     g_assert_no_error(e);
     g_assert_false(pop3_is_tls(s));
     g_assert_true(g_file_test(marker, G_FILE_TEST_EXISTS));
@@ -282,7 +283,7 @@ test_account_open(void)
     /* The normal case: STLS, token-less auto login. */
     a.allow_plaintext_password = FALSE;
     a.pop3.security = SECURITY_STARTTLS;
-    s = pop3_account_open(&a, NULL, &e);
+    s = fetch_pop3_open(&a, NULL, &e);
     g_assert_no_error(e);
     g_assert_true(pop3_is_tls(s));
     pop3_session_free(s);
@@ -290,7 +291,7 @@ test_account_open(void)
     /* OAUTHBEARER with a token from oauth_token_command. */
     a.pop3.auth = "oauthbearer";
     a.oauth_token_command = "echo alice-pw-1";
-    s = pop3_account_open(&a, NULL, &e);
+    s = fetch_pop3_open(&a, NULL, &e);
     g_assert_no_error(e);
     pop3_session_free(s);
 }

@@ -4,7 +4,6 @@
 # inline forward (f) carries the original's attachments into the compose
 # and the queued message, byte for byte; the pager f was pressed in is
 # still there afterwards.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"

@@ -1,7 +1,6 @@
 # Tests for abook.
 check_PROGRAMS += tests/unit/test-abook
 tests_unit_test_abook_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_unit_test_abook_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-abook tests/abook/abook-cmd.sh tests/abook/mutt-query.sh \
 	tests/abook/hostile-vcard.sh
 EXTRA_DIST += tests/abook/abook-cmd.sh tests/abook/mutt-query.sh \
@@ -19,16 +18,14 @@ EXTRA_DIST += tests/abook/abook-cmd.sh tests/abook/mutt-query.sh \
 # what is written reads back); the same check is the libFuzzer target.
 check_PROGRAMS += tests/unit/test-abook-mutate
 tests_unit_test_abook_mutate_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_unit_test_abook_mutate_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-abook-mutate
 EXTRA_DIST += tests/fuzz/abook-check.h
 
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-abook
 tests_fuzz_fuzz_abook_SOURCES = tests/fuzz/fuzz-abook.c tests/fuzz/abook-check.h
-tests_fuzz_fuzz_abook_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address
-tests_fuzz_fuzz_abook_LDFLAGS = -fsanitize=fuzzer,address
-tests_fuzz_fuzz_abook_LDADD = $(TEST_LINK_LIBS)
+tests_fuzz_fuzz_abook_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_abook_LDFLAGS = $(FUZZ_LINK_FLAGS)
 else
 EXTRA_DIST += tests/fuzz/fuzz-abook.c
 endif

@@ -2,7 +2,6 @@
 # against the capturing SMTP server of tests/servers.
 check_PROGRAMS += tests/unit/test-send
 tests_unit_test_send_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_unit_test_send_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-send
 TESTS += \
 	tests/integration/send-delivery.sh \
@@ -34,8 +33,7 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 # libFuzzer target for the message handling (configure --enable-fuzzing CC=clang).
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-send
-tests_fuzz_fuzz_send_CFLAGS = $(TEST_COMPILE_FLAGS) -fsanitize=fuzzer,address,undefined
-tests_fuzz_fuzz_send_LDFLAGS = -fsanitize=fuzzer,address,undefined
-tests_fuzz_fuzz_send_LDADD = $(TEST_LINK_LIBS)
+tests_fuzz_fuzz_send_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_send_LDFLAGS = $(FUZZ_LINK_FLAGS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-send.c

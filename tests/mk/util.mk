@@ -1,5 +1,4 @@
 # Tests for util.
 check_PROGRAMS += tests/unit/test-util
 tests_unit_test_util_CFLAGS = $(TEST_COMPILE_FLAGS)
-tests_unit_test_util_LDADD = $(TEST_LINK_LIBS)
 TESTS += tests/unit/test-util

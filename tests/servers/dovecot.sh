@@ -77,78 +77,9 @@ make_reachable() {
     done
 }
 
-do_start() {
-    cert=good certs= stls=yes users=
-    while [ $# -gt 0 ]; do
-        case $1 in
-            --cert) cert=$2; shift 2 ;;
-            --certs) certs=$2; shift 2 ;;
-            --no-stls) stls=no; shift ;;
-            --user) users="$users $2"; shift 2 ;;
-            *) usage ;;
-        esac
-    done
-    [ -n "$users" ] || users="alice:alice-pw-1 bob:bob-pw-2"
-    case $cert in
-        good) cname=localhost ;;
-        wronghost|expired|selfsigned) cname=$cert ;;
-        *) die "unknown --cert $cert" ;;
-    esac
-    is_running && die "already running in $dir"
-
-    mkdir -p "$dir"
-    dir=$(cd "$dir" && pwd)
-    # Dovecot's sockets live in DIR/run; a Unix socket path has at most
-    # 107 bytes, and the longest name Dovecot uses there is about 25.
-    [ ${#dir} -le 80 ] || die "$dir is too long for Dovecot's sockets (80 bytes at most)"
-    mkdir -p "$dir/run" "$dir/state" "$dir/home"
-    if [ -z "$certs" ]; then
-        certs=$dir/certs
-        [ -f "$certs/ca.pem" ] || "$here/mkcerts.sh" "$certs"
-    fi
-    certs=$(cd "$certs" && pwd)
-
-    mail_ids
-    me=$(id -un)
-    if [ "$(id -u)" -eq 0 ]; then
-        make_reachable
-        internal="default_internal_user = dovecot
-default_login_user = dovenull"
-    else
-        internal="default_internal_user = $me
-default_internal_group = $(id -gn)
-default_login_user = $me"
-    fi
-
-    # Users: passwd-file with PLAIN passwords so APOP and CRAM-MD5 work.
-    : > "$dir/users"
-    chmod 0600 "$dir/users"
-    # As root the auth process runs as the internal user and reads it.
-    [ "$(id -u)" -ne 0 ] || chown dovecot "$dir/users"
-    first_user= first_pw=
-    for up in $users; do
-        u=${up%%:*} p=${up#*:}
-        echo "$u:{PLAIN}$p" >> "$dir/users"
-        [ -n "$first_user" ] || { first_user=$u; first_pw=$p; }
-        mkdir -p "$dir/home/$u/mail"
-        [ -e "$dir/home/$u/inbox" ] || : > "$dir/home/$u/inbox"
-        chmod 0700 "$dir/home/$u" "$dir/home/$u/mail"
-        chmod 0600 "$dir/home/$u/inbox"
-        chown -R "$muid:$mgid" "$dir/home/$u"
-    done
-
-    # Keep the ports of an earlier start in DIR, so configs written for it
-    # stay valid after a restart.
-    pop3_port= pop3s_port=
-    if [ -f "$dir/dovecot.env" ]; then
-        pop3_port=$(sed -n "s/^POP3_PORT='\(.*\)'/\1/p" "$dir/dovecot.env")
-        pop3s_port=$(sed -n "s/^POP3S_PORT='\(.*\)'/\1/p" "$dir/dovecot.env")
-    fi
-    if [ -z "$pop3_port" ] || [ -z "$pop3s_port" ]; then
-        set -- $("$PY" "$here/netutil.py" free-ports 2)
-        pop3_port=$1 pop3s_port=$2
-    fi
-
+# Write DIR/dovecot.conf for $pop3_port/$pop3s_port and start Dovecot;
+# non-zero when it did not start or does not answer.
+write_conf_and_start() {
     if [ "$stls" = yes ]; then
         ssl="ssl = yes
 ssl_cert = <$certs/$cname.pem
@@ -213,19 +144,104 @@ CONF
 
     : >> "$dir/dovecot.log"
     # No inherited descriptors: a caller reading our output must see EOF.
-    "$DOVECOT" -c "$dir/dovecot.conf" </dev/null >"$dir/start.log" 2>&1 ||
-        { cat "$dir/start.log" >&2; tail -n 20 "$dir/dovecot.log" >&2
-          die "dovecot did not start"; }
+    "$DOVECOT" -c "$dir/dovecot.conf" </dev/null >"$dir/start.log" 2>&1 || return 1
     ok=1
     "$PY" "$here/netutil.py" wait-port "$pop3_port" 30 || ok=0
     if [ "$stls" = yes ] && [ $ok -eq 1 ]; then
         "$PY" "$here/netutil.py" wait-port "$pop3s_port" 30 --tls || ok=0
     fi
-    if [ $ok -eq 0 ]; then
-        tail -n 20 "$dir/dovecot.log" >&2
-        do_stop
-        die "dovecot did not answer on 127.0.0.1:$pop3_port"
+    [ $ok -eq 1 ] || { do_stop; return 1; }
+}
+
+do_start() {
+    cert=good certs= stls=yes users=
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --cert) cert=$2; shift 2 ;;
+            --certs) certs=$2; shift 2 ;;
+            --no-stls) stls=no; shift ;;
+            --user) users="$users $2"; shift 2 ;;
+            *) usage ;;
+        esac
+    done
+    [ -n "$users" ] || users="alice:alice-pw-1 bob:bob-pw-2"
+    case $cert in
+        good) cname=localhost ;;
+        wronghost|expired|selfsigned) cname=$cert ;;
+        *) die "unknown --cert $cert" ;;
+    esac
+    is_running && die "already running in $dir"
+
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    # Dovecot's sockets live in DIR/run; a Unix socket path has at most
+    # 107 bytes, and the longest name Dovecot uses there is about 25.
+    [ ${#dir} -le 80 ] || die "$dir is too long for Dovecot's sockets (80 bytes at most)"
+    mkdir -p "$dir/run" "$dir/state" "$dir/home"
+    if [ -z "$certs" ]; then
+        certs=$dir/certs
+        [ -f "$certs/ca.pem" ] || "$here/mkcerts.sh" "$certs"
     fi
+    certs=$(cd "$certs" && pwd)
+
+    mail_ids
+    me=$(id -un)
+    if [ "$(id -u)" -eq 0 ]; then
+        make_reachable
+        internal="default_internal_user = dovecot
+default_login_user = dovenull"
+    else
+        internal="default_internal_user = $me
+default_internal_group = $(id -gn)
+default_login_user = $me"
+    fi
+
+    # Users: passwd-file with PLAIN passwords so APOP and CRAM-MD5 work.
+    : > "$dir/users"
+    chmod 0600 "$dir/users"
+    # As root the auth process runs as the internal user and reads it.
+    [ "$(id -u)" -ne 0 ] || chown dovecot "$dir/users"
+    first_user= first_pw=
+    for up in $users; do
+        u=${up%%:*} p=${up#*:}
+        echo "$u:{PLAIN}$p" >> "$dir/users"
+        [ -n "$first_user" ] || { first_user=$u; first_pw=$p; }
+        mkdir -p "$dir/home/$u/mail"
+        [ -e "$dir/home/$u/inbox" ] || : > "$dir/home/$u/inbox"
+        chmod 0700 "$dir/home/$u" "$dir/home/$u/mail"
+        chmod 0600 "$dir/home/$u/inbox"
+        chown -R "$muid:$mgid" "$dir/home/$u"
+    done
+
+    # Keep the ports of an earlier start in DIR, so configs written for it
+    # stay valid after a restart.
+    pop3_port= pop3s_port= fixed=no
+    if [ -f "$dir/dovecot.env" ]; then
+        pop3_port=$(sed -n "s/^POP3_PORT='\(.*\)'/\1/p" "$dir/dovecot.env")
+        pop3s_port=$(sed -n "s/^POP3S_PORT='\(.*\)'/\1/p" "$dir/dovecot.env")
+    fi
+    [ -n "$pop3_port" ] && [ -n "$pop3s_port" ] && fixed=yes
+
+    # Dovecot cannot report a port it chose, so ports are chosen here and
+    # another program may take one before Dovecot binds it: then start
+    # again on other ports (a restart in DIR keeps its ports: no retry).
+    attempt=0
+    while :; do
+        attempt=$((attempt + 1))
+        if [ "$fixed" = no ]; then
+            set -- $("$PY" "$here/netutil.py" free-ports 2)
+            pop3_port=$1 pop3s_port=$2
+        fi
+        write_conf_and_start && break
+        if [ "$fixed" = no ] && [ $attempt -lt 10 ] &&
+           grep -q 'Address already in use' "$dir/start.log" "$dir/dovecot.log" 2>/dev/null; then
+            : > "$dir/dovecot.log"
+            continue
+        fi
+        cat "$dir/start.log" >&2
+        tail -n 20 "$dir/dovecot.log" >&2
+        die "dovecot did not start on 127.0.0.1:$pop3_port"
+    done
 
     [ "$stls" = yes ] || pop3s_port=
     {

@@ -17,9 +17,11 @@ Modes (server means the target; "line" means a line the server sends):
                 its own line limit; --then close closes instead)
   stall         after N bytes from the server, forward nothing more in
                 either direction but keep the connection open
-  slow          forward everything, but hold each piece the server sends
-                for --delay seconds (default 0.5) first: work in progress
-                stays visible long enough for a test to see it
+  slow          forward the server's bytes --chunk (default 64) at a time,
+                one piece every --delay milliseconds (default 200), so that
+                a test can see work in progress; --release FILE: once FILE
+                exists, forward at full speed (the test decides when the
+                work may finish, instead of guessing how long it takes)
   drop-line     after forwarding the server's Nth line matching --match
                 (a regular expression), close both sides
   stall-line    after forwarding that line, forward nothing more but keep
@@ -122,8 +124,7 @@ class Conn:
                     self.fault("stall")
                     self.stalled.set()
             elif o.mode == "slow":
-                await asyncio.sleep(o.delay)
-                writer.write(data)
+                await self.trickle(data, writer)
             elif o.mode in ("drop-line", "stall-line"):
                 out = bytearray()
                 hit = False
@@ -151,6 +152,21 @@ class Conn:
             else:
                 writer.write(data)
             await writer.drain()
+
+    def released(self):
+        return self.opts.release is not None and os.path.exists(self.opts.release)
+
+    async def trickle(self, data, writer):
+        """Forward DATA a chunk per delay until the release file appears."""
+        o = self.opts
+        while data:
+            if self.released():
+                writer.write(data)
+                return
+            writer.write(data[:o.chunk])
+            await writer.drain()
+            data = data[o.chunk:]
+            await asyncio.sleep(o.delay / 1000.0)
 
     async def inject_lines(self, data, writer):
         """Forward DATA, injecting before the server's Nth line.  True when
@@ -185,7 +201,6 @@ def main(argv):
     ap.add_argument("--mode", default="pass",
                     choices=["pass", "drop-bytes", "drop-retr", "garbage", "longline", "stall",
                              "slow", "drop-line", "stall-line"])
-    ap.add_argument("--delay", type=float, default=0.5)
     ap.add_argument("--match", default="^", help="regular expression for the -line modes")
     ap.add_argument("--hold", help="never forward client bytes from this regular expression on")
     ap.add_argument("--n", type=int, default=1)
@@ -193,6 +208,9 @@ def main(argv):
     ap.add_argument("--size", type=int, default=1 << 20)
     ap.add_argument("--then", choices=["stall", "close"], default="stall")
     ap.add_argument("--faulty", type=int, default=-1)
+    ap.add_argument("--chunk", type=int, default=64)
+    ap.add_argument("--delay", type=int, default=200)
+    ap.add_argument("--release")
     daemon.add_arguments(ap)
     opts = ap.parse_args(argv)
     host, _, port = opts.target.rpartition(":")

@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 """A small HTTPS file server for the autoconfig tests.
 
-  httpsd.py --port PORT --root DIR --cert PEM --key KEY --pidfile FILE
+  httpsd.py --root DIR --cert PEM --key KEY --pidfile FILE [--port PORT]
 
 Serves DIR/HOST/PATH for a request of PATH with "Host: HOST" (the port
 left out), so one server stands in for several web sites when the client
 connects every name to it.  A file DIR/HOST/REDIRECT makes every request
 to HOST a 302 to the URL it holds.  Anything else is a 404.  Each request
-is logged to DIR/requests.log as "HOST PATH STATUS".  The pid file is
-written once the server listens.
+is logged to DIR/requests.log as "HOST PATH STATUS".  Without --port
+the server binds a free port itself (no other test can take it in
+between).  The pid file is written once the server listens: "PID PORT".
 """
 import argparse
 import http.server
@@ -48,7 +49,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--root", required=True)
     ap.add_argument("--cert", required=True)
     ap.add_argument("--key", required=True)
@@ -60,7 +61,7 @@ def main():
     ctx.load_cert_chain(opts.cert, opts.key)
     httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     with open(opts.pidfile + ".tmp", "w") as f:
-        f.write(f"{os.getpid()}\n")
+        f.write(f"{os.getpid()} {httpd.server_address[1]}\n")
     os.rename(opts.pidfile + ".tmp", opts.pidfile)
     httpd.serve_forever()
 

@@ -1,7 +1,13 @@
 #!/usr/bin/python3
 """Small network helpers for the server scripts.
 
-  netutil.py free-ports N             print N distinct free TCP ports on 127.0.0.1
+  netutil.py free-ports N             print N distinct TCP ports on 127.0.0.1
+                                      that were free a moment ago.  Another
+                                      program may take one before the caller
+                                      binds it: only for servers that cannot
+                                      bind port 0 and report it (Dovecot),
+                                      and the caller must retry then
+                                      (dovecot.sh does).
   netutil.py wait-port PORT [SECS] [--tls]
                                       poll until 127.0.0.1:PORT accepts a
                                       connection and sends a first line (a

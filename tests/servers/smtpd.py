@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """A capturing SMTP server for tests, on aiosmtpd.
 
-  smtpd.py --port P --outdir DIR [options]
+  smtpd.py [--port P] --outdir DIR [options]
+
+Without --port (or with --port 0) the server binds a free port itself
+and writes it to --port-file, so no other program can take it between
+choosing and binding.
 
 Options:
   --cert FILE --key FILE   TLS certificate: STARTTLS is offered with it
@@ -26,6 +30,8 @@ Options:
   --no-login               do not offer LOGIN (so the list reads
                            OAUTHBEARER PLAIN XOAUTH2)
   --pidfile FILE           write our pid there once listening
+  --port-file FILE         write the port there once listening (before the
+                           pid file)
 
 Each accepted message is written to DIR as N.eml (the exact bytes after
 dot-unstuffing, CRLF as received) and then N.json:
@@ -49,6 +55,7 @@ import json
 import os
 import re
 import signal
+import socket
 import ssl
 import sys
 import threading
@@ -293,6 +300,18 @@ class TestController(Controller):
     def __init__(self, handler, recorder, **kw):
         self.recorder = recorder
         super().__init__(handler, **kw)
+        # Bind here, before start(): port 0 becomes a free port that is
+        # ours from this moment on, and the readiness check and the
+        # caller learn the real one.
+        self.sock = socket.socket()
+        # A restart on the same port must not wait for TIME_WAIT.
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((self.hostname, self.port))
+        self.port = self.sock.getsockname()[1]
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self.sock,
+                                       ssl=self.ssl_context)
 
     def factory(self):
         return TestSMTP(self.handler, self.recorder, **self.SMTP_kwargs)
@@ -300,7 +319,8 @@ class TestController(Controller):
 
 def main(argv):
     ap = argparse.ArgumentParser(description="capturing SMTP server for tests")
-    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
     ap.add_argument("--outdir", required=True)
     ap.add_argument("--cert")
     ap.add_argument("--key")
@@ -345,10 +365,16 @@ def main(argv):
             kw["auth_exclude_mechanism"] = ["LOGIN"]
 
     controller = TestController(Handler(opts, recorder), recorder, **kw)
+    # --port 0: the port bound is the one OAUTHBEARER clients must name.
+    opts.port = controller.port
     controller.start()
     global _conn_ids
     _conn_ids = itertools.count(1)
     recorder.ready = True
+    if opts.port_file:
+        with open(opts.port_file + ".tmp", "w") as f:
+            f.write("%d\n" % controller.port)
+        os.rename(opts.port_file + ".tmp", opts.port_file)
     if opts.pidfile:
         with open(opts.pidfile + ".tmp", "w") as f:
             f.write("%d\n" % os.getpid())

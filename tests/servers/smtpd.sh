@@ -77,9 +77,11 @@ do_start() {
     if [ -z "$port" ] && [ -f "$dir/smtpd.env" ]; then
         port=$(sed -n "s/^SMTP_PORT='\(.*\)'/\1/p" "$dir/smtpd.env")
     fi
-    [ -n "$port" ] || port=$("$PY" "$here/netutil.py" free-ports 1)
+    # No port yet: smtpd.py binds a free one itself and reports it.
+    [ -n "$port" ] || port=0
 
-    set -- --port "$port" --outdir "$dir/out" --pidfile "$dir/smtpd.pid"
+    rm -f "$dir/smtpd.port"
+    set -- --port "$port" --port-file "$dir/smtpd.port" --outdir "$dir/out" --pidfile "$dir/smtpd.pid"
     [ "$tls" = no ] || set -- "$@" --cert "$certs/$cname.pem" --key "$certs/$cname.key"
     [ -z "$user" ] || set -- "$@" --user "$user" --password "$password"
     rm -f "$dir/smtpd.pid"
@@ -98,6 +100,7 @@ do_start() {
         tail -n 20 "$dir/smtpd.log" >&2
         die "smtpd.py did not start on 127.0.0.1:$port"
     fi
+    port=$(cat "$dir/smtpd.port")
 
     if [ "$smtps" = yes ]; then sec=tls; elif [ "$tls" = yes ] && ! echo "$rest" | grep -q -- --no-starttls; then sec=starttls; else sec=none; fi
     {

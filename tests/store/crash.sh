@@ -8,6 +8,7 @@
 TOOL="$top_builddir/tests/store/store-tool"
 F="$TEST_TMP/Inbox"
 ROUNDS=${CRASH_ROUNDS:-12}
+test_seed
 export POSTIE_LOCK_TIMEOUT=60
 
 # About 8 MB: a rewrite takes long enough to be hit in the middle.
@@ -27,7 +28,7 @@ while [ $r -lt $ROUNDS ]; do
     while [ $i -lt 600 ] && ! grep -q ready "$TEST_TMP/loop.out" 2>/dev/null; do
         sleep 0.1; i=$((i + 1))
     done
-    delay=$(awk -v s="$r$$" 'BEGIN { srand(s); printf "%.3f", rand() * 0.5 }')
+    delay=$(rand_delay 500 "$r")
     sleep "$delay"
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null

@@ -3,39 +3,17 @@
 # expunge) mutt shows the same way, what mutt writes (flags, expunge, a
 # copy into another folder) postie shows the same way, and postie waits for
 # mutt's own dotlock (mutt_dotlock) and loses nothing.
-. "$top_srcdir/tests/lib/common.sh"
-
+. "$top_srcdir/tests/ui/lib.sh"
 command -v mutt >/dev/null 2>&1 || skip_all "mutt is not installed"
-command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
 
 TOOL="$top_builddir/tests/store/store-tool"
 D="$TEST_TMP/mail"
 mkdir -p "$D"
-RUN=0
-TM="tmux -S $TEST_TMP/tmux0.sock -f /dev/null"
-TEST_CLEANUP='for s in "$TEST_TMP"/tmux*.sock; do tmux -S "$s" kill-server 2>/dev/null; done'
-
 # Run mutt on FOLDER in a private tmux with extra -e COMMANDS.
 mutt_in_tmux() {   # mutt_in_tmux FOLDER COMMANDS
-    $TM kill-server 2>/dev/null
-    RUN=$((RUN + 1))
-    TM="tmux -S $TEST_TMP/tmux$RUN.sock -f /dev/null"
-    $TM new-session -d -s m -x 120 -y 30 \
+    start_in_tmux 120 30 \
         "env TERM=xterm HOME=$TEST_TMP mutt -F /dev/null -n -e 'set folder=$D mark_old=no delete=yes confirmcreate=no confirmappend=no quit=yes move=no resolve=no' -e 'set index_format=\"%4C [%Z] %s\"' -f $1 -e '$2'; echo MUTT-EXIT=\$?; sleep 60"
 }
-
-wait_screen() {    # wait_screen REGEX: poll the pane up to ~60 s
-    i=0
-    while [ $i -lt 600 ]; do
-        if $TM capture-pane -p -t m 2>/dev/null | grep -qE -- "$1"; then return 0; fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    $TM capture-pane -p -t m 2>/dev/null | sed 's/^/#   screen: /'
-    return 1
-}
-
-screen() { $TM capture-pane -p -t m; }
 
 msg() {   # msg N [BODY]
     printf 'From: Sender %s <s%s@example.org>\nTo: me@example.org\nSubject: msg %s\nMessage-ID: <%s@example.org>\nDate: Mon, 1 Jan 2024 10:00:0%s +0000\n\nbody %s\nFrom the middle of a line\n>From quoted\n' "$1" "$1" "$1" "$1" "$1" "$1"
@@ -51,7 +29,7 @@ msg 7 | "$TOOL" append "$A" F
 ok $? "postie appends new mail"
 
 mutt_in_tmux "$A" ""
-wait_screen 'Msgs:6' ; ok $? "mutt opens the folder postie wrote"
+wait_for 'Msgs:6' 60; ok $? "mutt opens the folder postie wrote"
 S=$(screen)
 like "$S" '^ +1 \[   \] msg 1' "mutt: message 1 read"
 like "$S" '^ +2 \[r  \] msg 2' "mutt: message 2 read and replied"
@@ -69,7 +47,7 @@ for n in 1 2 3 4 5; do msg $n | "$TOOL" append "$B" || exit 1; done
 # Message 1: read; 2: flagged; 3: deleted (purged on sync); 5: copied
 # into another folder by mutt.
 mutt_in_tmux "$B" 'push "<first-entry><toggle-new><next-entry><flag-message><next-entry><delete-message><last-entry><copy-message>=copy-by-mutt<enter><sync-mailbox><quit>"'
-wait_screen 'MUTT-EXIT=0'; ok $? "mutt changed the folder and quit"
+wait_for 'MUTT-EXIT=0' 60; ok $? "mutt changed the folder and quit"
 
 OUT=$("$POSTIE" list --folder "$B" --format '%F %S')
 is "$OUT" "R msg 1
@@ -89,7 +67,7 @@ is "$OUT" "- msg 5 <5@example.org>" "postie reads the folder mutt appended to"
 # Flags mutt can set that postie must read: old, replied (from a file mutt
 # wrote by saving with status), flagged; done by mutt on a postie folder.
 mutt_in_tmux "$A" 'push "<first-entry><flag-message><next-entry><set-flag>N<sync-mailbox><quit>"'
-wait_screen 'MUTT-EXIT=0'; ok $? "mutt rewrote the postie folder"
+wait_for 'MUTT-EXIT=0' 60; ok $? "mutt rewrote the postie folder"
 OUT=$("$POSTIE" list --folder "$A" --format '%F %S')
 is "$OUT" "RF msg 1
 A msg 2
@@ -104,10 +82,12 @@ if command -v mutt_dotlock >/dev/null 2>&1; then
     mutt_dotlock "$C"
     ok $? "mutt_dotlock took the lock"
     [ -e "$C.lock" ]; ok $? "the dotlock file exists"
-    msg 2 | POSTIE_LOCK_TIMEOUT=120 "$TOOL" append "$C" &
+    # The store says when it starts waiting for a lock (a debug message):
+    # wait for that, then check that nothing was appended meanwhile.
+    msg 2 | G_MESSAGES_DEBUG=all POSTIE_LOCK_TIMEOUT=120 "$TOOL" append "$C" >"$TEST_TMP/append.err" 2>&1 &
     APP=$!
-    # While the lock is held the append cannot have happened.
-    i=0; while [ $i -lt 5 ]; do sleep 0.1; i=$((i + 1)); done
+    wait_for_file "$TEST_TMP/append.err" 'waiting for the dot lock' 120
+    ok $? "postie says it waits for the lock"
     is "$("$TOOL" count "$C")" "1" "postie waits while mutt holds the lock"
     kill -0 $APP 2>/dev/null; ok $? "the appending postie is still waiting"
     mutt_dotlock -u "$C"

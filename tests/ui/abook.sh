@@ -3,14 +3,8 @@
 # delete, merge duplicates, all saved where `postie abook list` sees them;
 # then mail to a group from the view, which reaches the capturing SMTP
 # server as the group's members.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || skip_all "python3-aiosmtpd is not installed"
-
-SERVERS=$top_srcdir/tests/servers
-"$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" >/dev/null || { echo "Bail out! cannot start the SMTP server"; exit 1; }
-TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
-. "$TEST_TMP/smtp/smtpd.env"
+start_smtpd
 
 MAIL="$TEST_TMP/mail"
 mkdir -p "$MAIL"
@@ -146,7 +140,6 @@ type_text 'Group test'; keys Enter
 wait_for 'compose'; ok $? "the compose form shows"
 like "$(screen)" 'To: Team' "the form keeps the group name"
 keys y
-wait_for_file() { n=0; while [ $n -lt 300 ]; do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; n=$((n+1)); done; return 1; }
 wait_for_file "$SMTP_OUTDIR/1.json" 'rcpt_tos'; ok $? "the message reached the SMTP server"
 rcpt=$(cat "$SMTP_OUTDIR/1.json")
 like "$rcpt" 'jane@example.org' "Jane, a member, is a recipient"

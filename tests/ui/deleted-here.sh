@@ -5,12 +5,8 @@
 # (s) still exists here, so it stays on the server, also when the move
 # and the expunge happen in different sessions.  Without the option the
 # server keeps everything (leave_on_server).
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
-command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
-    skip_all "Dovecot is not installed (contrib/install-deps)"
-
-SERVERS=$top_srcdir/tests/servers
+need_dovecot
 
 # run NAME DELETE_WHEN_DELETED [restart]: fetch three, move one, (quit
 # and start again,) delete one, expunge, fetch again; the server mailbox

@@ -3,7 +3,6 @@
 # the Drafts folder (the attachment comes back, from a private temporary
 # directory), queue it; the draft is gone and the Outbox holds the
 # message with its attachment.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"

@@ -3,7 +3,6 @@
 # and a server that is down each show the account and the server's own
 # words, the status line marks the accounts until a fetch of them works,
 # and "No new mail." is never shown for a fetch that failed.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
     skip_all "Dovecot is not installed (contrib/install-deps)"
@@ -12,7 +11,8 @@ SERVERS=$top_srcdir/tests/servers
 "$SERVERS/dovecot.sh" start "$TEST_TMP/dc" >/dev/null || { echo "Bail out! cannot start Dovecot"; exit 1; }
 TEST_CLEANUP="\"$SERVERS/dovecot.sh\" stop \"$TEST_TMP/dc\"; $TEST_CLEANUP"
 . "$TEST_TMP/dc/dovecot.env"
-DOWN_PORT=$(free_port)
+hold_closed_port
+DOWN_PORT=$CLOSED_PORT
 
 # The password comes from a file, so the test can correct it mid-session.
 printf 'wrong-password\n' > "$TEST_TMP/pw"

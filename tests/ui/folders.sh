@@ -3,7 +3,6 @@
 # path, the account's inbox as the first folder, unread/total counts in the
 # folder list kept up to date, new folders listed at once, the new-mail
 # mark, and opening a folder with the cursor in the folder list.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"

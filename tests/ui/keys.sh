@@ -1,7 +1,6 @@
 #!/bin/sh
 # [keys] rebinding takes effect and shows in the help; mistakes in [keys]
 # and [colors] are reported as FILE:LINE; NO_COLOR leaves colours off.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"

@@ -1,11 +1,27 @@
-# Drive the real postie in a private tmux server.  Source after
-# tests/lib/common.sh.  Every wait polls the screen; nothing sleeps a
-# fixed time to let the program "settle".
+# The one preamble of the screen tests: drive the real postie (or mutt) in
+# a private tmux server.  Start a test with
+#   . "$top_srcdir/tests/ui/lib.sh"
+# (it sources tests/lib/common.sh).  Every wait polls the screen or a
+# file with a bound; nothing sleeps a fixed time to let the program
+# "settle".
+. "$top_srcdir/tests/lib/common.sh"
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
 
-UI_SOCK="$TEST_TMP/tmux.sock"
+# Each start_in_tmux gets a fresh server (socket tmuxN.sock): a server
+# just told to quit may still hold the previous socket.
+UI_RUN=0
+UI_SOCK="$TEST_TMP/tmux0.sock"
 tm() { tmux -S "$UI_SOCK" -f /dev/null "$@"; }
-TEST_CLEANUP="${TEST_CLEANUP:+$TEST_CLEANUP; }tmux -S '$UI_SOCK' kill-server 2>/dev/null"
+TEST_CLEANUP="${TEST_CLEANUP:+$TEST_CLEANUP; }for s in '$TEST_TMP'/tmux*.sock; do tmux -S \"\$s\" kill-server 2>/dev/null; done"
+
+# start_in_tmux COLS ROWS COMMAND: run the shell command COMMAND in the
+# pane "t" of a new private tmux server of that size.
+start_in_tmux() {
+    tm kill-server 2>/dev/null
+    UI_RUN=$((UI_RUN + 1))
+    UI_SOCK="$TEST_TMP/tmux$UI_RUN.sock"
+    tm new-session -d -s t -x "$1" -y "$2" "$3"
+}
 
 # start_postie COLS ROWS [postie args...]: the pane runs postie, then
 # prints EXIT=<status> and stays open so the last screen can be read.
@@ -23,20 +39,17 @@ echo "EXIT=\$?"
 sleep 600
 RUN
     chmod +x "$TEST_TMP/run.sh"
-    tm new-session -d -s t -x "$cols" -y "$rows" "$TEST_TMP/run.sh $*"
+    start_in_tmux "$cols" "$rows" "$TEST_TMP/run.sh $*"
 }
 
 screen() { tm capture-pane -p -t t; }
 
-# wait_for REGEX [SECONDS]: until the screen matches (grep -E).
+screen_has() { screen | grep -qE -- "$1"; }
+screen_lacks() { ! screen_has "$1"; }
+
+# wait_for REGEX [SECONDS]: until the screen matches (grep -E; 30 s).
 wait_for() {
-    _limit=$(( ${2:-30} * 10 ))
-    _i=0
-    while [ $_i -lt $_limit ]; do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1
-        _i=$((_i + 1))
-    done
+    wait_until "${2:-30}" screen_has "$1" && return 0
     diag "timed out waiting for /$1/; the screen:"
     screen | sed 's/^/#   | /'
     return 1
@@ -44,13 +57,7 @@ wait_for() {
 
 # wait_not REGEX [SECONDS]: until the screen no longer matches.
 wait_not() {
-    _limit=$(( ${2:-30} * 10 ))
-    _i=0
-    while [ $_i -lt $_limit ]; do
-        screen | grep -qE -- "$1" || return 0
-        sleep 0.1
-        _i=$((_i + 1))
-    done
+    wait_until "${2:-30}" screen_lacks "$1" && return 0
     diag "timed out waiting for /$1/ to go"
     return 1
 }
@@ -58,3 +65,36 @@ wait_not() {
 keys() { tm send-keys -t t "$@"; }
 # Literal text (no key-name lookup).
 type_text() { tm send-keys -t t -l "$1"; }
+
+# ---- servers --------------------------------------------------------------
+
+SERVERS=$top_srcdir/tests/servers
+
+need_dovecot() {
+    command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
+        skip_all "Dovecot is not installed (contrib/install-deps)"
+}
+need_aiosmtpd() {
+    /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
+        skip_all "python3-aiosmtpd is not installed"
+}
+
+# start_dovecot [dovecot.sh start options]: a private Dovecot in
+# $TEST_TMP/dc, stopped at the end; its dovecot.env is sourced.
+start_dovecot() {
+    need_dovecot
+    "$SERVERS/dovecot.sh" start "$TEST_TMP/dc" "$@" >/dev/null ||
+        { echo "Bail out! cannot start Dovecot"; exit 1; }
+    TEST_CLEANUP="\"$SERVERS/dovecot.sh\" stop \"$TEST_TMP/dc\"; $TEST_CLEANUP"
+    . "$TEST_TMP/dc/dovecot.env"
+}
+
+# start_smtpd [smtpd.sh start options]: a capturing SMTP server in
+# $TEST_TMP/smtp, stopped at the end; its smtpd.env is sourced.
+start_smtpd() {
+    need_aiosmtpd
+    "$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" "$@" >/dev/null ||
+        { echo "Bail out! cannot start the SMTP server"; exit 1; }
+    TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
+    . "$TEST_TMP/smtp/smtpd.env"
+}

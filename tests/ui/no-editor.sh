@@ -1,7 +1,6 @@
 #!/bin/sh
 # With no editor configured and none installed, composing says what to set
 # instead of failing obscurely; the screen stays usable.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"

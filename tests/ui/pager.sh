@@ -3,7 +3,6 @@
 # shows every header line, ? lists the pager's keys, d u s act and the
 # pager stays (d moves on); and preview_mark_read marks a message read
 # once the preview has shown it that long.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"

@@ -2,15 +2,8 @@
 # Headers-only fetching from the screen: the message is marked H in the
 # list; D asks for the body, the next fetch brings it, and the preview
 # shows the whole message.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
-command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
-    skip_all "Dovecot is not installed (contrib/install-deps)"
-
-SERVERS=$top_srcdir/tests/servers
-"$SERVERS/dovecot.sh" start "$TEST_TMP/dc" >/dev/null || { echo "Bail out! cannot start Dovecot"; exit 1; }
-TEST_CLEANUP="\"$SERVERS/dovecot.sh\" stop \"$TEST_TMP/dc\"; $TEST_CLEANUP"
-. "$TEST_TMP/dc/dovecot.env"
+start_dovecot
 printf 'From: Pat <pat@example.net>\nTo: alice@example.org\nSubject: Big report\nMessage-ID: <big@test>\nDate: Mon, 01 Jan 2024 10:00:00 +0000\n\nPARTIALBODY the whole text.\n' > "$TEST_TMP/m1"
 "$SERVERS/dovecot.sh" add-mail "$TEST_TMP/dc" "$TEST_TMP/m1" >/dev/null
 

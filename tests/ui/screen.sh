@@ -1,7 +1,6 @@
 #!/bin/sh
 # The main screen: list, preview that follows the message, pager, sort,
 # threads, new mail, resize, wide characters and hostile escape sequences.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"

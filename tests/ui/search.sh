@@ -2,7 +2,6 @@
 # Finding mail with mutt's keys and patterns: / and M-/ with ~f ~s ~b ...,
 # n and wrapping, a bad pattern explained, limit (l) and its status, and
 # message numbers that match postie list.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"

@@ -5,7 +5,6 @@
 # local HTTPS server (test CA) stands in for the web sites; what is found
 # is shown and used only when the user says yes; a redirect to plain HTTP
 # is never followed.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 command -v openssl >/dev/null 2>&1 || skip_all "openssl is not installed"
 
@@ -52,13 +51,13 @@ xml other.test pop3.other.test 110 STARTTLS mail.other.test 465 SSL '%EMAILADDRE
 echo 'http://127.0.0.1:1/mail/config-v1.1.xml' > "$WWW/autoconfig.redirect.test/REDIRECT"
 echo 'http://127.0.0.1:1/config.xml' > "$WWW/redirect.test/REDIRECT"
 
-PORT=$(free_port)
-setsid /usr/bin/python3 "$top_srcdir/tests/servers/httpsd.py" --port "$PORT" --root "$WWW" \
+setsid "$PYTHON3" "$top_srcdir/tests/servers/httpsd.py" --root "$WWW" \
     --cert "$CERTS/web.pem" --key "$CERTS/web.key" --pidfile "$TEST_TMP/httpsd.pid" \
     </dev/null >"$TEST_TMP/httpsd.log" 2>&1 &
-TEST_CLEANUP="kill \$(cat '$TEST_TMP/httpsd.pid' 2>/dev/null) 2>/dev/null; $TEST_CLEANUP"
+TEST_CLEANUP="kill \$(cut -d' ' -f1 '$TEST_TMP/httpsd.pid' 2>/dev/null) 2>/dev/null; $TEST_CLEANUP"
 n=0; while [ ! -f "$TEST_TMP/httpsd.pid" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n+1)); done
 [ -f "$TEST_TMP/httpsd.pid" ] || { cat "$TEST_TMP/httpsd.log"; echo "Bail out! httpsd did not start"; exit 1; }
+read -r _ PORT < "$TEST_TMP/httpsd.pid"
 
 UI_ENV="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$PORT SSL_CERT_FILE='$CERTS/ca.pem'"
 field() { screen | grep -E "^ *$1 " ; }

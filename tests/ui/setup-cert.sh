@@ -3,15 +3,15 @@
 # trust: the form shows the server's SHA-256 fingerprint (the one the
 # server really has) and lets the user trust exactly that certificate
 # (tls_fingerprint) or name a CA file (ca_file); the test then passes.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
     skip_all "Dovecot is not installed (contrib/install-deps)"
 
 SERVERS=$top_srcdir/tests/servers
 CONFIG="$XDG_CONFIG_HOME/postie/config"
-UI_ENV="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$(free_port)"
-closed=$(free_port)
+hold_closed_port
+closed=$CLOSED_PORT
+UI_ENV="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$closed"
 
 # run NAME CERT KEY...: the form against a Dovecot with certificate CERT,
 # answering the certificate question with KEY...

@@ -3,14 +3,14 @@
 # the prompt for editing with the reason shown; Esc asks before throwing
 # the answers away; the servers and the user name follow the address
 # until edited by hand; a new security brings its port.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 CONFIG="$XDG_CONFIG_HOME/postie/config"
 rm -f "$CONFIG"
 # Provider lookups (autoconfig over HTTPS) go to a closed port: refused
 # at once, whatever the network (tests/ui/setup-autoconfig.sh has them).
-NO_HTTPS="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$(free_port)"
+hold_closed_port
+NO_HTTPS="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$CLOSED_PORT"
 UI_ENV=$NO_HTTPS
 field() { screen | grep -E "^ *$1 " ; }   # field NUMBER: its row in the form
 

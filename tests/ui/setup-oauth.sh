@@ -3,14 +3,14 @@
 # servers, and after writing it offers OAuth 2 instead of a password,
 # asks for the client id and writes the OAuth settings (the login itself
 # is "postie oauth login", tested in tests/integration/oauth-helper.sh).
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 CONFIG="$XDG_CONFIG_HOME/postie/config"
 rm -f "$CONFIG"
 # Provider lookups over HTTPS go to a closed port (refused at once): the
 # built-in entry for Outlook.com is what the form offers.
-UI_ENV="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$(free_port)"
+hold_closed_port
+UI_ENV="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$CLOSED_PORT"
 
 answer() {   # answer PROMPT-REGEX TEXT (empty: keep the proposed value)
     wait_for "^$1" || return 1

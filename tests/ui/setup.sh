@@ -3,16 +3,16 @@
 # configuration (mode 0600, passes "postie config check"), offers the POP3
 # and SMTP login tests, then the mail screen opens.  The SMTP test logs in
 # to a real server: the right password works, a wrong one is reported.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 CONFIG="$XDG_CONFIG_HOME/postie/config"
 rm -f "$CONFIG"
-# Provider lookups (autoconfig over HTTPS) go to a closed port: refused
+hold_closed_port
+closed=$CLOSED_PORT
+# Provider lookups (autoconfig over HTTPS) go to the closed port: refused
 # at once, whatever the network (tests/ui/setup-autoconfig.sh has them).
-NO_HTTPS="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$(free_port)"
+NO_HTTPS="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$closed"
 UI_ENV=$NO_HTTPS
-closed=$(free_port)
 
 answer() {   # answer PROMPT-REGEX TEXT
     wait_for "^$1" || return 1
@@ -31,7 +31,7 @@ answer 'POP3 security' 'tls'
 answer 'POP3 port' "$closed"
 answer 'User name' 'tester'
 answer 'Password' 's3cret-pw'
-like "$(screen)" '\*\*\*\*\*\*\*\*' "the password is not shown"
+wait_for '\*\*\*\*\*\*\*\*'; ok $? "the password is not shown"
 unlike "$(screen)" 's3cret-pw' "the password text is not on the screen"
 answer 'Password command' ''
 answer 'Leave mail on the server' 'yes'
@@ -63,10 +63,7 @@ tm kill-server
 # The SMTP test against a real server (STARTTLS, AUTH), trusting the test
 # CA through OpenSSL's SSL_CERT_FILE since the form asks for no CA file.
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { done_testing; exit 0; }
-SERVERS=$top_srcdir/tests/servers
-"$SERVERS/smtpd.sh" start "$TEST_TMP/smtp" >/dev/null || { echo "Bail out! cannot start the SMTP server"; exit 1; }
-TEST_CLEANUP="\"$SERVERS/smtpd.sh\" stop \"$TEST_TMP/smtp\"; $TEST_CLEANUP"
-. "$TEST_TMP/smtp/smtpd.env"
+start_smtpd
 UI_ENV="$NO_HTTPS; export SSL_CERT_FILE='$SMTP_CA_FILE'"
 
 smtp_setup() {   # smtp_setup PASSWORD: the form, written and tested

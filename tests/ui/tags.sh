@@ -2,7 +2,6 @@
 # Tags and the tag prefix: t, T and ^T by pattern, ;d ;u ;N ;s ;| on every
 # tagged message; | pipes without a shell unless "sh -c" is written;
 # Tab goes to the next unread message and ^R marks the folder read.
-. "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"

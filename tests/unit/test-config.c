@@ -314,6 +314,83 @@ test_password_command(void)
     g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG);
 }
 
+/* What the first-run setup writes reads back as the same account, with
+ * no problem, mode 0600; values that need quoting survive. */
+static void
+test_write_new(void)
+{
+    g_autofree char *path = g_build_filename(tmpdir, "new", "sub", "config", NULL);
+    ConfNewAccount a = {
+        .name = "Zoë \"Z\" Example; #1",
+        .address = "zoe@mail.example.org",
+        .pop3_host = "pop.example.org", .pop3_port = "995", .pop3_security = "tls",
+        .user = "zoe",
+        .password = "not written", .password_command = "pass show mail # x",
+        .leave_on_server = TRUE, .delete_after_days = "14",
+        .smtp_host = "smtp.example.org", .smtp_port = "587", .smtp_security = "starttls",
+    };
+    g_autoptr(GError) error = NULL;
+    g_assert_true(conf_write_new(path, &a, &error));
+    g_assert_no_error(error);
+    struct stat st;
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(PostieConfig) cfg = conf_load(path, &problems, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(problems->len, ==, 0);
+    Account *r = conf_default_account(cfg);
+    g_assert_nonnull(r);
+    g_assert_cmpstr(r->id, ==, "mail");
+    g_assert_cmpstr(r->real_name, ==, a.name);
+    g_assert_cmpstr(r->address, ==, a.address);
+    g_assert_cmpstr(r->pop3.host, ==, "pop.example.org");
+    g_assert_cmpuint(r->pop3.port, ==, 995);
+    g_assert_cmpint(r->pop3.security, ==, SECURITY_TLS);
+    g_assert_cmpstr(r->pop3.user, ==, "zoe");
+    g_assert_cmpstr(r->pop3.password_command, ==, "pass show mail # x");
+    g_assert_false(r->pop3.password);    /* the command wins */
+    g_assert_true(r->leave_on_server);
+    g_assert_cmpint(r->delete_after_days, ==, 14);
+    g_assert_cmpstr(r->smtp.host, ==, "smtp.example.org");
+    g_assert_cmpuint(r->smtp.port, ==, 587);
+    g_assert_cmpint(r->smtp.security, ==, SECURITY_STARTTLS);
+    g_assert_cmpstr(r->smtp.user, ==, "zoe");
+
+    /* Not leaving mail on the server: no expiry is written. */
+    a.leave_on_server = FALSE;
+    a.password_command = "";
+    g_assert_true(conf_write_new(path, &a, &error));
+    g_autoptr(PostieConfig) cfg2 = conf_load(path, NULL, &error);
+    g_assert_no_error(error);
+    r = conf_default_account(cfg2);
+    g_assert_false(r->leave_on_server);
+    g_assert_cmpint(r->delete_after_days, ==, 0);
+    g_assert_true(r->pop3.password);
+    char *pw = conf_server_secret(r, &r->pop3, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(pw, ==, "not written");
+    secret_free(pw);
+}
+
+static void
+test_new_account_id(void)
+{
+    static const char *const cases[][2] = {
+        { "a@example.org", "example" },
+        { "a@mail.example.org", "mail" },
+        { "a@ex_am!ple.org", "example" },
+        { "a@", "mail" },
+        { "no-at-sign", "mail" },
+        { "a@xn--bcher-kva.example", "xn--bcher-kva" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *id = conf_new_account_id(cases[i][0]);
+        g_assert_cmpstr(id, ==, cases[i][1]);
+    }
+}
+
 /* A password in the file is not kept in the parsed config: it is read
  * again when a login needs it (and refused once the file is readable by
  * others). */
@@ -365,6 +442,8 @@ main(int argc, char **argv)
     g_test_add_func("/config/missing_file", test_missing_file);
     g_test_add_func("/config/not_text", test_not_text);
     g_test_add_func("/config/password_command", test_password_command);
+    g_test_add_func("/config/write_new", test_write_new);
+    g_test_add_func("/config/new_account_id", test_new_account_id);
     g_test_add_func("/config/password_on_demand", test_password_on_demand);
     int rc = g_test_run();
     g_autofree char *rm = g_strdup_printf("rm -rf '%s'", tmpdir);

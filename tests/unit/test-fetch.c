@@ -519,6 +519,46 @@ test_plan_duplicates_and_prune(void)
     g_hash_table_unref(recs);
 }
 
+/* A message identified by content that is already here: the same rule as
+ * a downloaded UID, decided by the plan. */
+static void
+test_plan_dele_known(void)
+{
+    static const struct {
+        const char *name;
+        PlanPolicy policy;
+        gboolean no_dele;
+        gboolean has_record;
+        gint64 age_days;
+        gboolean dele;
+    } cases[] = {
+        { "leave, fresh",           { TRUE, 0, FALSE, FALSE, 0 }, FALSE, TRUE, 100, FALSE },
+        { "no leave",               { FALSE, 0, FALSE, FALSE, 0 }, FALSE, TRUE, 0, TRUE },
+        { "no leave, seen now",     { FALSE, 0, FALSE, FALSE, 0 }, FALSE, FALSE, 0, TRUE },
+        { "no leave, duplicate",    { FALSE, 0, FALSE, FALSE, 0 }, TRUE, TRUE, 0, FALSE },
+        { "7 days, 6",              { TRUE, 7, FALSE, FALSE, 0 }, FALSE, TRUE, 6, FALSE },
+        { "7 days, 7",              { TRUE, 7, FALSE, FALSE, 0 }, FALSE, TRUE, 7, TRUE },
+        { "7 days, seen now",       { TRUE, 7, FALSE, FALSE, 0 }, FALSE, FALSE, 0, FALSE },
+        { "7 days, 7, duplicate",   { TRUE, 7, FALSE, FALSE, 0 }, TRUE, TRUE, 7, FALSE },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        /* The item as plan_make makes it for a message without a UID. */
+        ServerMsg m = { 1, NULL, 100, cases[i].no_dele };
+        GHashTable *none = g_hash_table_new(g_str_hash, g_str_equal);
+        FetchPlan *p = plan_make(&m, 1, none, &cases[i].policy, NOW);
+        const PlanItem *it = &g_array_index(p->items, PlanItem, 0);
+        UidlRecord *r = uidl_record_new("postie-sha256:00", NOW - cases[i].age_days * DAY,
+                                        UIDL_DOWNLOADED);
+        gboolean dele = plan_dele_known(it, cases[i].has_record ? r : NULL,
+                                        &cases[i].policy, NOW);
+        if (dele != cases[i].dele)
+            g_error("dele-known case '%s': got %d", cases[i].name, dele);
+        uidl_record_free(r);
+        plan_free(p);
+        g_hash_table_unref(none);
+    }
+}
+
 /* popa3d gives two messages the same UID when their headers hash alike:
  * they are recorded by content, so later fetches find none of the listed
  * UIDs in the records, and that is no sign of a server that changed every
@@ -685,6 +725,7 @@ main(int argc, char **argv)
     g_test_add_func("/fetch/filters", test_filters);
     g_test_add_func("/fetch/plan/table", test_plan_table);
     g_test_add_func("/fetch/plan/duplicates-prune", test_plan_duplicates_and_prune);
+    g_test_add_func("/fetch/plan/dele-known", test_plan_dele_known);
     g_test_add_func("/fetch/plan/only-shared-uids", test_plan_only_shared_uids);
     g_test_add_func("/fetch/message/prepare", test_message_prepare);
     g_test_add_func("/fetch/message/prepare-pieces", test_message_prepare_pieces);

@@ -359,17 +359,21 @@ test_lock_dotlock_held(Fixture *fx, gconstpointer data)
     store_folder_close(f);
 
     /* Our own lock holds our pid from the moment it exists (linked into
-     * place from a hidden file, which is gone again). */
+     * place from a temporary file, which is gone again). */
     StoreAppender *a = store_appender_open(fx->path, &error);
     g_assert_no_error(error);
     g_autofree char *held = NULL;
     g_assert_true(g_file_get_contents(lock, &held, NULL, NULL));
     g_autofree char *mine = g_strdup_printf("%d\n", (int)getpid());
     g_assert_cmpstr(held, ==, mine);
-    g_autofree char *dir = g_path_get_dirname(lock);
-    g_autofree char *base = g_path_get_basename(lock);
-    g_autofree char *tmp = g_strdup_printf("%s/.%s.%d", dir, base, (int)getpid());
-    g_assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
+    g_autofree char *dir = g_path_get_dirname(fx->path);
+    g_autofree char *base = g_path_get_basename(fx->path);
+    g_autofree char *prefix = g_strdup_printf(".%s.postie-tmp.", base);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_assert_nonnull(d);
+    const char *name;
+    while ((name = g_dir_read_name(d)))
+        g_assert_false(g_str_has_prefix(name, prefix));
     store_appender_abort(a);
     g_assert_false(g_file_test(lock, G_FILE_TEST_EXISTS));
 }
@@ -411,6 +415,30 @@ typedef struct {
     gint done;
 } AppendJob;
 
+/* The store announces (g_debug) that it starts waiting for a lock; the
+ * tests wait for that instead of sleeping and hoping it got there. */
+static gint lock_waits;
+
+static void
+count_lock_waits(const gchar *domain, GLogLevelFlags level,
+                 const gchar *message, gpointer data)
+{
+    (void)domain; (void)level; (void)data;
+    if (strstr(message, "waiting for the"))
+        g_atomic_int_inc(&lock_waits);
+}
+
+static void
+wait_until_waiting_for_lock(void)
+{
+    for (int i = 0; i < 12000; i++) {   /* up to 2 minutes on a loaded machine */
+        if (g_atomic_int_get(&lock_waits) > 0)
+            return;
+        g_usleep(10000);
+    }
+    g_assert_not_reached();
+}
+
 static gpointer
 append_thread(gpointer p)
 {
@@ -443,8 +471,9 @@ test_lock_fcntl_wait(Fixture *fx, gconstpointer data)
     /* With a long timeout the append waits, and lands once released. */
     store_set_lock_timeout(120);
     AppendJob job = { fx->path, FALSE, 0 };
+    g_atomic_int_set(&lock_waits, 0);
     GThread *t = g_thread_new("append", append_thread, &job);
-    g_usleep(100 * 1000);
+    wait_until_waiting_for_lock();
     g_assert_cmpint(g_atomic_int_get(&job.done), ==, 0);   /* still waiting */
     close(release);
     g_thread_join(t);
@@ -468,8 +497,9 @@ test_lock_replaced_while_waiting(Fixture *fx, gconstpointer data)
     g_assert_true(g_file_set_contents(lock, pid, -1, NULL));
     store_set_lock_timeout(120);
     AppendJob job = { fx->path, FALSE, 0 };
+    g_atomic_int_set(&lock_waits, 0);
     GThread *t = g_thread_new("append", append_thread, &job);
-    g_usleep(100 * 1000);
+    wait_until_waiting_for_lock();
     g_autofree char *other = g_build_filename(fx->dir, "new", NULL);
     append_n(other, 50, 2);
     g_assert_cmpint(rename(other, fx->path), ==, 0);
@@ -1118,6 +1148,7 @@ main(int argc, char **argv)
     state_dir = g_dir_make_tmp("postie-state-XXXXXX", NULL);
     g_setenv("XDG_STATE_HOME", state_dir, TRUE);
     g_test_init(&argc, &argv, NULL);
+    g_log_set_handler(NULL, G_LOG_LEVEL_DEBUG, count_lock_waits, NULL);
 #define ADD(name, fn) g_test_add(name, Fixture, NULL, fx_setup, fn, fx_teardown)
     ADD("/store/append/roundtrip", test_append_roundtrip);
     ADD("/store/append/from-file", test_append_from_file);

@@ -1,9 +1,13 @@
-/* pop3_account_open(): a logged-in session for an Account. */
+/* The POP3 side of an account: a logged-in session from the account's
+ * settings, with the secret (password, password_command, OAuth token)
+ * fetched here from config/ only once the connection is secure and the
+ * login method is chosen; pop3/ itself knows only the protocol. */
 #include <config.h>
 
 #include <string.h>
 
-#include "pop3/private.h"
+#include "fetch/fetch.h"
+#include "pop3/pop3.h"
 #include "util/util.h"
 
 static Pop3Session *
@@ -14,7 +18,7 @@ fail(const Account *a, GError *e, GError **error)
 }
 
 Pop3Session *
-pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
+fetch_pop3_open(const Account *a, GCancellable *cancellable, GError **error)
 {
     const ServerConf *sc = &a->pop3;
     GError *e = NULL;
@@ -74,4 +78,23 @@ pop3_account_open(const Account *a, GCancellable *cancellable, GError **error)
     if (!ok)
         return fail(a, e, error);
     return g_steal_pointer(&s);
+}
+
+gboolean
+fetch_check_account(const Account *a, guint *n_messages, GError **error)
+{
+    g_autoptr(Pop3Session) s = fetch_pop3_open(a, NULL, error);
+    if (!s)
+        return FALSE;
+    guint count = 0;
+    guint64 octets = 0;
+    GError *e = NULL;
+    if (!pop3_stat(s, &count, &octets, &e)) {
+        fail(a, e, error);
+        return FALSE;
+    }
+    pop3_quit(s, NULL);   /* nothing was marked: its outcome does not matter */
+    if (n_messages)
+        *n_messages = count;
+    return TRUE;
 }

@@ -5,7 +5,8 @@
 
 #include <string.h>
 
-#include "ui/private.h"
+#include "util/util.h"
+#include "view/view.h"
 
 static const char *const sort_names[SORT_COUNT] = {
     "date", "sender", "subject", "size",

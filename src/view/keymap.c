@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui/private.h"
+#include "util/util.h"
+#include "view/view.h"
 
 static const ActionInfo actions[] = {
     { ACT_UP, "up", "k <Up>", N_("previous message") },

@@ -6,7 +6,8 @@
 
 #include <string.h>
 
-#include "ui/private.h"
+#include "util/util.h"
+#include "view/view.h"
 
 /* Message-IDs in S ("<a@b> <c@d>"), appended in order to IDS (pointers
  * into a copy owned by the caller through BUF). */

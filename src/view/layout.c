@@ -5,7 +5,8 @@
 
 #include <string.h>
 
-#include "ui/private.h"
+#include "util/util.h"
+#include "view/view.h"
 
 void
 layout_compute(Layout *l, int lines, int cols, gboolean folders,
