@@ -135,7 +135,7 @@ char *oauth_pkce_challenge(const char *verifier);
  *
  * The preset of a provider that takes no passwords for POP3/SMTP
  * (Microsoft) or prefers tokens (Google), from the address's domain or
- * the server names; NULL when passwords are fine. */
+ * the server names (SMTP first); NULL when passwords are fine. */
 const OAuthPreset *oauth_setup_needed(const char *address, const char *pop3_host,
                                       const char *smtp_host);
 /* Set oauth_provider, oauth_client_id and oauth_token_command (postie

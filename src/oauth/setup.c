@@ -16,10 +16,14 @@ oauth_setup_needed(const char *address, const char *pop3_host,
 {
     const char *at = address ? strrchr(address, '@') : NULL;
     const OAuthPreset *p = oauth_preset_for_host(at ? at + 1 : NULL);
-    if (!p)
-        p = oauth_preset_for_host(pop3_host);
+    /* The SMTP host before the POP3 host: Microsoft's personal and
+     * work accounts share outlook.office365.com for POP3, and only the
+     * SMTP host (smtp-mail.outlook.com / smtp.office365.com) tells them
+     * apart, e.g. for outlook.de from the built-in provider entry. */
     if (!p)
         p = oauth_preset_for_host(smtp_host);
+    if (!p)
+        p = oauth_preset_for_host(pop3_host);
     return p;
 }
 

@@ -5,6 +5,7 @@ src_libpostie_a_SOURCES += \
 	src/send/headers.c \
 	src/send/prepare.c \
 	src/send/session.c \
+	src/send/probe.c \
 	src/send/relay.c \
 	src/send/relay-connect.c \
 	src/send/relay-watch.c \

@@ -739,18 +739,3 @@ send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags,
     }
     return TRUE;
 }
-
-gboolean
-send_test_account(PostieConfig *cfg, const Account *account, GError **error)
-{
-    (void)cfg;   /* delivery needs it for folders; a test needs none */
-    if (!account->smtp.host) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
-                    _("account %s has no smtp_host"), account->id);
-        return FALSE;
-    }
-    /* A session without messages: libesmtp greets, does STARTTLS and AUTH
-     * as for delivery, then QUITs. */
-    g_autoptr(GPtrArray) none = g_ptr_array_new();
-    return session_run(account, none, NULL, NULL, NULL, NULL, error);
-}

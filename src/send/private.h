@@ -105,6 +105,8 @@ typedef gboolean (*SessionAccepted)(SessionMessage *m, gpointer data,
 gboolean session_run(const Account *account, GPtrArray *messages,
                      SessionProgress progress, SessionAccepted accepted,
                      gpointer data, GCancellable *cancellable, GError **error);
+/* Can libesmtp load its CRAM-MD5 plugin (smtp_auth = cram-md5)? */
+gboolean session_cram_md5_usable(void);
 
 /* ---- oauth_auth.c ------------------------------------------------------ */
 /* SMTP login with an OAuth 2 token through postie's libesmtp plugins. */

@@ -139,9 +139,10 @@ gboolean send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags
                     GError **error);
 
 /* Try ACCOUNT's SMTP server the way delivery does (same TLS policy,
- * STARTTLS required when configured, AUTH when a user is set) without
- * sending anything: connect, EHLO, log in, QUIT.  For the first-run
- * setup.  Errors as for a session of send_flush(). */
+ * STARTTLS required when configured, the login and mechanism a send
+ * would use) without sending anything: connect, EHLO, log in, QUIT and
+ * its 221, spoken by postie itself (probe.c).  For the first-run setup.
+ * A refused login is POSTIE_ERROR_AUTH with the server's reply. */
 gboolean send_test_account(PostieConfig *cfg, const Account *account,
                            GError **error);
 

@@ -55,8 +55,6 @@ typedef struct {
     gboolean in_auth, auth_ok;
     gboolean auth_aborted;        /* we cancelled this AUTH ("*") */
     char *ehlo_mechs;             /* the AUTH list of the last EHLO */
-    gboolean probe;               /* no messages: only connect and log in */
-    gboolean probe_ok;            /* the probe got as far as MAIL FROM */
     GString *line;                /* reply bytes not yet a full line */
     char *last_reply;
     GPtrArray *messages;          /* SessionMessage* */
@@ -287,10 +285,7 @@ monitor_cb(const char *buf, int buflen, int writing, void *arg)
             c->auth_aborted = TRUE;
         } else if (buflen >= 10 && !g_ascii_strncasecmp(buf, "MAIL FROM:", 10)) {
             c->mail_started = TRUE;
-            if (c->probe && !(c->want_auth && !c->auth_ok)) {
-                c->probe_ok = TRUE;   /* logged in: that was the test */
-                cut(c);
-            } else if (c->want_auth && !c->auth_ok && c->oauth &&
+            if (c->want_auth && !c->auth_ok && c->oauth &&
                        !send_oauth_offered(c->oauth, c->ehlo_mechs)) {
                 g_autofree char *offers = term_safe(c->ehlo_mechs ? c->ehlo_mechs : "",
                                                     -1, TERM_SAFE_DEFAULT);
@@ -408,17 +403,6 @@ message_cb(void **scratch, int *len, void *arg)
 
 /* ---- results ----------------------------------------------------------- */
 
-/* The probe's message: never read, since the probe stops before MAIL. */
-static const char *
-probe_message_cb(void **scratch, int *len, void *arg)
-{
-    (void)scratch;
-    (void)arg;
-    if (len)
-        *len = 0;
-    return NULL;
-}
-
 static char *
 status_text(const smtp_status_t *st)
 {
@@ -466,8 +450,8 @@ collect_results(SessionMessage *m)
 
 /* ---- the session ------------------------------------------------------- */
 
-static gboolean
-cram_md5_usable(void)
+gboolean
+session_cram_md5_usable(void)
 {
     auth_context_t a = auth_create_context();
     int ok = auth_set_mechanism(a, "CRAM-MD5");
@@ -506,7 +490,7 @@ session_setup_auth(Ctx *c, auth_context_t *auth_out, GError **error)
         return FALSE;
     }
     gboolean cram = !g_strcmp0(srv->auth, "cram-md5");
-    if (cram && !cram_md5_usable()) {
+    if (cram && !session_cram_md5_usable()) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED,
                     _("account %s: smtp_auth = cram-md5, but libesmtp cannot load "
                       "its CRAM-MD5 plugin on this system (it looks for "
@@ -713,19 +697,6 @@ session_run(const Account *account, GPtrArray *messages,
         smtp_set_messagecb(p->m, message_cb, m);
     }
 
-    /* No messages: a test of the connection and the login (probe).
-     * libesmtp 1.1.0 starts no session without something to do ("Nothing
-     * to do") and crashes on an ETRN-only one, so it gets a message that
-     * never leaves: the connection is cut when MAIL FROM is about to go
-     * out, after AUTH. */
-    if (messages->len == 0) {
-        c.probe = TRUE;
-        smtp_message_t pm = smtp_add_message(s);
-        smtp_set_reverse_path(pm, account->address ? account->address : "");
-        smtp_add_recipient(pm, account->address ? account->address : "postmaster");
-        smtp_set_messagecb(pm, probe_message_cb, NULL);
-    }
-
     gulong handler = 0;
     if (cancellable) {
         handler = g_cancellable_connect(cancellable, G_CALLBACK(on_cancel), &c, NULL);
@@ -751,11 +722,6 @@ session_run(const Account *account, GPtrArray *messages,
     if (c.failure) {
         g_propagate_error(error, g_steal_pointer(&c.failure));
         g_clear_error(&relay_error);
-        goto out;
-    }
-    if (c.probe_ok) {
-        g_clear_error(&relay_error);   /* the cut we made ourselves */
-        ok = TRUE;
         goto out;
     }
     if (relay_error) {

@@ -182,6 +182,38 @@ for mech in xoauth2 oauthbearer; do
     stop_smtp "bad-$mech"
 done
 
+# The setup's SMTP check (send_test_account) logs in with the token as a
+# send would, then QUITs: no MAIL.  A refused token is a failed login
+# with the server's words, and the session still ends with QUIT.
+PROBE=$top_builddir/tests/integration/send-probe-helper
+verbs() { all_lines | grep -oE '^(EHLO|STARTTLS|AUTH [A-Z0-9]+|MAIL|RCPT|DATA|QUIT)' | tr '\n' ' '; }
+for mech in xoauth2 oauthbearer; do
+    MECH=$(echo $mech | tr a-z A-Z)
+    start_smtp "probe-$mech" --oauth-token "$TOKEN" --oauth-only --auth-required
+    new_config
+    oauth_account work "smtp_auth = $mech"
+    out=$(in_ns "$WITH" "$PROBE" work 2>&1); rc=$?
+    is "$rc" 0 "check $mech: the SMTP check passes"
+    [ "$rc" -eq 0 ] || diag "$out"
+    is "$(verbs)" "EHLO STARTTLS EHLO AUTH $MECH QUIT " \
+       "check $mech: EHLO, STARTTLS, EHLO, AUTH $MECH, QUIT and no MAIL"
+    like "$(events oauth)" '"ok": true' "check $mech: the server accepted the token"
+    stop_smtp "probe-$mech"
+
+    start_smtp "probe-bad-$mech" --oauth-token "other-token" --oauth-only --auth-required
+    new_config
+    oauth_account work "smtp_auth = $mech"
+    out=$(in_ns "$WITH" "$PROBE" work 2>&1); rc=$?
+    is "$rc" 1 "check $mech: a refused token fails the check"
+    like "$out" "the login with the OAuth token failed .*postie oauth login work.* — the server said: 535 " \
+         "check $mech: a failed login, how to fix it, and the server's words"
+    if [ $mech = xoauth2 ]; then want='""'; else want='"\u0001"'; fi
+    is "$(events oauth-error-answer | "$PY" -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())["answer"]))')" \
+       "$want" "check $mech: the error challenge was answered as the mechanism says"
+    is "$(verbs)" "EHLO STARTTLS EHLO AUTH $MECH QUIT " "check $mech: then QUIT"
+    stop_smtp "probe-bad-$mech"
+done
+
 # The token command fails (e.g. a revoked grant): a login failure too.
 start_smtp cmdfail --oauth-token "$TOKEN" --oauth-only --auth-required
 new_config

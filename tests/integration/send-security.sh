@@ -2,7 +2,8 @@
 # Logging in and TLS: AUTH works; a wrong password is reported and nothing
 # goes unauthenticated; STARTTLS required but not offered sends no
 # password; a certificate for another host is refused; CRAM-MD5 is
-# reported unusable; security none never sends the password.
+# reported unusable; security none never sends the password.  The
+# setup's SMTP check (send-probe-helper) follows the same rules.
 . "$top_srcdir/tests/integration/send-lib.sh"
 
 msg() { printf 'From: alice@example.org\nTo: bob@example.net\nSubject: %s\n\nbody\n' "$1"; }
@@ -121,4 +122,33 @@ out=$(msg ten | "$POSTIE" send 2>&1); rc=$?
 is "$rc" 76 "implicit TLS with a wrong-host certificate: EX_PROTOCOL"
 is "$(captured)" 0 "nothing sent"
 stop_smtp smtpswrong
+# The setup's SMTP check: the same connection and login rules, then QUIT.
+PROBE=$top_builddir/tests/integration/send-probe-helper
+verbs() { all_lines | grep -oE '^(EHLO|STARTTLS|AUTH [A-Z0-9-]+|MAIL|RCPT|DATA|QUIT)' | tr '\n' ' '; }
+start_smtp probetls --smtps --auth-required
+new_config
+account work alice@example.org "smtp_security = tls" "smtp_auth = plain"
+out=$("$PROBE" work 2>&1); rc=$?
+is "$rc" 0 "check, implicit TLS and smtp_auth = plain: passes"
+[ "$rc" -eq 0 ] || diag "$out"
+is "$(verbs)" "EHLO AUTH PLAIN QUIT " "check: EHLO, AUTH PLAIN, QUIT, no MAIL"
+stop_smtp probetls
+
+start_smtp probenostarttls --no-starttls
+new_config
+account work alice@example.org
+out=$("$PROBE" work 2>&1); rc=$?
+is "$rc" 1 "check, STARTTLS required but not offered: fails"
+like "$out" "does not offer STARTTLS" "check: says STARTTLS is missing"
+is "$(all_lines | grep -c '^AUTH')" 0 "check: no password sent"
+stop_smtp probenostarttls
+
+start_smtp probeplain --no-tls
+new_config
+account work alice@example.org "smtp_security = none"
+out=$("$PROBE" work 2>&1); rc=$?
+is "$rc" 1 "check, security none: refused"
+like "$out" "allow_plaintext_password" "check: points to allow_plaintext_password"
+is "$(all_lines | grep -c '^AUTH')" 0 "check: no AUTH in plain text"
+stop_smtp probeplain
 done_testing

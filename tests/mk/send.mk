@@ -3,6 +3,10 @@
 check_PROGRAMS += tests/unit/test-send
 tests_unit_test_send_CFLAGS = $(TEST_COMPILE_FLAGS)
 TESTS += tests/unit/test-send
+# The setup's SMTP check (send_test_account), for send-oauth.sh.
+check_PROGRAMS += tests/integration/send-probe-helper
+tests_integration_send_probe_helper_CFLAGS = $(TEST_COMPILE_FLAGS)
+tests_integration_send_probe_helper_LDADD = $(TEST_LINK_LIBS)
 TESTS += \
 	tests/integration/send-delivery.sh \
 	tests/integration/send-security.sh \

@@ -88,11 +88,28 @@ smtp_setup() {   # smtp_setup PASSWORD: the form, written and tested
     wait_for 'Test the POP3 and SMTP logins now' || return 1
     keys y
 }
+smtp_verbs() {   # the command verbs of the last connection, in order
+    /usr/bin/python3 - "$SMTP_OUTDIR/commands.log" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+last = max(r["conn"] for r in recs)
+# Commands only: AUTH continuation lines (base64) are left out.
+verbs = {"HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT",
+         "RSET", "NOOP", "QUIT"}
+words = [r["line"].split(" ")[0].upper() for r in recs
+         if r["conn"] == last and "line" in r]
+print(" ".join(w for w in words if w in verbs))
+PY
+}
 smtp_setup "$SMTP_PASSWORD"
 wait_for 'SMTP login works' 60; ok $? "with the right password the SMTP login test passes"
 like "$(screen)" 'POP3 test failed' "each server's result is shown on its own line"
 grep -q '"auth-ok"' "$SMTP_OUTDIR/commands.log"; ok $? "the server saw a successful AUTH"
 unlike "$(cat "$SMTP_OUTDIR/commands.log")" 'MAIL FROM' "the test sends no mail"
+# The whole dialogue: logged in, then QUIT (answered 221 before the
+# result is shown), and nothing else.
+is "$(smtp_verbs)" 'EHLO STARTTLS EHLO AUTH QUIT' \
+   "the SMTP test says EHLO, STARTTLS, EHLO, AUTH, then QUIT"
 keys Enter
 wait_for 'postie: Inbox'; ok $? "then the mail screen opens"
 keys q
@@ -100,8 +117,11 @@ wait_for 'EXIT=0'
 tm kill-server
 
 smtp_setup 'not-the-password'
-wait_for 'SMTP test failed: authentication failed' 60
-ok $? "a wrong password is reported by the SMTP test"
+wait_for 'SMTP test failed: the login failed — the server said: 535' 60
+ok $? "a wrong password is reported by the SMTP test as a failed login"
+like "$(screen)" 'server said: 535 5.7.8 Authentication credentials invalid' \
+     "with the server's own words"
+is "$(smtp_verbs)" 'EHLO STARTTLS EHLO AUTH QUIT' "and the session still ends with QUIT"
 keys Enter
 keys q
 wait_for 'EXIT=0'

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "config/autoconfig.h"
 #include "oauth/oauth.h"
 #include "util/util.h"
 
@@ -166,6 +167,35 @@ test_setup(void)
     g_assert_cmpstr(oauth_setup_needed("a@example.org", "pop.example.org",
                                        "smtp.gmail.com")->name, ==, "google");
     g_assert_null(oauth_setup_needed("a@example.org", "pop.example.org", "smtp.example.org"));
+    /* Microsoft 365 for a company's own domain. */
+    g_assert_cmpstr(oauth_setup_needed("a@corp.example", "outlook.office365.com",
+                                       "smtp.office365.com")->name, ==,
+                    "microsoft-organizations");
+
+    /* The provider entries: an address whose domain names no preset gets
+     * the one of the servers its entry lists, personal accounts kept
+     * apart from work ones by the SMTP host; every entry that takes only
+     * OAuth 2 maps to a preset. */
+    static const struct { const char *address, *preset; } entries[] = {
+        { "a@outlook.de", "microsoft" }, { "a@hotmail.de", "microsoft" },
+        { "a@outlook.com", "microsoft" }, { "a@googlemail.com", "google" },
+        { "a@gmx.de", NULL }, { "a@mailbox.org", NULL },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(entries); i++) {
+        g_autoptr(Autoconfig) ac = autoconfig_builtin(entries[i].address);
+        g_assert_nonnull(ac);
+        const OAuthPreset *p = oauth_setup_needed(entries[i].address, ac->pop3.host,
+                                                  ac->smtp.host);
+        g_assert_cmpstr(p ? p->name : NULL, ==, entries[i].preset);
+    }
+    for (const char *const *t = autoconfig_builtin_texts(); *t; t++) {
+        g_autoptr(Autoconfig) ac = autoconfig_parse(*t, strlen(*t), "a@example.org",
+                                                    "built-in", NULL);
+        g_assert_nonnull(ac);
+        if (ac->smtp.auth == AUTOCONFIG_AUTH_OAUTH2 || ac->pop3.auth == AUTOCONFIG_AUTH_OAUTH2)
+            g_assert_nonnull(oauth_setup_needed("a@example.org", ac->pop3.host,
+                                                ac->smtp.host));
+    }
 
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_key_file_set_string(kf, "account my work", "password", "secret");
