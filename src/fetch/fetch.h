@@ -19,8 +19,10 @@
  * server mailbox (USER@HOST), every UID seen with its first-seen time
  * and state: downloaded, headers only, headers only + body wanted, headers
  * only + delete wanted, deleted here, in flight, and a full copy whose
- * partial one is still to be expunged (the letters are in private.h).  The file is rewritten
- * atomically and only while ACCOUNT.lock is held (flock); a second fetch of
+ * partial one is still to be expunged (the letters are in private.h).
+ * Changes are appended to ACCOUNT.journal and fsynced; the file is
+ * rewritten atomically when the journal is folded into it (uidls.c), and
+ * only while ACCOUNT.lock is held (flock); a second fetch of
  * the same account fails at once with "a fetch for ACCOUNT is already
  * running".  A damaged file stops the account's fetch with FILE:LINE.
  *
@@ -34,9 +36,9 @@
  *      copying it from that file (so a fetch peaks at about 30 MB of
  *      mail whatever the server claims or sends);
  *   2. record the batch's UIDs as in flight, with their folder and length
- *      (atomic write);
+ *      (appended to the journal, fdatasync);
  *   3. append them to their folders and fsync (one fsync per folder);
- *   4. record them as downloaded / headers only (atomic write);
+ *   4. record them as downloaded / headers only (journal, fdatasync);
  *   5. only now DELE those the policy deletes (QUIT commits at the end).
  * kill -9 between 2 and 4 leaves in-flight records: the next fetch first
  * looks for each in-flight UID's X-Postie-UIDL in its folder.  A copy at
