@@ -50,6 +50,7 @@ CFG
     wait_for 'postie: Inbox'; ok $? "$name: the screen opens"
     keys G
     wait_for "$name: 3 new messages" 60; ok $? "$name: three messages fetched"
+    wait_for 'Inbox \[[0-9]+/3'   # the list has them: search only then
     keys /; wait_for 'Search for:'; type_text 'Move me'; keys Enter
     keys s; wait_for 'Move to folder:'; type_text 'Archive'; keys Enter
     wait_for 'Moved to Archive'; ok $? "$name: s moves a message to Archive"

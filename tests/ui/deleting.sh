@@ -46,6 +46,8 @@ start_postie 100 30
 wait_for 'postie: Inbox'; ok $? "the screen opens"
 keys G
 wait_for 'home: 4 new messages' 60; ok $? "four messages fetched"
+# The list shows them once the folder is read again: search only then.
+wait_for 'Inbox \[[0-9]+/4'
 
 # d, then $: asked, moved to the Trash.
 find_msg 'Message 1'
