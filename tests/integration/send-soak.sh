@@ -46,6 +46,7 @@ server_counts() {
         postqueue -c "$PF/etc" -p 2>/dev/null | grep -q 'Mail queue is empty' && break
         sleep 0.1; i=$((i + 1))
     done
+    [ $i -lt 1200 ] || diag "Postfix's queue was not empty after 120 s: $(postqueue -c "$PF/etc" -p 2>&1 | tail -1)"
     find "$PF_OUT" -name '*.eml' -exec grep -h "^Message-ID: <$1" {} + |
         sort | uniq -c | awk '{print $3, $1}'
 }

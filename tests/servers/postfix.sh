@@ -2,6 +2,11 @@
 # A private Postfix for the send tests: its own configuration, queue and
 # log under DIR, listening on 127.0.0.1 only, delivering every message it
 # accepts to a file DIR/out/QUEUEID.eml (nothing leaves the machine).
+# Queue IDs are the long kind: Postfix's default short ID is the queue
+# file's inode number plus the microseconds of its creation, which repeats
+# once the inode is reused (a soak of 4,000 messages reuses ~190 inodes),
+# and a repeated ID would overwrite an earlier message's file.  The sink
+# also refuses to overwrite (dd conv=excl): a clash bounces, logged.
 #
 #   postfix.sh start DIR CERTDIR    CERTDIR from tests/servers/mkcerts.sh
 #   postfix.sh stop DIR
@@ -88,6 +93,7 @@ smtpd_error_sleep_time = 0
 smtpd_soft_error_limit = 1000
 smtpd_hard_error_limit = 2000
 queue_run_delay = 1s
+enable_long_queue_ids = yes
 EOF
 # The stock services, none chrooted, without the system's port 25.
 awk '
@@ -99,7 +105,7 @@ cat >> "$dir/etc/master.cf" <<EOF
 127.0.0.1:$port inet n - n - - smtpd
 127.0.0.1:$sport inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
 127.0.0.1:$small inet n - n - - smtpd -o message_size_limit=20000
-sink unix - n n - 10 pipe flags=F user=nobody argv=/bin/dd of=$dir/out/\${queue_id}.eml status=none
+sink unix - n n - 10 pipe flags=F user=nobody argv=/bin/dd of=$dir/out/\${queue_id}.eml conv=excl status=none
 EOF
 cp /etc/postfix/dynamicmaps.cf "$dir/etc/" 2>/dev/null || true
 
