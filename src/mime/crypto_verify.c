@@ -144,7 +144,17 @@ mime_crypto_verify_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *bod
         GMimeMultipartSigned *mps = GMIME_MULTIPART_SIGNED(obj);
         GMimeObject *content = g_mime_multipart_get_part(GMIME_MULTIPART(obj),
                                                          GMIME_MULTIPART_SIGNED_CONTENT);
-        GMimeSignatureList *sigs = g_mime_multipart_signed_verify(mps, GMIME_VERIFY_NONE, &err);
+        /* GMime 3.2.13 writes the signature part's content without
+         * checking that it exists (a part with headers and no body). */
+        GMimeObject *sig = g_mime_multipart_get_count(GMIME_MULTIPART(obj)) > 1
+            ? g_mime_multipart_get_part(GMIME_MULTIPART(obj), GMIME_MULTIPART_SIGNED_SIGNATURE)
+            : NULL;
+        GMimeSignatureList *sigs = NULL;
+        if (!GMIME_IS_PART(sig) || !g_mime_part_get_content(GMIME_PART(sig)))
+            g_set_error(&err, POSTIE_ERROR, POSTIE_ERROR_FORMAT, "%s",
+                        _("malformed: the signature part is missing or empty"));
+        else
+            sigs = g_mime_multipart_signed_verify(mps, GMIME_VERIFY_NONE, &err);
         if (!sigs)
             mime_crypto_failure(c, body, _("Could not verify the signature"), err);
         else
