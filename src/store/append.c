@@ -373,13 +373,7 @@ store_appender_open(const char *path, GError **error)
                 return NULL;
             }
         }
-        if (tl >= 2 && tail[tl - 1] == '\n' &&
-            (tail[tl - 2] == '\n' || (tl == 3 && tail[0] == '\n' && tail[1] == '\r')))
-            a->missing_newlines = 0;
-        else if (tail[tl - 1] == '\n')
-            a->missing_newlines = 1;
-        else
-            a->missing_newlines = 2;
+        a->missing_newlines = (int)store_missing_newlines(tail, tl);
     }
 blank_only:
     return a;

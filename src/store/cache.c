@@ -23,7 +23,7 @@
 
 #include "store/private.h"
 
-#define CACHE_MAGIC "POSTIDX4"
+#define CACHE_MAGIC "POSTIDX5"
 #define BYTE_ORDER_MARK 0x01020304u
 #define NO_STRING 0xffffffffu
 #define TAIL_BYTES 4096

@@ -41,6 +41,7 @@ gboolean store_scan(const char *map, guint64 len, guint64 start,
 /* Is MAP[POS..) a separator line: at file start or after a blank line,
  * "From " and a plausible ctime date? */
 gboolean store_is_separator(const char *map, guint64 len, guint64 pos);
+guint store_missing_newlines(const char *tail, gsize tl);
 /* The "From " line checks alone, on LEN bytes starting after "From ". */
 gboolean store_from_line_plausible(const char *p, gsize len);
 /* Parse the flags of a Status: / X-Status: value. */

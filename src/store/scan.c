@@ -251,21 +251,44 @@ parse_length(Span s, gboolean *ok)
     return v;
 }
 
+/* How many '\n' an append writes before its From_ line so that the line
+ * follows an empty one: 0, 1 or 2.  TAIL is the file's last TL (at most
+ * 3) bytes. */
+guint
+store_missing_newlines(const char *tail, gsize tl)
+{
+    if (tl == 0)
+        return 0;
+    if (tl >= 2 && tail[tl - 1] == '\n' &&
+        (tail[tl - 2] == '\n' || (tl == 3 && tail[0] == '\n' && tail[1] == '\r')))
+        return 0;
+    return tail[tl - 1] == '\n' ? 1 : 2;
+}
+
 /* Where does the message whose body starts at BODY end?  Returns the
- * offset of the next separator, or LEN. */
+ * offset of the next separator, or LEN.
+ *
+ * A Content-Length hint checks out when it lands on a separator, or on
+ * the empty line before one.  At the end of the file it is judged as if
+ * the next message were already appended (after the newlines an append
+ * adds): otherwise a hint one byte past the end would be ignored today
+ * and trusted after the next delivery, and a message further down would
+ * be swallowed by the one before it, out of the index, as mail arrives. */
 static guint64
 find_next(const char *map, guint64 len, guint64 body, Span clen)
 {
     if (clen.v) {
         gboolean ok;
         guint64 cl = parse_length(clen, &ok);
-        if (ok && cl <= len - body) {
+        gsize tl = len >= 3 ? 3 : (gsize)len;
+        guint64 next_from = len + store_missing_newlines(map + len - tl, tl);
+        if (ok && cl <= next_from - body) {
             guint64 c = body + cl;
-            if (c == len)
-                return len;
-            /* The hint may point at the separator or at the blank line
-             * before it. */
-            for (guint64 s = c; s <= c + 2 && s < len; s++) {
+            for (guint64 s = c; s <= c + 2 && s <= next_from; s++) {
+                if (s == next_from)
+                    return len;
+                if (s >= len)          /* a newline the append will add */
+                    continue;
                 if (store_is_separator(map, len, s))
                     return s;
                 if (map[s] != '\n' && map[s] != '\r')

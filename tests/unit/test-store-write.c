@@ -1142,6 +1142,56 @@ test_copy_move(Fixture *fx, gconstpointer data)
     store_folder_close(t);
 }
 
+/* A Content-Length that reaches just past the end of the file (where the
+ * blank line before the next From_ line will go) must be read the same
+ * before and after a delivery: no message may fold into the one before it
+ * when mail arrives.  Found by the mbox fuzzer. */
+static void
+test_append_keeps_content_length_reading(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    /* The hint reaches EXTRA bytes past the end of the file: within
+     * the newlines an append adds it is trusted (one message), beyond
+     * them it is not (two). */
+    static const struct { const char *tail; guint extra, messages; } cases[] = {
+        { "ok\n", 0, 1 }, { "ok\n", 1, 1 }, { "ok\n", 2, 2 },
+        { "ok", 1, 1 }, { "ok", 2, 1 }, { "ok", 3, 2 }, { "ok\r\n", 1, 1 },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *body = g_strdup_printf(
+            "body\n\nFrom b@example.org Mon Jan  1 10:00:00 2024\n%s", cases[i].tail);
+        g_autofree char *text = g_strdup_printf(
+            "From a@example.org Mon Jan  1 10:00:00 2024\n"
+            "Subject: first\nContent-Length: %zu\n\n%s",
+            strlen(body) + cases[i].extra, body);
+        g_assert_true(g_file_set_contents(fx->path, text, -1, NULL));
+        g_autofree char *cache = store_cache_path(fx->path);
+        StoreFolder *f = open_ok(fx->path);
+        guint n = store_folder_count(f);
+        g_assert_cmpuint(n, ==, cases[i].messages);
+        g_autofree char *first = read_string(f, 0);
+        store_folder_close(f);
+
+        static const char msg[] = "From: c@example.org\nSubject: new\n\nbody\n";
+        g_autoptr(GError) error = NULL;
+        g_assert_true(store_append(fx->path, msg, sizeof msg - 1, 0, &error));
+        g_assert_no_error(error);
+        /* Both the incremental index and a scan from nothing. */
+        for (int fresh = 0; fresh < 2; fresh++) {
+            if (fresh)
+                g_unlink(cache);
+            f = open_ok(fx->path);
+            g_assert_cmpuint(store_folder_count(f), ==, n + 1);
+            g_autofree char *again = read_string(f, 0);
+            g_assert_cmpstr(g_strchomp(again), ==, g_strchomp(first));
+            g_assert_cmpstr(store_folder_get(f, n)->subject, ==, "new");
+            store_folder_close(f);
+        }
+        g_assert_cmpint(g_unlink(fx->path), ==, 0);
+        g_unlink(cache);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1156,6 +1206,7 @@ main(int argc, char **argv)
     ADD("/store/append/body-quoting", test_append_body_quoting);
     ADD("/store/append/refuses-non-mbox", test_append_refuses_non_mbox);
     ADD("/store/append/abort", test_append_abort);
+    ADD("/store/append/keeps-content-length-reading", test_append_keeps_content_length_reading);
     ADD("/store/lock/dotlock", test_lock_dotlock_held);
     ADD("/store/lock/fcntl-wait", test_lock_fcntl_wait);
     ADD("/store/lock/replaced-while-waiting", test_lock_replaced_while_waiting);
