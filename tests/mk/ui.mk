@@ -21,6 +21,7 @@ UI_SH_TESTS = \
 	tests/ui/setup-cert.sh \
 	tests/ui/search.sh \
 	tests/ui/tags.sh \
+	tests/ui/confirm-delete.sh \
 	tests/ui/folders.sh \
 	tests/ui/pager.sh
 TESTS += $(UI_SH_TESTS)
