@@ -159,6 +159,24 @@ test_encode_7bit(void)
     g_assert_null(strstr(o->str, "Content-Transfer-Encoding: 8bit"));
 }
 
+/* A part with headers and no body at all (the boundary follows its
+ * header block) is encoded without GMime complaining, and kept. */
+static void
+test_encode_7bit_bodiless_part(void)
+{
+    const char *m = "From: a@b\nTo: c@d\nSubject: s\nMIME-Version: 1.0\n"
+                    "Content-Type: multipart/mixed; boundary=XX\n\n"
+                    "--XX\nContent-Type: text/plain; charset=UTF-8\n"
+                    "Content-Transfer-Encoding: 8bit\n\nGr\xc3\xbc\xc3\x9f" "e\n"
+                    "--XX\nContent-Type: application/octet-stream\n"
+                    "--XX\nContent-Type: text/plain\n\n"
+                    "--XX--\n";
+    g_autoptr(GString) o = send_encode_7bit(m, strlen(m));
+    g_assert_nonnull(o);
+    g_assert_false(send_has_8bit(o->str, o->len));
+    g_assert_nonnull(strstr(o->str, "Content-Type: application/octet-stream"));
+}
+
 /* Raw 8-bit header fields become RFC 2047; the body is left alone. */
 static void
 test_encode_headers(void)
@@ -491,6 +509,7 @@ main(int argc, char **argv)
     g_test_add_func("/send/crlf", test_crlf);
     g_test_add_func("/send/envelope", test_envelope);
     g_test_add_func("/send/encode-7bit", test_encode_7bit);
+    g_test_add_func("/send/encode-7bit-bodiless-part", test_encode_7bit_bodiless_part);
     g_test_add_func("/send/encode-headers", test_encode_headers);
     g_test_add_func("/send/message-id", test_message_id);
     g_test_add_func("/send/recorded-error", test_recorded_error);
