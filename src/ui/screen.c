@@ -418,5 +418,6 @@ ui_loop(Ui *ui)
             ui->pending_action = ACT_NONE;
             ui_run_action(ui, p);
         }
+        folderpane_recount_open(ui);
     }
 }
