@@ -18,8 +18,7 @@ TESTS += \
 	tests/integration/send-chunking.sh \
 	tests/integration/send-postfix.sh \
 	tests/integration/send-soak.sh \
-	tests/integration/send-oauth.sh \
-	tests/integration/plugins-install.sh
+	tests/integration/send-oauth.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-delivery.sh \
 	tests/integration/send-security.sh \
@@ -31,8 +30,7 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-chunking.sh \
 	tests/integration/send-postfix.sh \
 	tests/integration/send-soak.sh \
-	tests/integration/send-oauth.sh \
-	tests/integration/plugins-install.sh
+	tests/integration/send-oauth.sh
 
 # libFuzzer target for the message handling (configure --enable-fuzzing CC=clang).
 if ENABLE_FUZZING
