@@ -110,7 +110,8 @@ gboolean session_run(const Account *account, GPtrArray *messages,
 /* ---- reply.c ----------------------------------------------------------- */
 /* One SMTP reply read by postie itself (outside input, bounded). */
 typedef struct {
-    int code;                /* set once the last line came */
+    int code;                /* of the last line */
+    gboolean complete;       /* the last line came */
     GPtrArray *lines;        /* char*: each line's text after "NNN-"/"NNN " */
     gsize bytes;
 } SmtpReply;

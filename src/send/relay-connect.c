@@ -80,6 +80,14 @@ host_resolves(const char *host)
     return TRUE;
 }
 
+/* After a failure of this kind the server still expects a command. */
+static gboolean
+dialogue_intact(int code)
+{
+    return code == POSTIE_ERROR_AUTH || code == POSTIE_ERROR_UNSUPPORTED ||
+           code == POSTIE_ERROR_INSECURE || code == POSTIE_ERROR_CONFIG;
+}
+
 gboolean
 relay_quit(NetConn *conn, GError **error)
 {
@@ -132,14 +140,10 @@ relay_connect(const Account *account, const char *ehlo_name, SmtpLogin *login,
              ehlo(conn, ehlo_name, &r, error);
     if (ctx)
         SSL_CTX_free(ctx);
-    if (ok && login && !smtp_login_run(login, conn, &r, error)) {
-        /* The dialogue is intact after a refused login: end it politely
-         * (a broken one is just closed). */
-        if (error && *error && (*error)->code != POSTIE_ERROR_NET &&
-            (*error)->code != POSTIE_ERROR_PROTOCOL && (*error)->code != POSTIE_ERROR_CANCELLED)
-            relay_quit(conn, NULL);
-        ok = FALSE;
-    }
+    if (ok && login)
+        ok = smtp_login_run(login, conn, &r, error);
+    if (!ok && conn && error && *error && dialogue_intact((*error)->code))
+        relay_quit(conn, NULL);   /* end it politely, a broken one is just closed */
     if (!ok) {
         smtp_reply_clear(&r);
         net_conn_free(conn);

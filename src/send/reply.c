@@ -28,7 +28,7 @@ int
 smtp_reply_add_line(SmtpReply *r, const char *line, gsize n, const char *host,
                     GError **error)
 {
-    if (!r->lines || r->code) {   /* a new reply */
+    if (!r->lines || r->complete) {   /* a new reply */
         smtp_reply_clear(r);
         r->lines = g_ptr_array_new_with_free_func(g_free);
     }
@@ -50,6 +50,7 @@ smtp_reply_add_line(SmtpReply *r, const char *line, gsize n, const char *host,
     if (n > 3 && line[3] == '-')
         return 0;
     r->code = (int)g_ascii_strtoll(line, NULL, 10);
+    r->complete = TRUE;
     return 1;
 }
 

@@ -129,6 +129,17 @@ like "$out" "allow_plaintext_password" "points to allow_plaintext_password"
 is "$(all_lines | grep -c '^AUTH')" 0 "no AUTH over plain text"
 stop_smtp plain
 
+# ... unless the account says so explicitly.
+start_smtp plainok --no-tls --auth-required
+new_config
+account work alice@example.org "smtp_security = none" "allow_plaintext_password = true"
+rm -f "$MAIL/Outbox"
+out=$(msg plainok | "$POSTIE" send 2>&1); rc=$?
+is "$rc" 0 "security none with allow_plaintext_password: logs in and sends"
+[ "$rc" -eq 0 ] || diag "$out"
+is "$(json "$SMTP_OUTDIR/1.json" 'j["auth"]["tls"]')" False "the login went in plain text, as allowed"
+stop_smtp plainok
+
 # Implicit TLS (port 465 style) through the in-process relay.
 start_smtp smtps --smtps --auth-required
 new_config
