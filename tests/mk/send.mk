@@ -39,3 +39,5 @@ tests_fuzz_fuzz_send_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_send_LDFLAGS = $(FUZZ_LINK_FLAGS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-send.c
+# Seeds for fuzz-send's reply parsing (contrib/fuzz).
+EXTRA_DIST += tests/data/smtp/ehlo.txt tests/data/smtp/oauth-error.txt
