@@ -117,9 +117,9 @@ wait_for 'EXIT=0'
 tm kill-server
 
 smtp_setup 'not-the-password'
-wait_for 'SMTP test failed: the login failed — the server said: 535' 60
+wait_for 'SMTP test failed: localhost: login failed — the server said: 535' 60
 ok $? "a wrong password is reported by the SMTP test as a failed login"
-like "$(screen)" 'server said: 535 5.7.8 Authentication credentials invalid' \
+like "$(screen)" 'server said: 535 5.7.8 Authentication credentials' \
      "with the server's own words"
 is "$(smtp_verbs)" 'EHLO STARTTLS EHLO AUTH QUIT' "and the session still ends with QUIT"
 keys Enter
