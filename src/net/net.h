@@ -110,6 +110,11 @@ gboolean net_conn_start_tls(NetConn *c, SSL_CTX *ctx, const char *fingerprint,
 gboolean net_conn_is_tls(const NetConn *c);
 /* The SSL object (NULL before TLS), e.g. for the cipher name. */
 SSL *net_conn_ssl(NetConn *c);
+/* The SHA-256 fingerprint of the peer certificate (as
+ * net_tls_peer_fingerprint()), also after net_conn_start_tls() refused
+ * it: for the setup to show the user, never to trust by itself.  NULL
+ * when no handshake got that far. */
+char *net_conn_peer_fingerprint(NetConn *c);
 
 /* Bytes received but not yet consumed by the readers below. */
 gsize net_conn_buffered(const NetConn *c);

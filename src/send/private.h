@@ -199,9 +199,11 @@ GPtrArray *relay_watch_txns(RelayWatch *w);   /* RelayTxn* */
 /* Connect to ACCOUNT's SMTP server (plain, STARTTLS or implicit TLS with
  * the net/ policy) and read the greeting; for STARTTLS also EHLO (as
  * EHLO_NAME), STARTTLS, the 220 and nothing after it, and the handshake.
- * The connection is then ready for the client's EHLO. */
+ * The connection is then ready for the client's EHLO.  A refused
+ * certificate's fingerprint goes to *REFUSED_FP when not NULL. */
 struct NetConn *relay_connect(const Account *account, const char *ehlo_name,
-                              GCancellable *cancellable, GError **error);
+                              GCancellable *cancellable, char **refused_fp,
+                              GError **error);
 
 /* ---- relay.c ----------------------------------------------------------- */
 typedef struct Relay Relay;

@@ -326,7 +326,8 @@ probe_session(Probe *p, GError **error)
 }
 
 gboolean
-send_test_account(PostieConfig *cfg, const Account *account, GError **error)
+send_test_account(PostieConfig *cfg, const Account *account, char **refused_fp,
+                  GError **error)
 {
     (void)cfg;   /* delivery needs it for folders; a test needs none */
     Probe p = { .account = account, .srv = &account->smtp };
@@ -339,7 +340,7 @@ send_test_account(PostieConfig *cfg, const Account *account, GError **error)
     }
     if (!probe_setup_auth(&p, error))
         goto out;
-    p.conn = relay_connect(account, g_get_host_name(), NULL, error);
+    p.conn = relay_connect(account, g_get_host_name(), NULL, refused_fp, error);
     if (!p.conn)
         goto out;
     ok = probe_session(&p, error);

@@ -55,9 +55,26 @@ send_line(NetConn *conn, const char *line, GError **error)
 
 /* EHLO, STARTTLS, and TLS: the part of the dialogue libesmtp is not
  * trusted with. */
+/* TLS with the net/ policy; a refused certificate's fingerprint to
+ * *REFUSED_FP when asked for. */
+static gboolean
+start_tls(NetConn *conn, SSL_CTX *ctx, const ServerConf *srv, char **refused_fp,
+          GError **error)
+{
+    GError *e = NULL;
+    if (net_conn_start_tls(conn, ctx, srv->tls_fingerprint, &e))
+        return TRUE;
+    if (refused_fp && e->code == POSTIE_ERROR_TLS) {
+        g_free(*refused_fp);
+        *refused_fp = net_conn_peer_fingerprint(conn);
+    }
+    g_propagate_error(error, e);
+    return FALSE;
+}
+
 static gboolean
 start_tls_upgrade(NetConn *conn, const ServerConf *srv, SSL_CTX *ctx,
-                  const char *ehlo_name, GError **error)
+                  const char *ehlo_name, char **refused_fp, GError **error)
 {
     g_autofree char *text = NULL;
     g_autofree char *ehlo = g_strdup_printf("EHLO %s\r\n", ehlo_name);
@@ -96,7 +113,7 @@ start_tls_upgrade(NetConn *conn, const ServerConf *srv, SSL_CTX *ctx,
                       "was sent"), srv->host);
         return FALSE;
     }
-    return net_conn_start_tls(conn, ctx, srv->tls_fingerprint, error);
+    return start_tls(conn, ctx, srv, refused_fp, error);
 }
 
 /* Only asked after a failed connect: was it the name? */
@@ -112,7 +129,7 @@ host_resolves(const char *host)
 
 NetConn *
 relay_connect(const Account *account, const char *ehlo_name,
-              GCancellable *cancellable, GError **error)
+              GCancellable *cancellable, char **refused_fp, GError **error)
 {
     const ServerConf *srv = &account->smtp;
     SSL_CTX *ctx = NULL;
@@ -127,7 +144,7 @@ relay_connect(const Account *account, const char *ehlo_name,
     if (!ok && error && *error && !host_resolves(srv->host))
         (*error)->code = POSTIE_ERROR_NOT_FOUND;   /* EX_NOHOST for send */
     if (ok && srv->security == SECURITY_TLS)
-        ok = net_conn_start_tls(conn, ctx, srv->tls_fingerprint, error);
+        ok = start_tls(conn, ctx, srv, refused_fp, error);
     if (ok) {
         g_autofree char *text = NULL;
         int code = read_reply(conn, NULL, &text, error);
@@ -139,7 +156,7 @@ relay_connect(const Account *account, const char *ehlo_name,
         ok = code == 220;
     }
     if (ok && srv->security == SECURITY_STARTTLS)
-        ok = start_tls_upgrade(conn, srv, ctx, ehlo_name, error);
+        ok = start_tls_upgrade(conn, srv, ctx, ehlo_name, refused_fp, error);
     if (ctx)
         SSL_CTX_free(ctx);
     if (!ok) {

@@ -339,7 +339,7 @@ relay_start(const Account *account, const char *token, const char *ehlo_name,
             const char *auth_only, RelayFinal on_final, gpointer final_data,
             GCancellable *cancellable, guint16 *port_out, GError **error)
 {
-    NetConn *conn = relay_connect(account, ehlo_name, cancellable, error);
+    NetConn *conn = relay_connect(account, ehlo_name, cancellable, NULL, error);
     if (!conn)
         return NULL;
     Relay *r = g_new0(Relay, 1);

@@ -482,14 +482,13 @@ offer_oauth(Ui *ui, const Answers *a, const char *path)
 }
 
 /* Log in to the POP3 server of A; the outcome for the message line.
- * *CERT_PROBLEM: the failure was the server's certificate. */
+ * *REFUSED_FP: the fingerprint of a refused certificate, else NULL. */
 static char *
-test_pop3(const Account *a, gboolean *ok, gboolean *cert_problem)
+test_pop3(const Account *a, gboolean *ok, char **refused_fp)
 {
     g_autoptr(GError) error = NULL;
     guint count = 0;
-    *ok = fetch_check_account(a, &count, &error);
-    *cert_problem = !*ok && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
+    *ok = fetch_check_account(a, &count, refused_fp, &error);
     if (!*ok)
         return g_strdup_printf(_("POP3 test failed: %s"), error->message);
     return g_strdup_printf(g_dngettext(PACKAGE, "POP3 login works (%u message on the server)",
@@ -499,76 +498,25 @@ test_pop3(const Account *a, gboolean *ok, gboolean *cert_problem)
 
 /* Connect and log in to the SMTP server of A as delivery would. */
 static char *
-test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok, gboolean *cert_problem)
+test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok, char **refused_fp)
 {
     g_autoptr(GError) error = NULL;
-    *ok = send_test_account(cfg, a, &error);
-    *cert_problem = !*ok && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
+    *ok = send_test_account(cfg, a, refused_fp, &error);
     if (!*ok)
         return g_strdup_printf(_("SMTP test failed: %s"), error->message);
     return g_strdup(_("SMTP login works"));
 }
 
-/* Read an SMTP reply (continuation lines "250-") and check its code. */
-static gboolean
-smtp_reply_is(NetConn *c, const char *code)
-{
-    for (int i = 0; i < 100; i++) {
-        gsize len;
-        const char *l = net_conn_read_line(c, 0, &len, NULL);
-        if (!l || len < 3 || strncmp(l, code, 3) != 0)
-            return FALSE;
-        if (len == 3 || l[3] != '-')
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* The SHA-256 fingerprint of server S's certificate (POP3, or SMTP when
- * IS_SMTP), fetched without trusting it (to show it, never to accept it
- * by itself): TLS at once, or after STLS / EHLO + STARTTLS. */
-static char *
-probe_fingerprint(const ServerConf *srv, gboolean is_smtp)
-{
-    g_autoptr(NetConn) c = net_conn_connect(srv->host, srv->port, 15, NULL, NULL);
-    if (!c)
-        return NULL;
-    if (srv->security == SECURITY_STARTTLS && !is_smtp) {
-        const char *l = net_conn_read_line(c, 0, NULL, NULL);
-        if (!l || !g_str_has_prefix(l, "+OK") || !net_conn_write(c, "STLS\r\n", 6, NULL) ||
-            !(l = net_conn_read_line(c, 0, NULL, NULL)) || !g_str_has_prefix(l, "+OK"))
-            return NULL;
-    } else if (srv->security == SECURITY_STARTTLS) {
-        if (!smtp_reply_is(c, "220") || !net_conn_write(c, "EHLO postie\r\n", 13, NULL) ||
-            !smtp_reply_is(c, "250") || !net_conn_write(c, "STARTTLS\r\n", 10, NULL) ||
-            !smtp_reply_is(c, "220"))
-            return NULL;
-    } else if (srv->security != SECURITY_TLS) {
-        return NULL;
-    }
-    SSL_CTX *ctx = net_tls_client_ctx_new(NULL, NULL);
-    if (!ctx)
-        return NULL;
-    /* The check fails (that is why we are here); the handshake is done. */
-    net_conn_start_tls(c, ctx, NULL, NULL);
-    SSL *ssl = net_conn_ssl(c);
-    char *fp = ssl ? net_tls_peer_fingerprint(ssl) : NULL;
-    SSL_CTX_free(ctx);
-    return fp;
-}
-
-/* A certificate was refused (SMTP when IS_SMTP, else POP3): show its
- * fingerprint and let the user trust exactly it ([smtp_]tls_fingerprint)
- * or name a CA file ([smtp_]ca_file).  TRUE when the configuration was
- * written again with the choice. */
+/* The login test refused certificate FP (SMTP when IS_SMTP, else POP3;
+ * the test's own connection fetched it): show the fingerprint and let
+ * the user trust exactly it ([smtp_]tls_fingerprint) or name a CA file
+ * ([smtp_]ca_file).  TRUE when the configuration was written again with
+ * the choice. */
 static gboolean
 ask_about_certificate(Ui *ui, Answers *ans, const Account *a, gboolean is_smtp,
-                      const char *path)
+                      const char *fp, const char *path)
 {
     const ServerConf *srv = is_smtp ? &a->smtp : &a->pop3;
-    g_autofree char *fp = probe_fingerprint(srv, is_smtp);
-    if (!fp)
-        return FALSE;
     g_free(test_result[1]);
     test_result[1] = g_strdup_printf(is_smtp ? _("Certificate of the SMTP server %s, SHA-256 "
                                                  "fingerprint:")
@@ -629,11 +577,12 @@ test_account(Ui *ui, Answers *ans, const char *path)
     ui_message(ui, _("Logging in to %s..."), a->pop3.host);
     message_draw(ui);
     refresh();
-    gboolean pop3_ok, smtp_ok, cert_problem;
+    gboolean pop3_ok, smtp_ok;
+    g_autofree char *pop3_fp = NULL, *smtp_fp = NULL;
     g_free(test_result[0]);
-    test_result[0] = test_pop3(a, &pop3_ok, &cert_problem);
+    test_result[0] = test_pop3(a, &pop3_ok, &pop3_fp);
     test_failed[0] = !pop3_ok;
-    if (cert_problem && ask_about_certificate(ui, ans, a, FALSE, path)) {
+    if (pop3_fp && ask_about_certificate(ui, ans, a, FALSE, pop3_fp, path)) {
         test_account(ui, ans, path);   /* again, with the new trust */
         return;
     }
@@ -641,9 +590,9 @@ test_account(Ui *ui, Answers *ans, const char *path)
     message_draw(ui);
     refresh();
     g_free(test_result[1]);
-    test_result[1] = test_smtp(cfg, a, &smtp_ok, &cert_problem);
+    test_result[1] = test_smtp(cfg, a, &smtp_ok, &smtp_fp);
     test_failed[1] = !smtp_ok;
-    if (cert_problem && ask_about_certificate(ui, ans, a, TRUE, path)) {
+    if (smtp_fp && ask_about_certificate(ui, ans, a, TRUE, smtp_fp, path)) {
         test_account(ui, ans, path);
         return;
     }
