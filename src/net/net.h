@@ -148,9 +148,8 @@ gboolean net_conn_write(NetConn *c, const void *data, gsize len,
  * checked.  Errors name the URL: POSTIE_ERROR_NET (DNS, connect, timeout,
  * an HTTP status other than 200), POSTIE_ERROR_TLS (certificate),
  * POSTIE_ERROR_FORMAT (larger than MAX).
- * For tests only, $POSTIE_TEST_HTTPS_CONNECT_TO=HOST:PORT makes every
- * connection go to HOST:PORT while the URL's host name is still the one
- * checked (libcurl's CONNECT_TO). */
+ * $https_proxy and $no_proxy are honoured as libcurl does (a CONNECT
+ * tunnel: the certificate is still checked against the URL's host). */
 GBytes *net_https_get(const char *url, gsize max, int timeout, GError **error);
 
 #endif

@@ -3,9 +3,12 @@
 
   httpsd.py --root DIR --cert PEM --key KEY --pidfile FILE [--port PORT]
 
+It listens as an HTTP proxy: the client (postie with
+https_proxy=http://127.0.0.1:PORT) asks "CONNECT HOST:443", and inside
+that tunnel the server speaks TLS with the certificate given (made by the
+test CA for every name the test serves: the client still checks it).
 Serves DIR/HOST/PATH for a request of PATH with "Host: HOST" (the port
-left out), so one server stands in for several web sites when the client
-connects every name to it.  A file DIR/HOST/REDIRECT makes every request
+left out), so one server stands in for several web sites.  A file DIR/HOST/REDIRECT makes every request
 to HOST a 302 to the URL it holds.  Anything else is a 404.  Each request
 is logged to DIR/requests.log as "HOST PATH STATUS".  Without --port
 the server binds a free port itself (no other test can take it in
@@ -18,6 +21,21 @@ import ssl
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
+    def do_CONNECT(self):
+        """The proxy's tunnel, ended here: TLS as the site asked for."""
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            tls = self.server.ctx.wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.close_connection = True
+            return
+        self.connection = tls
+        self.rfile = tls.makefile("rb", self.rbufsize)
+        self.wfile = tls.makefile("wb", 0)
+        self.close_connection = False
+
     def do_GET(self):
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         root = self.server.root
@@ -46,6 +64,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def finish(self):
+        super().finish()
+        if isinstance(self.connection, ssl.SSLSocket):
+            self.connection.close()
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -55,11 +78,11 @@ def main():
     ap.add_argument("--key", required=True)
     ap.add_argument("--pidfile", required=True)
     opts = ap.parse_args()
-    httpd = http.server.HTTPServer(("127.0.0.1", opts.port), Handler)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", opts.port), Handler)
+    httpd.daemon_threads = True
     httpd.root = opts.root
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(opts.cert, opts.key)
-    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    httpd.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    httpd.ctx.load_cert_chain(opts.cert, opts.key)
     with open(opts.pidfile + ".tmp", "w") as f:
         f.write(f"{os.getpid()} {httpd.server_address[1]}\n")
     os.rename(opts.pidfile + ".tmp", opts.pidfile)
