@@ -51,21 +51,26 @@ OAuthSettings *oauth_settings_new(const Account *account, GError **error);
 void oauth_settings_free(OAuthSettings *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OAuthSettings, oauth_settings_free)
 
-/* A preset by name, for the setup wizard: its default scope (POP and
- * SMTP) and whether the provider needs OAuth for these servers.  NULL
+/* A preset by name: the endpoints and default scope (POP and SMTP) of an
+ * authorization server.  Which providers use which preset is said once,
+ * in the built-in provider table (config/autoconfig_builtin.c).  NULL
  * when unknown. */
 typedef struct {
     const char *name;
     const char *description;
-    const char *pop3_host, *smtp_host;    /* the provider's servers */
+    const char *issuer;                   /* as in autoconfig's <oAuth2> */
     const char *device_url, *authorize_url, *token_url;
     const char *scope;
     const char *extra_auth_params;
     gboolean browser;                     /* default flow */
 } OAuthPreset;
 const OAuthPreset *oauth_preset_find(const char *name);
-/* The preset whose servers HOST belongs to (for the wizard), or NULL. */
+/* The preset of the provider HOST belongs to (an address, a domain or a
+ * server's host name; autoconfig_builtin_oauth()), or NULL. */
 const OAuthPreset *oauth_preset_for_host(const char *host);
+/* The preset whose issuer is ISSUER (the first, for a shared one), or
+ * NULL. */
+const OAuthPreset *oauth_preset_for_issuer(const char *issuer);
 
 /* ---- reply.c ----------------------------------------------------------- */
 #define OAUTH_REPLY_MAX (64 * 1024)   /* bytes read from a reply, at most */

@@ -90,12 +90,9 @@ derived_value(const Answers *a, Field f)
     const char *addr = a->v[F_ADDRESS];
     const char *domain = addr && strchr(addr, '@') ? strchr(addr, '@') + 1 : NULL;
     char *d = NULL;
-    /* Providers with OAuth presets know their own servers. */
-    const OAuthPreset *preset = oauth_preset_for_host(domain);
     switch (f) {
     case F_POP3_HOST:
-        d = preset ? g_strdup(preset->pop3_host)
-                   : domain ? g_strdup_printf("pop.%s", domain) : NULL;
+        d = domain ? g_strdup_printf("pop.%s", domain) : NULL;
         break;
     case F_POP3_SECURITY: d = g_strdup("tls"); break;
     case F_POP3_PORT:
@@ -105,8 +102,7 @@ derived_value(const Answers *a, Field f)
     case F_LEAVE: d = g_strdup("yes"); break;
     case F_DELETE_DAYS: d = g_strdup("0"); break;
     case F_SMTP_HOST:
-        d = preset ? g_strdup(preset->smtp_host)
-                   : domain ? g_strdup_printf("smtp.%s", domain) : NULL;
+        d = domain ? g_strdup_printf("smtp.%s", domain) : NULL;
         break;
     case F_SMTP_SECURITY: d = g_strdup("starttls"); break;
     case F_SMTP_PORT:
