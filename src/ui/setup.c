@@ -57,6 +57,10 @@ is_yes(const char *s)
  * provider's note and page). */
 static Autoconfig *provider;
 static char *provider_lines[4];
+/* Whether the provider found logs in only with OAuth 2, and the OAuth
+ * preset that applies to it (NULL: postie has none for it). */
+static gboolean provider_oauth_only;
+static const OAuthPreset *provider_oauth;
 
 /* The port of PROVIDER's server when its security is the one chosen. */
 static char *
@@ -198,6 +202,7 @@ check_field(const Answers *a, Field f)
 
 static const char *form_status;  /* the status line of the form, or NULL */
 static char *form_error;         /* why the last answer was rejected */
+static const char *form_note;    /* a hint above the prompt, or NULL */
 /* The outcome of the login tests, one line per server, under the form. */
 static char *test_result[2];
 static gboolean test_failed[2];
@@ -234,10 +239,10 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
         attrset(k == 0 && top == F_COUNT + 4 ? colors_attr(COL_HEADER) : A_NORMAL);
         draw_untrusted(top + k, 0, provider_lines[k], COLS, TRUE);
     }
-    if (form_error) {
+    if (form_error || form_note) {
         /* Above the prompt, which keeps the rejected text for editing. */
-        attrset(colors_attr(COL_ERROR));
-        draw_untrusted(LINES - 2, 0, form_error, COLS, TRUE);
+        attrset(colors_attr(form_error ? COL_ERROR : COL_HINT));
+        draw_untrusted(LINES - 2, 0, form_error ? form_error : form_note, COLS, TRUE);
         attrset(A_NORMAL);
         message_draw(ui);
         refresh();
@@ -284,9 +289,36 @@ find_provider(const char *address, char **tried)
     return autoconfig_builtin(address);
 }
 
+/* The OAuth preset for AC: the one its built-in entry names, the one of
+ * the issuer its file names (never endpoints from the file), or the one
+ * of its servers' provider. */
+static const OAuthPreset *
+preset_of(const Autoconfig *ac, const char *address)
+{
+    if (ac->oauth_preset)
+        return oauth_preset_find(ac->oauth_preset);
+    const OAuthPreset *p = oauth_preset_for_issuer(ac->oauth_issuer);
+    if (!p)
+        p = oauth_setup_needed(address, ac->has_pop3 ? ac->pop3.host : NULL,
+                               ac->has_smtp ? ac->smtp.host : NULL);
+    return p;
+}
+
+/* What a user of a provider that takes only OAuth 2, with no preset in
+ * postie, must do instead of typing a password. */
+static char *
+no_preset_help(const char *address)
+{
+    g_autofree char *id = conf_new_account_id(address);
+    return g_strdup_printf(_("See postie-oauth(1) to set them, then: postie oauth login %s"),
+                           id);
+}
+
 static void
 clear_provider(void)
 {
+    provider_oauth_only = FALSE;
+    provider_oauth = NULL;
     g_clear_pointer(&provider, autoconfig_free);
     for (int k = 0; k < 4; k++)
         g_clear_pointer(&provider_lines[k], g_free);
@@ -324,9 +356,24 @@ offer_provider(Ui *ui, Answers *a, const char *path)
     else
         provider_lines[1] = g_strdup_printf(_("%s offers no POP3 server: postie cannot fetch "
                                               "from it."), name);
-    provider_lines[2] = g_strdup(ac->doc_text);
-    if (ac->doc_url)
-        provider_lines[3] = g_strdup_printf(_("See %s"), ac->doc_url);
+    gboolean oauth_only = (ac->has_pop3 && ac->pop3.auth == AUTOCONFIG_AUTH_OAUTH2) ||
+                          (ac->has_smtp && ac->smtp.auth == AUTOCONFIG_AUTH_OAUTH2);
+    const OAuthPreset *preset = preset_of(ac, address);
+    if (oauth_only && !preset) {
+        /* Never a password prompt that cannot work without saying so. */
+        provider_lines[2] = g_strdup_printf(_("%s requires OAuth 2; postie has no OAuth "
+                                              "settings for it."), name);
+        provider_lines[3] = no_preset_help(address);
+    } else {
+        if (oauth_only && !ac->doc_text)
+            provider_lines[2] = g_strdup_printf(_("%s requires OAuth 2: postie sets up the "
+                                                  "login (%s) once the form is written."),
+                                                name, _(preset->description));
+        else
+            provider_lines[2] = g_strdup(ac->doc_text);
+        if (ac->doc_url)
+            provider_lines[3] = g_strdup_printf(_("See %s"), ac->doc_url);
+    }
     g_clear_pointer(&ui->message, g_free);
     draw_form(ui, a, path, F_ADDRESS);
     if (!ac->has_pop3 || !ac->has_smtp) {
@@ -339,6 +386,8 @@ offer_provider(Ui *ui, Answers *a, const char *path)
         return;
     }
     provider = ac;
+    provider_oauth_only = oauth_only;
+    provider_oauth = preset;
     static const Field follow[] = { F_POP3_HOST, F_POP3_SECURITY, F_POP3_PORT, F_USER,
                                     F_SMTP_HOST, F_SMTP_SECURITY, F_SMTP_PORT };
     for (gsize i = 0; i < G_N_ELEMENTS(follow); i++)
@@ -350,7 +399,7 @@ offer_provider(Ui *ui, Answers *a, const char *path)
  * prompt for editing with the reason above it.  Esc asks before the
  * answers are thrown away: FALSE only when the user wants to quit. */
 static gboolean
-ask(Ui *ui, Answers *a, Field f, const char *path)
+ask_answer(Ui *ui, Answers *a, Field f, const char *path)
 {
     g_autofree char *text = g_strdup(f == F_PASSWORD ? "" : a->v[f]);
     for (;;) {
@@ -385,6 +434,22 @@ ask(Ui *ui, Answers *a, Field f, const char *path)
         form_error = g_strdup_printf(_("%s: \"%s\" was not taken: %s"), _(labels[f]),
                                      f == F_PASSWORD ? "***" : text, problem);
     }
+}
+
+/* ask_answer(), with a hint at the password of a provider that takes
+ * only OAuth 2: a password is not the way there. */
+static gboolean
+ask(Ui *ui, Answers *a, Field f, const char *path)
+{
+    if ((f == F_PASSWORD || f == F_PASSWORD_COMMAND) && provider_oauth_only)
+        form_note = provider_oauth
+                    ? _("OAuth 2 only: leave this empty; the OAuth login is set up "
+                        "after writing.")
+                    : _("A password will not work here (OAuth 2 only): see "
+                        "postie-oauth(1).");
+    gboolean ok = ask_answer(ui, a, f, path);
+    form_note = NULL;
+    return ok;
 }
 
 static gboolean
@@ -443,8 +508,11 @@ oauth_prompt(const char *message, gpointer data)
 static void
 offer_oauth(Ui *ui, const Answers *a, const char *path)
 {
-    const OAuthPreset *p = oauth_setup_needed(a->v[F_ADDRESS], a->v[F_POP3_HOST],
-                                              a->v[F_SMTP_HOST]);
+    /* The preset of the provider found for the address, else the one
+     * its servers' names point to. */
+    const OAuthPreset *p = provider_oauth;
+    if (!p)
+        p = oauth_setup_needed(a->v[F_ADDRESS], a->v[F_POP3_HOST], a->v[F_SMTP_HOST]);
     if (!p)
         return;
     g_autofree char *q = g_strdup_printf(_("%s: log in with OAuth 2 instead of a password?"),
@@ -599,6 +667,20 @@ test_account(Ui *ui, Answers *ans, const char *path)
                  path);
 }
 
+/* The form with its results until the user goes on to the mail. */
+static void
+wait_enter(Ui *ui, const Answers *a, const char *path)
+{
+    form_status = _("-- Press Enter to open your mail --");
+    for (;;) {
+        draw_form(ui, a, path, -1);
+        int k = ui_getkey(ui);
+        if (k == '\n' || k == '\r' || k == 'q' || k == (UI_KEY_FUNC | KEY_EXIT))
+            break;
+    }
+    form_status = NULL;
+}
+
 char *
 setup_run(const char *config_path)
 {
@@ -663,17 +745,18 @@ setup_run(const char *config_path)
         }
         written = g_strdup(path);
         ui_message(&ui, _("Wrote %s."), path);
+        if (provider_oauth_only && !provider_oauth) {
+            /* No login can work yet: the lines under the form say what
+             * to do (no test that can only fail). */
+            ui_error(&ui, _("The account needs OAuth 2 settings before it can log in "
+                            "(written to %s)."), path);
+            wait_enter(&ui, &a, path);
+            break;
+        }
         offer_oauth(&ui, &a, path);
         if (prompt_yesno(&ui, _("Wrote the configuration. Test the POP3 and SMTP logins now?"), TRUE)) {
             test_account(&ui, &a, path);
-            form_status = _("-- Press Enter to open your mail --");
-            for (;;) {
-                draw_form(&ui, &a, path, -1);
-                int k = ui_getkey(&ui);
-                if (k == '\n' || k == '\r' || k == 'q' || k == (UI_KEY_FUNC | KEY_EXIT))
-                    break;
-            }
-            form_status = NULL;
+            wait_enter(&ui, &a, path);
         }
         break;
     }
