@@ -1,12 +1,15 @@
 /* oauth/: OAuth 2 tokens for accounts whose servers want them (Outlook.com,
  * Microsoft 365, Google): "postie oauth login" and "postie oauth token".
  *
- *   provider.c  presets (endpoints, scopes, flow) for Microsoft consumers
- *               and organizations and for Google, merged with the account
+ *   provider.c  presets (endpoints, scopes, flow, issuer) for Microsoft
+ *               consumers and organizations and for Google, merged with the
+ *               account; which provider uses which preset is said once, in
+ *               config's built-in provider table (config/autoconfig.h)
  *   reply.c     the authorization server's JSON replies, checked (hostile
  *               input: size, depth, types, characters)
  *   http.c      one form POST with libcurl: https only (http only to this
- *               machine), no redirects, bounded reply and time
+ *               machine), no redirects, bounded reply and time; CAs of
+ *               $SSL_CERT_FILE when set, $https_proxy as a tunnel
  *   flow.c      device-code flow, authorization-code flow with PKCE and a
  *               loopback redirect, refresh
  *   setup.c     for the first-run setup: which providers need OAuth, the

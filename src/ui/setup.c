@@ -5,8 +5,10 @@
  * atomically), offers OAuth for providers that take no passwords
  * (oauth/setup.c does the work), and offers to test the POP3 and SMTP
  * logins (fetch_check_account, send_test_account).  After the address,
- * the provider's settings (config/autoconfig.c) are offered; a login test
- * that meets an untrusted certificate offers to pin its fingerprint or
+ * the provider's settings (config/autoconfig.c) are offered; a provider
+ * that takes only OAuth 2 is set up through its preset, or, without one,
+ * named as such with what to do.  A login test that meets an untrusted
+ * certificate hands back its fingerprint: the form offers to pin it or to
  * trust a CA file, which conf_write_new() then writes. */
 #include <config.h>
 
