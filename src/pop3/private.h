@@ -17,6 +17,7 @@ struct Pop3Session {
     guint16 port;
     Security security;
     char *fingerprint;
+    char **refused_fingerprint;   /* Pop3Options.refused_fingerprint */
     guint caps;                /* Pop3Cap */
     char **mechs;              /* SASL mechanisms, upper case */
     char *apop_timestamp;      /* "<...>" from the greeting, or NULL */

@@ -260,10 +260,11 @@ GPtrArray *relay_watch_txns(RelayWatch *w);   /* RelayTxn* */
  * also STARTTLS, the 220 and nothing after it, the handshake and EHLO
  * again; then log in with LOGIN (NULL: none; a refused login is followed
  * by QUIT).  The connection is then ready for MAIL.  *EHLO_OUT (may be
- * NULL) gets the last EHLO reply (smtp_reply_clear() it). */
+ * NULL) gets the last EHLO reply (smtp_reply_clear() it).  A refused
+ * certificate's fingerprint goes to *REFUSED_FP when not NULL. */
 NetConn *relay_connect(const Account *account, const char *ehlo_name,
                        SmtpLogin *login, SmtpReply *ehlo_out,
-                       GCancellable *cancellable, GError **error);
+                       GCancellable *cancellable, char **refused_fp, GError **error);
 /* QUIT and its 221. */
 gboolean relay_quit(NetConn *conn, GError **error);
 

@@ -14,7 +14,8 @@
 #include "util/util.h"
 
 gboolean
-send_test_account(PostieConfig *cfg, const Account *account, GError **error)
+send_test_account(PostieConfig *cfg, const Account *account, char **refused_fp,
+                  GError **error)
 {
     (void)cfg;   /* delivery needs it for folders; a test needs none */
     const ServerConf *srv = &account->smtp;
@@ -27,7 +28,8 @@ send_test_account(PostieConfig *cfg, const Account *account, GError **error)
     SmtpLogin *login = NULL;
     if (!smtp_login_new(account, &login, error))
         return FALSE;
-    NetConn *conn = relay_connect(account, g_get_host_name(), login, NULL, NULL, error);
+    NetConn *conn = relay_connect(account, g_get_host_name(), login, NULL, NULL,
+                                  refused_fp, error);
     smtp_login_free(login);
     if (!conn)
         return FALSE;

@@ -34,11 +34,28 @@ ehlo(NetConn *conn, const char *ehlo_name, SmtpReply *r, GError **error)
     return TRUE;
 }
 
+/* TLS with the net/ policy; a refused certificate's fingerprint to
+ * *REFUSED_FP when asked for. */
+static gboolean
+start_tls(NetConn *conn, SSL_CTX *ctx, const ServerConf *srv, char **refused_fp,
+          GError **error)
+{
+    GError *e = NULL;
+    if (net_conn_start_tls(conn, ctx, srv->tls_fingerprint, &e))
+        return TRUE;
+    if (refused_fp && e->code == POSTIE_ERROR_TLS) {
+        g_free(*refused_fp);
+        *refused_fp = net_conn_peer_fingerprint(conn);
+    }
+    g_propagate_error(error, e);
+    return FALSE;
+}
+
 /* STARTTLS and TLS: the part of the dialogue libesmtp is not trusted
  * with.  R holds the EHLO reply before it. */
 static gboolean
 start_tls_upgrade(NetConn *conn, const ServerConf *srv, SSL_CTX *ctx,
-                  SmtpReply *r, GError **error)
+                  SmtpReply *r, char **refused_fp, GError **error)
 {
     if (!smtp_ehlo_has(r, "STARTTLS")) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED,
@@ -66,7 +83,7 @@ start_tls_upgrade(NetConn *conn, const ServerConf *srv, SSL_CTX *ctx,
                       "was sent"), srv->host);
         return FALSE;
     }
-    return net_conn_start_tls(conn, ctx, srv->tls_fingerprint, error);
+    return start_tls(conn, ctx, srv, refused_fp, error);
 }
 
 /* Only asked after a failed connect: was it the name? */
@@ -106,7 +123,8 @@ relay_quit(NetConn *conn, GError **error)
 
 NetConn *
 relay_connect(const Account *account, const char *ehlo_name, SmtpLogin *login,
-              SmtpReply *ehlo_out, GCancellable *cancellable, GError **error)
+              SmtpReply *ehlo_out, GCancellable *cancellable, char **refused_fp,
+              GError **error)
 {
     const ServerConf *srv = &account->smtp;
     SSL_CTX *ctx = NULL;
@@ -122,7 +140,7 @@ relay_connect(const Account *account, const char *ehlo_name, SmtpLogin *login,
     if (!ok && error && *error && !host_resolves(srv->host))
         (*error)->code = POSTIE_ERROR_NOT_FOUND;   /* EX_NOHOST for send */
     if (ok && srv->security == SECURITY_TLS)
-        ok = net_conn_start_tls(conn, ctx, srv->tls_fingerprint, error);
+        ok = start_tls(conn, ctx, srv, refused_fp, error);
     if (ok) {
         ok = smtp_reply_read(conn, &r, error);
         if (ok && r.code != 220) {
@@ -136,7 +154,7 @@ relay_connect(const Account *account, const char *ehlo_name, SmtpLogin *login,
     if (ok)
         ok = ehlo(conn, ehlo_name, &r, error);
     if (ok && srv->security == SECURITY_STARTTLS)
-        ok = start_tls_upgrade(conn, srv, ctx, &r, error) &&
+        ok = start_tls_upgrade(conn, srv, ctx, &r, refused_fp, error) &&
              ehlo(conn, ehlo_name, &r, error);
     if (ctx)
         SSL_CTX_free(ctx);

@@ -343,7 +343,7 @@ relay_start(const Account *account, const char *token, const char *ehlo_name,
             GCancellable *cancellable, guint16 *port_out, GError **error)
 {
     SmtpReply ehlo = { 0 };
-    NetConn *conn = relay_connect(account, ehlo_name, login, &ehlo, cancellable, error);
+    NetConn *conn = relay_connect(account, ehlo_name, login, &ehlo, cancellable, NULL, error);
     if (!conn)
         return NULL;
     g_autofree char *ehlo_reply = smtp_ehlo_for_client(&ehlo);

@@ -148,9 +148,11 @@ gboolean send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags
  * STARTTLS required when configured, the login and mechanism a send
  * would use) without sending anything: connect, EHLO, log in, QUIT and
  * its 221, spoken by postie itself (probe.c).  For the first-run setup.
- * A refused login is POSTIE_ERROR_AUTH with the server's reply. */
+ * A refused login is POSTIE_ERROR_AUTH with the server's reply.  When
+ * the server's certificate is refused (POSTIE_ERROR_TLS), *REFUSED_FP
+ * (may be NULL) gets its SHA-256 fingerprint, for the setup to show. */
 gboolean send_test_account(PostieConfig *cfg, const Account *account,
-                           GError **error);
+                           char **refused_fp, GError **error);
 
 /* The recorded error of an Outbox message (its raw bytes), or NULL when
  * none: "temporary: ..." / "permanent: ...", terminal-safe. */

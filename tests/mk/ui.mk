@@ -19,6 +19,7 @@ UI_SH_TESTS = \
 	tests/ui/setup-form.sh \
 	tests/ui/setup-autoconfig.sh \
 	tests/ui/setup-cert.sh \
+	tests/ui/setup-oauth-provider.sh \
 	tests/ui/search.sh \
 	tests/ui/tags.sh \
 	tests/ui/confirm-delete.sh \
