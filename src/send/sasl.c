@@ -1,6 +1,7 @@
 /* The SASL client messages of postie's SMTP login (RFC 4954): PLAIN
  * (RFC 4616), LOGIN, CRAM-MD5 (RFC 2195), XOAUTH2 (Google's and
- * Microsoft's documented format) and OAUTHBEARER (RFC 7628); which
+ * Microsoft's documented format) and OAUTHBEARER (RFC 7628), built by
+ * util/sasl.c as for POP3; which
  * mechanism to use of those the server offers; the AUTH command line;
  * and the status in an OAuth error challenge (outside input).
  *
@@ -62,58 +63,18 @@ sasl_creds_usable(SmtpMech m, const SaslCreds *c)
     return m != SMTP_MECH_OAUTHBEARER || field_ok(c->host, TRUE);
 }
 
-/* Base64 of S, then S wiped: every response holds a secret. */
-static char *
-encode_wipe(GString *s)
-{
-    char *r = g_base64_encode((const guchar *)s->str, s->len);
-    secret_string_free(s);
-    return r;
-}
-
-static GString *
-sized(gsize n)
-{
-    /* Sized once, so that no realloc leaves a copy of the secret. */
-    return g_string_sized_new(n + 128);
-}
-
 char *
 sasl_initial(SmtpMech m, const SaslCreds *c)
 {
     if (!sasl_creds_usable(m, c))
         return NULL;
-    gsize need = 3 * strlen(c->user) + strlen(c->secret) +
-                 (c->host ? strlen(c->host) : 0);
-    GString *s;
     switch (m) {
     case SMTP_MECH_PLAIN:
-        /* authzid (empty) NUL authcid NUL password */
-        s = sized(need);
-        g_string_append_c(s, '\0');
-        g_string_append(s, c->user);
-        g_string_append_c(s, '\0');
-        g_string_append(s, c->secret);
-        return encode_wipe(s);
+        return sasl_plain(c->user, c->secret);
     case SMTP_MECH_XOAUTH2:
-        s = sized(need);
-        g_string_append_printf(s, "user=%s\001auth=Bearer %s\001\001", c->user, c->secret);
-        return encode_wipe(s);
+        return sasl_xoauth2(c->user, c->secret);
     case SMTP_MECH_OAUTHBEARER:
-        /* gs2 header "n,a=USER," with ',' and '=' escaped (RFC 5801). */
-        s = sized(need);
-        g_string_append(s, "n,a=");
-        for (const char *p = c->user; *p; p++) {
-            if (*p == ',')
-                g_string_append(s, "=2C");
-            else if (*p == '=')
-                g_string_append(s, "=3D");
-            else
-                g_string_append_c(s, *p);
-        }
-        g_string_append_printf(s, ",\001host=%s\001port=%u\001auth=Bearer %s\001\001",
-                               c->host, c->port, c->secret);
-        return encode_wipe(s);
+        return sasl_oauthbearer(c->user, c->host, c->port, c->secret);
     case SMTP_MECH_LOGIN:
     case SMTP_MECH_CRAM_MD5:
     case SMTP_MECH_NONE:
@@ -157,13 +118,7 @@ sasl_answer(SmtpMech m, const SaslCreds *c, guint step, const char *challenge)
                                           : NULL;
         if (!ch || clen == 0)
             return NULL;
-        char *digest = g_compute_hmac_for_data(G_CHECKSUM_MD5,
-                                               (const guchar *)c->secret,
-                                               strlen(c->secret), ch, clen);
-        GString *s = sized(strlen(c->user) + 40);
-        g_string_append_printf(s, "%s %s", c->user, digest);
-        secret_free(digest);
-        return encode_wipe(s);
+        return sasl_cram_md5(c->user, c->secret, ch, clen);
     }
     case SMTP_MECH_XOAUTH2:
         /* A 334 after the token is the error (JSON): an empty line asks
