@@ -119,14 +119,20 @@ def dotlock(path, timeout=120):
             time.sleep(0.05)
 
 
-def fcntl_lock(fd, path, timeout=120):
-    """The fcntl write lock, waited for with the same bound as the dotlock."""
+def lock_both(path, fd, timeout=120):
+    """The dotlock, then the fcntl write lock.  When the fcntl lock is
+    held (a Dovecot session's read lock), let go of the dotlock before
+    waiting: a Dovecot that wants to write (after a client vanished, to
+    sync) takes the dotlock first, and would wait for us while we wait
+    for it.  Returns the dotlock's path."""
     deadline = time.monotonic() + timeout
     while True:
+        lock = dotlock(path, max(1, deadline - time.monotonic()))
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
+            return lock
         except (BlockingIOError, PermissionError):
+            os.unlink(lock)
             if time.monotonic() > deadline:
                 sys.exit("mboxadd: %s stays locked (fcntl)" % path)
             time.sleep(0.05)
@@ -161,11 +167,10 @@ def main(argv):
     data = b"".join(out)
 
     created = not os.path.exists(mbox)
-    lock = dotlock(mbox)
+    fd = os.open(mbox, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        fd = os.open(mbox, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        lock = lock_both(mbox, fd)
         try:
-            fcntl_lock(fd, mbox)
             if created and owner_of:
                 st = os.stat(owner_of)
                 os.fchown(fd, st.st_uid, st.st_gid)
@@ -182,9 +187,9 @@ def main(argv):
                 view = view[os.write(fd, view):]
             os.fsync(fd)
         finally:
-            os.close(fd)
+            os.unlink(lock)
     finally:
-        os.unlink(lock)
+        os.close(fd)
     return 0
 
 
