@@ -100,6 +100,8 @@ store_blob_free(gpointer p)
     StoreBlob *b = p;
     if (b->len > 0)
         munmap(b->data, b->len);
+    if (b->strings)
+        g_string_chunk_free(b->strings);
     g_free(b);
 }
 
@@ -125,7 +127,7 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
     close(cfd);
     if (map == MAP_FAILED)
         return FALSE;
-    StoreBlob blob = { map, len };
+    StoreBlob blob = { map, len, NULL };
     char *data = map;
     const CacheHeader *h = (const CacheHeader *)data;
     struct stat st;
