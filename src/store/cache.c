@@ -218,10 +218,25 @@ put(FILE *fp, const void *p, gsize n)
 
 /* Written through a buffered temp file (no copy of the whole cache in
  * memory), fsynced and renamed: the same steps as atomic_write_file. */
+/* A folder smaller than this is scanned again faster than its cache is
+ * written (which costs two fsyncs): it gets none. */
+#define CACHE_MIN (512u << 10)
+static guint64 cache_min = CACHE_MIN;
+
+void
+store_cache_set_min_size(guint64 bytes)
+{
+    cache_min = bytes;
+}
+
 void
 store_cache_save(StoreFolder *f)
 {
     g_autofree char *path = store_cache_path(f->path);
+    if (f->indexed_size < cache_min) {
+        unlink(path);          /* one left from when it was bigger */
+        return;
+    }
     g_autofree char *dir = g_path_get_dirname(path);
     if (!paths_ensure_dir(dir, 0700, NULL))
         return;

@@ -129,7 +129,10 @@ char *store_cache_path(const char *folder_path);
  * covers all of it. */
 gboolean store_cache_load(StoreFolder *f, int fd, guint64 file_size,
                           gint64 mtime_ns, gint64 ctime_ns, gboolean *complete);
+/* Written only for folders of at least 512 KB (the default); tests set
+ * another size (0: every folder). */
 void store_cache_save(StoreFolder *f);
+void store_cache_set_min_size(guint64 bytes);
 /* 64-bit FNV-1a over the last bytes before END (up to 4 KiB). */
 guint64 store_tail_hash(int fd, guint64 end, gboolean *ok);
 

@@ -119,6 +119,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
         g_setenv("XDG_STATE_HOME", state, TRUE);
         /* Every folder goes through the two-thread scan. */
         store_scan_set_split_min(1);
+        store_cache_set_min_size(0);      /* and is cached */
     }
     g_autofree char *path = g_build_filename(work_dir, "folder", NULL);
     if (!g_file_set_contents(path, (const char *)data, (gssize)size, NULL))

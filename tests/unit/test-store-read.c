@@ -471,6 +471,7 @@ main(int argc, char **argv)
     state_dir = g_dir_make_tmp("postie-state-XXXXXX", NULL);
     g_setenv("XDG_STATE_HOME", state_dir, TRUE);
     g_test_init(&argc, &argv, NULL);
+    store_cache_set_min_size(0);      /* the cache of every folder */
     for (gsize i = 0; i < G_N_ELEMENTS(read_cases); i++) {
         g_autofree char *name = g_strdup_printf("/store/read/%s", read_cases[i].file);
         g_test_add_data_func(name, &read_cases[i], test_read_case);
