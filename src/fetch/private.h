@@ -25,7 +25,7 @@ typedef enum {
 } UidlState;
 
 typedef struct {
-    char *uid;
+    char *uid;             /* in the record's allocation (uidl_record_new) */
     gint64 first_seen;     /* Unix time postie first saw it on the server */
     char state;            /* UidlState */
     gboolean partial;      /* F: the copy being appended is headers only */
