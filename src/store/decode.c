@@ -187,7 +187,7 @@ simple_mailbox(const char *s)
     }
     if (!*n)
         return g_strndup(lt + 1, len - (gsize)(lt - s) - 2);
-    return g_strdup_printf("%s %s", n, lt);
+    return g_strconcat(n, " ", lt, NULL);
 }
 
 /* A list of "Name <addr>" (as simple_mailbox takes them) and bare
