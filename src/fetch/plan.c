@@ -128,6 +128,8 @@ plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
         gboolean dup = m->uid && uid_dup(&uids, m->uid);
         const UidlRecord *r = (m->uid && !dup) ?
             g_hash_table_lookup(records, m->uid) : NULL;
+        if (r)
+            p->n_known++;
 
         if (!m->uid || dup) {
             /* Identified by content after download; see fetch.c. */

@@ -155,6 +155,8 @@ typedef struct {
     guint n_dele;
     GPtrArray *dup_uids;   /* UIDs the server listed more than once */
     gboolean uids_changed; /* none of our records matched a non-empty list */
+    guint n_known;         /* listed UIDs (each once) that have a record: when
+                              it is every record, plan_prune has nothing to do */
 } FetchPlan;
 
 /* Decide, for the messages the server lists, what to download and what to
