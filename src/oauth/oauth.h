@@ -5,8 +5,9 @@
  *               and organizations and for Google, merged with the account
  *   reply.c     the authorization server's JSON replies, checked (hostile
  *               input: size, depth, types, characters)
- *   http.c      one form POST with libcurl: https only (http only to this
- *               machine), no redirects, bounded reply and time
+ *   http.c      one form POST with libcurl (opened by net_curl()): https
+ *               only (http only to this machine), no redirects, bounded
+ *               reply and time
  *   flow.c      device-code flow, authorization-code flow with PKCE and a
  *               loopback redirect, refresh
  *   setup.c     for the first-run setup: which providers need OAuth, the
