@@ -183,7 +183,8 @@ message_free(gpointer p)
 }
 
 /* The Pop3Messages for numbers 1..COUNT: SIZES from LIST (NULL: not
- * known, every number exists), UIDS from UIDL (NULL: not offered). */
+ * known, every number exists), UIDS from UIDL (NULL: not offered; its
+ * strings are moved into the messages, not copied). */
 static GPtrArray *
 scan_build(GArray *sizes, guint count, GPtrArray *uids)
 {
@@ -207,9 +208,9 @@ scan_build(GArray *sizes, guint count, GPtrArray *uids)
         if (uids) {
             const char *u = g_ptr_array_index(uids, i);
             if (u) {
-                m->uid = g_strdup(u);
                 m->uid_duplicate = g_hash_table_size(dups) > 0 &&
                                    g_hash_table_contains(dups, u);
+                m->uid = g_steal_pointer((char **)&uids->pdata[i]);
             } else {
                 m->uid_invalid = TRUE;
             }
