@@ -228,8 +228,7 @@ simple_mailbox_list(const char *s)
                 const char *dlt = d ? strrchr(d, '<') : NULL;
                 if (dlt && dlt > d && strcspn(d, "()<>[]:;@\\,.\"") < (gsize)(dlt - d))
                     g_clear_pointer(&d, g_free);
-            }
-            else if (!lt && !strpbrk(one, "\" :;>") && strchr(one, '@'))
+            } else if (!lt && !strpbrk(one, "\" :;>") && strchr(one, '@'))
                 d = g_strdup(one);
             if (!d || !*d) {
                 g_free(d);

@@ -424,6 +424,8 @@ static const struct {
     { FALSE, "=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=", "éé", TRUE },  /* two words */
     { FALSE, "=?ISO-8859-1?Q?caf=E9?=", "café", TRUE },
     { FALSE, "=?UTF-8?B?w6k=?=x", NULL, TRUE },             /* word then text */
+    { FALSE, "=?UTF-8?Q?_caf=C3=A9_?=", NULL, TRUE },       /* spaces at the ends */
+    { FALSE, "=?UTF-8?B?PT9VVEYtOD9CP3c2az0/PQ==?=", "=?UTF-8?B?w6k=?=", TRUE },
     { TRUE, "\"Alice Ivanov\" <alice@example.com>, =?UTF-8?B?RGF2ZSBOb3bDoWs=?= <dave@example.org>, "
             "Peggy O'Brien <peggy@example.org>, bob@example.net",
       "Alice Ivanov <alice@example.com>, Dave Novák <dave@example.org>, "
