@@ -6,6 +6,8 @@
  *                                      authentication*
  *     outgoingServer [type=smtp]       (the same)
  *     documentation [url] / descr
+ *     oAuth2 / issuer                  (Thunderbird's; the rest of it,
+ *                                      endpoints and scope, is ignored)
  */
 #include <config.h>
 
@@ -25,7 +27,7 @@ typedef struct {
     int server;                  /* 0 none, 1 incoming pop3, 2 outgoing smtp, 3 other */
     RawServer pop3, smtp;
     gboolean seen_pop3, seen_smtp;
-    char *display_name, *doc_url, *doc_text;
+    char *display_name, *doc_url, *doc_text, *issuer;
     gboolean seen_doc_text;
     GPtrArray *domains;
     GString *text;
@@ -85,6 +87,8 @@ on_start(GMarkupParseContext *ctx, const char *name, const char **names,
     }
 }
 
+static gboolean host_ok(const char *h);
+
 static void
 set_once(char **field, const char *value)
 {
@@ -115,6 +119,8 @@ on_end(GMarkupParseContext *ctx, const char *name, gpointer data, GError **error
     } else if (!strcmp(name, "domain") && !strcmp(parent, "emailProvider") &&
                p->domains->len < 100) {
         g_ptr_array_add(p->domains, g_ascii_strdown(text, -1));
+    } else if (!strcmp(name, "issuer") && !strcmp(parent, "oAuth2") && host_ok(text)) {
+        set_once(&p->issuer, text);
     } else if (!strcmp(name, "displayName") && !strcmp(parent, "emailProvider")) {
         set_once(&p->display_name, text);
     } else if (!strcmp(name, "descr") && !strcmp(parent, "documentation") &&
@@ -233,6 +239,8 @@ autoconfig_free(Autoconfig *ac)
     g_free(ac->doc_text);
     g_free(ac->source);
     g_strfreev(ac->domains);
+    g_free(ac->oauth_issuer);
+    g_free(ac->oauth_preset);
     g_free(ac);
 }
 
@@ -273,6 +281,8 @@ autoconfig_parse(const char *xml, gsize len, const char *address, const char *so
             ac->display_name = g_steal_pointer(&p.display_name);
             ac->doc_url = g_steal_pointer(&p.doc_url);
             ac->doc_text = g_steal_pointer(&p.doc_text);
+            if (p.issuer)
+                ac->oauth_issuer = g_ascii_strdown(p.issuer, -1);
             g_ptr_array_add(p.domains, NULL);
             ac->domains = (char **)g_ptr_array_free(g_steal_pointer(&p.domains), FALSE);
         }
@@ -282,6 +292,7 @@ autoconfig_parse(const char *xml, gsize len, const char *address, const char *so
     g_free(p.display_name);
     g_free(p.doc_url);
     g_free(p.doc_text);
+    g_free(p.issuer);
     g_ptr_array_unref(p.stack);
     if (p.domains)
         g_ptr_array_unref(p.domains);

@@ -6,7 +6,8 @@
  * Only what a POP3 client needs is kept: the first POP3 incoming server
  * and the first SMTP outgoing server, each with host, port, security and
  * the user name (placeholders %EMAILADDRESS% and %EMAILLOCALPART%
- * replaced), how to log in, and the provider's page about it.
+ * replaced), how to log in, the OAuth issuer (<oAuth2><issuer>, as
+ * Thunderbird reads it), and the provider's page about it.
  *
  * The input is outside data: every value is checked (host name
  * characters, port range, known socket types); anything else is an error
@@ -43,6 +44,12 @@ typedef struct {
     char *doc_text;                /* its description, or NULL */
     char *source;                  /* where it came from (URL, "built-in") */
     char **domains;                /* the <domain>s listed, lower case */
+    char *oauth_issuer;            /* <oAuth2><issuer>, or NULL: names the
+                                      authorization server, never trusted
+                                      for endpoints (oauth/ maps it to a
+                                      preset it knows) */
+    char *oauth_preset;            /* built-in entries: the OAuth preset
+                                      (oauth/provider.c) that applies */
 } Autoconfig;
 
 /* Parse XML (LEN bytes) for ADDRESS.  SOURCE names it in errors.  An
@@ -53,9 +60,15 @@ Autoconfig *autoconfig_parse(const char *xml, gsize len, const char *address,
 void autoconfig_free(Autoconfig *ac);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Autoconfig, autoconfig_free)
 
-/* The built-in entry for the domain of ADDRESS, or NULL. */
+/* The built-in entry for the domain of ADDRESS, or NULL.  The built-in
+ * entries are postie's one table of providers: each also names the OAuth
+ * preset of a provider that takes OAuth 2 (oauth_preset). */
 Autoconfig *autoconfig_builtin(const char *address);
-/* The built-in XML texts (NULL-terminated), for tests. */
-const char *const *autoconfig_builtin_texts(void);
+/* The OAuth preset of the built-in provider NAME belongs to: NAME is an
+ * address or domain one entry lists, or the host name of an entry's POP3
+ * or SMTP server.  NULL when none matches or it has no preset. */
+const char *autoconfig_builtin_oauth(const char *name);
+/* The built-in XML text I (NULL past the last), for tests. */
+const char *autoconfig_builtin_text(guint i);
 
 #endif

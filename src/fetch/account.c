@@ -17,8 +17,10 @@ fail(const Account *a, GError *e, GError **error)
     return NULL;
 }
 
-Pop3Session *
-fetch_pop3_open(const Account *a, GCancellable *cancellable, GError **error)
+/* fetch_pop3_open(); REFUSED_FP (may be NULL) as in Pop3Options. */
+static Pop3Session *
+open_session(const Account *a, GCancellable *cancellable, char **refused_fp,
+             GError **error)
 {
     const ServerConf *sc = &a->pop3;
     GError *e = NULL;
@@ -42,6 +44,7 @@ fetch_pop3_open(const Account *a, GCancellable *cancellable, GError **error)
         .tls_fingerprint = sc->tls_fingerprint,
         .timeout = a->timeout,
         .cancellable = cancellable,
+        .refused_fingerprint = refused_fp,
     };
     g_autoptr(Pop3Session) s = pop3_open(&o, &e);
     if (!s)
@@ -80,10 +83,17 @@ fetch_pop3_open(const Account *a, GCancellable *cancellable, GError **error)
     return g_steal_pointer(&s);
 }
 
-gboolean
-fetch_check_account(const Account *a, guint *n_messages, GError **error)
+Pop3Session *
+fetch_pop3_open(const Account *a, GCancellable *cancellable, GError **error)
 {
-    g_autoptr(Pop3Session) s = fetch_pop3_open(a, NULL, error);
+    return open_session(a, cancellable, NULL, error);
+}
+
+gboolean
+fetch_check_account(const Account *a, guint *n_messages, char **refused_fp,
+                    GError **error)
+{
+    g_autoptr(Pop3Session) s = open_session(a, NULL, refused_fp, error);
     if (!s)
         return FALSE;
     guint count = 0;

@@ -122,9 +122,11 @@ Pop3Session *fetch_pop3_open(const Account *account,
 
 /* The connection check of the account setup: log in, count the
  * messages (*N_MESSAGES, may be NULL), log out; nothing is fetched or
- * deleted.  Errors as fetch_pop3_open(). */
+ * deleted.  Errors as fetch_pop3_open().  When the server's certificate
+ * is refused (POSTIE_ERROR_TLS), *REFUSED_FP (may be NULL) gets its
+ * SHA-256 fingerprint, for the setup to show and let the user confirm. */
 gboolean fetch_check_account(const Account *account, guint *n_messages,
-                             GError **error);
+                             char **refused_fp, GError **error);
 
 /* Requests applied by the next fetch of ACCOUNT (any thread, never waits
  * for a running fetch).  UID is the server's UID, as in the second word of

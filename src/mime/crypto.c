@@ -89,9 +89,7 @@ mime_crypto_is_signed(GMimeObject *obj)
 {
     if (GMIME_IS_MULTIPART_SIGNED(obj))
         return TRUE;
-    /* GMime writes the content without checking it exists. */
-    return GMIME_IS_APPLICATION_PKCS7_MIME(obj) &&
-           g_mime_part_get_content(GMIME_PART(obj)) != NULL &&
+    return GMIME_IS_APPLICATION_PKCS7_MIME(obj) && mime_part_has_body(obj) &&
            g_mime_application_pkcs7_mime_get_smime_type(GMIME_APPLICATION_PKCS7_MIME(obj)) ==
                GMIME_SECURE_MIME_TYPE_SIGNED_DATA;
 }

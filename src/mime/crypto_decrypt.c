@@ -8,17 +8,10 @@
 
 #include "mime/crypto_private.h"
 
-/* A leaf part that has content to hand to GMime's crypto. */
-static gboolean
-part_with_content(GMimeObject *part)
-{
-    return GMIME_IS_PART(part) && g_mime_part_get_content(GMIME_PART(part)) != NULL;
-}
-
 static gboolean
 is_enveloped(GMimeObject *obj)
 {
-    if (!GMIME_IS_APPLICATION_PKCS7_MIME(obj) || !part_with_content(obj))
+    if (!GMIME_IS_APPLICATION_PKCS7_MIME(obj) || !mime_part_has_body(obj))
         return FALSE;   /* no content: listed as the attachment it is */
     GMimeSecureMimeType t = g_mime_application_pkcs7_mime_get_smime_type(GMIME_APPLICATION_PKCS7_MIME(obj));
     /* Old senders leave smime-type out; such a part is enveloped-data. */
@@ -83,16 +76,15 @@ mime_crypto_decrypt_failure(MimeCrypto *c, GString *body, const char *what, cons
 }
 
 /* GMime 3.2.13 bug (still in 3.2.15): g_mime_multipart_encrypted_decrypt
- * crashes on a multipart/encrypted without its two leaf parts, and
- * writes their content without checking it exists.  Such a part is
- * refused here. */
+ * crashes on a multipart/encrypted without its two leaf parts.  Such a
+ * part, or one with an empty part, is refused here. */
 static gboolean
 pgp_parts_ok(GMimeObject *obj)
 {
     GMimeMultipart *mp = GMIME_MULTIPART(obj);
     return g_mime_multipart_get_count(mp) >= 2 &&
-           part_with_content(g_mime_multipart_get_part(mp, GMIME_MULTIPART_ENCRYPTED_VERSION)) &&
-           part_with_content(g_mime_multipart_get_part(mp, GMIME_MULTIPART_ENCRYPTED_CONTENT));
+           mime_part_has_body(g_mime_multipart_get_part(mp, GMIME_MULTIPART_ENCRYPTED_VERSION)) &&
+           mime_part_has_body(g_mime_multipart_get_part(mp, GMIME_MULTIPART_ENCRYPTED_CONTENT));
 }
 
 gboolean

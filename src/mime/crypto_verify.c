@@ -144,13 +144,13 @@ mime_crypto_verify_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *bod
         GMimeMultipartSigned *mps = GMIME_MULTIPART_SIGNED(obj);
         GMimeObject *content = g_mime_multipart_get_part(GMIME_MULTIPART(obj),
                                                          GMIME_MULTIPART_SIGNED_CONTENT);
-        /* GMime 3.2.13 writes the signature part's content without
-         * checking that it exists (a part with headers and no body). */
+        /* A missing or empty signature part is malformed, not a
+         * failed check. */
         GMimeObject *sig = g_mime_multipart_get_count(GMIME_MULTIPART(obj)) > 1
             ? g_mime_multipart_get_part(GMIME_MULTIPART(obj), GMIME_MULTIPART_SIGNED_SIGNATURE)
             : NULL;
         GMimeSignatureList *sigs = NULL;
-        if (!GMIME_IS_PART(sig) || !g_mime_part_get_content(GMIME_PART(sig)))
+        if (!mime_part_has_body(sig))
             g_set_error(&err, POSTIE_ERROR, POSTIE_ERROR_FORMAT, "%s",
                         _("malformed: the signature part is missing or empty"));
         else

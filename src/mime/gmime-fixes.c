@@ -369,3 +369,52 @@ mime_object_type(GMimeObject *obj)
     g_autofree char *type = ct ? g_mime_content_type_get_mime_type(ct) : g_strdup("text/plain");
     return g_ascii_strdown(type, -1);
 }
+
+/* 6. GMime (all releases, still on master) gives a part whose boundary
+ *    follows its header block no content at all, and then writes that
+ *    content without checking it exists: g_mime_object_encode (choosing a
+ *    transfer encoding), the crypto contexts and the writers log a
+ *    CRITICAL and drop or garble the part (a crash where criticals are
+ *    fatal).  Such a part's body is empty; we give it an empty content
+ *    right after parsing, so nothing downstream meets the NULL. */
+void
+mime_fill_bodiless_parts(GMimeObject *obj, int depth)
+{
+    if (!obj || depth > MIME_MAX_DEPTH)
+        return;
+    if (GMIME_IS_PART(obj)) {
+        GMimePart *part = GMIME_PART(obj);
+        if (!g_mime_part_get_content(part)) {
+            GMimeStream *empty = g_mime_stream_mem_new();
+            GMimeDataWrapper *w =
+                g_mime_data_wrapper_new_with_stream(empty, GMIME_CONTENT_ENCODING_DEFAULT);
+            g_mime_part_set_content(part, w);
+            g_object_unref(w);
+            g_object_unref(empty);
+        }
+    } else if (GMIME_IS_MESSAGE(obj)) {
+        mime_fill_bodiless_parts(g_mime_message_get_mime_part(GMIME_MESSAGE(obj)), depth + 1);
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+        if (inner)
+            mime_fill_bodiless_parts(GMIME_OBJECT(inner), depth + 1);
+    } else if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        int count = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < count; i++)
+            mime_fill_bodiless_parts(g_mime_multipart_get_part(mp, i), depth + 1);
+    }
+}
+
+/* Does OBJ, a leaf part, have a body of at least one byte?  GMime's
+ * crypto is handed only parts that do: an empty signature or encrypted
+ * part is malformed, and said to be. */
+gboolean
+mime_part_has_body(GMimeObject *obj)
+{
+    if (!GMIME_IS_PART(obj))
+        return FALSE;
+    GMimeDataWrapper *w = g_mime_part_get_content(GMIME_PART(obj));
+    GMimeStream *st = w ? g_mime_data_wrapper_get_stream(w) : NULL;
+    return st && g_mime_stream_length(st) != 0;
+}

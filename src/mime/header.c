@@ -186,6 +186,7 @@ mime_encode_7bit(const char *message, gsize len)
     g_object_unref(in);
     if (!msg)
         return NULL;
+    mime_fill_bodiless_parts(GMIME_OBJECT(msg), 0);
     g_mime_object_encode(GMIME_OBJECT(msg), GMIME_ENCODING_CONSTRAINT_7BIT);
     if (!g_mime_object_get_header(GMIME_OBJECT(msg), "MIME-Version"))
         g_mime_object_set_header(GMIME_OBJECT(msg), "MIME-Version", "1.0", NULL);
@@ -247,6 +248,7 @@ mime_encode_8bit_headers(const char *message, gsize len)
     g_object_unref(in);
     if (!msg)
         return NULL;
+    mime_fill_bodiless_parts(GMIME_OBJECT(msg), 0);
     encode_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg)));
     g_mime_message_foreach(msg, encode_part_headers, NULL);
     GMimeFormatOptions *fo = g_mime_format_options_new();

@@ -59,8 +59,10 @@ mime_parse(GBytes *raw, GError **error)
     GMimeMessage *msg = g_mime_parser_construct_message(parser, mime_parser_options());
     g_object_unref(parser);
     g_object_unref(stream);
-    if (msg)
+    if (msg) {
         mime_fix_headers(GMIME_OBJECT(msg), 0);
+        mime_fill_bodiless_parts(GMIME_OBJECT(msg), 0);
+    }
     if (!msg)
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
                     _("not a mail message: no header could be read"));

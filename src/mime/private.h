@@ -35,6 +35,10 @@ GBytes *mime_qp_decode(const char *in, gsize len);
 char *mime_fix_encoded_words(const char *value);
 /* Apply mime_fix_encoded_words to every header in OBJ's tree. */
 void mime_fix_headers(GMimeObject *obj, int depth);
+/* Give every leaf part in OBJ's tree that has no content an empty one. */
+void mime_fill_bodiless_parts(GMimeObject *obj, int depth);
+/* Is OBJ a leaf part with a body of at least one byte? */
+gboolean mime_part_has_body(GMimeObject *obj);
 /* RAW with a blank line where its header block really ends (a body line
  * running into the headers, or no headers at all); NULL if fine. */
 GBytes *mime_fix_header_block(GBytes *raw);

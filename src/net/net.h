@@ -112,6 +112,11 @@ gboolean net_conn_start_tls(NetConn *c, SSL_CTX *ctx, const char *fingerprint,
 gboolean net_conn_is_tls(const NetConn *c);
 /* The SSL object (NULL before TLS), e.g. for the cipher name. */
 SSL *net_conn_ssl(NetConn *c);
+/* The SHA-256 fingerprint of the peer certificate (as
+ * net_tls_peer_fingerprint()), also after net_conn_start_tls() refused
+ * it: for the setup to show the user, never to trust by itself.  NULL
+ * when no handshake got that far. */
+char *net_conn_peer_fingerprint(NetConn *c);
 
 /* Bytes received but not yet consumed by the readers below. */
 gsize net_conn_buffered(const NetConn *c);
@@ -145,9 +150,8 @@ gboolean net_conn_write(NetConn *c, const void *data, gsize len,
  * checked.  Errors name the URL: POSTIE_ERROR_NET (DNS, connect, timeout,
  * an HTTP status other than 200), POSTIE_ERROR_TLS (certificate),
  * POSTIE_ERROR_FORMAT (larger than MAX).
- * For tests only, $POSTIE_TEST_HTTPS_CONNECT_TO=HOST:PORT makes every
- * connection go to HOST:PORT while the URL's host name is still the one
- * checked (libcurl's CONNECT_TO). */
+ * $https_proxy and $no_proxy are honoured as libcurl does (a CONNECT
+ * tunnel: the certificate is still checked against the URL's host). */
 GBytes *net_https_get(const char *url, gsize max, int timeout, GError **error);
 
 #endif

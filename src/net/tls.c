@@ -228,6 +228,12 @@ net_tls_check_peer(SSL *ssl, const char *host, const char *fingerprint,
     return TRUE;
 }
 
+char *
+net_conn_peer_fingerprint(NetConn *c)
+{
+    return c && c->ssl ? net_tls_peer_fingerprint(c->ssl) : NULL;
+}
+
 gboolean
 net_conn_start_tls(NetConn *c, SSL_CTX *ctx, const char *fingerprint,
                    GError **error)

@@ -1,7 +1,9 @@
 /* One form POST to an authorization server with libcurl.
  *
  * https only, except to this machine (tests, local proxies); certificate
- * and host name checked by libcurl against the system CAs; no redirects
+ * and host name checked by libcurl against the system CAs (or
+ * $SSL_CERT_FILE); through $https_proxy when set (a CONNECT tunnel,
+ * checked end to end), never for this machine; no redirects
  * followed; the reply is cut off (and refused) past OAUTH_REPLY_MAX
  * bytes, and the whole exchange past the account's timeout.
  */
@@ -74,6 +76,10 @@ oauth_http_post(const char *url, const char *const *fields, int timeout,
     char errbuf[CURL_ERROR_SIZE] = "";
     char *form = form_encode(nc, curl, fields);
     struct curl_slist *headers = nc->slist_append(NULL, "Accept: application/json");
+    /* A CA file instead of the system's, as for net_https_get(). */
+    const char *ca = g_getenv("SSL_CERT_FILE");
+    if (ca && *ca)
+        nc->easy_setopt(curl, CURLOPT_CAINFO, ca);
     nc->easy_setopt(curl, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
     nc->easy_setopt(curl, CURLOPT_PROTOCOLS_STR,

@@ -1,13 +1,16 @@
 /* oauth/: OAuth 2 tokens for accounts whose servers want them (Outlook.com,
  * Microsoft 365, Google): "postie oauth login" and "postie oauth token".
  *
- *   provider.c  presets (endpoints, scopes, flow) for Microsoft consumers
- *               and organizations and for Google, merged with the account
+ *   provider.c  presets (endpoints, scopes, flow, issuer) for Microsoft
+ *               consumers and organizations and for Google, merged with the
+ *               account; which provider uses which preset is said once, in
+ *               config's built-in provider table (config/autoconfig.h)
  *   reply.c     the authorization server's JSON replies, checked (hostile
  *               input: size, depth, types, characters)
  *   http.c      one form POST with libcurl (opened by net_curl()): https
  *               only (http only to this machine), no redirects, bounded
- *               reply and time
+ *               reply and time; CAs of $SSL_CERT_FILE when set,
+ *               $https_proxy as a tunnel
  *   flow.c      device-code flow, authorization-code flow with PKCE and a
  *               loopback redirect, refresh
  *   setup.c     for the first-run setup: which providers need OAuth, the
@@ -52,21 +55,26 @@ OAuthSettings *oauth_settings_new(const Account *account, GError **error);
 void oauth_settings_free(OAuthSettings *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OAuthSettings, oauth_settings_free)
 
-/* A preset by name, for the setup wizard: its default scope (POP and
- * SMTP) and whether the provider needs OAuth for these servers.  NULL
+/* A preset by name: the endpoints and default scope (POP and SMTP) of an
+ * authorization server.  Which providers use which preset is said once,
+ * in the built-in provider table (config/autoconfig_builtin.c).  NULL
  * when unknown. */
 typedef struct {
     const char *name;
     const char *description;
-    const char *pop3_host, *smtp_host;    /* the provider's servers */
+    const char *issuer;                   /* as in autoconfig's <oAuth2> */
     const char *device_url, *authorize_url, *token_url;
     const char *scope;
     const char *extra_auth_params;
     gboolean browser;                     /* default flow */
 } OAuthPreset;
 const OAuthPreset *oauth_preset_find(const char *name);
-/* The preset whose servers HOST belongs to (for the wizard), or NULL. */
+/* The preset of the provider HOST belongs to (an address, a domain or a
+ * server's host name; autoconfig_builtin_oauth()), or NULL. */
 const OAuthPreset *oauth_preset_for_host(const char *host);
+/* The preset whose issuer is ISSUER (the first, for a shared one), or
+ * NULL. */
+const OAuthPreset *oauth_preset_for_issuer(const char *issuer);
 
 /* ---- reply.c ----------------------------------------------------------- */
 #define OAUTH_REPLY_MAX (64 * 1024)   /* bytes read from a reply, at most */

@@ -1,4 +1,6 @@
-/* Provider presets and the settings of one account.
+/* OAuth presets (the endpoints and scopes of authorization servers, by
+ * name) and the settings of one account.  Which provider uses which
+ * preset is in the built-in provider table (config/autoconfig_builtin.c).
  *
  * Endpoints and scopes as the providers document them (2026):
  *  - Microsoft identity platform v2.0: /consumers for Outlook.com,
@@ -15,6 +17,7 @@
 
 #include <string.h>
 
+#include "config/autoconfig.h"
 #include "oauth/oauth.h"
 #include "util/util.h"
 
@@ -24,15 +27,15 @@
 
 static const OAuthPreset presets[] = {
     { "microsoft", N_("Outlook.com, Hotmail, Live (personal Microsoft accounts)"),
-      "outlook.office365.com", "smtp-mail.outlook.com",
+      "login.microsoftonline.com",
       MS("consumers") "devicecode", MS("consumers") "authorize",
       MS("consumers") "token", MS_SCOPE, NULL, FALSE },
     { "microsoft-organizations", N_("Microsoft 365 (work or school accounts)"),
-      "outlook.office365.com", "smtp.office365.com",
+      "login.microsoftonline.com",
       MS("organizations") "devicecode", MS("organizations") "authorize",
       MS("organizations") "token", MS_SCOPE, NULL, FALSE },
     { "google", N_("Gmail and Google Workspace"),
-      "pop.gmail.com", "smtp.gmail.com",
+      "accounts.google.com",
       "https://oauth2.googleapis.com/device/code",
       "https://accounts.google.com/o/oauth2/v2/auth",
       "https://oauth2.googleapis.com/token", "https://mail.google.com/",
@@ -51,20 +54,15 @@ oauth_preset_find(const char *name)
 const OAuthPreset *
 oauth_preset_for_host(const char *host)
 {
-    static const struct { const char *suffix; const char *preset; } hosts[] = {
-        { "outlook.com", "microsoft" }, { "hotmail.com", "microsoft" },
-        { "live.com", "microsoft" }, { "msn.com", "microsoft" },
-        { "office365.com", "microsoft-organizations" },
-        { "gmail.com", "google" }, { "googlemail.com", "google" },
-    };
-    if (!host)
-        return NULL;
-    for (gsize i = 0; i < G_N_ELEMENTS(hosts); i++) {
-        gsize n = strlen(host), m = strlen(hosts[i].suffix);
-        if (n >= m && !g_ascii_strcasecmp(host + n - m, hosts[i].suffix) &&
-            (n == m || host[n - m - 1] == '.' || host[n - m - 1] == '@'))
-            return oauth_preset_find(hosts[i].preset);
-    }
+    return oauth_preset_find(autoconfig_builtin_oauth(host));
+}
+
+const OAuthPreset *
+oauth_preset_for_issuer(const char *issuer)
+{
+    for (gsize i = 0; issuer && i < G_N_ELEMENTS(presets); i++)
+        if (!g_ascii_strcasecmp(issuer, presets[i].issuer))
+            return &presets[i];
     return NULL;
 }
 

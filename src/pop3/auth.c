@@ -208,13 +208,13 @@ auth_sasl(Pop3Session *s, Pop3AuthMech mech, const char *user,
     secret_auto char *initial = NULL;
     switch (mech) {
     case POP3_AUTH_PLAIN:
-        initial = pop3_sasl_plain(user, secret);
+        initial = sasl_plain(user, secret);
         break;
     case POP3_AUTH_XOAUTH2:
-        initial = pop3_sasl_xoauth2(user, secret);
+        initial = sasl_xoauth2(user, secret);
         break;
     case POP3_AUTH_OAUTHBEARER:
-        initial = pop3_sasl_oauthbearer(user, s->host, s->port, secret);
+        initial = sasl_oauthbearer(user, s->host, s->port, secret);
         break;
     default:
         break;
@@ -253,8 +253,7 @@ auth_sasl(Pop3Session *s, Pop3AuthMech mech, const char *user,
             const char *v = steps == 1 ? user : secret;
             answer = g_base64_encode((const guchar *) v, strlen(v));
         } else if (mech == POP3_AUTH_CRAM_MD5 && steps == 1) {
-            secret_auto char *resp = pop3_cram_md5_response(user, secret, ch, chlen);
-            answer = g_base64_encode((const guchar *) resp, strlen(resp));
+            answer = sasl_cram_md5(user, secret, ch, chlen);
         } else if (mech == POP3_AUTH_XOAUTH2) {
             answer = g_strdup("");          /* the error JSON: acknowledge */
         } else if (mech == POP3_AUTH_OAUTHBEARER) {

@@ -78,6 +78,9 @@ typedef struct {
     GCancellable *cancellable;   /* may be NULL */
     guint window;                /* max outstanding pipelined commands;
                                     0: POP3_DEFAULT_WINDOW */
+    char **refused_fingerprint;  /* may be NULL; when the certificate is
+                                    refused, gets its SHA-256 fingerprint
+                                    (to show, never to trust by itself) */
 } Pop3Options;
 
 #define POP3_DEFAULT_WINDOW 64

@@ -17,6 +17,7 @@ struct Pop3Session {
     guint16 port;
     Security security;
     char *fingerprint;
+    char **refused_fingerprint;   /* Pop3Options.refused_fingerprint */
     guint caps;                /* Pop3Cap */
     char **mechs;              /* SASL mechanisms, upper case */
     char *apop_timestamp;      /* "<...>" from the greeting, or NULL */
@@ -103,14 +104,6 @@ Pop3UnstuffResult pop3_unstuff_feed(Pop3Unstuff *u, const char *in, gsize len,
 
 /* Hex MD5 of TIMESTAMP followed by SECRET (RFC 1939 APOP). */
 char *pop3_apop_digest(const char *timestamp, const char *secret);
-/* "USER hexdigest" for a decoded CRAM-MD5 challenge (RFC 2195). */
-char *pop3_cram_md5_response(const char *user, const char *secret,
-                             const guchar *challenge, gsize challenge_len);
-/* Base64 initial responses. */
-char *pop3_sasl_plain(const char *user, const char *secret);
-char *pop3_sasl_xoauth2(const char *user, const char *token);
-char *pop3_sasl_oauthbearer(const char *user, const char *host, guint16 port,
-                            const char *token);
 
 /* ---- session internals (session.c) ---------------------------------------- */
 

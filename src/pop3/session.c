@@ -292,6 +292,16 @@ greeting(Pop3Session *s, GError **error)
     return TRUE;
 }
 
+/* A refused certificate: its fingerprint for the caller that asked. */
+static void
+note_refused(Pop3Session *s, const GError *e)
+{
+    if (s->refused_fingerprint && g_error_matches(e, POSTIE_ERROR, POSTIE_ERROR_TLS)) {
+        g_free(*s->refused_fingerprint);
+        *s->refused_fingerprint = net_conn_peer_fingerprint(s->conn);
+    }
+}
+
 static gboolean
 stls(Pop3Session *s, GError **error)
 {
@@ -319,8 +329,10 @@ stls(Pop3Session *s, GError **error)
         return FALSE;
     }
     GError *e = NULL;
-    if (!net_conn_start_tls(s->conn, s->ctx, s->fingerprint, &e))
+    if (!net_conn_start_tls(s->conn, s->ctx, s->fingerprint, &e)) {
+        note_refused(s, e);
         return net_failed(s, e, error);
+    }
     /* RFC 2595: forget everything learned before TLS. */
     s->caps &= POP3_CAP_APOP;
     return capa(s, error);
@@ -355,6 +367,7 @@ pop3_open(const Pop3Options *o, GError **error)
                      ? g_strdup(o->tls_fingerprint) : NULL;
     s->window = o->window ? o->window : POP3_DEFAULT_WINDOW;
     s->cancellable = o->cancellable ? g_object_ref(o->cancellable) : NULL;
+    s->refused_fingerprint = o->refused_fingerprint;
     s->msg = g_string_sized_new(64 * 1024);
     s->max_line = POP3_MAX_LINE;
     s->max_message = POP3_MAX_MESSAGE;
@@ -371,6 +384,7 @@ pop3_open(const Pop3Options *o, GError **error)
     if (o->security == SECURITY_TLS) {
         GError *e = NULL;
         if (!net_conn_start_tls(s->conn, s->ctx, s->fingerprint, &e)) {
+            note_refused(s, e);
             g_propagate_error(error, e);
             return NULL;
         }

@@ -1,4 +1,4 @@
-# src/send: Outbox -> SMTP (libesmtp) -> Sent.
+# src/send: Outbox -> SMTP (libesmtp, logged in by postie) -> Sent.
 src_libpostie_a_SOURCES += \
 	src/send/send.h \
 	src/send/private.h \
@@ -10,7 +10,9 @@ src_libpostie_a_SOURCES += \
 	src/send/relay-connect.c \
 	src/send/relay-watch.c \
 	src/send/journal.c \
-	src/send/oauth_auth.c \
+	src/send/reply.c \
+	src/send/sasl.c \
+	src/send/auth.c \
 	src/send/outbox.c
 dist_man_MANS += doc/postie-send.1 doc/postie-flush.1
 # The commands' shared reporting (program only).

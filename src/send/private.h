@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <gio/gio.h>
 
+#include "net/net.h"
 #include "send/send.h"
 
 /* Our own header fields in Outbox copies (never transmitted). */
@@ -105,37 +106,97 @@ typedef gboolean (*SessionAccepted)(SessionMessage *m, gpointer data,
 gboolean session_run(const Account *account, GPtrArray *messages,
                      SessionProgress progress, SessionAccepted accepted,
                      gpointer data, GCancellable *cancellable, GError **error);
-/* Can libesmtp load its CRAM-MD5 plugin (smtp_auth = cram-md5)? */
-gboolean session_cram_md5_usable(void);
 
-/* ---- oauth_auth.c ------------------------------------------------------ */
-/* SMTP login with an OAuth 2 token through postie's libesmtp plugins. */
+/* ---- reply.c ----------------------------------------------------------- */
+/* One SMTP reply read by postie itself (outside input, bounded). */
+typedef struct {
+    int code;                /* of the last line */
+    gboolean complete;       /* the last line came */
+    GPtrArray *lines;        /* char*: each line's text after "NNN-"/"NNN " */
+    gsize bytes;
+} SmtpReply;
+void smtp_reply_clear(SmtpReply *r);
+/* Add one line (N bytes without its CRLF).  1: the reply is complete
+ * (the next line starts a new one), 0: more lines follow, -1: malformed
+ * or too long (ERROR names HOST). */
+int smtp_reply_add_line(SmtpReply *r, const char *line, gsize n,
+                        const char *host, GError **error);
+gboolean smtp_reply_read(NetConn *conn, SmtpReply *r, GError **error);
+/* Write LINE and CRLF (the copy wiped: it may hold a secret), then read
+ * the reply. */
+gboolean smtp_command(NetConn *conn, const char *line, SmtpReply *reply,
+                      GError **error);
+/* The raw text of the last line (after the code), e.g. a 334 challenge. */
+const char *smtp_reply_last(const SmtpReply *r);
+/* "535 5.7.8 text" of the last line, terminal-safe, for messages. */
+char *smtp_reply_text(const SmtpReply *r);
+/* EHLO replies: does a line (after the greeting) start with keyword KW;
+ * the AUTH mechanisms, blank-separated (also "AUTH="), or NULL; the
+ * reply the relay gives libesmtp (CRLF lines): without AUTH, STARTTLS. */
+gboolean smtp_ehlo_has(const SmtpReply *ehlo, const char *kw);
+char *smtp_ehlo_auth(const SmtpReply *ehlo);
+char *smtp_ehlo_for_client(const SmtpReply *ehlo);
+
+/* ---- sasl.c ------------------------------------------------------------ */
 typedef enum {
-    SEND_OAUTH_NONE,         /* password (or no) login */
-    SEND_OAUTH_ANY,          /* smtp_auth = auto with oauth_token_command */
-    SEND_OAUTH_XOAUTH2,
-    SEND_OAUTH_OAUTHBEARER,
-} SendOAuthMode;
-typedef struct SendOAuth SendOAuth;
+    SMTP_MECH_NONE,
+    SMTP_MECH_PLAIN,
+    SMTP_MECH_LOGIN,
+    SMTP_MECH_CRAM_MD5,
+    SMTP_MECH_XOAUTH2,
+    SMTP_MECH_OAUTHBEARER,
+} SmtpMech;
+#define SMTP_MECH_BIT(m) (1u << (m))
+/* RFC 5321 4.5.3.1.4: a command line, CRLF included. */
+#define SMTP_COMMAND_LINE_MAX 512
 
-SendOAuthMode send_oauth_mode(const Account *account);
-/* FALSE with an error saying how to install it when libesmtp cannot load
- * the plugin the mode needs. */
-gboolean send_oauth_plugins_check(const Account *account, SendOAuthMode mode,
-                                  GError **error);
-/* Runs oauth_token_command. */
-SendOAuth *send_oauth_new(const Account *account, SendOAuthMode mode,
-                          GError **error);
-void send_oauth_free(SendOAuth *o);
-/* Does the EHLO AUTH list (names separated by blanks) hold one we use? */
-gboolean send_oauth_offered(const SendOAuth *o, const char *ehlo_auth);
-const char *send_oauth_wanted_name(const SendOAuth *o);
-/* Answer libesmtp's interaction REQUEST for a plugin: 1 answered, 0
- * refused (not a mechanism we use: libesmtp tries the next), -1 with
- * ERROR (the response could not be sent). */
-struct auth_client_request;
-int send_oauth_interact(SendOAuth *o, const struct auth_client_request *request,
-                        char **result, int fields, GError **error);
+const char *smtp_mech_name(SmtpMech m);
+gboolean smtp_mech_is_oauth(SmtpMech m);
+/* The first mechanism of OFFERED (the EHLO AUTH list, in the server's
+ * order) that WANTED (SMTP_MECH_BIT()s) allows, or SMTP_MECH_NONE. */
+SmtpMech smtp_mech_pick(guint wanted, const char *offered);
+
+typedef struct {
+    const char *user;
+    const char *secret;      /* password, or OAuth access token */
+    const char *host;        /* for OAUTHBEARER */
+    guint16 port;
+} SaslCreds;
+/* No field empty, none with a line break (OAuth: nor \001). */
+gboolean sasl_creds_usable(SmtpMech m, const SaslCreds *c);
+/* The initial response, base64 (a secret: secret_free()), or NULL for a
+ * mechanism where the server speaks first (LOGIN, CRAM-MD5) or unusable
+ * credentials. */
+char *sasl_initial(SmtpMech m, const SaslCreds *c);
+/* The answer (base64, a secret) to the mechanism's challenge number STEP
+ * (from 0; CHALLENGE is the text after "334 "), or NULL: cancel ("*").
+ * XOAUTH2 / OAUTHBEARER: a challenge is the error, answered "" / "AQ==". */
+char *sasl_answer(SmtpMech m, const SaslCreds *c, guint step,
+                  const char *challenge);
+/* "AUTH MECH INITIAL" when it fits SMTP_COMMAND_LINE_MAX (*ON_LINE TRUE),
+ * else "AUTH MECH" (INITIAL then goes after the first 334). */
+char *sasl_auth_command(SmtpMech m, const char *initial, gboolean *on_line);
+/* The "status" of an OAuth error challenge (base64 JSON, RFC 7628
+ * 3.2.2), terminal-safe, or NULL. */
+char *sasl_oauth_error(const char *challenge);
+
+/* ---- auth.c ------------------------------------------------------------ */
+typedef struct SmtpLogin SmtpLogin;
+/* The mechanisms ACCOUNT's smtp_auth allows (SMTP_MECH_BIT()s; 0: no
+ * login); *OAUTH: with the token of oauth_token_command. */
+guint smtp_login_wanted(const Account *account, gboolean *oauth);
+/* What ACCOUNT logs in with, the secret fetched now (password_command or
+ * oauth_token_command run before any connection).  *LOGIN is NULL when
+ * the account does not log in.  INSECURE: a secret would go unencrypted;
+ * CONFIG / AUTH: no secret. */
+gboolean smtp_login_new(const Account *account, SmtpLogin **login,
+                        GError **error);
+void smtp_login_free(SmtpLogin *l);
+/* AUTH on CONN after EHLO (its reply in EHLO): one mechanism, one
+ * attempt.  UNSUPPORTED (no usable mechanism offered), INSECURE, AUTH
+ * (refused: the server's words), NET / PROTOCOL. */
+gboolean smtp_login_run(SmtpLogin *l, NetConn *conn, const SmtpReply *ehlo,
+                        GError **error);
 
 /* ---- journal.c --------------------------------------------------------- */
 typedef struct SendJournal SendJournal;
@@ -168,11 +229,9 @@ typedef struct RelayWatch RelayWatch;
  * goes on to libesmtp. */
 typedef void (*RelayFinal)(guint index, const RelayTxn *t, gpointer data);
 /* TOKEN: the EHLO argument given to libesmtp (the proof that a loopback
- * connection is ours); EHLO_NAME: what the server gets instead; AUTH_ONLY
- * (or NULL: all): the SASL mechanisms, blank-separated, left in the EHLO
- * reply (in the server's order). */
-RelayWatch *relay_watch_new(const char *token, const char *ehlo_name,
-                            const char *auth_only);
+ * connection is ours); EHLO_REPLY: the answer to its EHLO, CRLF lines
+ * (smtp_ehlo_for_client()): the server had postie's EHLO already. */
+RelayWatch *relay_watch_new(const char *token, const char *ehlo_reply);
 void relay_watch_free(RelayWatch *w);
 void relay_watch_set_final_cb(RelayWatch *w, RelayFinal cb, gpointer data);
 /* Feed bytes from libesmtp / from the server.  What is to be written
@@ -197,20 +256,25 @@ GPtrArray *relay_watch_txns(RelayWatch *w);   /* RelayTxn* */
 
 /* ---- relay-connect.c --------------------------------------------------- */
 /* Connect to ACCOUNT's SMTP server (plain, STARTTLS or implicit TLS with
- * the net/ policy) and read the greeting; for STARTTLS also EHLO (as
- * EHLO_NAME), STARTTLS, the 220 and nothing after it, and the handshake.
- * The connection is then ready for the client's EHLO. */
-struct NetConn *relay_connect(const Account *account, const char *ehlo_name,
-                              GCancellable *cancellable, GError **error);
+ * the net/ policy), read the greeting, EHLO (as EHLO_NAME); for STARTTLS
+ * also STARTTLS, the 220 and nothing after it, the handshake and EHLO
+ * again; then log in with LOGIN (NULL: none; a refused login is followed
+ * by QUIT).  The connection is then ready for MAIL.  *EHLO_OUT (may be
+ * NULL) gets the last EHLO reply (smtp_reply_clear() it).  A refused
+ * certificate's fingerprint goes to *REFUSED_FP when not NULL. */
+NetConn *relay_connect(const Account *account, const char *ehlo_name,
+                       SmtpLogin *login, SmtpReply *ehlo_out,
+                       GCancellable *cancellable, char **refused_fp, GError **error);
+/* QUIT and its 221. */
+gboolean relay_quit(NetConn *conn, GError **error);
 
 /* ---- relay.c ----------------------------------------------------------- */
 typedef struct Relay Relay;
-/* relay_connect(), then listen on loopback for libesmtp, which must greet
- * with TOKEN.  *PORT_OUT gets the loopback
- * port.  AUTH_ONLY as for relay_watch_new().  CANCELLABLE interrupts
- * every wait, also the relay's later ones. */
+/* relay_connect() (with the login), then listen on loopback for
+ * libesmtp, which must greet with TOKEN.  *PORT_OUT gets the loopback
+ * port.  CANCELLABLE interrupts every wait, also the relay's later ones. */
 Relay *relay_start(const Account *account, const char *token,
-                   const char *ehlo_name, const char *auth_only,
+                   const char *ehlo_name, SmtpLogin *login,
                    RelayFinal on_final, gpointer final_data,
                    GCancellable *cancellable, guint16 *port_out, GError **error);
 /* Nothing more goes to the server (e.g. after a failed login): libesmtp

@@ -7,12 +7,11 @@
  * chunks (RFC 3030 says it MUST NOT).  Here a message counts as accepted
  * only by the reply to the end of DATA or to "BDAT n LAST"; after a
  * refused chunk the rest of that message is not forwarded (each chunk is
- * answered here with the refusal).  The EHLO reply handed to libesmtp
- * lists only the AUTH mechanisms the user configured (libesmtp takes the
- * first usable one in the server's order).  A SASL exchange (334
- * challenges, also OAuth's error challenge answered with an empty line or
- * "*") passes line by line, never read as commands; the first command must
- * carry the random token that proves the connection is libesmtp's.
+ * answered here with the refusal).  postie said EHLO and logged in
+ * before libesmtp came (relay-connect.c): libesmtp's EHLO (or HELO) is
+ * answered here with the server's extensions minus AUTH and STARTTLS, and
+ * an AUTH from it never reaches the server.  The first command must carry
+ * the random token that proves the connection is libesmtp's.
  *
  * Pure bytes in, bytes out; no I/O (relay.c does that).
  */
@@ -23,11 +22,10 @@
 #include "send/private.h"
 
 #define MAX_LINE 16384            /* a command or reply line */
-#define MAX_EHLO (64 * 1024)      /* a whole EHLO reply */
 
 typedef enum {
     EXP_HELLO, EXP_MAIL, EXP_RCPT, EXP_DATA, EXP_DATA_END, EXP_BDAT,
-    EXP_BDAT_LAST, EXP_AUTH, EXP_RSET, EXP_QUIT, EXP_OTHER
+    EXP_BDAT_LAST, EXP_RSET, EXP_QUIT, EXP_OTHER
 } ExpKind;
 
 typedef struct {
@@ -36,12 +34,12 @@ typedef struct {
     char *local;                 /* answered here with this line, or NULL */
 } Exp;
 
-typedef enum { C_CMD, C_BODY, C_CHUNK, C_AUTH_LINE } ClientState;
+typedef enum { C_CMD, C_BODY, C_CHUNK } ClientState;
 
 struct RelayWatch {
     char *token;                 /* EHLO argument libesmtp was given */
-    char *ehlo_name;             /* what the server gets instead */
-    char **auth_only;            /* mechanisms to keep, or NULL: all */
+    char *ehlo_reply;            /* the answer to libesmtp's EHLO */
+    char *helo_reply;            /* and to a HELO */
     gboolean greeted;            /* the first command carried the token */
     ClientState cstate;
     GString *cline;              /* command bytes not yet a line */
@@ -52,7 +50,6 @@ struct RelayWatch {
     GPtrArray *txns;             /* RelayTxn* */
     int cur;                     /* transaction after MAIL, or -1 */
     GString *sline;              /* reply bytes not yet a line */
-    GString *ehlo;               /* EHLO reply lines held back */
     GString *to_server;
     GString *to_client;
     char *error;
@@ -63,6 +60,7 @@ struct RelayWatch {
 
 #define LOST_REPLY "421 4.4.2 postie relay: no connection to the server any more\r\n"
 #define BYE_REPLY "221 2.0.0 postie relay: closing\r\n"
+#define AUTH_REPLY "503 5.5.1 postie relay: already logged in\r\n"
 
 static void
 exp_free(gpointer p)
@@ -93,12 +91,16 @@ wipe_string(GString *s)
 }
 
 RelayWatch *
-relay_watch_new(const char *token, const char *ehlo_name, const char *auth_only)
+relay_watch_new(const char *token, const char *ehlo_reply)
 {
     RelayWatch *w = g_new0(RelayWatch, 1);
     w->token = g_strdup(token);
-    w->ehlo_name = g_strdup(ehlo_name);
-    w->auth_only = auth_only ? g_strsplit(auth_only, " ", -1) : NULL;
+    w->ehlo_reply = g_strdup(ehlo_reply);
+    /* HELO gets the greeting line alone. */
+    const char *eol = strstr(ehlo_reply, "\r\n");
+    w->helo_reply = g_strdup_printf("250 %.*s\r\n",
+                                    eol && eol - ehlo_reply > 4 ? (int)(eol - ehlo_reply - 4) : 0,
+                                    ehlo_reply + (eol && eol - ehlo_reply > 4 ? 4 : 0));
     w->cline = g_string_new(NULL);
     w->sline = g_string_new(NULL);
     w->to_server = g_string_new(NULL);
@@ -115,14 +117,12 @@ relay_watch_free(RelayWatch *w)
     if (!w)
         return;
     g_free(w->token);
-    g_free(w->ehlo_name);
-    g_strfreev(w->auth_only);
+    g_free(w->ehlo_reply);
+    g_free(w->helo_reply);
     wipe_string(w->cline);
     wipe_string(w->sline);
     wipe_string(w->to_server);
     wipe_string(w->to_client);
-    if (w->ehlo)
-        wipe_string(w->ehlo);
     g_queue_clear_full(&w->exps, exp_free);
     g_ptr_array_unref(w->txns);
     g_free(w->error);
@@ -213,13 +213,6 @@ verb_is(const char *line, gsize n, const char *verb)
 static gboolean
 client_command(RelayWatch *w, const char *line, gsize n)
 {
-    if (w->cstate == C_AUTH_LINE) {
-        /* A SASL response to a 334: not a command. */
-        w->cstate = C_CMD;
-        g_string_append_len(w->to_server, line, (gssize)n);
-        g_string_append(w->to_server, "\r\n");
-        return TRUE;
-    }
     gboolean hello = verb_is(line, n, "EHLO") || verb_is(line, n, "HELO");
     if (!w->greeted) {
         if (!hello || n != 5 + strlen(w->token) || strcmp(line + 5, w->token) != 0)
@@ -227,16 +220,19 @@ client_command(RelayWatch *w, const char *line, gsize n)
         w->greeted = TRUE;
     }
     if (hello) {
-        if (n == 5 + strlen(w->token) && !strcmp(line + 5, w->token))
-            g_string_append_printf(w->to_server, "%.4s %s\r\n", line, w->ehlo_name);
-        else
-            g_string_append_printf(w->to_server, "%.*s\r\n", (int)n, line);
-        expect(w, EXP_HELLO, NULL);
+        /* The server has had postie's EHLO: answered here. */
+        expect(w, EXP_HELLO, verb_is(line, n, "EHLO") ? w->ehlo_reply : w->helo_reply);
         flush_local(w);
         return TRUE;
     }
     if (verb_is(line, n, "STARTTLS"))
         return set_error(w, "STARTTLS inside the relay");
+    if (verb_is(line, n, "AUTH")) {
+        /* postie logged in already; no secret of libesmtp's goes on. */
+        expect(w, EXP_OTHER, AUTH_REPLY);
+        flush_local(w);
+        return TRUE;
+    }
 
     RelayTxn *t = cur_txn(w);
     if (verb_is(line, n, "BDAT")) {
@@ -283,8 +279,6 @@ client_command(RelayWatch *w, const char *line, gsize n)
         expect(w, EXP_RCPT, NULL);
     } else if (verb_is(line, n, "DATA")) {
         expect(w, EXP_DATA, NULL);
-    } else if (verb_is(line, n, "AUTH")) {
-        expect(w, EXP_AUTH, NULL);
     } else if (verb_is(line, n, "RSET")) {
         w->cur = -1;
         expect(w, EXP_RSET, NULL);
@@ -309,8 +303,6 @@ relay_watch_upstream_lost(RelayWatch *w)
             e->local = g_strdup(lost_reply(e->kind));
     }
     g_string_truncate(w->sline, 0);
-    if (w->ehlo)
-        g_string_truncate(w->ehlo, 0);
     flush_local(w);
 }
 
@@ -372,62 +364,6 @@ relay_watch_client(RelayWatch *w, const char *buf, gsize n)
     return TRUE;
 }
 
-static gboolean
-auth_wanted(const RelayWatch *w, const char *mech)
-{
-    for (char **a = w->auth_only; a && *a; a++)
-        if (**a && !g_ascii_strcasecmp(mech, *a))
-            return TRUE;
-    return FALSE;
-}
-
-/* Keep from an EHLO keyword line only the configured AUTH mechanisms, in
- * the server's order.  OUT gets the line to keep ("" if the line goes);
- * FALSE: not an AUTH line. */
-static gboolean
-auth_line_filter(RelayWatch *w, const char *kw, GString *out)
-{
-    if (g_ascii_strncasecmp(kw, "AUTH", 4) || (kw[4] != ' ' && kw[4] != '='))
-        return FALSE;   /* not an AUTH line: kept as it is */
-    g_auto(GStrv) mechs = g_strsplit_set(kw + 5, " ", -1);
-    for (char **m = mechs; *m; m++) {
-        if (!auth_wanted(w, *m))
-            continue;
-        g_string_append(out, out->len ? " " : "AUTH ");
-        g_string_append(out, *m);
-    }
-    return TRUE;
-}
-
-/* The whole EHLO reply (lines without CRLF in w->ehlo, NUL-separated). */
-static void
-emit_ehlo(RelayWatch *w)
-{
-    GPtrArray *keep = g_ptr_array_new_with_free_func(g_free);
-    int code = 0;
-    for (gsize off = 0; off < w->ehlo->len;) {
-        const char *l = w->ehlo->str + off;
-        gsize len = strlen(l);
-        off += len + 1;
-        code = (int)g_ascii_strtoll(l, NULL, 10);
-        const char *text = len > 4 ? l + 4 : "";
-        g_autoptr(GString) f = g_string_new(NULL);
-        if (w->auth_only && code == 250 && keep->len > 0 &&
-            auth_line_filter(w, text, f)) {
-            if (f->len)
-                g_ptr_array_add(keep, g_string_free(g_steal_pointer(&f), FALSE));
-            continue;
-        }
-        g_ptr_array_add(keep, g_strdup(text));
-    }
-    for (guint i = 0; i < keep->len; i++)
-        g_string_append_printf(w->to_client, "%03d%c%s\r\n", code,
-                               i + 1 < keep->len ? '-' : ' ',
-                               (char *)keep->pdata[i]);
-    g_ptr_array_unref(keep);
-    g_string_truncate(w->ehlo, 0);
-}
-
 /* One complete reply line from the server (without CRLF). */
 static gboolean
 server_line(RelayWatch *w, const char *line, gsize n)
@@ -439,32 +375,14 @@ server_line(RelayWatch *w, const char *line, gsize n)
     gboolean last = n == 3 || line[3] == ' ';
     Exp *e = g_queue_peek_head(&w->exps);
 
-    if (e && e->kind == EXP_HELLO && code == 250) {
-        if (!w->ehlo)
-            w->ehlo = g_string_new(NULL);
-        g_string_append_len(w->ehlo, line, (gssize)n);
-        g_string_append_c(w->ehlo, '\0');
-        if (w->ehlo->len > MAX_EHLO)
-            return set_error(w, "EHLO reply too long");
-        if (!last)
-            return TRUE;
-        emit_ehlo(w);
-    } else {
-        g_string_append_len(w->to_client, line, (gssize)n);
-        g_string_append(w->to_client, "\r\n");
-    }
+    g_string_append_len(w->to_client, line, (gssize)n);
+    g_string_append(w->to_client, "\r\n");
     if (!last || !e)
         return TRUE;   /* an unasked reply (421 closing): libesmtp's to judge */
 
     RelayTxn *t = e->txn >= 0 ? w->txns->pdata[e->txn] : NULL;
     gboolean good = code >= 200 && code < 300;
     switch (e->kind) {
-    case EXP_AUTH:
-        if (code == 334) {
-            w->cstate = C_AUTH_LINE;
-            return TRUE;   /* still the same AUTH */
-        }
-        break;
     case EXP_MAIL:
         if (t)
             t->mail_code = code;

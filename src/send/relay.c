@@ -6,14 +6,17 @@
  * on 127.0.0.1 on a random port; libesmtp, told to connect there, speaks
  * plain SMTP through a thread that passes every byte through
  * relay-watch.c and bounds every wait for the server by the timeout.
+ * The server has had postie's EHLO and login by then (relay-connect.c):
+ * libesmtp is served a session that is logged in already.
  * When the server is gone (or the session cut it off), libesmtp is
  * answered by the relay itself until it QUITs: closing its socket in the
  * middle of a BDAT pipeline can crash libesmtp 1.1.0.
  *
  * A loopback port can be reached by every local user: a connection counts
  * as libesmtp's only when its first command is EHLO (or HELO) with the
- * random token libesmtp was given as its host name; the server gets the
- * real name instead.  Other connections get nothing but a greeting, and
+ * random token libesmtp was given as its host name (that EHLO is
+ * answered by the relay; the server had postie's own, with the real
+ * name).  Other connections get nothing but a greeting, and
  * the port is closed as soon as libesmtp's connection is in.
  */
 #include <config.h>
@@ -336,18 +339,21 @@ relay_thread(gpointer data)
 
 Relay *
 relay_start(const Account *account, const char *token, const char *ehlo_name,
-            const char *auth_only, RelayFinal on_final, gpointer final_data,
+            SmtpLogin *login, RelayFinal on_final, gpointer final_data,
             GCancellable *cancellable, guint16 *port_out, GError **error)
 {
-    NetConn *conn = relay_connect(account, ehlo_name, cancellable, error);
+    SmtpReply ehlo = { 0 };
+    NetConn *conn = relay_connect(account, ehlo_name, login, &ehlo, cancellable, NULL, error);
     if (!conn)
         return NULL;
+    g_autofree char *ehlo_reply = smtp_ehlo_for_client(&ehlo);
+    smtp_reply_clear(&ehlo);
     Relay *r = g_new0(Relay, 1);
     r->conn = conn;
     r->host = g_strdup(account->smtp.host);
     r->timeout = account->timeout > 0 ? account->timeout : 60;
     r->token = g_strdup(token);
-    r->watch = relay_watch_new(token, ehlo_name, auth_only);
+    r->watch = relay_watch_new(token, ehlo_reply);
     relay_watch_set_final_cb(r->watch, on_final, final_data);
     r->wake[0] = r->wake[1] = -1;
     struct sockaddr_in sa = { .sin_family = AF_INET };

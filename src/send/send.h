@@ -1,28 +1,33 @@
-/* send/: Outbox -> SMTP (libesmtp) -> Sent, with the server's reply kept
- * in the message when it could not go.
+/* send/: Outbox -> SMTP (libesmtp, logged in by postie) -> Sent, with
+ * the server's reply kept in the message when it could not go.
  *
  *   headers.c  the header block as text: get, drop, copies for the wire
  *              (no Bcc, no X-Postie-*) and for Sent (Bcc kept), CRLF
  *   prepare.c  queue time: Date, Message-ID, MIME-Version, the account,
  *              the envelope; send time: recipients, the 7-bit variant
- *   session.c  one libesmtp session for many messages: AUTH, timeouts,
+ *   session.c  one libesmtp session for many messages: timeouts,
  *              8BITMIME, SIZE, and judging every status code (the final
  *              verdict on each message is the relay's, below)
  *   relay-connect.c  postie's own connection to the server for every
  *              session: plain, implicit TLS, or STARTTLS done by postie
- *              (nothing may follow the 220 before TLS); the net/ policy
+ *              (nothing may follow the 220 before TLS); the net/ policy;
+ *              postie's EHLO and login, before libesmtp comes
+ *   reply.c    SMTP replies postie reads itself (bounded), EHLO keywords
+ *   auth.c     the login: smtp_auth's mechanism of those offered, the
+ *              secret only over verified TLS, one attempt
+ *   sasl.c     the SASL messages: PLAIN, LOGIN, CRAM-MD5, XOAUTH2,
+ *              OAUTHBEARER (any length), OAuth's error challenge
  *   relay.c    relays that connection to libesmtp over loopback, to a
  *              client that proves with a random token that it is ours
  *   relay-watch.c  the dialogue as the relay sees it: which reply answered
  *              which command, so that only the reply to the end of DATA or
  *              to the last BDAT chunk accepts a message; the rest of a
- *              message after a refused chunk is not uploaded; the EHLO
- *              reply shows libesmtp only the configured AUTH mechanism
+ *              message after a refused chunk is not uploaded; libesmtp's
+ *              EHLO is answered without AUTH (postie logged in already)
  *   journal.c  $XDG_STATE_HOME/postie/send-journal: each message the
  *              server accepted, fsynced the moment its final reply came
- *   oauth_auth.c  XOAUTH2 / OAUTHBEARER: when, whether libesmtp can load
- *              postie's plugins (src/esmtp-plugins), the token for them
  *   outbox.c   send_queue(), send_flush(): Outbox, Sent, recorded errors
+ *   probe.c    send_test_account(): connect, log in, QUIT
  *   private.h  what the files above share (and the unit tests use)
  *
  * Order of calls: send_queue() puts a message into the Outbox (fsynced);
@@ -50,8 +55,9 @@
  *
  * Errors (POSTIE_ERROR domain), for a whole account:
  *   NET (connect, DNS, timeout, dropped), TLS (handshake, certificate),
- *   UNSUPPORTED (no STARTTLS, CRAM-MD5 unusable), INSECURE (password
- *   would go unencrypted), AUTH (login refused), CONFIG, IO/NOSPACE/LOCKED
+ *   UNSUPPORTED (no STARTTLS, no AUTH mechanism smtp_auth allows),
+ *   INSECURE (password would go unencrypted), AUTH (login refused, with
+ *   the server's words), CONFIG, IO/NOSPACE/LOCKED
  *   (folders).  Per message: SendResult below.
  */
 #ifndef POSTIE_SEND_H
@@ -142,9 +148,11 @@ gboolean send_flush(PostieConfig *cfg, const char *account, SendFlushFlags flags
  * STARTTLS required when configured, the login and mechanism a send
  * would use) without sending anything: connect, EHLO, log in, QUIT and
  * its 221, spoken by postie itself (probe.c).  For the first-run setup.
- * A refused login is POSTIE_ERROR_AUTH with the server's reply. */
+ * A refused login is POSTIE_ERROR_AUTH with the server's reply.  When
+ * the server's certificate is refused (POSTIE_ERROR_TLS), *REFUSED_FP
+ * (may be NULL) gets its SHA-256 fingerprint, for the setup to show. */
 gboolean send_test_account(PostieConfig *cfg, const Account *account,
-                           GError **error);
+                           char **refused_fp, GError **error);
 
 /* The recorded error of an Outbox message (its raw bytes), or NULL when
  * none: "temporary: ..." / "permanent: ...", terminal-safe. */

@@ -10,16 +10,12 @@
  *  - it takes the 250 to an intermediate BDAT chunk as the final answer:
  *    whether a message was accepted is what the relay saw answer the end
  *    of DATA or the last chunk, never libesmtp's transfer status;
- *  - it picks the first AUTH mechanism in the server's order: the relay
- *    shows it only the one smtp_auth names (XOAUTH2 and OAUTHBEARER for
- *    auto with oauth_token_command);
- *  - after a refused login it silently goes on unauthenticated: we watch
- *    the replies (monitor callback) and cut the connection at the first
- *    failed AUTH, so nothing is sent without the login the user asked for;
- *  - the password is handed out only over verified TLS (or when the
- *    account allows plain text);
- *  - it has no XOAUTH2 / OAUTHBEARER: postie's own plugins do them, and
- *    oauth_auth.c hands them the token (through interact() below);
+ *  - it never logs in: postie did (relay-connect.c, auth.c) before
+ *    libesmtp connects, and it is given no auth context and sees no AUTH
+ *    in the EHLO reply; so its SASL defects (a response over 1533 bytes
+ *    silently dropped, mechanisms only as plugins, the first mechanism in
+ *    the server's order, going on unauthenticated after a refusal) cannot
+ *    bite;
  *  - smtp_start_session() returns 1 when TLS or MAIL failed: success is
  *    judged from the status of MAIL, of every RCPT and of the transfer.
  */
@@ -31,7 +27,6 @@
 
 #include <openssl/ssl.h>
 #include <openssl/rand.h>
-#include <auth-client.h>
 #include <libesmtp.h>
 
 #include "net/net.h"
@@ -42,21 +37,11 @@ typedef struct {
     const Account *account;
     const ServerConf *srv;
     guint16 port;                 /* the relay's loopback port */
-    gboolean tls_verified;        /* the relay's connection is verified TLS */
     Relay *relay;
     GMutex failure_lock;          /* failure is also set when cancelled */
     GError *failure;              /* first session-level failure */
-    char *secret;
-    SendOAuth *oauth;             /* login with a token (oauth_auth.c) */
-    gboolean want_auth;
-    const char *auth_only;        /* the mechanisms (blank-separated) the
-                                   * relay lets libesmtp see, or NULL: all */
-    gboolean in_ehlo, ehlo_auth, ehlo_8bit, mail_started;
-    gboolean in_auth, auth_ok;
-    gboolean auth_aborted;        /* we cancelled this AUTH ("*") */
-    char *ehlo_mechs;             /* the AUTH list of the last EHLO */
-    GString *line;                /* reply bytes not yet a full line */
-    char *last_reply;
+    gboolean in_ehlo, ehlo_8bit, mail_started;
+    GString *line;                /* reply bytes not yet a line */
     GPtrArray *messages;          /* SessionMessage* */
     guint done;
     SessionProgress progress;
@@ -175,29 +160,11 @@ event_cb(smtp_session_t session, int event, void *arg, ...)
 
 /* ---- watching the dialogue ------------------------------------------- */
 
-/* Does the EHLO reply we just read count (after TLS, when TLS is used)? */
+/* libesmtp read the EHLO reply (the relay's: the server's extensions). */
 static void
-ehlo_finished(Ctx *c, int code)
+ehlo_finished(Ctx *c)
 {
     c->in_ehlo = FALSE;
-    if (c->want_auth && (code != 250 || !c->ehlo_auth)) {
-        if (c->oauth)
-            fail(c, POSTIE_ERROR_UNSUPPORTED,
-                 _("%s does not offer the login method %s (smtp_auth of "
-                   "account %s); nothing was sent"), c->srv->host,
-                 send_oauth_wanted_name(c->oauth), c->account->id);
-        else if (c->auth_only)
-            fail(c, POSTIE_ERROR_UNSUPPORTED,
-                 _("%s does not offer AUTH %s (smtp_auth of account %s), so "
-                   "postie did not log in; nothing was sent"), c->srv->host,
-                 c->auth_only, c->account->id);
-        else
-            fail(c, POSTIE_ERROR_UNSUPPORTED,
-                 _("%s does not offer AUTH, so postie cannot log in as account %s "
-                   "asks; nothing was sent"), c->srv->host, c->account->id);
-        cut(c);
-        return;
-    }
     /* 8-bit bodies go as they are only to a server that says 8BITMIME;
      * MAIL FROM is not written yet, so the declaration is in time. */
     for (guint i = 0; i < c->messages->len; i++) {
@@ -217,52 +184,15 @@ static void
 reply_line(Ctx *c, const char *line)
 {
     gsize n = strlen(line);
-    if (n < 3 || !g_ascii_isdigit(line[0]))
+    if (n < 3 || !g_ascii_isdigit(line[0]) || !c->in_ehlo)
         return;
     int code = (int)g_ascii_strtoll(line, NULL, 10);
-    gboolean last = n == 3 || line[3] == ' ';
-    g_free(c->last_reply);
-    c->last_reply = term_safe(line, -1, TERM_SAFE_DEFAULT);
-
-    if (c->in_ehlo) {
-        const char *kw = line + 4;
-        if (n > 4 && code == 250) {
-            if (!g_ascii_strncasecmp(kw, "8BITMIME", 8) && (kw[8] == '\0' || kw[8] == ' '))
-                c->ehlo_8bit = TRUE;
-            if (!g_ascii_strncasecmp(kw, "AUTH", 4) && (kw[4] == ' ' || kw[4] == '=')) {
-                c->ehlo_auth = TRUE;
-                g_free(c->ehlo_mechs);
-                c->ehlo_mechs = g_strdup(kw + 5);
-            }
-        }
-        if (last)
-            ehlo_finished(c, code);
-    } else if (c->in_auth) {
-        if (code == 334)
-            return;
-        c->in_auth = FALSE;
-        if (code == 235) {
-            c->auth_ok = TRUE;
-        } else if (c->auth_aborted) {
-            /* A mechanism we do not use asked for a secret and we said
-             * no: libesmtp goes on with the next one offered. */
-            c->auth_aborted = FALSE;
-        } else if (c->oauth) {
-            g_autofree char *hint = conf_oauth_relogin_hint(c->account);
-            fail(c, POSTIE_ERROR_AUTH, _("authentication failed for %s at %s: "
-                                         "the OAuth token was refused (%s); "
-                                         "server said: %s"),
-                 c->account->id, c->srv->host, hint, c->last_reply);
-            cut(c);
-        } else {
-            /* libesmtp would try the next mechanism, then send without
-             * logging in: stop here instead. */
-            fail(c, POSTIE_ERROR_AUTH, _("authentication failed for %s at %s "
-                                         "(server said: %s)"),
-                 c->account->id, c->srv->host, c->last_reply);
-            cut(c);
-        }
-    }
+    const char *kw = line + 4;
+    if (n > 4 && code == 250 && !g_ascii_strncasecmp(kw, "8BITMIME", 8) &&
+        (kw[8] == '\0' || kw[8] == ' '))
+        c->ehlo_8bit = TRUE;
+    if (n == 3 || line[3] == ' ')
+        ehlo_finished(c);
 }
 
 static void
@@ -277,31 +207,9 @@ monitor_cb(const char *buf, int buflen, int writing, void *arg)
             return;
         if (buflen >= 5 && (!g_ascii_strncasecmp(buf, "EHLO ", 5))) {
             c->in_ehlo = TRUE;
-            c->ehlo_auth = c->ehlo_8bit = FALSE;
-        } else if (buflen >= 5 && !g_ascii_strncasecmp(buf, "AUTH ", 5)) {
-            c->in_auth = TRUE;
-            c->auth_aborted = FALSE;
-        } else if (c->in_auth && buf[0] == '*') {
-            c->auth_aborted = TRUE;
+            c->ehlo_8bit = FALSE;
         } else if (buflen >= 10 && !g_ascii_strncasecmp(buf, "MAIL FROM:", 10)) {
             c->mail_started = TRUE;
-            if (c->want_auth && !c->auth_ok && c->oauth &&
-                       !send_oauth_offered(c->oauth, c->ehlo_mechs)) {
-                g_autofree char *offers = term_safe(c->ehlo_mechs ? c->ehlo_mechs : "",
-                                                    -1, TERM_SAFE_DEFAULT);
-                fail(c, POSTIE_ERROR_UNSUPPORTED,
-                     _("%s does not offer the login method %s (it offers: %s); "
-                       "nothing was sent"), c->srv->host,
-                     send_oauth_wanted_name(c->oauth), offers);
-                cut(c);
-            } else if (c->want_auth && !c->auth_ok) {
-                /* Never reached with a password in hand: AUTH refused
-                 * or skipped.  The command is buffered, not yet out. */
-                fail(c, POSTIE_ERROR_AUTH,
-                     _("authentication failed for %s at %s"), c->account->id,
-                     c->srv->host);
-                cut(c);
-            }
         }
         return;
     }
@@ -318,64 +226,6 @@ monitor_cb(const char *buf, int buflen, int writing, void *arg)
     }
     if (c->line->len > 4096)
         g_string_truncate(c->line, 0);
-}
-
-/* ---- AUTH -------------------------------------------------------------- */
-
-static gboolean
-secret_may_go(Ctx *c)
-{
-    switch (c->srv->security) {
-    case SECURITY_TLS:
-    case SECURITY_STARTTLS:
-        return c->tls_verified;   /* the relay verified the server first */
-    case SECURITY_NONE:
-    default:
-        return c->account->allow_plaintext_password;
-    }
-}
-
-static int
-interact(auth_client_request_t request, char **result, int fields, void *arg)
-{
-    Ctx *c = arg;
-    if (c->oauth) {
-        if (!secret_may_go(c)) {
-            fail(c, POSTIE_ERROR_INSECURE,
-                 _("refusing to send the OAuth token for %s to %s without "
-                   "TLS (set allow_plaintext_password = true to allow it)"),
-                 c->account->id, c->srv->host);
-            cut(c);
-            return 0;
-        }
-        g_autoptr(GError) e = NULL;
-        int r = send_oauth_interact(c->oauth, request, result, fields, &e);
-        if (r < 0) {
-            fail(c, e->code, "%s", e->message);
-            cut(c);
-        }
-        return r > 0;
-    }
-    for (int i = 0; i < fields; i++) {
-        if (request[i].flags & AUTH_PASS) {
-            if (!secret_may_go(c)) {
-                fail(c, POSTIE_ERROR_INSECURE,
-                     _("refusing to send the password for %s to %s without "
-                       "TLS (set allow_plaintext_password = true to allow it)"),
-                     c->account->id, c->srv->host);
-                cut(c);
-                return 0;
-            }
-            result[i] = c->secret;
-        } else if (request[i].flags & AUTH_USER) {
-            result[i] = c->srv->user ? c->srv->user : c->account->address;
-        } else if (request[i].flags & AUTH_REALM) {
-            result[i] = NULL;
-        } else {
-            result[i] = NULL;
-        }
-    }
-    return 1;
 }
 
 /* ---- message data ------------------------------------------------------ */
@@ -450,15 +300,6 @@ collect_results(SessionMessage *m)
 
 /* ---- the session ------------------------------------------------------- */
 
-gboolean
-session_cram_md5_usable(void)
-{
-    auth_context_t a = auth_create_context();
-    int ok = auth_set_mechanism(a, "CRAM-MD5");
-    auth_destroy_context(a);
-    return ok != 0;
-}
-
 /* The relay bounds every wait for the server by the account's timeout and
  * then cuts libesmtp off; libesmtp's own timeouts only back that up, so
  * they are longer (else the user would read "dropped connection" instead
@@ -469,76 +310,6 @@ set_timeouts(smtp_session_t s, int seconds)
     long ms = ((long)MAX(seconds, 1) * 2 + 10) * 1000;
     for (int w = Timeout_GREETING; w <= Timeout_DATA2; w++)
         smtp_set_timeout(s, w | Timeout_OVERRIDE_RFC2822_MINIMUM, ms);
-}
-
-static gboolean
-session_setup_auth(Ctx *c, auth_context_t *auth_out, GError **error)
-{
-    const ServerConf *srv = c->srv;
-    *auth_out = NULL;
-    if (!g_strcmp0(srv->auth, "none"))
-        return TRUE;
-    SendOAuthMode oauth = send_oauth_mode(c->account);
-    gboolean has_secret = srv->password || srv->password_command;
-    if (!g_strcmp0(srv->auth, "auto") && !has_secret && oauth == SEND_OAUTH_NONE)
-        return TRUE;   /* nothing to log in with: submit without AUTH */
-    if (srv->security == SECURITY_NONE && !c->account->allow_plaintext_password) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_INSECURE,
-                    _("account %s: smtp_security is none, so the password would "
-                      "go unencrypted to %s; use starttls or tls, or set "
-                      "allow_plaintext_password = true"), c->account->id, srv->host);
-        return FALSE;
-    }
-    gboolean cram = !g_strcmp0(srv->auth, "cram-md5");
-    if (cram && !session_cram_md5_usable()) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_UNSUPPORTED,
-                    _("account %s: smtp_auth = cram-md5, but libesmtp cannot load "
-                      "its CRAM-MD5 plugin on this system (it looks for "
-                      "sasl-cram-md5.so, the package installs sasl-crammd5.so); "
-                      "use plain or login over TLS instead"), c->account->id);
-        return FALSE;
-    }
-    if (oauth != SEND_OAUTH_NONE) {
-        if (!send_oauth_plugins_check(c->account, oauth, error))
-            return FALSE;
-        c->oauth = send_oauth_new(c->account, oauth, error);
-        if (!c->oauth)
-            return FALSE;
-    } else {
-        c->secret = conf_server_secret(c->account, srv, error);
-        if (!c->secret)
-            return FALSE;
-    }
-    auth_context_t a = auth_create_context();
-    /* PLAIN and LOGIN are refused unless allowed; they only ever go over
-     * verified TLS (or with allow_plaintext_password), see interact(). */
-    if (!cram)
-        auth_set_mechanism_flags(a, AUTH_PLUGIN_PLAIN, 0);
-    auth_set_interact_cb(a, interact, c);
-    c->want_auth = TRUE;
-    /* What the relay leaves of the server's AUTH list: libesmtp takes
-     * the first mechanism it can use in the server's order. */
-    if (oauth == SEND_OAUTH_XOAUTH2)
-        c->auth_only = "XOAUTH2";
-    else if (oauth == SEND_OAUTH_OAUTHBEARER)
-        c->auth_only = "OAUTHBEARER";
-    else if (oauth == SEND_OAUTH_ANY)
-        c->auth_only = "XOAUTH2 OAUTHBEARER";
-    else if (!g_strcmp0(srv->auth, "plain"))
-        c->auth_only = "PLAIN";
-    else if (!g_strcmp0(srv->auth, "login"))
-        c->auth_only = "LOGIN";
-    else if (cram)
-        c->auth_only = "CRAM-MD5";
-    *auth_out = a;
-    return TRUE;
-}
-
-static void
-wipe_secret(Ctx *c)
-{
-    secret_free(c->secret);
-    c->secret = NULL;
 }
 
 static void
@@ -628,11 +399,6 @@ session_run(const Account *account, GPtrArray *messages,
             SessionProgress progress, SessionAccepted accepted, gpointer pdata,
             GCancellable *cancellable, GError **error)
 {
-    static gsize auth_init = 0;
-    if (g_once_init_enter(&auth_init)) {
-        auth_client_init();
-        g_once_init_leave(&auth_init, 1);
-    }
     Ctx c = { 0 };
     c.account = account;
     c.srv = &account->smtp;
@@ -645,7 +411,7 @@ session_run(const Account *account, GPtrArray *messages,
     const ServerConf *srv = c.srv;
     gboolean ok = FALSE;
     smtp_session_t s = NULL;
-    auth_context_t auth = NULL;
+    SmtpLogin *login = NULL;
     g_autofree char *hostport = NULL;
     g_autofree char *token = NULL;
     GPtrArray *txns = NULL;
@@ -656,7 +422,8 @@ session_run(const Account *account, GPtrArray *messages,
                     account->id);
         goto out;
     }
-    if (!session_setup_auth(&c, &auth, error))
+    /* The secret first (its command may take a while), then connect. */
+    if (!smtp_login_new(account, &login, error))
         goto out;
     token = relay_token();
     if (!token) {
@@ -669,11 +436,12 @@ session_run(const Account *account, GPtrArray *messages,
 
     /* postie's own connection (TLS verified when configured), then
      * libesmtp talks to it over loopback. */
-    c.relay = relay_start(account, token, g_get_host_name(), c.auth_only,
+    c.relay = relay_start(account, token, g_get_host_name(), login,
                           on_relay_final, &c, cancellable, &c.port, error);
+    /* Logged in (or refused): the secret is no longer needed. */
+    g_clear_pointer(&login, smtp_login_free);
     if (!c.relay)
         goto out;
-    c.tls_verified = srv->security != SECURITY_NONE;
     hostport = g_strdup_printf("127.0.0.1:%u", c.port);
 
     s = smtp_create_session();
@@ -683,8 +451,6 @@ session_run(const Account *account, GPtrArray *messages,
     smtp_set_eventcb(s, event_cb, &c);
     smtp_set_monitorcb(s, monitor_cb, &c, 0);
     set_timeouts(s, account->timeout);
-    if (auth)
-        smtp_auth_set_context(s, auth);
 
     for (guint i = 0; i < messages->len; i++) {
         SessionMessage *m = messages->pdata[i];
@@ -746,14 +512,9 @@ out:
         g_ptr_array_unref(txns);
     if (s)
         smtp_destroy_session(s);
-    if (auth)
-        auth_destroy_context(auth);
-    wipe_secret(&c);
-    send_oauth_free(c.oauth);
-    g_free(c.ehlo_mechs);
+    smtp_login_free(login);
     g_clear_error(&c.failure);
     g_mutex_clear(&c.failure_lock);
     g_string_free(c.line, TRUE);
-    g_free(c.last_reply);
     return ok;
 }

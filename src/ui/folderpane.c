@@ -88,6 +88,17 @@ folderpane_update(Ui *ui)
     return changed;
 }
 
+/* The open folder's numbers follow its flags at once (read in the pager,
+ * deleted, marked read), not at the next refresh of the files. */
+void
+folderpane_recount_open(Ui *ui)
+{
+    FolderCount *c = ui->folder && ui->folder_counts && ui->folder_name
+        ? g_hash_table_lookup(ui->folder_counts, ui->folder_name) : NULL;
+    if (c)
+        count_folder(ui->folder, c);
+}
+
 gboolean
 folderpane_tick(Ui *ui)
 {

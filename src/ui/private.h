@@ -170,6 +170,8 @@ void pipe_run(Ui *ui, gboolean tagged);
 gboolean folderpane_update(Ui *ui);
 /* Every second: list the folders again and recount. */
 gboolean folderpane_tick(Ui *ui);
+/* After each key: the open folder's numbers from its flags. */
+void folderpane_recount_open(Ui *ui);
 void folderpane_seen(Ui *ui, const char *name);
 void folderpane_draw_row(Ui *ui, int y, int x, int w, const char *name);
 void folders_focus(Ui *ui);

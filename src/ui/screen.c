@@ -177,6 +177,25 @@ set_flag(Ui *ui, guint32 set, guint32 clear, gboolean advance)
     }
 }
 
+/* d: mark for deletion; with confirm_delete, only after a yes. */
+static void
+delete_targets(Ui *ui)
+{
+    if (ui->cfg->confirm_delete) {
+        g_autoptr(GArray) idx = ui_targets(ui, ui->tag_prefix);
+        if (idx->len == 0)
+            return;
+        g_autofree char *q = g_strdup_printf(
+            g_dngettext(PACKAGE, "Delete %u message?", "Delete %u messages?", idx->len),
+            idx->len);
+        if (!prompt_yesno(ui, q, TRUE)) {
+            ui_message(ui, _("Nothing deleted."));
+            return;
+        }
+    }
+    set_flag(ui, MSG_DELETED, 0, TRUE);
+}
+
 /* Toggle FLAG: on for all when any target lacks it, else off for all. */
 static void
 toggle_flag(Ui *ui, guint32 flag, guint32 clear_with_off)
@@ -327,7 +346,7 @@ ui_run_action(Ui *ui, UiAction a)
     case ACT_LAST: move_to(ui, (int)ui->view.rows - 1); break;
     case ACT_OPEN: pager_run(ui); break;
     case ACT_QUIT: ui->quit = ui_leave_asking(ui); break;
-    case ACT_DELETE: set_flag(ui, MSG_DELETED, 0, TRUE); break;
+    case ACT_DELETE: delete_targets(ui); break;
     case ACT_UNDELETE: set_flag(ui, 0, MSG_DELETED, TRUE); break;
     case ACT_FLAG: toggle_flag(ui, MSG_FLAGGED, 0); break;
     case ACT_TOGGLE_READ: toggle_flag(ui, MSG_READ, MSG_OLD); break;
@@ -399,5 +418,6 @@ ui_loop(Ui *ui)
             ui->pending_action = ACT_NONE;
             ui_run_action(ui, p);
         }
+        folderpane_recount_open(ui);
     }
 }

@@ -5,8 +5,10 @@
  * atomically), offers OAuth for providers that take no passwords
  * (oauth/setup.c does the work), and offers to test the POP3 and SMTP
  * logins (fetch_check_account, send_test_account).  After the address,
- * the provider's settings (config/autoconfig.c) are offered; a login test
- * that meets an untrusted certificate offers to pin its fingerprint or
+ * the provider's settings (config/autoconfig.c) are offered; a provider
+ * that takes only OAuth 2 is set up through its preset, or, without one,
+ * named as such with what to do.  A login test that meets an untrusted
+ * certificate hands back its fingerprint: the form offers to pin it or to
  * trust a CA file, which conf_write_new() then writes. */
 #include <config.h>
 
@@ -57,6 +59,10 @@ is_yes(const char *s)
  * provider's note and page). */
 static Autoconfig *provider;
 static char *provider_lines[4];
+/* Whether the provider found logs in only with OAuth 2, and the OAuth
+ * preset that applies to it (NULL: postie has none for it). */
+static gboolean provider_oauth_only;
+static const OAuthPreset *provider_oauth;
 
 /* The port of PROVIDER's server when its security is the one chosen. */
 static char *
@@ -90,12 +96,9 @@ derived_value(const Answers *a, Field f)
     const char *addr = a->v[F_ADDRESS];
     const char *domain = addr && strchr(addr, '@') ? strchr(addr, '@') + 1 : NULL;
     char *d = NULL;
-    /* Providers with OAuth presets know their own servers. */
-    const OAuthPreset *preset = oauth_preset_for_host(domain);
     switch (f) {
     case F_POP3_HOST:
-        d = preset ? g_strdup(preset->pop3_host)
-                   : domain ? g_strdup_printf("pop.%s", domain) : NULL;
+        d = domain ? g_strdup_printf("pop.%s", domain) : NULL;
         break;
     case F_POP3_SECURITY: d = g_strdup("tls"); break;
     case F_POP3_PORT:
@@ -105,8 +108,7 @@ derived_value(const Answers *a, Field f)
     case F_LEAVE: d = g_strdup("yes"); break;
     case F_DELETE_DAYS: d = g_strdup("0"); break;
     case F_SMTP_HOST:
-        d = preset ? g_strdup(preset->smtp_host)
-                   : domain ? g_strdup_printf("smtp.%s", domain) : NULL;
+        d = domain ? g_strdup_printf("smtp.%s", domain) : NULL;
         break;
     case F_SMTP_SECURITY: d = g_strdup("starttls"); break;
     case F_SMTP_PORT:
@@ -202,6 +204,7 @@ check_field(const Answers *a, Field f)
 
 static const char *form_status;  /* the status line of the form, or NULL */
 static char *form_error;         /* why the last answer was rejected */
+static const char *form_note;    /* a hint above the prompt, or NULL */
 /* The outcome of the login tests, one line per server, under the form. */
 static char *test_result[2];
 static gboolean test_failed[2];
@@ -238,10 +241,10 @@ draw_form(Ui *ui, const Answers *a, const char *path, int current)
         attrset(k == 0 && top == F_COUNT + 4 ? colors_attr(COL_HEADER) : A_NORMAL);
         draw_untrusted(top + k, 0, provider_lines[k], COLS, TRUE);
     }
-    if (form_error) {
+    if (form_error || form_note) {
         /* Above the prompt, which keeps the rejected text for editing. */
-        attrset(colors_attr(COL_ERROR));
-        draw_untrusted(LINES - 2, 0, form_error, COLS, TRUE);
+        attrset(colors_attr(form_error ? COL_ERROR : COL_HINT));
+        draw_untrusted(LINES - 2, 0, form_error ? form_error : form_note, COLS, TRUE);
         attrset(A_NORMAL);
         message_draw(ui);
         refresh();
@@ -288,9 +291,36 @@ find_provider(const char *address, char **tried)
     return autoconfig_builtin(address);
 }
 
+/* The OAuth preset for AC: the one its built-in entry names, the one of
+ * the issuer its file names (never endpoints from the file), or the one
+ * of its servers' provider. */
+static const OAuthPreset *
+preset_of(const Autoconfig *ac, const char *address)
+{
+    if (ac->oauth_preset)
+        return oauth_preset_find(ac->oauth_preset);
+    const OAuthPreset *p = oauth_preset_for_issuer(ac->oauth_issuer);
+    if (!p)
+        p = oauth_setup_needed(address, ac->has_pop3 ? ac->pop3.host : NULL,
+                               ac->has_smtp ? ac->smtp.host : NULL);
+    return p;
+}
+
+/* What a user of a provider that takes only OAuth 2, with no preset in
+ * postie, must do instead of typing a password. */
+static char *
+no_preset_help(const char *address)
+{
+    g_autofree char *id = conf_new_account_id(address);
+    return g_strdup_printf(_("See postie-oauth(1) to set them, then: postie oauth login %s"),
+                           id);
+}
+
 static void
 clear_provider(void)
 {
+    provider_oauth_only = FALSE;
+    provider_oauth = NULL;
     g_clear_pointer(&provider, autoconfig_free);
     for (int k = 0; k < 4; k++)
         g_clear_pointer(&provider_lines[k], g_free);
@@ -328,9 +358,24 @@ offer_provider(Ui *ui, Answers *a, const char *path)
     else
         provider_lines[1] = g_strdup_printf(_("%s offers no POP3 server: postie cannot fetch "
                                               "from it."), name);
-    provider_lines[2] = g_strdup(ac->doc_text);
-    if (ac->doc_url)
-        provider_lines[3] = g_strdup_printf(_("See %s"), ac->doc_url);
+    gboolean oauth_only = (ac->has_pop3 && ac->pop3.auth == AUTOCONFIG_AUTH_OAUTH2) ||
+                          (ac->has_smtp && ac->smtp.auth == AUTOCONFIG_AUTH_OAUTH2);
+    const OAuthPreset *preset = preset_of(ac, address);
+    if (oauth_only && !preset) {
+        /* Never a password prompt that cannot work without saying so. */
+        provider_lines[2] = g_strdup_printf(_("%s requires OAuth 2; postie has no OAuth "
+                                              "settings for it."), name);
+        provider_lines[3] = no_preset_help(address);
+    } else {
+        if (oauth_only && !ac->doc_text)
+            provider_lines[2] = g_strdup_printf(_("%s requires OAuth 2: postie sets up the "
+                                                  "login (%s) once the form is written."),
+                                                name, _(preset->description));
+        else
+            provider_lines[2] = g_strdup(ac->doc_text);
+        if (ac->doc_url)
+            provider_lines[3] = g_strdup_printf(_("See %s"), ac->doc_url);
+    }
     g_clear_pointer(&ui->message, g_free);
     draw_form(ui, a, path, F_ADDRESS);
     if (!ac->has_pop3 || !ac->has_smtp) {
@@ -343,6 +388,8 @@ offer_provider(Ui *ui, Answers *a, const char *path)
         return;
     }
     provider = ac;
+    provider_oauth_only = oauth_only;
+    provider_oauth = preset;
     static const Field follow[] = { F_POP3_HOST, F_POP3_SECURITY, F_POP3_PORT, F_USER,
                                     F_SMTP_HOST, F_SMTP_SECURITY, F_SMTP_PORT };
     for (gsize i = 0; i < G_N_ELEMENTS(follow); i++)
@@ -354,7 +401,7 @@ offer_provider(Ui *ui, Answers *a, const char *path)
  * prompt for editing with the reason above it.  Esc asks before the
  * answers are thrown away: FALSE only when the user wants to quit. */
 static gboolean
-ask(Ui *ui, Answers *a, Field f, const char *path)
+ask_answer(Ui *ui, Answers *a, Field f, const char *path)
 {
     g_autofree char *text = g_strdup(f == F_PASSWORD ? "" : a->v[f]);
     for (;;) {
@@ -389,6 +436,22 @@ ask(Ui *ui, Answers *a, Field f, const char *path)
         form_error = g_strdup_printf(_("%s: \"%s\" was not taken: %s"), _(labels[f]),
                                      f == F_PASSWORD ? "***" : text, problem);
     }
+}
+
+/* ask_answer(), with a hint at the password of a provider that takes
+ * only OAuth 2: a password is not the way there. */
+static gboolean
+ask(Ui *ui, Answers *a, Field f, const char *path)
+{
+    if ((f == F_PASSWORD || f == F_PASSWORD_COMMAND) && provider_oauth_only)
+        form_note = provider_oauth
+                    ? _("OAuth 2 only: leave this empty; the OAuth login is set up "
+                        "after writing.")
+                    : _("A password will not work here (OAuth 2 only): see "
+                        "postie-oauth(1).");
+    gboolean ok = ask_answer(ui, a, f, path);
+    form_note = NULL;
+    return ok;
 }
 
 static gboolean
@@ -447,8 +510,11 @@ oauth_prompt(const char *message, gpointer data)
 static void
 offer_oauth(Ui *ui, const Answers *a, const char *path)
 {
-    const OAuthPreset *p = oauth_setup_needed(a->v[F_ADDRESS], a->v[F_POP3_HOST],
-                                              a->v[F_SMTP_HOST]);
+    /* The preset of the provider found for the address, else the one
+     * its servers' names point to. */
+    const OAuthPreset *p = provider_oauth;
+    if (!p)
+        p = oauth_setup_needed(a->v[F_ADDRESS], a->v[F_POP3_HOST], a->v[F_SMTP_HOST]);
     if (!p)
         return;
     g_autofree char *q = g_strdup_printf(_("%s: log in with OAuth 2 instead of a password?"),
@@ -482,14 +548,13 @@ offer_oauth(Ui *ui, const Answers *a, const char *path)
 }
 
 /* Log in to the POP3 server of A; the outcome for the message line.
- * *CERT_PROBLEM: the failure was the server's certificate. */
+ * *REFUSED_FP: the fingerprint of a refused certificate, else NULL. */
 static char *
-test_pop3(const Account *a, gboolean *ok, gboolean *cert_problem)
+test_pop3(const Account *a, gboolean *ok, char **refused_fp)
 {
     g_autoptr(GError) error = NULL;
     guint count = 0;
-    *ok = fetch_check_account(a, &count, &error);
-    *cert_problem = !*ok && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
+    *ok = fetch_check_account(a, &count, refused_fp, &error);
     if (!*ok)
         return g_strdup_printf(_("POP3 test failed: %s"), error->message);
     return g_strdup_printf(g_dngettext(PACKAGE, "POP3 login works (%u message on the server)",
@@ -499,76 +564,25 @@ test_pop3(const Account *a, gboolean *ok, gboolean *cert_problem)
 
 /* Connect and log in to the SMTP server of A as delivery would. */
 static char *
-test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok, gboolean *cert_problem)
+test_smtp(PostieConfig *cfg, const Account *a, gboolean *ok, char **refused_fp)
 {
     g_autoptr(GError) error = NULL;
-    *ok = send_test_account(cfg, a, &error);
-    *cert_problem = !*ok && g_error_matches(error, POSTIE_ERROR, POSTIE_ERROR_TLS);
+    *ok = send_test_account(cfg, a, refused_fp, &error);
     if (!*ok)
         return g_strdup_printf(_("SMTP test failed: %s"), error->message);
     return g_strdup(_("SMTP login works"));
 }
 
-/* Read an SMTP reply (continuation lines "250-") and check its code. */
-static gboolean
-smtp_reply_is(NetConn *c, const char *code)
-{
-    for (int i = 0; i < 100; i++) {
-        gsize len;
-        const char *l = net_conn_read_line(c, 0, &len, NULL);
-        if (!l || len < 3 || strncmp(l, code, 3) != 0)
-            return FALSE;
-        if (len == 3 || l[3] != '-')
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* The SHA-256 fingerprint of server S's certificate (POP3, or SMTP when
- * IS_SMTP), fetched without trusting it (to show it, never to accept it
- * by itself): TLS at once, or after STLS / EHLO + STARTTLS. */
-static char *
-probe_fingerprint(const ServerConf *srv, gboolean is_smtp)
-{
-    g_autoptr(NetConn) c = net_conn_connect(srv->host, srv->port, 15, NULL, NULL);
-    if (!c)
-        return NULL;
-    if (srv->security == SECURITY_STARTTLS && !is_smtp) {
-        const char *l = net_conn_read_line(c, 0, NULL, NULL);
-        if (!l || !g_str_has_prefix(l, "+OK") || !net_conn_write(c, "STLS\r\n", 6, NULL) ||
-            !(l = net_conn_read_line(c, 0, NULL, NULL)) || !g_str_has_prefix(l, "+OK"))
-            return NULL;
-    } else if (srv->security == SECURITY_STARTTLS) {
-        if (!smtp_reply_is(c, "220") || !net_conn_write(c, "EHLO postie\r\n", 13, NULL) ||
-            !smtp_reply_is(c, "250") || !net_conn_write(c, "STARTTLS\r\n", 10, NULL) ||
-            !smtp_reply_is(c, "220"))
-            return NULL;
-    } else if (srv->security != SECURITY_TLS) {
-        return NULL;
-    }
-    SSL_CTX *ctx = net_tls_client_ctx_new(NULL, NULL);
-    if (!ctx)
-        return NULL;
-    /* The check fails (that is why we are here); the handshake is done. */
-    net_conn_start_tls(c, ctx, NULL, NULL);
-    SSL *ssl = net_conn_ssl(c);
-    char *fp = ssl ? net_tls_peer_fingerprint(ssl) : NULL;
-    SSL_CTX_free(ctx);
-    return fp;
-}
-
-/* A certificate was refused (SMTP when IS_SMTP, else POP3): show its
- * fingerprint and let the user trust exactly it ([smtp_]tls_fingerprint)
- * or name a CA file ([smtp_]ca_file).  TRUE when the configuration was
- * written again with the choice. */
+/* The login test refused certificate FP (SMTP when IS_SMTP, else POP3;
+ * the test's own connection fetched it): show the fingerprint and let
+ * the user trust exactly it ([smtp_]tls_fingerprint) or name a CA file
+ * ([smtp_]ca_file).  TRUE when the configuration was written again with
+ * the choice. */
 static gboolean
 ask_about_certificate(Ui *ui, Answers *ans, const Account *a, gboolean is_smtp,
-                      const char *path)
+                      const char *fp, const char *path)
 {
     const ServerConf *srv = is_smtp ? &a->smtp : &a->pop3;
-    g_autofree char *fp = probe_fingerprint(srv, is_smtp);
-    if (!fp)
-        return FALSE;
     g_free(test_result[1]);
     test_result[1] = g_strdup_printf(is_smtp ? _("Certificate of the SMTP server %s, SHA-256 "
                                                  "fingerprint:")
@@ -629,11 +643,12 @@ test_account(Ui *ui, Answers *ans, const char *path)
     ui_message(ui, _("Logging in to %s..."), a->pop3.host);
     message_draw(ui);
     refresh();
-    gboolean pop3_ok, smtp_ok, cert_problem;
+    gboolean pop3_ok, smtp_ok;
+    g_autofree char *pop3_fp = NULL, *smtp_fp = NULL;
     g_free(test_result[0]);
-    test_result[0] = test_pop3(a, &pop3_ok, &cert_problem);
+    test_result[0] = test_pop3(a, &pop3_ok, &pop3_fp);
     test_failed[0] = !pop3_ok;
-    if (cert_problem && ask_about_certificate(ui, ans, a, FALSE, path)) {
+    if (pop3_fp && ask_about_certificate(ui, ans, a, FALSE, pop3_fp, path)) {
         test_account(ui, ans, path);   /* again, with the new trust */
         return;
     }
@@ -641,9 +656,9 @@ test_account(Ui *ui, Answers *ans, const char *path)
     message_draw(ui);
     refresh();
     g_free(test_result[1]);
-    test_result[1] = test_smtp(cfg, a, &smtp_ok, &cert_problem);
+    test_result[1] = test_smtp(cfg, a, &smtp_ok, &smtp_fp);
     test_failed[1] = !smtp_ok;
-    if (cert_problem && ask_about_certificate(ui, ans, a, TRUE, path)) {
+    if (smtp_fp && ask_about_certificate(ui, ans, a, TRUE, smtp_fp, path)) {
         test_account(ui, ans, path);
         return;
     }
@@ -652,6 +667,20 @@ test_account(Ui *ui, Answers *ans, const char *path)
     else
         ui_error(ui, _("A login test failed (see above); the settings are in %s."),
                  path);
+}
+
+/* The form with its results until the user goes on to the mail. */
+static void
+wait_enter(Ui *ui, const Answers *a, const char *path)
+{
+    form_status = _("-- Press Enter to open your mail --");
+    for (;;) {
+        draw_form(ui, a, path, -1);
+        int k = ui_getkey(ui);
+        if (k == '\n' || k == '\r' || k == 'q' || k == (UI_KEY_FUNC | KEY_EXIT))
+            break;
+    }
+    form_status = NULL;
 }
 
 char *
@@ -718,17 +747,18 @@ setup_run(const char *config_path)
         }
         written = g_strdup(path);
         ui_message(&ui, _("Wrote %s."), path);
+        if (provider_oauth_only && !provider_oauth) {
+            /* No login can work yet: the lines under the form say what
+             * to do (no test that can only fail). */
+            ui_error(&ui, _("The account needs OAuth 2 settings before it can log in "
+                            "(written to %s)."), path);
+            wait_enter(&ui, &a, path);
+            break;
+        }
         offer_oauth(&ui, &a, path);
         if (prompt_yesno(&ui, _("Wrote the configuration. Test the POP3 and SMTP logins now?"), TRUE)) {
             test_account(&ui, &a, path);
-            form_status = _("-- Press Enter to open your mail --");
-            for (;;) {
-                draw_form(&ui, &a, path, -1);
-                int k = ui_getkey(&ui);
-                if (k == '\n' || k == '\r' || k == 'q' || k == (UI_KEY_FUNC | KEY_EXIT))
-                    break;
-            }
-            form_status = NULL;
+            wait_enter(&ui, &a, path);
         }
         break;
     }

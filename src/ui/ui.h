@@ -35,10 +35,14 @@
  *   abookview.c  the address book: search as you type, add, edit,
  *                delete, merge duplicates, write to a contact
  *   setup.c      first run: the account form that writes the config
- *                (conf_write_new), the login checks (fetch_check_account);
+ *                (conf_write_new), the login checks (fetch_check_account,
+ *                send_test_account: they also hand back the fingerprint of
+ *                a refused certificate; the screen speaks no protocol);
  *                provider settings (autoconfig over HTTPS, built-ins),
- *                the OAuth offer, untrusted certificates pinned or trusted
- *                by CA file
+ *                OAuth 2 providers (preset from the provider table or the
+ *                file's issuer, the login through oauth/setup.c; no preset:
+ *                say so and what to do), untrusted certificates pinned or
+ *                trusted by CA file
  *
  * The logic without a screen (keys and actions, colours by name, the
  * layout, sorting, threading, the limit and the tags) is in view/, where

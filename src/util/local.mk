@@ -1,5 +1,5 @@
 # src/util: Small shared pieces: errors, terminal-safe text, atomic files, paths,
-# secrets, child programs.
+# secrets, SASL client messages, child programs.
 src_libpostie_a_SOURCES += \
 	src/util/util.h src/util/i18n.h \
 	src/util/error.c \
@@ -7,6 +7,7 @@ src_libpostie_a_SOURCES += \
 	src/util/atomicfile.c \
 	src/util/paths.c \
 	src/util/secret.c \
+	src/util/sasl.c \
 	src/util/spawn.c \
 	src/util/sha256.c \
 	src/util/strhash.c

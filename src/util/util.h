@@ -119,6 +119,18 @@ secret_autofree(char **p)
 }
 #define secret_auto __attribute__((cleanup(secret_autofree)))
 
+/* ---- SASL client messages (sasl.c), base64; each result is a secret -- */
+
+/* PLAIN (RFC 4616): NUL USER NUL SECRET. */
+char *sasl_plain(const char *user, const char *secret);
+/* XOAUTH2: user=USER ^A auth=Bearer TOKEN ^A ^A. */
+char *sasl_xoauth2(const char *user, const char *token);
+/* OAUTHBEARER (RFC 7628), with the server's HOST and PORT. */
+char *sasl_oauthbearer(const char *user, const char *host, guint port, const char *token);
+/* CRAM-MD5 (RFC 2195): "USER hex(HMAC-MD5(SECRET, CHALLENGE))". */
+char *sasl_cram_md5(const char *user, const char *secret, const guchar *challenge,
+                    gsize challenge_len);
+
 /* No core dumps and no ptrace attach (RLIMIT_CORE 0, PR_SET_DUMPABLE 0),
  * for good: called before a password or token is loaded (config/secret.c)
  * and by the screen at start-up.  Children inherit the core limit, not the

@@ -1,8 +1,10 @@
 /* libFuzzer target for what send/ does with a message from outside: the
  * header block (get, drop, copies for the wire and for Sent), CRLF both
  * ways, the envelope from To/Cc/Bcc and our fields, the 7-bit variant;
- * and the SMTP relay's view of the dialogue (the input cut into pieces
- * for either side: replies from a hostile server). */
+ * the SMTP relay's view of the dialogue (the input cut into pieces
+ * for either side: replies from a hostile server); and the replies postie
+ * reads itself before libesmtp comes (EHLO keywords, AUTH challenges,
+ * OAuth's JSON error). */
 #include <config.h>
 
 #include <stdint.h>
@@ -56,7 +58,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_string_free(w, TRUE);
     g_string_free(s, TRUE);
 
-    RelayWatch *rw = relay_watch_new("TOK", "host", "PLAIN");
+    /* The input as reply lines, read as postie's relay-connect.c does. */
+    SmtpReply reply = { 0 };
+    const char *p = d, *end = d + size;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        gsize n = nl ? (gsize)(nl - p) : (gsize)(end - p);
+        int k = smtp_reply_add_line(&reply, p, n > 0 && p[n - 1] == '\r' ? n - 1 : n,
+                                    "fuzz", NULL);
+        if (k < 0)
+            break;
+        if (k > 0) {
+            g_autofree char *auth = smtp_ehlo_auth(&reply);
+            g_autofree char *client = smtp_ehlo_for_client(&reply);
+            g_autofree char *text = smtp_reply_text(&reply);
+            g_autofree char *status = sasl_oauth_error(smtp_reply_last(&reply));
+            g_assert(client && text);
+            (void)smtp_mech_pick(0x3e, auth);
+            (void)smtp_ehlo_has(&reply, "STARTTLS");
+        }
+        p += n + (nl ? 1 : 0);
+    }
+    smtp_reply_clear(&reply);
+
+    RelayWatch *rw = relay_watch_new("TOK", "250-host\r\n250 8BITMIME\r\n");
     gboolean ok = relay_watch_client(rw, "EHLO TOK\r\n", 10);
     for (size_t i = 0; ok && i < size;) {
         size_t n = MIN((size_t)(data[i] & 0x7f), size - i - 1);

@@ -66,3 +66,12 @@ for l in open(sys.argv[1]):
     e=json.loads(l)
     print(e.get("line") or ("EVENT " + e.get("event","")))
 ' "$SMTP_COMMANDS"; }
+
+# events KIND: the server's records of that kind (auth-ok, oauth, ...),
+# one JSON object per line.
+events() { "$PY" -c '
+import json,sys
+for l in open(sys.argv[1]):
+    e=json.loads(l)
+    if e.get("event")==sys.argv[2]: print(json.dumps(e, sort_keys=True))
+' "$SMTP_COMMANDS" "$1"; }

@@ -30,7 +30,7 @@ main(int argc, char **argv)
         fprintf(stderr, "no account %s\n", argv[1]);
         return 2;
     }
-    if (!send_test_account(cfg, a, &error)) {
+    if (!send_test_account(cfg, a, NULL, &error)) {
         printf("%s\n", error->message);
         return 1;
     }

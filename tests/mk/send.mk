@@ -18,8 +18,7 @@ TESTS += \
 	tests/integration/send-chunking.sh \
 	tests/integration/send-postfix.sh \
 	tests/integration/send-soak.sh \
-	tests/integration/send-oauth.sh \
-	tests/integration/plugins-install.sh
+	tests/integration/send-oauth.sh
 EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-delivery.sh \
 	tests/integration/send-security.sh \
@@ -31,8 +30,7 @@ EXTRA_DIST += tests/integration/send-lib.sh \
 	tests/integration/send-chunking.sh \
 	tests/integration/send-postfix.sh \
 	tests/integration/send-soak.sh \
-	tests/integration/send-oauth.sh \
-	tests/integration/plugins-install.sh
+	tests/integration/send-oauth.sh
 
 # libFuzzer target for the message handling (configure --enable-fuzzing CC=clang).
 if ENABLE_FUZZING
@@ -41,3 +39,5 @@ tests_fuzz_fuzz_send_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_send_LDFLAGS = $(FUZZ_LINK_FLAGS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-send.c
+# Seeds for fuzz-send's reply parsing (contrib/fuzz).
+EXTRA_DIST += tests/data/smtp/ehlo.txt tests/data/smtp/oauth-error.txt

@@ -19,8 +19,10 @@ UI_SH_TESTS = \
 	tests/ui/setup-form.sh \
 	tests/ui/setup-autoconfig.sh \
 	tests/ui/setup-cert.sh \
+	tests/ui/setup-oauth-provider.sh \
 	tests/ui/search.sh \
 	tests/ui/tags.sh \
+	tests/ui/confirm-delete.sh \
 	tests/ui/folders.sh \
 	tests/ui/pager.sh
 TESTS += $(UI_SH_TESTS)

@@ -119,6 +119,19 @@ def dotlock(path, timeout=120):
             time.sleep(0.05)
 
 
+def fcntl_lock(fd, path, timeout=120):
+    """The fcntl write lock, waited for with the same bound as the dotlock."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except (BlockingIOError, PermissionError):
+            if time.monotonic() > deadline:
+                sys.exit("mboxadd: %s stays locked (fcntl)" % path)
+            time.sleep(0.05)
+
+
 def main(argv):
     args, files, gen, seed, owner_of = list(argv), [], 0, 1, None
     if not args or args[0].startswith("--"):
@@ -152,7 +165,7 @@ def main(argv):
     try:
         fd = os.open(mbox, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            fcntl.lockf(fd, fcntl.LOCK_EX)
+            fcntl_lock(fd, mbox)
             if created and owner_of:
                 st = os.stat(owner_of)
                 os.fchown(fd, st.st_uid, st.st_gid)

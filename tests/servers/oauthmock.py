@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """A mock OAuth 2 authorization server for the tests of "postie oauth".
 
-  oauthmock.py --dir DIR
+  oauthmock.py --dir DIR [--cert PEM --key KEY]
 
-Listens on 127.0.0.1 (a free port), plain HTTP, and writes DIR/port once
-it accepts connections.  Its behaviour comes from DIR/scenario.json, read
+Listens on 127.0.0.1 (a free port), plain HTTP (HTTPS with --cert and
+--key), and writes DIR/port once it accepts connections.  Its behaviour comes from DIR/scenario.json, read
 again for every request (missing keys take the defaults shown):
 
   {"device": "ok",        ok | error | huge | malformed | http500
@@ -24,15 +24,19 @@ again for every request (missing keys take the defaults shown):
 Endpoints: POST /device (RFC 8628), GET /authorize (redirects to the
 client's redirect_uri with code and state), POST /token (device_code,
 authorization_code with PKCE S256 checked, refresh_token).  Access tokens
-are "at-N", refresh tokens "rt-N"; only the newest refresh token is valid.
+are "at-N", refresh tokens "rt-N"; Microsoft's paths
+(/consumers/oauth2/v2.0/devicecode, .../token, .../authorize) are the
+same endpoints, for the presets' own URLs reached through a proxy; only the newest refresh token is valid.
 DIR/requests.log gets one JSON object per request: {"t" (monotonic),
-"method", "path", "params"}.
+"method", "path", "url_path" (as asked, before the mapping above),
+"params"}.
 """
 import argparse
 import base64
 import hashlib
 import json
 import os
+import ssl
 import sys
 import threading
 import time
@@ -51,6 +55,16 @@ def scenario(d):
         return {}
 
 
+def endpoint(path):
+    """Microsoft's endpoint paths as the mock's own."""
+    base, _, query = path.partition("?")
+    if base.startswith("/consumers/oauth2/v2.0/") or \
+            base.startswith("/organizations/oauth2/v2.0/"):
+        last = base.rsplit("/", 1)[1]
+        base = "/" + {"devicecode": "device"}.get(last, last)
+    return base + ("?" + query if query else "")
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -61,6 +75,7 @@ class Handler(BaseHTTPRequestHandler):
         with lock, open(os.path.join(self.server.dir, "requests.log"), "a") as f:
             f.write(json.dumps({"t": time.monotonic(), "method": self.command,
                                 "path": self.path.split("?")[0],
+                                "url_path": getattr(self, "raw_path", self.path).split("?")[0],
                                 "params": params}) + "\n")
 
     def send(self, code, body, ctype="application/json", headers=()):
@@ -133,6 +148,8 @@ class Handler(BaseHTTPRequestHandler):
                   [("Location", redirect + "?" + urllib.parse.urlencode(q))])
 
     def do_POST(self):
+        self.raw_path = self.path
+        self.path = endpoint(self.path)
         n = int(self.headers.get("Content-Length") or 0)
         params = dict(urllib.parse.parse_qsl(self.rfile.read(n).decode()))
         self.note(params)
@@ -200,8 +217,14 @@ class Handler(BaseHTTPRequestHandler):
 def main(argv):
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
     opts = ap.parse_args(argv)
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if opts.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(opts.cert, opts.key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.daemon_threads = True
     srv.dir = opts.dir
     tmp = os.path.join(opts.dir, ".port.tmp")

@@ -27,6 +27,9 @@ Options:
                            Anything else gets the 334 error challenge (a
                            JSON error), and after the client's answer 535.
   --oauth-only             offer no other mechanism (no PLAIN, LOGIN)
+  --cram-md5               also offer CRAM-MD5 (RFC 2195) for --user and
+                           --password; logged as an "auth-ok" /
+                           "auth-failed" event like PLAIN and LOGIN
   --no-login               do not offer LOGIN (so the list reads
                            OAUTHBEARER PLAIN XOAUTH2)
   --pidfile FILE           write our pid there once listening
@@ -50,6 +53,8 @@ data-end (with "bytes"), tempfail, dropped, accepted.
 import argparse
 import asyncio
 import base64
+import hashlib
+import hmac
 import itertools
 import json
 import os
@@ -176,6 +181,9 @@ class Handler:
             m = OAuthMechanisms(opts)
             self.auth_XOAUTH2 = m.auth_XOAUTH2
             self.auth_OAUTHBEARER = m.auth_OAUTHBEARER
+        if opts.cram_md5:
+            # aiosmtpd names the mechanism after the method: "__" is "-".
+            self.auth_CRAM__MD5 = CramMD5(opts).auth
         self.opts = opts
         self.recorder = recorder
         self.reject = re.compile(opts.reject, re.I) if opts.reject else None
@@ -279,6 +287,31 @@ class OAuthMechanisms:
         return await self.login(server, args, "OAUTHBEARER")
 
 
+class CramMD5:
+    """CRAM-MD5 (RFC 2195): the client proves it knows the password."""
+
+    def __init__(self, opts):
+        self.opts = opts
+        self.n = itertools.count(1)
+
+    async def auth(self, server, args):
+        challenge = "<%d.%d@localhost>" % (os.getpid(), next(self.n))
+        answer = await server.challenge_auth(challenge)
+        if answer is MISSING:
+            return AuthResult(success=False, handled=True)
+        want = "%s %s" % (self.opts.user, hmac.new(
+            self.opts.password.encode(), challenge.encode(), hashlib.md5).hexdigest())
+        ok = answer == want.encode()
+        server.recorder.event({"conn": server.conn_id, "tls": is_tls(server),
+                               "event": "auth-ok" if ok else "auth-failed",
+                               "mechanism": "CRAM-MD5"})
+        if not ok:
+            return AuthResult(success=False, handled=False)
+        server.auth_info = {"login": self.opts.user, "tls": is_tls(server),
+                            "mechanism": "CRAM-MD5"}
+        return AuthResult(success=True)
+
+
 def make_authenticator(opts):
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = (isinstance(auth_data, LoginPassword)
@@ -338,6 +371,7 @@ def main(argv):
     ap.add_argument("--oauth-token")
     ap.add_argument("--oauth-only", action="store_true")
     ap.add_argument("--no-login", action="store_true")
+    ap.add_argument("--cram-md5", action="store_true")
     opts = ap.parse_args(argv)
 
     recorder = Recorder(opts.outdir)

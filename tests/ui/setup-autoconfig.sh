@@ -59,7 +59,9 @@ n=0; while [ ! -f "$TEST_TMP/httpsd.pid" ] && [ $n -lt 300 ]; do sleep 0.1; n=$(
 [ -f "$TEST_TMP/httpsd.pid" ] || { cat "$TEST_TMP/httpsd.log"; echo "Bail out! httpsd did not start"; exit 1; }
 read -r _ PORT < "$TEST_TMP/httpsd.pid"
 
-UI_ENV="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$PORT SSL_CERT_FILE='$CERTS/ca.pem'"
+# The server is the proxy of every HTTPS download (a CONNECT tunnel):
+# the certificate is checked against the test CA.
+UI_ENV="export https_proxy=http://127.0.0.1:$PORT no_proxy= NO_PROXY= SSL_CERT_FILE='$CERTS/ca.pem'"
 field() { screen | grep -E "^ *$1 " ; }
 
 start_postie 120 30

@@ -11,7 +11,7 @@ SERVERS=$top_srcdir/tests/servers
 CONFIG="$XDG_CONFIG_HOME/postie/config"
 hold_closed_port
 closed=$CLOSED_PORT
-UI_ENV="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$closed"
+UI_ENV="export https_proxy=http://127.0.0.1:$closed no_proxy= NO_PROXY="
 
 # run NAME CERT KEY...: the form against a Dovecot with certificate CERT,
 # answering the certificate question with KEY...

@@ -7,10 +7,11 @@
 
 CONFIG="$XDG_CONFIG_HOME/postie/config"
 rm -f "$CONFIG"
-# Provider lookups (autoconfig over HTTPS) go to a closed port: refused
+# Provider lookups (autoconfig over HTTPS) go through a proxy on a closed
+# port: refused
 # at once, whatever the network (tests/ui/setup-autoconfig.sh has them).
 hold_closed_port
-NO_HTTPS="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$CLOSED_PORT"
+NO_HTTPS="export https_proxy=http://127.0.0.1:$CLOSED_PORT no_proxy= NO_PROXY="
 UI_ENV=$NO_HTTPS
 field() { screen | grep -E "^ *$1 " ; }   # field NUMBER: its row in the form
 

@@ -7,10 +7,10 @@
 
 CONFIG="$XDG_CONFIG_HOME/postie/config"
 rm -f "$CONFIG"
-# Provider lookups over HTTPS go to a closed port (refused at once): the
-# built-in entry for Outlook.com is what the form offers.
+# Provider lookups over HTTPS go through a proxy on a closed port (refused
+# at once): the built-in entry for Outlook.com is what the form offers.
 hold_closed_port
-UI_ENV="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$CLOSED_PORT"
+UI_ENV="export https_proxy=http://127.0.0.1:$CLOSED_PORT no_proxy= NO_PROXY="
 
 answer() {   # answer PROMPT-REGEX TEXT (empty: keep the proposed value)
     wait_for "^$1" || return 1

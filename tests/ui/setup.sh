@@ -9,9 +9,10 @@ CONFIG="$XDG_CONFIG_HOME/postie/config"
 rm -f "$CONFIG"
 hold_closed_port
 closed=$CLOSED_PORT
-# Provider lookups (autoconfig over HTTPS) go to the closed port: refused
+# Provider lookups (autoconfig over HTTPS) go through a proxy on the closed
+# port: refused
 # at once, whatever the network (tests/ui/setup-autoconfig.sh has them).
-NO_HTTPS="export POSTIE_TEST_HTTPS_CONNECT_TO=127.0.0.1:$closed"
+NO_HTTPS="export https_proxy=http://127.0.0.1:$closed no_proxy= NO_PROXY="
 UI_ENV=$NO_HTTPS
 
 answer() {   # answer PROMPT-REGEX TEXT
@@ -117,9 +118,9 @@ wait_for 'EXIT=0'
 tm kill-server
 
 smtp_setup 'not-the-password'
-wait_for 'SMTP test failed: the login failed — the server said: 535' 60
+wait_for 'SMTP test failed: localhost: login failed — the server said: 535' 60
 ok $? "a wrong password is reported by the SMTP test as a failed login"
-like "$(screen)" 'server said: 535 5.7.8 Authentication credentials invalid' \
+like "$(screen)" 'server said: 535 5.7.8 Authentication credentials' \
      "with the server's own words"
 is "$(smtp_verbs)" 'EHLO STARTTLS EHLO AUTH QUIT' "and the session still ends with QUIT"
 keys Enter

@@ -31,6 +31,7 @@ static const struct {
     int smtp_port;
     Security smtp_sec;
     const char *doc_url;
+    const char *issuer;
 } cases[] = {
     { "ssl", HEAD POP("pop.example.org", "995", "SSL", "%EMAILADDRESS%", PW)
              SMTP("smtp.example.org", "465", "SSL")
@@ -50,6 +51,19 @@ static const struct {
       "<documentation url=\"http://example.org/plain\"/>" TAIL,
       "pop.example.org", 995, SECURITY_TLS, "x-example.org", AUTOCONFIG_AUTH_OAUTH2,
       "smtp.example.org", 587, SECURITY_STARTTLS, NULL },
+    { "Thunderbird's oAuth2 issuer (lower-cased); its endpoints are ignored",
+      HEAD POP("pop.example.org", "995", "SSL", "%EMAILADDRESS%", "<authentication>OAuth2</authentication>")
+      SMTP("smtp.example.org", "587", "STARTTLS") "</emailProvider>"
+      "<oAuth2><issuer>Login.Example.NET</issuer><scope>mail</scope>"
+      "<tokenURL>https://evil.example/token</tokenURL></oAuth2></clientConfig>",
+      "pop.example.org", 995, SECURITY_TLS, "pat@example.org", AUTOCONFIG_AUTH_OAUTH2,
+      "smtp.example.org", 587, SECURITY_STARTTLS, NULL, "login.example.net" },
+    { "an issuer that is no host name is dropped",
+      HEAD POP("pop.example.org", "995", "SSL", "%EMAILADDRESS%", PW)
+      SMTP("smtp.example.org", "587", "STARTTLS") "</emailProvider>"
+      "<oAuth2><issuer>https://x/\x1b[2J</issuer></oAuth2></clientConfig>",
+      "pop.example.org", 995, SECURITY_TLS, "pat@example.org", AUTOCONFIG_AUTH_PASSWORD,
+      "smtp.example.org", 587, SECURITY_STARTTLS, NULL, NULL },
     { "bad port", HEAD POP("pop.example.org", "99999", "SSL", "u", PW) TAIL,
       NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL },
     { "port with letters", HEAD POP("pop.example.org", "99x", "SSL", "u", PW) TAIL,
@@ -92,6 +106,8 @@ test_cases(void)
         g_assert_cmpint(ac->smtp.security, ==, cases[i].smtp_sec);
         g_assert_cmpstr(ac->smtp.user, ==, "pat");
         g_assert_cmpstr(ac->doc_url, ==, cases[i].doc_url);
+        g_assert_cmpstr(ac->oauth_issuer, ==, cases[i].issuer);
+        g_assert_null(ac->oauth_preset);   /* only built-in entries name one */
         g_assert_cmpstr(ac->display_name, ==, "Example");
     }
 }
@@ -129,9 +145,10 @@ test_builtin(void)
     }
     g_assert_null(autoconfig_builtin("a@unknown.example"));
     g_assert_null(autoconfig_builtin("no-at-sign"));
-    for (const char *const *t = autoconfig_builtin_texts(); *t; t++) {
+    for (guint i = 0; autoconfig_builtin_text(i); i++) {
+        const char *t = autoconfig_builtin_text(i);
         g_autoptr(GError) error = NULL;
-        g_autoptr(Autoconfig) ac = autoconfig_parse(*t, strlen(*t), "a@b.c", "built-in", &error);
+        g_autoptr(Autoconfig) ac = autoconfig_parse(t, strlen(t), "a@b.c", "built-in", &error);
         g_assert_no_error(error);
     }
 }

@@ -213,6 +213,33 @@ test_qp_message(void)
     g_assert_cmpstr(v->body_text, ==, "one long line that was broken by the sender, caf\xc3\xa9");
 }
 
+/* 6: a part whose boundary follows its header block gets an empty
+ * content, so writing or encoding the message raises no CRITICAL (fatal
+ * under g_test) and keeps the part. */
+static void
+test_bodiless_part(void)
+{
+    static const char raw[] =
+        "From: a@b\nSubject: s\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=XX\n\n"
+        "--XX\nContent-Type: text/plain\n\nhello\n"
+        "--XX\nContent-Type: application/octet-stream\n"
+        "--XX--\n";
+    g_autoptr(GBytes) b = g_bytes_new_static(raw, sizeof raw - 1);
+    GMimeMessage *msg = mime_parse(b, NULL);
+    g_assert_nonnull(msg);
+    GMimeMultipart *mp = GMIME_MULTIPART(g_mime_message_get_mime_part(msg));
+    g_assert_cmpint(g_mime_multipart_get_count(mp), ==, 2);
+    GMimeObject *empty = g_mime_multipart_get_part(mp, 1);
+    g_assert_nonnull(g_mime_part_get_content(GMIME_PART(empty)));
+    g_assert_false(mime_part_has_body(empty));
+    g_assert_true(mime_part_has_body(g_mime_multipart_get_part(mp, 0)));
+    g_mime_object_encode(GMIME_OBJECT(msg), GMIME_ENCODING_CONSTRAINT_7BIT);
+    g_autofree char *out = g_mime_object_to_string(GMIME_OBJECT(msg), NULL);
+    g_assert_nonnull(strstr(out, "Content-Type: application/octet-stream"));
+    g_object_unref(msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -224,5 +251,6 @@ main(int argc, char **argv)
     g_test_add_func("/mime/fixes/messages", test_messages);
     g_test_add_func("/mime/fixes/unpadded-attachment", test_unpadded_attachment);
     g_test_add_func("/mime/fixes/qp-message", test_qp_message);
+    g_test_add_func("/mime/fixes/bodiless-part", test_bodiless_part);
     return g_test_run();
 }

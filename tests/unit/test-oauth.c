@@ -145,6 +145,12 @@ test_presets(void)
                     "microsoft-organizations");
     g_assert_null(oauth_preset_for_host("notgmail.com"));
     g_assert_null(oauth_preset_for_host("mail.example.org"));
+    g_assert_null(oauth_preset_for_host("pop.mail.yahoo.com"));  /* passwords work */
+    g_assert_cmpstr(oauth_preset_for_issuer("accounts.google.com")->name, ==, "google");
+    g_assert_cmpstr(oauth_preset_for_issuer("LOGIN.microsoftonline.com")->name, ==,
+                    "microsoft");
+    g_assert_null(oauth_preset_for_issuer("login.example.net"));
+    g_assert_null(oauth_preset_for_issuer(NULL));
 }
 
 static void
@@ -188,13 +194,25 @@ test_setup(void)
                                                   ac->smtp.host);
         g_assert_cmpstr(p ? p->name : NULL, ==, entries[i].preset);
     }
-    for (const char *const *t = autoconfig_builtin_texts(); *t; t++) {
-        g_autoptr(Autoconfig) ac = autoconfig_parse(*t, strlen(*t), "a@example.org",
+    for (guint i = 0; autoconfig_builtin_text(i); i++) {
+        const char *t = autoconfig_builtin_text(i);
+        g_autoptr(Autoconfig) ac = autoconfig_parse(t, strlen(t), "a@example.org",
                                                     "built-in", NULL);
         g_assert_nonnull(ac);
         if (ac->smtp.auth == AUTOCONFIG_AUTH_OAUTH2 || ac->pop3.auth == AUTOCONFIG_AUTH_OAUTH2)
             g_assert_nonnull(oauth_setup_needed("a@example.org", ac->pop3.host,
                                                 ac->smtp.host));
+    }
+    /* One table: every preset a built-in entry names exists, and the
+     * entry found for an address carries it. */
+    static const struct { const char *address, *preset; } named[] = {
+        { "a@gmail.com", "google" }, { "a@live.com", "microsoft" }, { "a@gmx.net", NULL },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(named); i++) {
+        g_autoptr(Autoconfig) ac = autoconfig_builtin(named[i].address);
+        g_assert_cmpstr(ac->oauth_preset, ==, named[i].preset);
+        if (named[i].preset)
+            g_assert_nonnull(oauth_preset_find(ac->oauth_preset));
     }
 
     g_autoptr(GKeyFile) kf = g_key_file_new();

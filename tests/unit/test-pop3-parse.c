@@ -395,39 +395,6 @@ test_apop(void)
 }
 
 static void
-test_cram_md5(void)
-{
-    /* RFC 2195 section 2 (the challenge ends in mci.net) */
-    gsize n = 0;
-    g_autofree guchar *ch = g_base64_decode(
-        "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+", &n);
-    g_assert_cmpmem(ch, n, "<1896.697170952@postoffice.reston.mci.net>", 42);
-    g_autofree char *r = pop3_cram_md5_response("tim", "tanstaaftanstaaf", ch, n);
-    g_assert_cmpstr(r, ==, "tim b913a602c7eda7a495b4e6e7334d3890");
-    g_autofree char *b = g_base64_encode((guchar *) r, strlen(r));
-    g_assert_cmpstr(b, ==, "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
-}
-
-static void
-test_sasl(void)
-{
-    g_autofree char *p = pop3_sasl_plain("tim", "tanstaaf");
-    gsize n = 0;
-    g_autofree guchar *d = g_base64_decode(p, &n);
-    g_assert_cmpmem(d, n, "\0tim\0tanstaaf", 13);
-
-    g_autofree char *x = pop3_sasl_xoauth2("someuser@example.com", "ya29.vF9dft4");
-    g_autofree guchar *xd = g_base64_decode(x, &n);
-    const char want_x[] = "user=someuser@example.com\001auth=Bearer ya29.vF9dft4\001\001";
-    g_assert_cmpmem(xd, n, want_x, sizeof want_x - 1);
-
-    g_autofree char *o = pop3_sasl_oauthbearer("a,b=c@x", "pop.example", 995, "T");
-    g_autofree guchar *od = g_base64_decode(o, &n);
-    const char want_o[] = "n,a=a=2Cb=3Dc@x,\001host=pop.example\001port=995\001auth=Bearer T\001\001";
-    g_assert_cmpmem(od, n, want_o, sizeof want_o - 1);
-}
-
-static void
 test_mech_names(void)
 {
     Pop3AuthMech m;
@@ -470,8 +437,6 @@ main(int argc, char **argv)
     g_test_add_func("/pop3/unstuff", test_unstuff);
     g_test_add_func("/pop3/unstuff-long-line", test_unstuff_long_line);
     g_test_add_func("/pop3/apop", test_apop);
-    g_test_add_func("/pop3/cram-md5", test_cram_md5);
-    g_test_add_func("/pop3/sasl", test_sasl);
     g_test_add_func("/pop3/mech-names", test_mech_names);
     g_test_add_func("/net/fingerprint-normalize", test_fingerprint_normalize);
     return g_test_run();

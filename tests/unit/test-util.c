@@ -149,6 +149,38 @@ test_secret_free(void)
     g_assert_cmpstr(s, ==, "scoped");
 }
 
+static void
+test_sasl_cram_md5(void)
+{
+    /* RFC 2195 section 2 (the challenge ends in mci.net) */
+    gsize n = 0;
+    g_autofree guchar *ch = g_base64_decode(
+        "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+", &n);
+    g_assert_cmpmem(ch, n, "<1896.697170952@postoffice.reston.mci.net>", 42);
+    g_autofree char *b = sasl_cram_md5("tim", "tanstaaftanstaaf", ch, n);
+    /* base64 of "tim b913a602c7eda7a495b4e6e7334d3890" */
+    g_assert_cmpstr(b, ==, "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
+}
+
+static void
+test_sasl_messages(void)
+{
+    g_autofree char *p = sasl_plain("tim", "tanstaaf");
+    gsize n = 0;
+    g_autofree guchar *d = g_base64_decode(p, &n);
+    g_assert_cmpmem(d, n, "\0tim\0tanstaaf", 13);
+
+    g_autofree char *x = sasl_xoauth2("someuser@example.com", "ya29.vF9dft4");
+    g_autofree guchar *xd = g_base64_decode(x, &n);
+    const char want_x[] = "user=someuser@example.com\001auth=Bearer ya29.vF9dft4\001\001";
+    g_assert_cmpmem(xd, n, want_x, sizeof want_x - 1);
+
+    g_autofree char *o = sasl_oauthbearer("a,b=c@x", "pop.example", 995, "T");
+    g_autofree guchar *od = g_base64_decode(o, &n);
+    const char want_o[] = "n,a=a=2Cb=3Dc@x,\001host=pop.example\001port=995\001auth=Bearer T\001\001";
+    g_assert_cmpmem(od, n, want_o, sizeof want_o - 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -159,5 +191,7 @@ main(int argc, char **argv)
     g_test_add_func("/util/spawn/child-setup", test_child_setup);
     g_test_add_func("/util/secrets/protect-process", test_protect_process);
     g_test_add_func("/util/secrets/wipe", test_secret_free);
+    g_test_add_func("/util/sasl/cram-md5", test_sasl_cram_md5);
+    g_test_add_func("/util/sasl/messages", test_sasl_messages);
     return g_test_run();
 }
