@@ -1,6 +1,7 @@
 # Benchmarks: not run by make check; see doc/benchmarks.md.
 EXTRA_DIST += bench/send/run.sh doc/benchmarks.md \
-	bench/fetch/run.sh bench/fetch/many.sh bench/fetch/floor.py
+	bench/fetch/run.sh bench/fetch/many.sh bench/fetch/floor.py \
+	bench/send/one.sh
 
 # The body search benchmark (bench/search/run.sh builds it on demand).
 EXTRA_PROGRAMS += bench/search/bench-search

@@ -401,7 +401,8 @@ run_account(FetchRun *run, GError **error)
         plan_free(plan);
         plan = plan_make(msgs, n, run->records, &run->policy, run->now);
     }
-    if (!plan->uids_changed) {
+    /* Every record listed (a check with nothing new): nothing to forget. */
+    if (!plan->uids_changed && plan->n_known < g_hash_table_size(run->records)) {
         g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func(g_free);
         plan_prune(run->records, msgs, n, dropped);
         for (guint i = 0; i < dropped->len; i++)

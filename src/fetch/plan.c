@@ -29,23 +29,55 @@ is_digest(const char *uid)
     return g_str_has_prefix(uid, "postie-sha256:");
 }
 
+/* The UIDs the server lists: ALL of them, and the few it gives to more
+ * than one message (DUPS, usually empty).  Built with one hash insert
+ * per UID, so that "is it a duplicate?" costs next to nothing for the
+ * 100,000 UIDs of a big mailbox. */
+typedef struct {
+    GHashTable *all;
+    GHashTable *dups;
+} UidSet;
+
+static void
+uid_set_build(UidSet *u, const ServerMsg *msgs, guint n)
+{
+    u->all = g_hash_table_new(str_hash_fast, g_str_equal);
+    u->dups = g_hash_table_new(str_hash_fast, g_str_equal);
+    for (guint i = 0; i < n; i++)
+        if (msgs[i].uid && !g_hash_table_add(u->all, msgs[i].uid))
+            g_hash_table_add(u->dups, msgs[i].uid);
+}
+
+static void
+uid_set_clear(UidSet *u)
+{
+    g_hash_table_unref(u->all);
+    g_hash_table_unref(u->dups);
+}
+
+static gboolean
+uid_dup(const UidSet *u, const char *uid)
+{
+    return g_hash_table_size(u->dups) > 0 && g_hash_table_contains(u->dups, uid);
+}
+
 /* Does the server seem to have changed every UID?  Only UIDs that name
  * one message each are compared with the records kept by UID: a UID given
  * to several messages (popa3d hashes headers) is never recorded, the
  * messages it names are recorded by content. */
 static gboolean
 uids_all_changed(const ServerMsg *msgs, guint n, GHashTable *records,
-                 GHashTable *count)
+                 const UidSet *uids)
 {
-    guint unique = 0, matched = 0;
+    guint unique = 0;
     for (guint i = 0; i < n; i++) {
-        if (!msgs[i].uid ||
-            GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid)) > 1)
+        if (!msgs[i].uid || uid_dup(uids, msgs[i].uid))
             continue;
         unique++;
-        matched += g_hash_table_contains(records, msgs[i].uid);
+        if (g_hash_table_contains(records, msgs[i].uid))
+            return FALSE;     /* one UID we know: not all changed */
     }
-    if (unique == 0 || matched > 0)
+    if (unique == 0)
         return FALSE;
     GHashTableIter it;
     gpointer key;
@@ -54,17 +86,6 @@ uids_all_changed(const ServerMsg *msgs, guint n, GHashTable *records,
         if (!is_digest(key))
             return TRUE;
     return FALSE;
-}
-
-static GHashTable *
-count_uids(const ServerMsg *msgs, guint n)
-{
-    GHashTable *count = g_hash_table_new(str_hash_fast, g_str_equal);
-    for (guint i = 0; i < n; i++)
-        if (msgs[i].uid)
-            g_hash_table_insert(count, msgs[i].uid, GUINT_TO_POINTER(
-                GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid)) + 1));
-    return count;
 }
 
 static gboolean
@@ -91,22 +112,24 @@ plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
     p->items = g_array_new(FALSE, TRUE, sizeof(PlanItem));
     p->dup_uids = g_ptr_array_new_with_free_func(g_free);
 
-    /* Count every UID first: duplicates are treated apart. */
-    g_autoptr(GHashTable) count = count_uids(msgs, n);
+    /* Find the duplicate UIDs first: they are treated apart. */
+    UidSet uids;
+    uid_set_build(&uids, msgs, n);
     g_autoptr(GHashTable) reported = g_hash_table_new(str_hash_fast, g_str_equal);
     for (guint i = 0; i < n; i++)
-        if (msgs[i].uid && GPOINTER_TO_UINT(g_hash_table_lookup(count, msgs[i].uid)) > 1 &&
+        if (msgs[i].uid && uid_dup(&uids, msgs[i].uid) &&
             g_hash_table_add(reported, msgs[i].uid))
             g_ptr_array_add(p->dup_uids, g_strdup(msgs[i].uid));
-    p->uids_changed = uids_all_changed(msgs, n, records, count);
+    p->uids_changed = uids_all_changed(msgs, n, records, &uids);
 
     for (guint i = 0; i < n; i++) {
         const ServerMsg *m = &msgs[i];
         PlanItem it = { m->num, m->uid, m->size, ACT_NONE, FALSE, FALSE, m->no_dele };
-        gboolean dup = m->uid &&
-            GPOINTER_TO_UINT(g_hash_table_lookup(count, m->uid)) > 1;
+        gboolean dup = m->uid && uid_dup(&uids, m->uid);
         const UidlRecord *r = (m->uid && !dup) ?
             g_hash_table_lookup(records, m->uid) : NULL;
+        if (r)
+            p->n_known++;
 
         if (!m->uid || dup) {
             /* Identified by content after download; see fetch.c. */
@@ -148,6 +171,7 @@ plan_make(const ServerMsg *msgs, guint n, GHashTable *records,
             p->n_dele++;
         g_array_append_val(p->items, it);
     }
+    uid_set_clear(&uids);
     return p;
 }
 
@@ -165,13 +189,15 @@ guint
 plan_prune(GHashTable *records, const ServerMsg *msgs, guint n,
            GPtrArray *dropped)
 {
-    g_autoptr(GHashTable) count = count_uids(msgs, n);
-    if (uids_all_changed(msgs, n, records, count))
-        return 0;            /* every UID changed?  Keep what we know. */
-    if (n > 0 && g_hash_table_size(count) == 0)
-        return 0;            /* no UIDs this time: nothing to compare */
-
+    UidSet uids;
+    uid_set_build(&uids, msgs, n);
     guint n_dropped = 0;
+    if (uids_all_changed(msgs, n, records, &uids) ||  /* keep what we know */
+        (n > 0 && g_hash_table_size(uids.all) == 0)) {  /* nothing to compare */
+        uid_set_clear(&uids);
+        return 0;
+    }
+
     GHashTableIter it;
     gpointer key, value;
     g_hash_table_iter_init(&it, records);
@@ -179,7 +205,7 @@ plan_prune(GHashTable *records, const ServerMsg *msgs, guint n,
         const UidlRecord *r = value;
         /* Digest identities are not listed by the server; an empty list
          * drops them like the rest (the server is empty). */
-        if (g_hash_table_contains(count, key))   /* listed */
+        if (g_hash_table_contains(uids.all, key))   /* listed */
             continue;
         if (is_digest(r->uid) && n > 0)
             continue;
@@ -188,5 +214,6 @@ plan_prune(GHashTable *records, const ServerMsg *msgs, guint n,
         g_hash_table_iter_remove(&it);
         n_dropped++;
     }
+    uid_set_clear(&uids);
     return n_dropped;
 }

@@ -25,7 +25,7 @@ typedef enum {
 } UidlState;
 
 typedef struct {
-    char *uid;
+    char *uid;             /* in the record's allocation (uidl_record_new) */
     gint64 first_seen;     /* Unix time postie first saw it on the server */
     char state;            /* UidlState */
     gboolean partial;      /* F: the copy being appended is headers only */
@@ -155,6 +155,8 @@ typedef struct {
     guint n_dele;
     GPtrArray *dup_uids;   /* UIDs the server listed more than once */
     gboolean uids_changed; /* none of our records matched a non-empty list */
+    guint n_known;         /* listed UIDs (each once) that have a record: when
+                              it is every record, plan_prune has nothing to do */
 } FetchPlan;
 
 /* Decide, for the messages the server lists, what to download and what to

@@ -9,8 +9,7 @@
 
 #include <stdlib.h>
 
-#include <curl/curl.h>
-
+#include "net/curl.h"
 #include "net/net.h"
 #include "util/util.h"
 
@@ -33,15 +32,6 @@ on_data(char *ptr, size_t size, size_t n, void *data)
     return len;
 }
 
-static gsize
-curl_init_once(void)
-{
-    static gsize done;
-    if (g_once_init_enter(&done))
-        g_once_init_leave(&done, curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : 2);
-    return done;
-}
-
 GBytes *
 net_https_get(const char *url, gsize max, int timeout, GError **error)
 {
@@ -49,11 +39,10 @@ net_https_get(const char *url, gsize max, int timeout, GError **error)
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, _("%s: only https is used"), url);
         return NULL;
     }
-    if (curl_init_once() != 1) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, _("%s: libcurl did not start"), url);
+    const NetCurl *nc = net_curl(error);
+    if (!nc)
         return NULL;
-    }
-    CURL *c = curl_easy_init();
+    CURL *c = nc->easy_init();
     if (!c) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, _("%s: libcurl did not start"), url);
         return NULL;
@@ -62,26 +51,26 @@ net_https_get(const char *url, gsize max, int timeout, GError **error)
     char errbuf[CURL_ERROR_SIZE] = "";
     const char *ca = getenv("SSL_CERT_FILE");
     if (ca && *ca)
-        curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)timeout);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
-    CURLcode rc = curl_easy_perform(c);
+        nc->easy_setopt(c, CURLOPT_CAINFO, ca);
+    nc->easy_setopt(c, CURLOPT_URL, url);
+    nc->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+    nc->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    nc->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    nc->easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+    nc->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    nc->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    nc->easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    nc->easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout);
+    nc->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)timeout);
+    nc->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    nc->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    nc->easy_setopt(c, CURLOPT_WRITEDATA, &d);
+    nc->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    nc->easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+    CURLcode rc = nc->easy_perform(c);
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
+    nc->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    nc->easy_cleanup(c);
 
     if (d.too_big) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
@@ -89,10 +78,10 @@ net_https_get(const char *url, gsize max, int timeout, GError **error)
     } else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
                rc == CURLE_SSL_CACERT_BADFILE) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS, "%s: %s", url,
-                    *errbuf ? errbuf : curl_easy_strerror(rc));
+                    *errbuf ? errbuf : nc->easy_strerror(rc));
     } else if (rc != CURLE_OK) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, "%s: %s", url,
-                    *errbuf ? errbuf : curl_easy_strerror(rc));
+                    *errbuf ? errbuf : nc->easy_strerror(rc));
     } else if (status != 200) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET, _("%s: the server answered %ld"),
                     url, status);

@@ -11,6 +11,8 @@
  *              (provider autoconfig files): https only, also after a
  *              redirect, certificate and host name checked, size and
  *              time bounded
+ *   curl.c     net_curl(): libcurl opened on first use (curl.h), for
+ *              https.c and oauth/http.c
  *   private.h  the NetConn struct, shared by conn.c and tls.c, and the
  *              SIGPIPE guard around OpenSSL calls that may write
  *

@@ -11,8 +11,7 @@
 
 #include <string.h>
 
-#include <curl/curl.h>
-
+#include "net/curl.h"
 #include "oauth/oauth.h"
 #include "util/util.h"
 
@@ -35,17 +34,17 @@ on_data(char *data, size_t size, size_t n, void *arg)
 }
 
 static char *
-form_encode(CURL *curl, const char *const *fields)
+form_encode(const NetCurl *nc, CURL *curl, const char *const *fields)
 {
     GString *form = g_string_new(NULL);
     for (gsize i = 0; fields[i] && fields[i + 1]; i += 2) {
-        char *k = curl_easy_escape(curl, fields[i], 0);
-        char *v = curl_easy_escape(curl, fields[i + 1], 0);
+        char *k = nc->easy_escape(curl, fields[i], 0);
+        char *v = nc->easy_escape(curl, fields[i + 1], 0);
         g_string_append_printf(form, "%s%s=%s", form->len ? "&" : "", k, v);
-        curl_free(k);
+        nc->free(k);
         if (v) {
             memset(v, 0, strlen(v));
-            curl_free(v);
+            nc->free(v);
         }
     }
     return g_string_free(form, FALSE);
@@ -55,11 +54,6 @@ GBytes *
 oauth_http_post(const char *url, const char *const *fields, int timeout,
                 long *status, GError **error)
 {
-    static gsize once = 0;
-    if (g_once_init_enter(&once)) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-        g_once_init_leave(&once, 1);
-    }
     *status = 0;
     if (!conf_url_allowed(url)) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
@@ -69,7 +63,10 @@ oauth_http_post(const char *url, const char *const *fields, int timeout,
     }
     g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
     const char *host = g_uri_get_host(uri);
-    CURL *curl = curl_easy_init();
+    const NetCurl *nc = net_curl(error);
+    if (!nc)
+        return NULL;
+    CURL *curl = nc->easy_init();
     if (!curl) {
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FAILED,
                     _("cannot start an HTTP request (libcurl)"));
@@ -77,38 +74,38 @@ oauth_http_post(const char *url, const char *const *fields, int timeout,
     }
     Sink sink = { g_byte_array_new(), FALSE };
     char errbuf[CURL_ERROR_SIZE] = "";
-    char *form = form_encode(curl, fields);
-    struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
+    char *form = form_encode(nc, curl, fields);
+    struct curl_slist *headers = nc->slist_append(NULL, "Accept: application/json");
     /* A CA file instead of the system's, as for net_https_get(). */
     const char *ca = g_getenv("SSL_CERT_FILE");
     if (ca && *ca)
-        curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
+        nc->easy_setopt(curl, CURLOPT_CAINFO, ca);
+    nc->easy_setopt(curl, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR,
+    nc->easy_setopt(curl, CURLOPT_PROTOCOLS_STR,
                      g_str_has_prefix(url, "https:") ? "https" : "http");
 #else
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS,
+    nc->easy_setopt(curl, CURLOPT_PROTOCOLS,
                      g_str_has_prefix(url, "https:") ? CURLPROTO_HTTPS : CURLPROTO_HTTP);
 #endif
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_NOPROXY, "127.0.0.1,localhost,::1");
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)MAX(timeout, 1));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)MAX(timeout, 1));
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE, (long)OAUTH_REPLY_MAX);
-    CURLcode rc = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
+    nc->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    nc->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    nc->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    nc->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    nc->easy_setopt(curl, CURLOPT_NOPROXY, "127.0.0.1,localhost,::1");
+    nc->easy_setopt(curl, CURLOPT_TIMEOUT, (long)MAX(timeout, 1));
+    nc->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)MAX(timeout, 1));
+    nc->easy_setopt(curl, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+    nc->easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    nc->easy_setopt(curl, CURLOPT_POSTFIELDS, form);
+    nc->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+    nc->easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    nc->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    nc->easy_setopt(curl, CURLOPT_MAXFILESIZE, (long)OAUTH_REPLY_MAX);
+    CURLcode rc = nc->easy_perform(curl);
+    nc->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    nc->slist_free_all(headers);
+    nc->easy_cleanup(curl);
     memset(form, 0, strlen(form));
     g_free(form);
 
@@ -122,7 +119,7 @@ oauth_http_post(const char *url, const char *const *fields, int timeout,
     }
     if (rc != CURLE_OK) {
         g_byte_array_unref(sink.body);
-        g_autofree char *why = term_safe(*errbuf ? errbuf : curl_easy_strerror(rc),
+        g_autofree char *why = term_safe(*errbuf ? errbuf : nc->easy_strerror(rc),
                                          -1, TERM_SAFE_DEFAULT);
         int code = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR
                        ? POSTIE_ERROR_TLS : POSTIE_ERROR_NET;

@@ -7,9 +7,10 @@
  *               config's built-in provider table (config/autoconfig.h)
  *   reply.c     the authorization server's JSON replies, checked (hostile
  *               input: size, depth, types, characters)
- *   http.c      one form POST with libcurl: https only (http only to this
- *               machine), no redirects, bounded reply and time; CAs of
- *               $SSL_CERT_FILE when set, $https_proxy as a tunnel
+ *   http.c      one form POST with libcurl (opened by net_curl()): https
+ *               only (http only to this machine), no redirects, bounded
+ *               reply and time; CAs of $SSL_CERT_FILE when set,
+ *               $https_proxy as a tunnel
  *   flow.c      device-code flow, authorization-code flow with PKCE and a
  *               loopback redirect, refresh
  *   setup.c     for the first-run setup: which providers need OAuth, the

@@ -183,17 +183,19 @@ message_free(gpointer p)
 }
 
 /* The Pop3Messages for numbers 1..COUNT: SIZES from LIST (NULL: not
- * known, every number exists), UIDS from UIDL (NULL: not offered). */
+ * known, every number exists), UIDS from UIDL (NULL: not offered; its
+ * strings are moved into the messages, not copied). */
 static GPtrArray *
 scan_build(GArray *sizes, guint count, GPtrArray *uids)
 {
-    /* Count each UID, to flag the duplicates. */
+    /* Find the UIDs given to more than one message (one insert per UID;
+     * DUPS is usually empty, so asking it is cheap). */
     g_autoptr(GHashTable) seen = g_hash_table_new(str_hash_fast, g_str_equal);
+    g_autoptr(GHashTable) dups = g_hash_table_new(str_hash_fast, g_str_equal);
     for (guint i = 0; uids && i < count; i++) {
         const char *u = g_ptr_array_index(uids, i);
-        if (u)
-            g_hash_table_insert(seen, (gpointer) u,
-                GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(seen, u)) + 1));
+        if (u && !g_hash_table_add(seen, (gpointer) u))
+            g_hash_table_add(dups, (gpointer) u);
     }
     GPtrArray *out = g_ptr_array_new_full(count, message_free);
     for (guint i = 0; i < count; i++) {
@@ -206,9 +208,9 @@ scan_build(GArray *sizes, guint count, GPtrArray *uids)
         if (uids) {
             const char *u = g_ptr_array_index(uids, i);
             if (u) {
-                m->uid = g_strdup(u);
-                m->uid_duplicate =
-                    GPOINTER_TO_UINT(g_hash_table_lookup(seen, u)) > 1;
+                m->uid_duplicate = g_hash_table_size(dups) > 0 &&
+                                   g_hash_table_contains(dups, u);
+                m->uid = g_steal_pointer((char **)&uids->pdata[i]);
             } else {
                 m->uid_invalid = TRUE;
             }

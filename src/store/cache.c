@@ -100,6 +100,8 @@ store_blob_free(gpointer p)
     StoreBlob *b = p;
     if (b->len > 0)
         munmap(b->data, b->len);
+    if (b->strings)
+        g_string_chunk_free(b->strings);
     g_free(b);
 }
 
@@ -125,7 +127,7 @@ store_cache_load(StoreFolder *f, int fd, guint64 file_size, gint64 mtime_ns,
     close(cfd);
     if (map == MAP_FAILED)
         return FALSE;
-    StoreBlob blob = { map, len };
+    StoreBlob blob = { map, len, NULL };
     char *data = map;
     const CacheHeader *h = (const CacheHeader *)data;
     struct stat st;
@@ -216,10 +218,25 @@ put(FILE *fp, const void *p, gsize n)
 
 /* Written through a buffered temp file (no copy of the whole cache in
  * memory), fsynced and renamed: the same steps as atomic_write_file. */
+/* A folder smaller than this is scanned again faster than its cache is
+ * written (which costs two fsyncs): it gets none. */
+#define CACHE_MIN (512u << 10)
+static guint64 cache_min = CACHE_MIN;
+
+void
+store_cache_set_min_size(guint64 bytes)
+{
+    cache_min = bytes;
+}
+
 void
 store_cache_save(StoreFolder *f)
 {
     g_autofree char *path = store_cache_path(f->path);
+    if (f->indexed_size < cache_min) {
+        unlink(path);          /* one left from when it was bigger */
+        return;
+    }
     g_autofree char *dir = g_path_get_dirname(path);
     if (!paths_ensure_dir(dir, 0700, NULL))
         return;
@@ -246,7 +263,10 @@ store_cache_save(StoreFolder *f)
         unlink(tmp);
         return;
     }
-    setvbuf(fp, NULL, _IOFBF, 1 << 20);
+    /* Our own buffer: given NULL, glibc ignores the size and writes in
+     * 4 KB pieces (6,000 writes for the cache of 100,000 messages). */
+    g_autofree char *buf = g_malloc(1 << 20);
+    setvbuf(fp, buf, _IOFBF, 1 << 20);
 
     CacheHeader h = { { 0 } };
     memcpy(h.magic, CACHE_MAGIC, 8);

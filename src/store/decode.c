@@ -75,6 +75,69 @@ store_decode_plain(GStringChunk *strings, const char *v, gsize len)
     return intern(strings, s);
 }
 
+/* S when it is one whole "=?UTF-8?B|Q?...?=" word (the usual way a name
+ * or subject is encoded) with plain, valid UTF-8 inside: decoded here,
+ * where GMime (via mime_header_decode_text) would give the same text at
+ * several times the cost.  NULL for anything else, which then goes
+ * through GMime. */
+static char *
+utf8_word(const char *s)
+{
+    if (s[0] != '=' || s[1] != '?' || g_ascii_strncasecmp(s + 2, "utf-8?", 6) != 0)
+        return NULL;
+    char enc = g_ascii_toupper(s[8]);
+    if ((enc != 'B' && enc != 'Q') || s[9] != '?')
+        return NULL;
+    const char *text = s + 10, *t = strstr(text, "?=");
+    if (!t || t[2] || t == text)
+        return NULL;
+    gsize tlen = (gsize)(t - text);
+    char *out;
+    gsize olen;
+    if (enc == 'B') {
+        if (tlen % 4 != 0)
+            return NULL;
+        for (gsize i = 0; i < tlen; i++)
+            if (!g_ascii_isalnum(text[i]) && text[i] != '+' && text[i] != '/' &&
+                !(text[i] == '=' && i + 2 >= tlen && text[tlen - 1] == '='))
+                return NULL;
+        g_autofree char *b64 = g_strndup(text, tlen);
+        out = (char *)g_base64_decode(b64, &olen);
+        out = g_realloc(out, olen + 1);
+        out[olen] = '\0';
+    } else {
+        out = g_malloc(tlen + 1);
+        olen = 0;
+        for (gsize i = 0; i < tlen; i++) {
+            char c = text[i];
+            if (c == '_') {
+                c = ' ';
+            } else if (c == '=') {
+                if (i + 2 >= tlen || !g_ascii_isxdigit(text[i + 1]) ||
+                    !g_ascii_isxdigit(text[i + 2])) {
+                    g_free(out);
+                    return NULL;
+                }
+                c = (char)(g_ascii_xdigit_value(text[i + 1]) * 16 +
+                           g_ascii_xdigit_value(text[i + 2]));
+                i += 2;
+            } else if (c <= ' ' || c == '?' || c == 0x7f) {
+                g_free(out);
+                return NULL;
+            }
+            out[olen++] = c;
+        }
+        out[olen] = '\0';
+    }
+    gboolean ok = olen > 0 && g_utf8_validate(out, (gssize)olen, NULL);
+    for (gsize i = 0; ok && i < olen; i++)
+        if ((guchar)out[i] < 0x20 || out[i] == 0x7f)
+            ok = FALSE;
+    if (!ok)
+        g_clear_pointer(&out, g_free);
+    return out;
+}
+
 char *
 store_decode_text(GStringChunk *strings, const char *v, gsize len)
 {
@@ -86,7 +149,9 @@ store_decode_text(GStringChunk *strings, const char *v, gsize len)
         g_free(s);
         return r;
     }
-    char *d = mime_header_decode_text(s);
+    char *d = utf8_word(s);
+    if (!d)
+        d = mime_header_decode_text(s);
     g_free(s);
     return intern(strings, d);
 }
@@ -114,13 +179,76 @@ simple_mailbox(const char *s)
     }
     g_autofree char *n = g_strndup(name, (gsize)(ne - name));
     if (strstr(n, "=?")) {
-        char *d = mime_header_decode_text(n);
+        char *d = utf8_word(n);
+        if (!d)
+            d = mime_header_decode_text(n);
         g_free(n);
         n = d;
     }
     if (!*n)
         return g_strndup(lt + 1, len - (gsize)(lt - s) - 2);
-    return g_strdup_printf("%s %s", n, lt);
+    return g_strconcat(n, " ", lt, NULL);
+}
+
+/* A list of "Name <addr>" (as simple_mailbox takes them) and bare
+ * addresses, split at the commas outside quotes and angle brackets, each
+ * shown as simple_mailbox shows it, joined with ", " as GMime joins them.
+ * NULL when any item is something else (groups, comments, ...): those go
+ * through the full parser. */
+static char *
+simple_mailbox_list(const char *s)
+{
+    GString *out = g_string_new(NULL);
+    const char *item = s;
+    gboolean quoted = FALSE, angle = FALSE;
+    for (const char *p = s;; p++) {
+        if (*p == '"' && !angle)
+            quoted = !quoted;
+        else if (*p == '<' && !quoted)
+            angle = TRUE;
+        else if (*p == '>' && !quoted)
+            angle = FALSE;
+        if (*p && (*p != ',' || quoted || angle))
+            continue;
+        while (*item == ' ')
+            item++;
+        gsize n = (gsize)(p - item);
+        while (n > 0 && item[n - 1] == ' ')
+            n--;
+        if (n > 0) {
+            g_autofree char *one = g_strndup(item, n);
+            char *d = NULL;
+            const char *lt = strchr(one, '<');
+            g_autofree char *lower = g_ascii_strdown(one, -1);
+            if (strstr(lower, "xn--")) {
+                /* GMime shows IDNA domains in Unicode: leave them to it. */
+            } else if (lt && strchr(lt, '@')) {
+                d = simple_mailbox(one);
+                /* A name GMime would quote in a list ("Doe, John"). */
+                const char *dlt = d ? strrchr(d, '<') : NULL;
+                if (dlt && dlt > d && strcspn(d, "()<>[]:;@\\,.\"") < (gsize)(dlt - d))
+                    g_clear_pointer(&d, g_free);
+            } else if (!lt && !strpbrk(one, "\" :;>") && strchr(one, '@'))
+                d = g_strdup(one);
+            if (!d || !*d) {
+                g_free(d);
+                g_string_free(out, TRUE);
+                return NULL;
+            }
+            if (out->len)
+                g_string_append(out, ", ");
+            g_string_append(out, d);
+            g_free(d);
+        }
+        if (!*p)
+            break;
+        item = p + 1;
+    }
+    if (quoted || angle || out->len == 0) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    return g_string_free(out, FALSE);
 }
 
 char *
@@ -135,7 +263,7 @@ store_decode_addresses(GStringChunk *strings, const char *v, gsize len)
     }
     char *d = NULL;
     if (ascii && !strchr(s, '(') && !strchr(s, '\\'))
-        d = simple_mailbox(s);
+        d = strchr(s, ',') ? simple_mailbox_list(s) : simple_mailbox(s);
     if (!d)
         d = mime_address_list_display(s);
     if (!d || !*d) {

@@ -87,7 +87,8 @@ scan_from(StoreFolder *f, int fd, guint64 size, guint first, GError **error)
     if (!map)
         return FALSE;
     guint before = f->msgs->len;
-    gboolean ok = store_scan(map, size, start, f->msgs, f->strings, f->path, error);
+    gboolean ok = store_scan(map, size, start, f->msgs, f->strings, f->blobs, f->path,
+                             error);
     store_unmap(map, size);
     if (!ok)
         return FALSE;

@@ -19,3 +19,9 @@ bench_store_bench_open_SOURCES = bench/store/bench-open.c
 bench_store_bench_open_LDADD = src/libpostie.a $(POSTIE_LIBS)
 CLEANFILES += bench/store/bench-open
 EXTRA_DIST += bench/store/run.sh bench/store/gen-mbox.py
+# The floor of a cold open, for bench/store/cold.sh.
+EXTRA_PROGRAMS += bench/store/bare-scan
+bench_store_bare_scan_SOURCES = bench/store/bare-scan.c
+bench_store_bare_scan_LDADD = $(GLIB_LIBS)
+CLEANFILES += bench/store/bare-scan
+EXTRA_DIST += bench/store/cold.sh

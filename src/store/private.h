@@ -14,7 +14,7 @@ struct StoreFolder {
     GArray *msgs;             /* StoreMessage */
     GArray *disk_flags;       /* guint32: flags as written in the file */
     GStringChunk *strings;    /* strings of messages indexed by scanning */
-    GPtrArray *blobs;         /* StoreBlob: mapped caches messages point into */
+    GPtrArray *blobs;         /* StoreBlob: caches and strings messages point into */
     guint64 indexed_size;     /* bytes of the file the index covers */
     gboolean has_identity;    /* dev..racy describe an indexed file */
     dev_t dev;
@@ -36,8 +36,19 @@ struct StoreFolder {
  * STRINGS.  Fails with POSTIE_ERROR_FORMAT (naming PATH) when START is not
  * at a "From " separator. */
 gboolean store_scan(const char *map, guint64 len, guint64 start,
-                    GArray *msgs, GStringChunk *strings, const char *path,
-                    GError **error);
+                    GArray *msgs, GStringChunk *strings, GPtrArray *blobs,
+                    const char *path, GError **error);
+/* Folders of at least split_min bytes (0: the default, 8 MB) are scanned
+ * by two threads, the second one's strings in a StoreBlob added to BLOBS.
+ * The result is the same as one thread's; tests lower the size to run
+ * the two-thread path on small folders. */
+void store_scan_set_split_min(guint64 bytes);
+/* store_scan with the second thread starting at the first separator at
+ * or after SPLIT (one thread when SPLIT is 0 or there is none): for
+ * tests that put the split on chosen places. */
+gboolean store_scan_split_at(const char *map, guint64 len, guint64 start,
+                             guint64 split, GArray *msgs, GStringChunk *strings,
+                             GPtrArray *blobs, const char *path, GError **error);
 /* Is MAP[POS..) a separator line: at file start or after a blank line,
  * "From " and a plausible ctime date? */
 gboolean store_is_separator(const char *map, guint64 len, guint64 pos);
@@ -102,9 +113,12 @@ void store_unmap(const char *map, guint64 len);
 
 /* ---- cache.c ----------------------------------------------------------- */
 
+/* What indexed messages point into: a mapped cache (DATA, LEN), or the
+ * strings of a second scanning thread (STRINGS). */
 typedef struct {
     void *data;
     gsize len;
+    GStringChunk *strings;
 } StoreBlob;
 void store_blob_free(gpointer blob);
 
@@ -115,7 +129,10 @@ char *store_cache_path(const char *folder_path);
  * covers all of it. */
 gboolean store_cache_load(StoreFolder *f, int fd, guint64 file_size,
                           gint64 mtime_ns, gint64 ctime_ns, gboolean *complete);
+/* Written only for folders of at least 512 KB (the default); tests set
+ * another size (0: every folder). */
 void store_cache_save(StoreFolder *f);
+void store_cache_set_min_size(guint64 bytes);
 /* 64-bit FNV-1a over the last bytes before END (up to 4 KiB). */
 guint64 store_tail_hash(int fd, guint64 end, gboolean *ok);
 

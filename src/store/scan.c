@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "mime/header.h"
 #include "store/private.h"
 
 static const char *const weekdays[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
@@ -346,37 +347,23 @@ fill_message(StoreMessage *m, Span *h, GStringChunk *strings)
     m->crypto = h[H_CONTENT_TYPE].v ? content_type_crypto(h[H_CONTENT_TYPE]) : 0;
 }
 
-/* Drop pages already scanned so a big folder does not sit in our RSS. */
+/* Where the scan stands: the next message's offset, and the end of the
+ * pages already given back. */
+typedef struct {
+    guint64 pos;
+    guint64 released;
+} ScanState;
 
-gboolean
-store_scan(const char *map, guint64 len, guint64 start, GArray *msgs,
-           GStringChunk *strings, const char *path, GError **error)
+/* Index messages from ST->pos on until one starts at or after STOP (or
+ * the file ends).  Each message is found from its own start alone, so a
+ * scan begun at any message's offset gives what a scan from the start
+ * gives from there on: what the two-thread scan below relies on. */
+static void
+scan_messages(const char *map, guint64 len, ScanState *st, guint64 stop,
+              GArray *msgs, GStringChunk *strings)
 {
-    guint64 pos = start;
-    guint64 released = start & ~(guint64)(RELEASE_CHUNK - 1);
-
-    if (pos == 0) {
-        /* Tolerate blank lines before the first separator. */
-        while (pos < len && (map[pos] == '\n' || map[pos] == '\r'))
-            pos++;
-        if (pos == len)
-            return TRUE;
-        gsize l = line_len(map, len, pos);
-        if (l < 5 || memcmp(map + pos, "From ", 5) != 0 ||
-            !store_from_line_plausible(map + pos + 5, l - 5)) {
-            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
-                        _("%s is not an mbox folder: it does not start with a \"From \" line"),
-                        path);
-            return FALSE;
-        }
-    } else if (!store_is_separator(map, len, pos)) {
-        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
-                    _("%s: no message starts at offset %" G_GUINT64_FORMAT),
-                    path, pos);
-        return FALSE;
-    }
-
-    while (pos < len) {
+    guint64 pos = st->pos;
+    while (pos < stop && pos < len) {
         StoreMessage m = { 0 };
         Span h[H_COUNT] = { { 0 } };
         int cur = -1;
@@ -430,10 +417,161 @@ store_scan(const char *map, guint64 len, guint64 start, GArray *msgs,
         g_array_append_val(msgs, m);
         pos = next;
 
-        if (pos - released >= 2 * (guint64)RELEASE_CHUNK) {
-            madvise((void *)(map + released), RELEASE_CHUNK, MADV_DONTNEED);
-            released += RELEASE_CHUNK;
+        /* Drop pages already scanned so a big folder does not sit in our
+         * RSS. */
+        if (pos - st->released >= 2 * (guint64)RELEASE_CHUNK) {
+            madvise((void *)(map + st->released), RELEASE_CHUNK, MADV_DONTNEED);
+            st->released += RELEASE_CHUNK;
         }
     }
+    st->pos = pos;
+}
+
+/* Folders smaller than this are scanned by one thread. */
+#define SPLIT_MIN (8u << 20)
+static guint64 split_min = SPLIT_MIN;
+
+void
+store_scan_set_split_min(guint64 bytes)
+{
+    split_min = bytes ? bytes : SPLIT_MIN;
+}
+
+/* The first separator at or after FROM (0: none). */
+static guint64
+find_split(const char *map, guint64 len, guint64 from)
+{
+    if (from >= len)
+        return 0;
+    if (store_is_separator(map, len, from))
+        return from;
+    guint64 p = from;
+    while (p < len) {
+        const char *hit = memmem(map + p, (gsize)(len - p), "\nFrom ", 6);
+        if (!hit)
+            return 0;
+        guint64 s = (guint64)(hit - map) + 1;
+        if (store_is_separator(map, len, s))
+            return s;
+        p = s;
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *map;
+    guint64 len;
+    ScanState st;
+    GArray *msgs;
+    GStringChunk *strings;
+} Half;
+
+static gpointer
+scan_half(gpointer data)
+{
+    Half *h = data;
+    scan_messages(h->map, h->len, &h->st, h->len, h->msgs, h->strings);
+    return NULL;
+}
+
+/* Index of the message at OFFSET in MSGS (sorted by offset), or -1. */
+static gint64
+find_offset(GArray *msgs, guint64 offset)
+{
+    guint lo = 0, hi = msgs->len;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        guint64 o = g_array_index(msgs, StoreMessage, mid).offset;
+        if (o == offset)
+            return mid;
+        if (o < offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Scan from ST->pos to the end in two threads: this one up to SPLIT (a
+ * separator), a second one from SPLIT on, with its own strings.  The
+ * second half is taken from the first message this thread reaches that
+ * the second one also found: at SPLIT itself, unless a message of the
+ * first half runs past it (a Content-Length over a false separator);
+ * then this thread goes on message by message until the two meet, or to
+ * the end.  The result is the one-thread scan's, message for message. */
+static void
+scan_split(const char *map, guint64 len, ScanState *st, guint64 split,
+           GArray *msgs, GStringChunk *strings, GPtrArray *blobs)
+{
+    mime_init();           /* once, before any thread decodes */
+    Half h = { map, len, { split, split & ~(guint64)(RELEASE_CHUNK - 1) },
+               g_array_new(FALSE, FALSE, sizeof(StoreMessage)),
+               g_string_chunk_new(64 * 1024) };
+    GThread *t = g_thread_try_new("postie-scan", scan_half, &h, NULL);
+    if (!t) {
+        scan_messages(map, len, st, len, msgs, strings);
+    } else {
+        scan_messages(map, len, st, split, msgs, strings);
+        g_thread_join(t);
+        gint64 k;
+        while ((k = find_offset(h.msgs, st->pos)) < 0 && st->pos < len)
+            scan_messages(map, len, st, st->pos + 1, msgs, strings);
+        if (k >= 0 && (guint)k < h.msgs->len) {
+            g_array_append_vals(msgs, &g_array_index(h.msgs, StoreMessage, k),
+                                h.msgs->len - (guint)k);
+            StoreBlob blob = { NULL, 0, g_steal_pointer(&h.strings) };
+            g_ptr_array_add(blobs, g_memdup2(&blob, sizeof blob));
+        }
+    }
+    g_array_free(h.msgs, TRUE);
+    if (h.strings)
+        g_string_chunk_free(h.strings);
+}
+
+gboolean
+store_scan_split_at(const char *map, guint64 len, guint64 start, guint64 split,
+                    GArray *msgs, GStringChunk *strings, GPtrArray *blobs,
+                    const char *path, GError **error)
+{
+    guint64 pos = start;
+    if (pos == 0) {
+        /* Tolerate blank lines before the first separator. */
+        while (pos < len && (map[pos] == '\n' || map[pos] == '\r'))
+            pos++;
+        if (pos == len)
+            return TRUE;
+        gsize l = line_len(map, len, pos);
+        if (l < 5 || memcmp(map + pos, "From ", 5) != 0 ||
+            !store_from_line_plausible(map + pos + 5, l - 5)) {
+            g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                        _("%s is not an mbox folder: it does not start with a \"From \" line"),
+                        path);
+            return FALSE;
+        }
+    } else if (!store_is_separator(map, len, pos)) {
+        g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
+                    _("%s: no message starts at offset %" G_GUINT64_FORMAT),
+                    path, pos);
+        return FALSE;
+    }
+
+    ScanState st = { pos, pos & ~(guint64)(RELEASE_CHUNK - 1) };
+    guint64 at = split > pos ? find_split(map, len, split) : 0;
+    if (at > pos)
+        scan_split(map, len, &st, at, msgs, strings, blobs);
+    else
+        scan_messages(map, len, &st, len, msgs, strings);
     return TRUE;
+}
+
+gboolean
+store_scan(const char *map, guint64 len, guint64 start, GArray *msgs,
+           GStringChunk *strings, GPtrArray *blobs, const char *path,
+           GError **error)
+{
+    /* Both cores for a big folder: split near the middle. */
+    guint64 split = len > start && len - start >= split_min ?
+                    start + (len - start) / 2 : 0;
+    return store_scan_split_at(map, len, start, split, msgs, strings, blobs,
+                               path, error);
 }

@@ -3,7 +3,8 @@
  *
  *   private.h   internals shared by the files below
  *   scan.c      the fast mbox scanner: separators, the few headers the
- *               index needs, flags; no full MIME parse
+ *               index needs, flags; no full MIME parse; a folder of 8 MB
+ *               or more in two threads, giving the one-thread index
  *   decode.c    turning raw header values into display text and dates
  *   folder.c    open / refresh / read / close a folder; set flags
  *   cache.c     the persistent index cache ($XDG_STATE_HOME/postie/index)
@@ -42,8 +43,9 @@
  * 0600), keyed by the folder's device, inode, size, mtime and ctime and
  * checked against the bytes at the end of the indexed region; an
  * unchanged folder is not read, a grown one is scanned from its last known
- * message on, and anything else is scanned again.  Deleting the cache is
- * always safe.
+ * message on, and anything else is scanned again.  Folders under 512 KB
+ * get no cache (scanning them again is cheaper than writing it).
+ * Deleting the cache is always safe.
  *
  * Noticing changes (open, refresh, sync): a file replaced by rename has
  * another inode; a rewrite in place changes the ctime, which no program

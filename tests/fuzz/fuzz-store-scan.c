@@ -9,7 +9,10 @@
  *   - the messages tile the file from the first one to the end;
  *   - every message reads back, and its index strings are valid UTF-8;
  *   - a reopen from the cache gives the same index;
- *   - appending one message gives exactly one more. */
+ *   - appending one message gives exactly one more;
+ *   - the two-thread scan (used here for every size) gives the one-thread
+ *     index, with the split in the middle and at an offset taken from
+ *     the input. */
 #include <config.h>
 
 #include <stdio.h>
@@ -18,7 +21,10 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include <fcntl.h>
+
 #include "store/store.h"
+#include "store/private.h"
 #include "util/util.h"
 
 static char *work_dir;
@@ -31,6 +37,68 @@ check_strings(const StoreMessage *m)
     for (gsize i = 0; i < G_N_ELEMENTS(s); i++)
         if (s[i] && !g_utf8_validate(s[i], -1, NULL))
             abort();
+}
+
+static gboolean
+same_string(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static gboolean
+same_message(const StoreMessage *a, const StoreMessage *b)
+{
+    return a->offset == b->offset && a->length == b->length && a->size == b->size &&
+           a->flags == b->flags && a->date == b->date &&
+           a->has_attachments == b->has_attachments && a->crypto == b->crypto &&
+           same_string(a->from, b->from) && same_string(a->to, b->to) &&
+           same_string(a->cc, b->cc) && same_string(a->subject, b->subject) &&
+           same_string(a->message_id, b->message_id) &&
+           same_string(a->in_reply_to, b->in_reply_to) &&
+           same_string(a->references, b->references) && same_string(a->uidl, b->uidl);
+}
+
+/* Scan MAP split at SPLIT (0: one thread) into fresh arrays. */
+static GArray *
+scan_at(const char *map, guint64 len, guint64 split, GStringChunk *strings,
+        GPtrArray *blobs, const char *path)
+{
+    GArray *msgs = g_array_new(FALSE, FALSE, sizeof(StoreMessage));
+    GError *error = NULL;
+    if (!store_scan_split_at(map, len, 0, split, msgs, strings, blobs, path, &error)) {
+        g_error_free(error);
+        g_array_set_size(msgs, 0);
+    }
+    return msgs;
+}
+
+/* The one-thread index equals the two-thread one split at SPLIT. */
+static void
+check_split(const char *path, guint64 split)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        abort();
+    guint64 len = (guint64)lseek(fd, 0, SEEK_END);
+    const char *map = store_map(fd, len, path, NULL);
+    if (!map)
+        abort();
+    GStringChunk *strings = g_string_chunk_new(4096);
+    GPtrArray *blobs = g_ptr_array_new_with_free_func(store_blob_free);
+    GArray *one = scan_at(map, len, 0, strings, blobs, path);
+    GArray *two = scan_at(map, len, split, strings, blobs, path);
+    if (one->len != two->len)
+        abort();
+    for (guint i = 0; i < one->len; i++)
+        if (!same_message(&g_array_index(one, StoreMessage, i),
+                          &g_array_index(two, StoreMessage, i)))
+            abort();
+    g_array_free(one, TRUE);
+    g_array_free(two, TRUE);
+    g_ptr_array_free(blobs, TRUE);
+    g_string_chunk_free(strings);
+    store_unmap(map, len);
+    close(fd);
 }
 
 int LLVMFuzzerTestOneInput(const guint8 *data, size_t size);
@@ -49,10 +117,20 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
             work_dir = g_dir_make_tmp("postie-fuzz-XXXXXX", NULL);
         g_autofree char *state = g_build_filename(work_dir, "state", NULL);
         g_setenv("XDG_STATE_HOME", state, TRUE);
+        /* Every folder goes through the two-thread scan. */
+        store_scan_set_split_min(1);
+        store_cache_set_min_size(0);      /* and is cached */
     }
     g_autofree char *path = g_build_filename(work_dir, "folder", NULL);
     if (!g_file_set_contents(path, (const char *)data, (gssize)size, NULL))
         abort();
+    if (size > 1) {
+        /* The split at an offset the input chooses (its first bytes). */
+        guint64 at = 1;
+        for (gsize i = 0; i < 4 && i < size; i++)
+            at = at * 257 + data[i];
+        check_split(path, 1 + at % (size - 1));
+    }
     GError *error = NULL;
     StoreFolder *f = store_folder_open(path, &error);
     if (!f) {

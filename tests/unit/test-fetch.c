@@ -502,10 +502,19 @@ test_plan_duplicates_and_prune(void)
     g_assert_cmpint(c->act, ==, ACT_RETR);
     g_assert_false(c->dele || c->dele_after_download);
     g_assert_true(b->dele);
+    g_assert_cmpuint(p->n_known, ==, 1);     /* "keep": fewer than the records */
     plan_free(p);
 
     g_assert_cmpuint(plan_prune(recs, msgs, 3, NULL), ==, 1);
     g_assert_false(g_hash_table_contains(recs, "gone"));
+
+    /* Every record listed once: the plan says so, and fetch skips the
+     * prune, which would drop nothing. */
+    ServerMsg listed[] = { { 1, (char *)"dup", 10, FALSE }, { 2, (char *)"keep", 10, FALSE } };
+    p = plan_make(listed, 2, recs, &pol, NOW);
+    g_assert_cmpuint(p->n_known, ==, g_hash_table_size(recs));
+    plan_free(p);
+    g_assert_cmpuint(plan_prune(recs, listed, 2, NULL), ==, 0);
 
     /* Every UID changed: records are kept, the plan says so. */
     ServerMsg changed[] = { { 1, (char *)"n1", 10, FALSE }, { 2, (char *)"n2", 10, FALSE } };

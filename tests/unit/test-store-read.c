@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mime/header.h"
 #include "store/store.h"
 #include "store/private.h"
 #include "util/util.h"
@@ -406,6 +407,65 @@ test_cache_wrapping_length(void)
     store_folder_close(f);
 }
 
+/* The decoders' fast paths (a whole UTF-8 encoded word; lists of simple
+ * mailboxes) give what GMime gives; anything else still goes to GMime. */
+static const struct {
+    gboolean address;        /* store_decode_addresses, else _text */
+    const char *raw;
+    const char *want;
+    gboolean same_as_gmime;  /* compare with the GMime decoder too */
+} decode_cases[] = {
+    { FALSE, "=?UTF-8?B?w6l0w6k=?=", "été", TRUE },
+    { FALSE, "=?utf-8?q?caf=C3=A9_au_lait?=", "café au lait", TRUE },
+    { FALSE, "=?UTF-8?B?w6l0w6k?=", NULL, FALSE },           /* bad length */
+    { FALSE, "=?UTF-8?B?AQID?=", NULL, TRUE },              /* control bytes */
+    { FALSE, "=?UTF-8?B?/w==?=", NULL, TRUE },              /* not UTF-8 */
+    { FALSE, "=?UTF-8?Q?a=ZZb?=", NULL, TRUE },             /* bad escape */
+    { FALSE, "=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=", "éé", TRUE },  /* two words */
+    { FALSE, "=?ISO-8859-1?Q?caf=E9?=", "café", TRUE },
+    { FALSE, "=?UTF-8?B?w6k=?=x", NULL, TRUE },             /* word then text */
+    { FALSE, "=?UTF-8?Q?_caf=C3=A9_?=", NULL, TRUE },       /* spaces at the ends */
+    { FALSE, "=?UTF-8?B?PT9VVEYtOD9CP3c2az0/PQ==?=", "=?UTF-8?B?w6k=?=", TRUE },
+    { TRUE, "\"Alice Ivanov\" <alice@example.com>, =?UTF-8?B?RGF2ZSBOb3bDoWs=?= <dave@example.org>, "
+            "Peggy O'Brien <peggy@example.org>, bob@example.net",
+      "Alice Ivanov <alice@example.com>, Dave Novák <dave@example.org>, "
+      "Peggy O'Brien <peggy@example.org>, bob@example.net", TRUE },
+    { TRUE, "\"Doe, John\" <john@example.org>, Jörg <jorg@example.org>",
+      "\"Doe, John\" <john@example.org>, Jörg <jorg@example.org>", TRUE },
+    { TRUE, "\"J. Smith\" <j@example.org>, k@example.org", NULL, TRUE },
+    { TRUE, "\"a\" <a@example.org>, , b@example.org", NULL, TRUE },
+    { TRUE, "friends: \"a\" <a@example.org>, b@example.org;", NULL, TRUE },
+    { TRUE, "\"a <a@example.org>, b@example.org", NULL, TRUE },   /* open quote */
+    { TRUE, "\"a\" <a@example.org, b@example.org", NULL, TRUE },   /* open angle */
+    { TRUE, "\"a\" <>, b@example.org", NULL, TRUE },
+    { TRUE, "\"a\" <a@xn--bcher-kva.example>, b@example.org", NULL, TRUE },
+};
+
+static void
+test_decode_fast_paths(void)
+{
+    GStringChunk *strings = g_string_chunk_new(1024);
+    for (gsize i = 0; i < G_N_ELEMENTS(decode_cases); i++) {
+        const char *raw = decode_cases[i].raw;
+        gsize len = strlen(raw);
+        const char *got = decode_cases[i].address ?
+                          store_decode_addresses(strings, raw, len) :
+                          store_decode_text(strings, raw, len);
+        g_assert_nonnull(got);
+        g_assert_true(g_utf8_validate(got, -1, NULL));
+        if (decode_cases[i].want)
+            g_assert_cmpstr(got, ==, decode_cases[i].want);
+        if (decode_cases[i].same_as_gmime) {
+            g_autofree char *slow = decode_cases[i].address ?
+                                    mime_address_list_display(raw) :
+                                    mime_header_decode_text(raw);
+            g_autofree char *valid = g_utf8_make_valid(slow ? slow : "", -1);
+            g_assert_cmpstr(got, ==, valid);
+        }
+    }
+    g_string_chunk_free(strings);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -413,6 +473,7 @@ main(int argc, char **argv)
     state_dir = g_dir_make_tmp("postie-state-XXXXXX", NULL);
     g_setenv("XDG_STATE_HOME", state_dir, TRUE);
     g_test_init(&argc, &argv, NULL);
+    store_cache_set_min_size(0);      /* the cache of every folder */
     for (gsize i = 0; i < G_N_ELEMENTS(read_cases); i++) {
         g_autofree char *name = g_strdup_printf("/store/read/%s", read_cases[i].file);
         g_test_add_data_func(name, &read_cases[i], test_read_case);
@@ -425,6 +486,7 @@ main(int argc, char **argv)
     g_test_add_func("/store/read/from-lines", test_from_lines);
     g_test_add_func("/store/read/dates", test_dates);
     g_test_add_func("/store/read/cache-wrapping-length", test_cache_wrapping_length);
+    g_test_add_func("/store/read/decode-fast-paths", test_decode_fast_paths);
     int rc = g_test_run();
     /* Remove the cache files we made. */
     g_autofree char *idx = g_build_filename(state_dir, "postie", "index", NULL);

@@ -1198,6 +1198,7 @@ main(int argc, char **argv)
     state_dir = g_dir_make_tmp("postie-state-XXXXXX", NULL);
     g_setenv("XDG_STATE_HOME", state_dir, TRUE);
     g_test_init(&argc, &argv, NULL);
+    store_cache_set_min_size(0);      /* the cache of every folder */
     g_log_set_handler(NULL, G_LOG_LEVEL_DEBUG, count_lock_waits, NULL);
 #define ADD(name, fn) g_test_add(name, Fixture, NULL, fx_setup, fn, fx_teardown)
     ADD("/store/append/roundtrip", test_append_roundtrip);
