@@ -266,12 +266,32 @@ mime_header_decode_text(const char *raw)
     return g_mime_utils_header_decode_text(mime_parser_options(), fixed ? fixed : raw);
 }
 
-/* Every header of OBJ and of everything inside it. */
-void
-mime_fix_headers(GMimeObject *obj, int depth)
+/* Call FN on OBJ and on everything inside it: a message's part, the
+ * message of a message/rfc822 part, a multipart's parts (to
+ * MIME_MAX_DEPTH). */
+static void
+walk(GMimeObject *obj, int depth, void (*fn)(GMimeObject *obj))
 {
     if (!obj || depth > MIME_MAX_DEPTH)
         return;
+    fn(obj);
+    if (GMIME_IS_MESSAGE(obj)) {
+        walk(g_mime_message_get_mime_part(GMIME_MESSAGE(obj)), depth + 1, fn);
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+        if (inner)
+            walk(GMIME_OBJECT(inner), depth + 1, fn);
+    } else if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        int count = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < count; i++)
+            walk(g_mime_multipart_get_part(mp, i), depth + 1, fn);
+    }
+}
+
+static void
+fix_object_headers(GMimeObject *obj)
+{
     GMimeHeaderList *list = g_mime_object_get_header_list(obj);
     int n = list ? g_mime_header_list_get_count(list) : 0;
     for (int i = 0; i < n; i++) {
@@ -281,18 +301,13 @@ mime_fix_headers(GMimeObject *obj, int depth)
         if (fixed)
             g_mime_header_set_raw_value(h, fixed);
     }
-    if (GMIME_IS_MESSAGE(obj)) {
-        mime_fix_headers(g_mime_message_get_mime_part(GMIME_MESSAGE(obj)), depth + 1);
-    } else if (GMIME_IS_MESSAGE_PART(obj)) {
-        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
-        if (inner)
-            mime_fix_headers(GMIME_OBJECT(inner), depth + 1);
-    } else if (GMIME_IS_MULTIPART(obj)) {
-        GMimeMultipart *mp = GMIME_MULTIPART(obj);
-        int count = g_mime_multipart_get_count(mp);
-        for (int i = 0; i < count; i++)
-            mime_fix_headers(g_mime_multipart_get_part(mp, i), depth + 1);
-    }
+}
+
+/* Every header of OBJ and of everything inside it. */
+void
+mime_fix_headers(GMimeObject *obj, int depth)
+{
+    walk(obj, depth, fix_object_headers);
 }
 
 /* ---- broken structure ----------------------------------------------- */
@@ -377,33 +392,23 @@ mime_object_type(GMimeObject *obj)
  *    CRITICAL and drop or garble the part (a crash where criticals are
  *    fatal).  Such a part's body is empty; we give it an empty content
  *    right after parsing, so nothing downstream meets the NULL. */
+static void
+fill_if_bodiless(GMimeObject *obj)
+{
+    if (!GMIME_IS_PART(obj) || g_mime_part_get_content(GMIME_PART(obj)))
+        return;
+    GMimeStream *empty = g_mime_stream_mem_new();
+    GMimeDataWrapper *w =
+        g_mime_data_wrapper_new_with_stream(empty, GMIME_CONTENT_ENCODING_DEFAULT);
+    g_mime_part_set_content(GMIME_PART(obj), w);
+    g_object_unref(w);
+    g_object_unref(empty);
+}
+
 void
 mime_fill_bodiless_parts(GMimeObject *obj, int depth)
 {
-    if (!obj || depth > MIME_MAX_DEPTH)
-        return;
-    if (GMIME_IS_PART(obj)) {
-        GMimePart *part = GMIME_PART(obj);
-        if (!g_mime_part_get_content(part)) {
-            GMimeStream *empty = g_mime_stream_mem_new();
-            GMimeDataWrapper *w =
-                g_mime_data_wrapper_new_with_stream(empty, GMIME_CONTENT_ENCODING_DEFAULT);
-            g_mime_part_set_content(part, w);
-            g_object_unref(w);
-            g_object_unref(empty);
-        }
-    } else if (GMIME_IS_MESSAGE(obj)) {
-        mime_fill_bodiless_parts(g_mime_message_get_mime_part(GMIME_MESSAGE(obj)), depth + 1);
-    } else if (GMIME_IS_MESSAGE_PART(obj)) {
-        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
-        if (inner)
-            mime_fill_bodiless_parts(GMIME_OBJECT(inner), depth + 1);
-    } else if (GMIME_IS_MULTIPART(obj)) {
-        GMimeMultipart *mp = GMIME_MULTIPART(obj);
-        int count = g_mime_multipart_get_count(mp);
-        for (int i = 0; i < count; i++)
-            mime_fill_bodiless_parts(g_mime_multipart_get_part(mp, i), depth + 1);
-    }
+    walk(obj, depth, fill_if_bodiless);
 }
 
 /* Does OBJ, a leaf part, have a body of at least one byte?  GMime's
