@@ -33,6 +33,21 @@ is "$rc" 2 "config without subcommand exits 2"
 out=$("$POSTIE" config --help); rc=$?
 is "$rc" 0 "config --help exits 0"
 
+# Commands with subcommands: usage errors exit 2 (postie-abook(1), postie-oauth(1)).
+for c in abook oauth; do
+    "$POSTIE" $c >/dev/null 2>&1; rc=$?
+    is "$rc" 2 "$c without subcommand exits 2"
+    out=$("$POSTIE" $c frobnicate 2>&1); rc=$?
+    is "$rc" 2 "$c with an unknown subcommand exits 2"
+    like "$out" "postie $c: unknown subcommand 'frobnicate'" "$c names the unknown subcommand"
+    "$POSTIE" $c --help >/dev/null; rc=$?
+    is "$rc" 0 "$c --help exits 0"
+done
+"$POSTIE" oauth login --frobnicate x >/dev/null 2>&1; rc=$?
+is "$rc" 2 "oauth login with an unknown option exits 2"
+"$POSTIE" oauth token >/dev/null 2>&1; rc=$?
+is "$rc" 2 "oauth token without an account exits 2"
+
 # config check: missing, good, bad.
 out=$("$POSTIE" config check 2>&1); rc=$?
 is "$rc" 1 "config check without a file fails"

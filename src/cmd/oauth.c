@@ -83,11 +83,11 @@ oauth_login_cmd(CmdContext *ctx, int argc, char **argv)
     if (!cmd_parse_options(&argc, &argv, entries, _("ACCOUNT"),
                            _("Logs ACCOUNT in at its OAuth provider and keeps "
                              "the login for 'postie oauth token'.")))
-        return EX_USAGE;
+        return EXIT_USAGE;
     if (argc != 2 || (device && browser)) {
         cmd_usage_error("oauth login", _("give one ACCOUNT (and at most one of "
                                          "--device, --browser)"));
-        return EX_USAGE;
+        return EXIT_USAGE;
     }
     int rc = EXIT_OK;
     g_autoptr(OAuthSettings) s = settings_for(ctx, argv[1], &rc);
@@ -124,10 +124,10 @@ oauth_token_cmd(CmdContext *ctx, int argc, char **argv)
     if (!cmd_parse_options(&argc, &argv, entries, _("ACCOUNT"),
                            _("Prints a valid OAuth access token for ACCOUNT, "
                              "refreshing it when needed.")))
-        return EX_USAGE;
+        return EXIT_USAGE;
     if (argc != 2) {
         cmd_usage_error("oauth token", _("give one ACCOUNT"));
-        return EX_USAGE;
+        return EXIT_USAGE;
     }
     int rc = EXIT_OK;
     g_autoptr(OAuthSettings) s = settings_for(ctx, argv[1], &rc);
@@ -153,7 +153,7 @@ cmd_oauth(CmdContext *ctx, int argc, char **argv)
     } subs[] = { { "login", oauth_login_cmd }, { "token", oauth_token_cmd } };
     if (argc < 2) {
         usage(stderr);
-        return EX_USAGE;
+        return EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(stdout);
@@ -172,5 +172,5 @@ cmd_oauth(CmdContext *ctx, int argc, char **argv)
         return subs[i].func(ctx, argc - 1, sub_argv);
     }
     cmd_usage_error("oauth", _("unknown subcommand '%s'"), argv[1]);
-    return EX_USAGE;
+    return EXIT_USAGE;
 }
