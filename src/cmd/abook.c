@@ -54,8 +54,9 @@ save_book(Abook *ab)
 /* ---- import ------------------------------------------------------------- */
 
 static int
-abook_import(int argc, char **argv)
+abook_import(CmdContext *ctx, int argc, char **argv)
 {
+    (void)ctx;   /* the address book needs no configuration */
     char *format_name = NULL;
     GOptionEntry entries[] = {
         { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
@@ -110,8 +111,9 @@ abook_import(int argc, char **argv)
 /* ---- export ------------------------------------------------------------- */
 
 static int
-abook_export(int argc, char **argv)
+abook_export(CmdContext *ctx, int argc, char **argv)
 {
+    (void)ctx;   /* the address book needs no configuration */
     char *format_name = NULL, *output = NULL;
     GOptionEntry entries[] = {
         { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
@@ -164,8 +166,9 @@ query_field(const char *s)
 }
 
 static int
-abook_query(int argc, char **argv)
+abook_query(CmdContext *ctx, int argc, char **argv)
 {
+    (void)ctx;   /* the address book needs no configuration */
     GOptionEntry entries[] = { { NULL } };
     /* What the user typed in mutt may start with '-': only --help is an
      * option here. */
@@ -237,8 +240,9 @@ abook_query(int argc, char **argv)
 /* ---- list, add, merge --------------------------------------------------- */
 
 static int
-abook_list(int argc, char **argv)
+abook_list(CmdContext *ctx, int argc, char **argv)
 {
+    (void)ctx;   /* the address book needs no configuration */
     GOptionEntry entries[] = { { NULL } };
     if (!cmd_parse_options(&argc, &argv, entries, _("[STRING]"),
                            _("List the contacts and groups (those matching STRING).")))
@@ -277,8 +281,9 @@ abook_list(int argc, char **argv)
 }
 
 static int
-abook_add_cmd(int argc, char **argv)
+abook_add_cmd(CmdContext *ctx, int argc, char **argv)
 {
+    (void)ctx;   /* the address book needs no configuration */
     GOptionEntry entries[] = { { NULL } };
     if (!cmd_parse_options(&argc, &argv, entries, _("\"NAME <ADDRESS>\"..."),
                            _("Add people to the address book.")))
@@ -310,8 +315,9 @@ abook_add_cmd(int argc, char **argv)
 }
 
 static int
-abook_merge_cmd(int argc, char **argv)
+abook_merge_cmd(CmdContext *ctx, int argc, char **argv)
 {
+    (void)ctx;   /* the address book needs no configuration */
     GOptionEntry entries[] = { { NULL } };
     if (!cmd_parse_options(&argc, &argv, entries, NULL,
                            _("Merge contacts that share an address or a full name.")))
@@ -343,36 +349,10 @@ usage(FILE *out)
 int
 cmd_abook(CmdContext *ctx, int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        int (*func)(int argc, char **argv);
-    } subs[] = {
+    static const CmdSub subs[] = {
         { "import", abook_import }, { "export", abook_export },
         { "query", abook_query }, { "list", abook_list },
         { "add", abook_add_cmd }, { "merge", abook_merge_cmd },
     };
-    (void)ctx;   /* the address book needs no configuration */
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(stdout);
-        return EXIT_OK;
-    }
-    for (gsize i = 0; i < G_N_ELEMENTS(subs); i++) {
-        if (strcmp(argv[1], subs[i].name) != 0)
-            continue;
-        /* GOption names the command from argv[0] in its messages. */
-        g_autofree char *name = g_strdup_printf("abook %s", subs[i].name);
-        g_autofree char *prgname = g_strdup_printf("postie %s", name);
-        g_set_prgname(prgname);
-        g_autofree char **sub_argv = g_new0(char *, argc);
-        sub_argv[0] = name;
-        for (int k = 2; k < argc; k++)
-            sub_argv[k - 1] = argv[k];
-        return subs[i].func(argc - 1, sub_argv);
-    }
-    cmd_usage_error("abook", _("unknown subcommand '%s'"), argv[1]);
-    return EXIT_USAGE;
+    return cmd_run_subcommand(ctx, "abook", subs, G_N_ELEMENTS(subs), usage, argc, argv);
 }

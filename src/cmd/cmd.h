@@ -9,6 +9,8 @@
 #ifndef POSTIE_CMD_H
 #define POSTIE_CMD_H
 
+#include <stdio.h>
+
 #include <glib.h>
 
 #include "config/conf.h"
@@ -41,6 +43,18 @@ int cmd_attachments(CmdContext *ctx, int argc, char **argv);
 int cmd_save(CmdContext *ctx, int argc, char **argv);
 int cmd_abook(CmdContext *ctx, int argc, char **argv);
 int cmd_oauth(CmdContext *ctx, int argc, char **argv);
+
+/* A subcommand of a command with several ("postie abook import"). */
+typedef struct {
+    const char *name;
+    CmdFunc func;
+} CmdSub;
+
+/* "postie GROUP SUB ARGS...": run SUB from SUBS with argv[0] "GROUP SUB"
+ * and the program name "postie GROUP SUB" (for GOption's messages).
+ * Nothing given: USAGE to stderr, exit 2; -h/--help: USAGE to stdout. */
+int cmd_run_subcommand(CmdContext *ctx, const char *group, const CmdSub *subs,
+                       gsize n_subs, void (*usage)(FILE *out), int argc, char **argv);
 
 /* Load the configuration once.  Prints every problem to stderr.  Returns
  * NULL (after printing why) when the file is missing, unreadable, or has

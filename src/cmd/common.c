@@ -42,6 +42,35 @@ cmd_usage_error(const char *command, const char *format, ...)
     fprintf(stderr, _("Try 'postie %s --help' for more information.\n"), command);
 }
 
+int
+cmd_run_subcommand(CmdContext *ctx, const char *group, const CmdSub *subs, gsize n_subs,
+                   void (*usage)(FILE *out), int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    for (gsize i = 0; i < n_subs; i++) {
+        if (strcmp(argv[1], subs[i].name) != 0)
+            continue;
+        /* GOption names the command from argv[0] in its messages. */
+        g_autofree char *name = g_strdup_printf("%s %s", group, subs[i].name);
+        g_autofree char *prgname = g_strdup_printf("postie %s", name);
+        g_set_prgname(prgname);
+        g_autofree char **sub_argv = g_new0(char *, argc);
+        sub_argv[0] = name;
+        for (int k = 2; k < argc; k++)
+            sub_argv[k - 1] = argv[k];
+        return subs[i].func(ctx, argc - 1, sub_argv);
+    }
+    cmd_usage_error(group, _("unknown subcommand '%s'"), argv[1]);
+    return EXIT_USAGE;
+}
+
 PostieConfig *
 cmd_load_config(CmdContext *ctx)
 {

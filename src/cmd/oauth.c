@@ -147,30 +147,8 @@ oauth_token_cmd(CmdContext *ctx, int argc, char **argv)
 int
 cmd_oauth(CmdContext *ctx, int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        int (*func)(CmdContext *ctx, int argc, char **argv);
-    } subs[] = { { "login", oauth_login_cmd }, { "token", oauth_token_cmd } };
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        usage(stdout);
-        return EXIT_OK;
-    }
-    for (gsize i = 0; i < G_N_ELEMENTS(subs); i++) {
-        if (strcmp(argv[1], subs[i].name) != 0)
-            continue;
-        g_autofree char *name = g_strdup_printf("oauth %s", subs[i].name);
-        g_autofree char *prgname = g_strdup_printf("postie %s", name);
-        g_set_prgname(prgname);
-        g_autofree char **sub_argv = g_new0(char *, argc);
-        sub_argv[0] = name;
-        for (int k = 2; k < argc; k++)
-            sub_argv[k - 1] = argv[k];
-        return subs[i].func(ctx, argc - 1, sub_argv);
-    }
-    cmd_usage_error("oauth", _("unknown subcommand '%s'"), argv[1]);
-    return EXIT_USAGE;
+    static const CmdSub subs[] = {
+        { "login", oauth_login_cmd }, { "token", oauth_token_cmd },
+    };
+    return cmd_run_subcommand(ctx, "oauth", subs, G_N_ELEMENTS(subs), usage, argc, argv);
 }
