@@ -175,8 +175,10 @@ mime_date_parse(const char *value)
     return g_mime_utils_header_decode_date(value);
 }
 
-GString *
-mime_encode_7bit(const char *message, gsize len)
+/* An outgoing MESSAGE parsed for re-encoding: postie's own text, so
+ * only the repair without which GMime cannot write it back. */
+static GMimeMessage *
+parse_outgoing(const char *message, gsize len)
 {
     mime_init();
     GMimeStream *in = g_mime_stream_mem_new_with_buffer(message, len);
@@ -184,21 +186,38 @@ mime_encode_7bit(const char *message, gsize len)
     GMimeMessage *msg = g_mime_parser_construct_message(parser, mime_parser_options());
     g_object_unref(parser);
     g_object_unref(in);
-    if (!msg)
-        return NULL;
-    mime_fill_bodiless_parts(GMIME_OBJECT(msg), 0);
-    g_mime_object_encode(GMIME_OBJECT(msg), GMIME_ENCODING_CONSTRAINT_7BIT);
-    if (!g_mime_object_get_header(GMIME_OBJECT(msg), "MIME-Version"))
-        g_mime_object_set_header(GMIME_OBJECT(msg), "MIME-Version", "1.0", NULL);
+    if (msg)
+        mime_fill_bodiless_parts(GMIME_OBJECT(msg), 0);
+    return msg;
+}
+
+/* MSG as text with LF line ends (without Bcc when HIDE_BCC); MSG is
+ * released. */
+static GString *
+write_outgoing(GMimeMessage *msg, gboolean hide_bcc)
+{
     GMimeFormatOptions *fo = g_mime_format_options_new();
     g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
-    g_mime_format_options_add_hidden_header(fo, "Bcc");
+    if (hide_bcc)
+        g_mime_format_options_add_hidden_header(fo, "Bcc");
     char *s = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
     g_mime_format_options_free(fo);
     g_object_unref(msg);
     GString *out = g_string_new(s);
     g_free(s);
     return out;
+}
+
+GString *
+mime_encode_7bit(const char *message, gsize len)
+{
+    GMimeMessage *msg = parse_outgoing(message, len);
+    if (!msg)
+        return NULL;
+    g_mime_object_encode(GMIME_OBJECT(msg), GMIME_ENCODING_CONSTRAINT_7BIT);
+    if (!g_mime_object_get_header(GMIME_OBJECT(msg), "MIME-Version"))
+        g_mime_object_set_header(GMIME_OBJECT(msg), "MIME-Version", "1.0", NULL);
+    return write_outgoing(msg, TRUE);
 }
 
 static gboolean
@@ -240,25 +259,12 @@ encode_part_headers(GMimeObject *parent, GMimeObject *part, gpointer data)
 GString *
 mime_encode_8bit_headers(const char *message, gsize len)
 {
-    mime_init();
-    GMimeStream *in = g_mime_stream_mem_new_with_buffer(message, len);
-    GMimeParser *parser = g_mime_parser_new_with_stream(in);
-    GMimeMessage *msg = g_mime_parser_construct_message(parser, mime_parser_options());
-    g_object_unref(parser);
-    g_object_unref(in);
+    GMimeMessage *msg = parse_outgoing(message, len);
     if (!msg)
         return NULL;
-    mime_fill_bodiless_parts(GMIME_OBJECT(msg), 0);
     encode_header_list(g_mime_object_get_header_list(GMIME_OBJECT(msg)));
     g_mime_message_foreach(msg, encode_part_headers, NULL);
-    GMimeFormatOptions *fo = g_mime_format_options_new();
-    g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
-    char *s = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
-    g_mime_format_options_free(fo);
-    g_object_unref(msg);
-    GString *out = g_string_new(s);
-    g_free(s);
-    return out;
+    return write_outgoing(msg, FALSE);
 }
 
 typedef struct {
