@@ -49,9 +49,10 @@ keys '\;' d
 wait_for ', 2 deleted'; ok $? ";d marks both tagged messages deleted"
 keys '\;' u
 wait_not 'deleted'; ok $? ";u undeletes them"
+# ;d and ;u left "Done on 2 tagged messages" on screen: wait for the counts
 keys '\;' N
-wait_for 'Done on 2 tagged messages'; ok $? ";N marks them read"
-like "$(screen)" '2 new,' "two new messages are left"
+wait_for '/5, 2 new, 2 tagged\]'; ok $? ";N marks them read"
+like "$(screen)" 'Done on 2 tagged messages' "and says it was done on the tagged two"
 
 # | without a shell: the redirection is an argument, not a file
 keys Home
