@@ -7,6 +7,7 @@
 #   dovecot.sh stop DIR
 #   dovecot.sh add-mail DIR [--user NAME] [FILE|-]... [--generate N] [--seed S]
 #   dovecot.sh log DIR
+#   dovecot.sh kick DIR      (end the POP3 sessions; after a client was killed)
 #
 # start writes DIR/dovecot.env (shell syntax, KEY='value') with the ports,
 # paths, CA file and users, and returns once both listeners answer.
@@ -18,7 +19,7 @@ PY=${PYTHON3:-/usr/bin/python3}
 DOVECOT=${DOVECOT:-$(command -v dovecot || echo /usr/sbin/dovecot)}
 
 die() { echo "dovecot.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 2 ] || usage
 cmd=$1 dir=$2
@@ -46,6 +47,33 @@ do_stop() {
     # whatever is left of it.
     kill -9 -- "-$pid" 2>/dev/null || true
     rm -f "$(pidfile)"
+}
+
+# End the POP3 sessions of this server, whose clients are gone, and wait
+# until they have let go of the mailbox.  Dovecot 2.3's pop3 process can
+# miss the end of a client that was killed behind the TLS proxy of
+# pop3-login: it then waits 10 minutes ("Client has not read server
+# output for 600 secs") with the mbox read-locked, and no delivery can
+# get in.  SIGTERM is what "doveadm kick" sends: the session ends without
+# the UPDATE state, so nothing marked with DELE is expunged.
+do_kick() {
+    [ -f "$(pidfile)" ] || return 0
+    master=$(cat "$(pidfile)")
+    # A login still being handed over would start its pop3 process after
+    # us: first let the login processes see their client is gone.
+    i=0
+    while pgrep -P "$master" -x pop3-login >/dev/null && [ $i -lt 600 ]; do
+        sleep 0.05; i=$((i + 1))
+    done
+    pids=$(pgrep -P "$master" -x pop3) || return 0
+    kill -TERM $pids 2>/dev/null || true
+    for p in $pids; do
+        i=0
+        while kill -0 "$p" 2>/dev/null && [ $i -lt 600 ]; do
+            sleep 0.05; i=$((i + 1))
+        done
+        kill -9 "$p" 2>/dev/null || true   # read-locked only: nothing to lose
+    done
 }
 
 # The mail user: ourselves, unless we are root (Dovecot never gives mail
@@ -278,6 +306,7 @@ case $cmd in
     start) do_start "$@" ;;
     stop) do_stop ;;
     add-mail) do_add_mail "$@" ;;
+    kick) do_kick ;;
     log) cat "$dir/dovecot.log" ;;
     *) usage ;;
 esac

@@ -119,6 +119,34 @@ def dotlock(path, timeout=120):
             time.sleep(0.05)
 
 
+def lock_holders(fd):
+    """Who holds fcntl locks on FD's file, from /proc/locks: for the
+    message when a lock never comes free."""
+    st = os.fstat(fd)
+    want = "%02x:%02x:%d" % (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino)
+    out = []
+    try:
+        with open("/proc/locks") as f:
+            for line in f:
+                w = line.split()
+                if "->" in w:
+                    w.remove("->")
+                if len(w) > 5 and w[5] == want:
+                    pid = w[4]
+                    info = " ".join(w[1:4])
+                    for name, fmt in (("cmdline", "%s"), ("wchan", "wchan %s")):
+                        try:
+                            with open("/proc/%s/%s" % (pid, name), "rb") as p:
+                                v = p.read().replace(b"\0", b" ").decode(errors="replace")
+                            info += " " + fmt % v.strip()
+                        except OSError:
+                            pass
+                    out.append("pid %s: %s" % (pid, info))
+    except OSError:
+        return ""
+    return "; held by " + "; ".join(out) if out else "; no holder in /proc/locks"
+
+
 def lock_both(path, fd, timeout=120):
     """The dotlock, then the fcntl write lock.  When the fcntl lock is
     held (a Dovecot session's read lock), let go of the dotlock before
@@ -134,7 +162,7 @@ def lock_both(path, fd, timeout=120):
         except (BlockingIOError, PermissionError):
             os.unlink(lock)
             if time.monotonic() > deadline:
-                sys.exit("mboxadd: %s stays locked (fcntl)" % path)
+                sys.exit("mboxadd: %s stays locked (fcntl)%s" % (path, lock_holders(fd)))
             time.sleep(0.05)
 
 
