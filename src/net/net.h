@@ -7,6 +7,8 @@
  *              SSL_CTX to libesmtp): TLS 1.2 or newer, system CAs or
  *              ca_file, SNI, chain + host name check, SHA-256 pinning;
  *              and net_conn_start_tls() for implicit TLS and STLS
+ *   tls_cas.c  the system CAs read lazily: the hashed directory, the
+ *              whole bundle only for a chain the directory cannot verify
  *   https.c    net_https_get(): one small HTTPS download through libcurl
  *              (provider autoconfig files): https only, also after a
  *              redirect, certificate and host name checked, size and
@@ -39,8 +41,9 @@
 
 /* ---- the TLS policy (used by pop3/ and by send/ through libesmtp) ------ */
 
-/* A client context: TLS 1.2 or newer, the system CA store (or only CA_FILE
- * when not NULL; "~/" is expanded), no compression, no renegotiation.
+/* A client context: TLS 1.2 or newer, the system CA store (read lazily,
+ * tls_cas.c), or only CA_FILE when not NULL ("~/" is expanded); no
+ * compression, no renegotiation.
  * Peer verification is left to net_tls_check_peer() after the handshake
  * (SSL_VERIFY_NONE in the context), so that a pinned self-signed
  * certificate can be accepted and every refusal gets a precise reason.

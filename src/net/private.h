@@ -40,6 +40,16 @@ typedef struct {
 void net_sigpipe_block(NetSigpipeGuard *g);
 void net_sigpipe_restore(NetSigpipeGuard *g);
 
+/* tls_cas.c: give CTX the system CAs, read lazily (the hashed directory;
+ * the whole bundle only for a chain the directory cannot verify). */
+gboolean net_tls_use_system_cas(SSL_CTX *ctx);
+
+/* SSL_get_verify_result(), except that on a context from
+ * net_tls_use_system_cas() a failed chain is verified once more against
+ * the full default paths (bundle and directory), so the verdict is the
+ * one that store gives. */
+long net_tls_verify_result(SSL *ssl);
+
 /* Pull the OpenSSL error queue into one string (g_free), or NULL. */
 char *net_tls_error_string(void);
 
