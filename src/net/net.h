@@ -103,6 +103,17 @@ const char *net_conn_address(const NetConn *c);
  * read or write it directly: bytes may sit in the buffer or in TLS). */
 int net_conn_fd(const NetConn *c);
 
+/* For command/reply protocols (SMTP): acknowledge the server's segments at
+ * once.  A server that writes a multi-line reply in several writes with
+ * Nagle's algorithm on holds the rest of it until our ACK, which Linux
+ * delays up to 40 ms: twice per SMTP session (the two EHLO replies) with
+ * aiosmtpd.  Once set, every wait for the server's data first sends a
+ * pending ACK and asks for quick ones (TCP_QUICKACK; the kernel drops it
+ * again by itself, so it is asked for at every wait). */
+void net_conn_set_quick_ack(NetConn *c, gboolean on);
+/* Ask for that now, for a caller that polls net_conn_fd() itself. */
+void net_conn_quick_ack(NetConn *c);
+
 /* Start TLS on the connection with CTX (from net_tls_client_ctx_new()):
  * first DISCARDS every byte received and buffered so far (anything a man
  * in the middle injected before the handshake), sends SNI for HOST unless

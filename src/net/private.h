@@ -15,6 +15,7 @@ struct NetConn {
     GCancellable *cancellable; /* may be NULL */
     SSL *ssl;                  /* NULL until TLS */
     gboolean broken;           /* a fatal error happened */
+    gboolean quick_ack;        /* net_conn_set_quick_ack() */
 
     /* received bytes: buf[start, end) are unread */
     char *buf;
