@@ -12,7 +12,9 @@
 # is another postie binary run in the same rounds.  CPU time (user +
 # system, perf stat's task-clock) and wall time of every run; medians
 # and the ratios to msmtp are printed, and the fsyncs of one send and one
-# queueing (strace).  Needs msmtp, perf, strace and python3-aiosmtpd.
+# queueing (strace).  `postie --version` and `msmtp --version` show what
+# starting each program alone costs (loading its shared libraries).
+# Needs msmtp, perf, strace and python3-aiosmtpd.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -79,13 +81,13 @@ run() {
     perf stat -x, -e task-clock -o "$W/stat" "$@" < "$W/m.eml" > /dev/null
     grep task-clock "$W/stat" | cut -d, -f1 >> "$W/$name.cpu"
 }
-# wall NAME CMD...: the wall milliseconds of another run, to $W/NAME.wall.
+# wall NAME CMD...: the wall milliseconds of another run, to $W/NAME.wall:
+# perf stat's elapsed time, from the fork to the exit of CMD (timing with
+# date(1) around it added the shell's forks, 1-2 ms, to every run).
 wall() {
     name=$1; shift
-    t0=$(date +%s%N)
-    "$@" < "$W/m.eml" > /dev/null
-    t1=$(date +%s%N)
-    echo "$(( (t1 - t0) / 1000 ))" | awk '{ printf "%.3f\n", $1 / 1000 }' >> "$W/$name.wall"
+    perf stat -e task-clock -o "$W/stat" "$@" < "$W/m.eml" > /dev/null
+    awk '/seconds time elapsed/ { printf "%.3f\n", $1 * 1000 }' "$W/stat" >> "$W/$name.wall"
 }
 i=0
 while [ "$i" -lt "$N" ]; do
@@ -93,11 +95,15 @@ while [ "$i" -lt "$N" ]; do
     run postie "$POSTIE" send
     run msmtp msmtp -C "$W/msmtprc" -t
     run queue "$POSTIE" send --queue
+    run start "$POSTIE" --version
+    run mstart msmtp --version
     [ -z "$OLD" ] || run old "$OLD" send
     [ -z "$OLD" ] || run oldqueue "$OLD" send --queue
     wall postie "$POSTIE" send
     wall msmtp msmtp -C "$W/msmtprc" -t
     wall queue "$POSTIE" send --queue
+    wall start "$POSTIE" --version
+    wall mstart msmtp --version
     [ -z "$OLD" ] || wall old "$OLD" send
     [ -z "$OLD" ] || wall oldqueue "$OLD" send --queue
     "$POSTIE" flush -q          # what was queued goes, so the Outbox stays small
@@ -110,12 +116,13 @@ got=$(ls "$W/smtp-postie/out" | grep -c '\.eml$' || true)
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 mc=$(median < "$W/msmtp.cpu"); mw=$(median < "$W/msmtp.wall")
 printf '%-22s %10s %8s %10s %8s\n' client cpu/ms xmsmtp wall/ms xmsmtp
-for name in msmtp postie old queue oldqueue; do
+for name in msmtp postie old queue oldqueue mstart start; do
     [ -s "$W/$name.cpu" ] || continue
     c=$(median < "$W/$name.cpu"); w=$(median < "$W/$name.wall")
     case $name in
         postie) label="postie send" ;; old) label="old postie send" ;;
         queue) label="postie send --queue" ;; oldqueue) label="old send --queue" ;;
+        mstart) label="msmtp --version" ;; start) label="postie --version" ;;
         *) label=$name ;;
     esac
     printf '%-22s %10.2f %7.2fx %10.2f %7.2fx\n' "$label" "$c" \
