@@ -336,7 +336,8 @@ closed_error(NetConn *c, GError **error)
 {
     g_autofree char *desc = net_conn_describe(c);
     c->broken = TRUE;
-    ERR_clear_error();   /* OpenSSL's record of the EOF, if any */
+    if (c->ssl)          /* (else this would load OpenSSL's error texts) */
+        ERR_clear_error();   /* OpenSSL's record of the EOF, if any */
     g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
                 _("%s: the server closed the connection unexpectedly"), desc);
     return FALSE;
