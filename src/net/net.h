@@ -3,8 +3,8 @@
  *   conn.c     NetConn: connect (IPv4 and IPv6, every address in turn, with
  *              a timeout), poll-based read and write timeouts, cancellation,
  *              buffered reading with a hard limit on line length
- *   tls.c      the ONE TLS policy of postie (POP3 here, SMTP hands the
- *              SSL_CTX to libesmtp): TLS 1.2 or newer, system CAs or
+ *   tls.c      the ONE TLS policy of postie (POP3, and send/'s relay for
+ *              SMTP): TLS 1.2 or newer, system CAs or
  *              ca_file, SNI, chain + host name check, SHA-256 pinning;
  *              and net_conn_start_tls() for implicit TLS and STLS
  *   tls_cas.c  the system CAs read lazily: the hashed directory, the
