@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 
 #include "cmd/cmd.h"
 #include "mime/header.h"
@@ -76,6 +77,11 @@ main(int argc, char **argv)
     textdomain(PACKAGE);
     /* A peer closing the connection must be an error, not a silent death. */
     signal(SIGPIPE, SIG_IGN);
+    /* OpenSSL's exit handler frees every table it built (providers,
+     * algorithm names, DRBGs) one by one: 0.3 ms of a 12 ms `postie
+     * send`, for memory the kernel takes back at once.  This must be the
+     * first OpenSSL call; it loads nothing else. */
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
 
     CmdContext ctx = { 0 };
     int i = 1;

@@ -12,7 +12,10 @@
 # is another postie binary run in the same rounds.  CPU time (user +
 # system, perf stat's task-clock) and wall time of every run; medians
 # and the ratios to msmtp are printed, and the fsyncs of one send and one
-# queueing (strace).  Needs msmtp, perf, strace and python3-aiosmtpd.
+# queueing (strace).  "system CAs" is `postie send` with no smtp_ca_file
+# (OpenSSL's default paths).  `postie --version` and `msmtp --version` show what
+# starting each program alone costs (loading its shared libraries).
+# Needs msmtp, perf, strace, openssl and python3-aiosmtpd.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -58,6 +61,14 @@ smtp_ca_file = $W/certs/ca.pem
 timeout = 60
 CFG
 chmod 600 "$XDG_CONFIG_HOME/postie/config"
+# The same account with the system CAs (no smtp_ca_file), as most users
+# have it: OpenSSL's default bundle and a hashed directory that also
+# holds the test CA ($SSL_CERT_DIR).
+grep -v '^smtp_ca_file' "$XDG_CONFIG_HOME/postie/config" > "$W/system.conf"
+chmod 600 "$W/system.conf"
+# (No other run reads it: the others name their CA file.)
+mkdir "$W/cadir" && cp "$W/certs/ca.pem" "$W/cadir/" && openssl rehash "$W/cadir"
+export SSL_CERT_DIR="$W/cadir"
 cat > "$W/msmtprc" <<CFG
 account bench
 host localhost
@@ -79,13 +90,13 @@ run() {
     perf stat -x, -e task-clock -o "$W/stat" "$@" < "$W/m.eml" > /dev/null
     grep task-clock "$W/stat" | cut -d, -f1 >> "$W/$name.cpu"
 }
-# wall NAME CMD...: the wall milliseconds of another run, to $W/NAME.wall.
+# wall NAME CMD...: the wall milliseconds of another run, to $W/NAME.wall:
+# perf stat's elapsed time, from the fork to the exit of CMD (timing with
+# date(1) around it added the shell's forks, 1-2 ms, to every run).
 wall() {
     name=$1; shift
-    t0=$(date +%s%N)
-    "$@" < "$W/m.eml" > /dev/null
-    t1=$(date +%s%N)
-    echo "$(( (t1 - t0) / 1000 ))" | awk '{ printf "%.3f\n", $1 / 1000 }' >> "$W/$name.wall"
+    perf stat -e task-clock -o "$W/stat" "$@" < "$W/m.eml" > /dev/null
+    awk '/seconds time elapsed/ { printf "%.3f\n", $1 * 1000 }' "$W/stat" >> "$W/$name.wall"
 }
 i=0
 while [ "$i" -lt "$N" ]; do
@@ -93,29 +104,39 @@ while [ "$i" -lt "$N" ]; do
     run postie "$POSTIE" send
     run msmtp msmtp -C "$W/msmtprc" -t
     run queue "$POSTIE" send --queue
+    run system "$POSTIE" --config "$W/system.conf" send
+    [ -z "$OLD" ] || run oldsystem "$OLD" --config "$W/system.conf" send
+    run start "$POSTIE" --version
+    run mstart msmtp --version
     [ -z "$OLD" ] || run old "$OLD" send
     [ -z "$OLD" ] || run oldqueue "$OLD" send --queue
     wall postie "$POSTIE" send
     wall msmtp msmtp -C "$W/msmtprc" -t
     wall queue "$POSTIE" send --queue
+    wall system "$POSTIE" --config "$W/system.conf" send
+    [ -z "$OLD" ] || wall oldsystem "$OLD" --config "$W/system.conf" send
+    wall start "$POSTIE" --version
+    wall mstart msmtp --version
     [ -z "$OLD" ] || wall old "$OLD" send
     [ -z "$OLD" ] || wall oldqueue "$OLD" send --queue
     "$POSTIE" flush -q          # what was queued goes, so the Outbox stays small
 done
-want=$((2 * N))
-[ -z "$OLD" ] || want=$((3 * N))
+want=$((3 * N))
+[ -z "$OLD" ] || want=$((5 * N))
 got=$(ls "$W/smtp-postie/out" | grep -c '\.eml$' || true)
 [ "$got" -ge "$want" ] || { echo "one.sh: postie delivered $got of $want" >&2; exit 1; }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 mc=$(median < "$W/msmtp.cpu"); mw=$(median < "$W/msmtp.wall")
 printf '%-22s %10s %8s %10s %8s\n' client cpu/ms xmsmtp wall/ms xmsmtp
-for name in msmtp postie old queue oldqueue; do
+for name in msmtp postie old system oldsystem queue oldqueue mstart start; do
     [ -s "$W/$name.cpu" ] || continue
     c=$(median < "$W/$name.cpu"); w=$(median < "$W/$name.wall")
     case $name in
         postie) label="postie send" ;; old) label="old postie send" ;;
         queue) label="postie send --queue" ;; oldqueue) label="old send --queue" ;;
+        mstart) label="msmtp --version" ;; start) label="postie --version" ;;
+        system) label="send, system CAs" ;; oldsystem) label="old, system CAs" ;;
         *) label=$name ;;
     esac
     printf '%-22s %10.2f %7.2fx %10.2f %7.2fx\n' "$label" "$c" \

@@ -160,11 +160,27 @@ wait_fd(int fd, short events, int timeout_ms, GCancellable *cancellable,
     }
 }
 
+void
+net_conn_set_quick_ack(NetConn *c, gboolean on)
+{
+    c->quick_ack = on;
+}
+
+void
+net_conn_quick_ack(NetConn *c)
+{
+    int one = 1;
+    if (c->quick_ack)
+        (void) setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+}
+
 gboolean
 net_conn_wait(NetConn *c, gboolean want_read, const char *what,
               GError **error)
 {
     g_autofree char *desc = net_conn_describe(c);
+    if (want_read)
+        net_conn_quick_ack(c);
     if (!wait_fd(c->fd, want_read ? POLLIN : POLLOUT, c->timeout_ms,
                  c->cancellable, desc, what, error)) {
         c->broken = TRUE;
@@ -320,7 +336,8 @@ closed_error(NetConn *c, GError **error)
 {
     g_autofree char *desc = net_conn_describe(c);
     c->broken = TRUE;
-    ERR_clear_error();   /* OpenSSL's record of the EOF, if any */
+    if (c->ssl)          /* (else this would load OpenSSL's error texts) */
+        ERR_clear_error();   /* OpenSSL's record of the EOF, if any */
     g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_NET,
                 _("%s: the server closed the connection unexpectedly"), desc);
     return FALSE;

@@ -3,10 +3,12 @@
  *   conn.c     NetConn: connect (IPv4 and IPv6, every address in turn, with
  *              a timeout), poll-based read and write timeouts, cancellation,
  *              buffered reading with a hard limit on line length
- *   tls.c      the ONE TLS policy of postie (POP3 here, SMTP hands the
- *              SSL_CTX to libesmtp): TLS 1.2 or newer, system CAs or
+ *   tls.c      the ONE TLS policy of postie (POP3, and send/'s relay for
+ *              SMTP): TLS 1.2 or newer, system CAs or
  *              ca_file, SNI, chain + host name check, SHA-256 pinning;
  *              and net_conn_start_tls() for implicit TLS and STLS
+ *   tls_cas.c  the system CAs read lazily: the hashed directory, the
+ *              whole bundle only for a chain the directory cannot verify
  *   https.c    net_https_get(): one small HTTPS download through libcurl
  *              (provider autoconfig files): https only, also after a
  *              redirect, certificate and host name checked, size and
@@ -39,8 +41,9 @@
 
 /* ---- the TLS policy (used by pop3/ and by send/ through libesmtp) ------ */
 
-/* A client context: TLS 1.2 or newer, the system CA store (or only CA_FILE
- * when not NULL; "~/" is expanded), no compression, no renegotiation.
+/* A client context: TLS 1.2 or newer, the system CA store (read lazily,
+ * tls_cas.c), or only CA_FILE when not NULL ("~/" is expanded); no
+ * compression, no renegotiation.
  * Peer verification is left to net_tls_check_peer() after the handshake
  * (SSL_VERIFY_NONE in the context), so that a pinned self-signed
  * certificate can be accepted and every refusal gets a precise reason.
@@ -99,6 +102,17 @@ const char *net_conn_address(const NetConn *c);
 /* The socket, for poll() by a caller that relays the connection (never
  * read or write it directly: bytes may sit in the buffer or in TLS). */
 int net_conn_fd(const NetConn *c);
+
+/* For command/reply protocols (SMTP): acknowledge the server's segments at
+ * once.  A server that writes a multi-line reply in several writes with
+ * Nagle's algorithm on holds the rest of it until our ACK, which Linux
+ * delays up to 40 ms: twice per SMTP session (the two EHLO replies) with
+ * aiosmtpd.  Once set, every wait for the server's data first sends a
+ * pending ACK and asks for quick ones (TCP_QUICKACK; the kernel drops it
+ * again by itself, so it is asked for at every wait). */
+void net_conn_set_quick_ack(NetConn *c, gboolean on);
+/* Ask for that now, for a caller that polls net_conn_fd() itself. */
+void net_conn_quick_ack(NetConn *c);
 
 /* Start TLS on the connection with CTX (from net_tls_client_ctx_new()):
  * first DISCARDS every byte received and buffered so far (anything a man

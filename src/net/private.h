@@ -15,6 +15,7 @@ struct NetConn {
     GCancellable *cancellable; /* may be NULL */
     SSL *ssl;                  /* NULL until TLS */
     gboolean broken;           /* a fatal error happened */
+    gboolean quick_ack;        /* net_conn_set_quick_ack() */
 
     /* received bytes: buf[start, end) are unread */
     char *buf;
@@ -39,6 +40,16 @@ typedef struct {
 } NetSigpipeGuard;
 void net_sigpipe_block(NetSigpipeGuard *g);
 void net_sigpipe_restore(NetSigpipeGuard *g);
+
+/* tls_cas.c: give CTX the system CAs, read lazily (the hashed directory;
+ * the whole bundle only for a chain the directory cannot verify). */
+gboolean net_tls_use_system_cas(SSL_CTX *ctx);
+
+/* SSL_get_verify_result(), except that on a context from
+ * net_tls_use_system_cas() a failed chain is verified once more against
+ * the full default paths (bundle and directory), so the verdict is the
+ * one that store gives. */
+long net_tls_verify_result(SSL *ssl);
 
 /* Pull the OpenSSL error queue into one string (g_free), or NULL. */
 char *net_tls_error_string(void);

@@ -55,7 +55,7 @@ net_tls_client_ctx_new(const char *ca_file, GError **error)
             return NULL;
         }
     } else {
-        ok = SSL_CTX_set_default_verify_paths(ctx);
+        ok = net_tls_use_system_cas(ctx);
         if (!ok) {
             g_autofree char *why = net_tls_error_string();
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,
@@ -203,7 +203,7 @@ net_tls_check_peer(SSL *ssl, const char *host, const char *fingerprint,
         }
         return TRUE;
     }
-    long v = SSL_get_verify_result(ssl);
+    long v = net_tls_verify_result(ssl);
     if (v != X509_V_OK) {
         const char *why = verify_reason(v);
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_TLS,

@@ -137,6 +137,8 @@ relay_connect(const Account *account, const char *ehlo_name, SmtpLogin *login,
     NetConn *conn = net_conn_connect(srv->host, srv->port, account->timeout, cancellable,
                                      error);
     gboolean ok = conn != NULL;
+    if (ok)
+        net_conn_set_quick_ack(conn, TRUE);   /* multi-line replies, see net.h */
     if (!ok && error && *error && !host_resolves(srv->host))
         (*error)->code = POSTIE_ERROR_NOT_FOUND;   /* EX_NOHOST for send */
     if (ok && srv->security == SECURITY_TLS)

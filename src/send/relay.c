@@ -271,6 +271,8 @@ relay_thread(gpointer data)
                 }
                 wait_ms = (int)MIN(left / 1000 + 1, G_MAXINT);
             }
+            if (!dead)
+                net_conn_quick_ack(r->conn);
             int n = poll(p, 3, wait_ms);
             if (n < 0 && errno == EINTR)
                 continue;

@@ -3,7 +3,8 @@
 # LOGIN, PLAIN and CRAM-MD5; a wrong password is reported with the
 # server's words and nothing goes unauthenticated; STARTTLS required but
 # not offered sends no password; a certificate for another host is
-# refused; security none never sends the password.  The setup's SMTP check
+# refused; security none never sends the password; without smtp_ca_file
+# the system CAs (hashed directory, then bundle) decide.  The setup's SMTP check
 # (send-probe-helper) follows the same rules.
 . "$top_srcdir/tests/integration/send-lib.sh"
 
@@ -159,6 +160,41 @@ out=$(msg ten | "$POSTIE" send 2>&1); rc=$?
 is "$rc" 76 "implicit TLS with a wrong-host certificate: EX_PROTOCOL"
 is "$(captured)" 0 "nothing sent"
 stop_smtp smtpswrong
+# No smtp_ca_file: the system CAs, read lazily (net/tls_cas.c).  The
+# hashed directory alone verifies; a CA only in the bundle file still
+# verifies (the second look); a CA in neither is refused, and so is an
+# expired certificate from a CA in the directory.
+HASHED="$TEST_TMP/hashed" EMPTY="$TEST_TMP/empty"
+mkdir -p "$HASHED" "$EMPTY"
+cp "$CERTS/ca.pem" "$HASHED/" && openssl rehash "$HASHED"
+start_smtp syscas
+new_config
+account work alice@example.org
+sed -i '/^smtp_ca_file/d' "$CONF"
+rm -f "$MAIL/Outbox"
+out=$(msg dir | SSL_CERT_DIR="$HASHED" SSL_CERT_FILE="$EMPTY/none.pem" "$POSTIE" send 2>&1); rc=$?
+is "$rc" 0 "system CAs: a CA in the hashed directory verifies"
+[ "$rc" -eq 0 ] || diag "$out"
+out=$(msg bundle | SSL_CERT_DIR="$EMPTY" SSL_CERT_FILE="$CERTS/ca.pem" "$POSTIE" send 2>&1); rc=$?
+is "$rc" 0 "system CAs: a CA only in the bundle file verifies"
+[ "$rc" -eq 0 ] || diag "$out"
+is "$(captured)" 2 "both were delivered"
+out=$(msg neither | SSL_CERT_DIR="$EMPTY" SSL_CERT_FILE="$EMPTY/none.pem" "$POSTIE" send 2>&1); rc=$?
+is "$rc" 76 "system CAs: a CA in neither is refused"
+like "$out" "issued by an unknown authority" "with the reason"
+is "$(all_lines | grep -c "^AUTH")" 2 "no password sent after the refusal (two logins, for the two sends above)"
+stop_smtp syscas
+start_smtp syscasexpired --cert expired
+new_config
+account work alice@example.org
+sed -i '/^smtp_ca_file/d' "$CONF"
+rm -f "$MAIL/Outbox"
+out=$(msg expired | SSL_CERT_DIR="$HASHED" SSL_CERT_FILE="$CERTS/ca.pem" "$POSTIE" send 2>&1); rc=$?
+is "$rc" 76 "system CAs: an expired certificate is refused"
+like "$out" "the certificate has expired" "with the reason"
+is "$(captured)" 0 "nothing sent"
+stop_smtp syscasexpired
+
 # The setup's SMTP check: the same connection and login rules, then QUIT.
 PROBE=$top_builddir/tests/integration/send-probe-helper
 verbs() { all_lines | grep -oE '^(EHLO|STARTTLS|AUTH [A-Z0-9-]+|MAIL|RCPT|DATA|QUIT)' | tr '\n' ' '; }
