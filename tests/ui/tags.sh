@@ -102,7 +102,8 @@ wait_for '^To:$'; ok $? ";f asks for the recipients"
 type_text 'zed@example.net'
 keys Enter
 wait_for 'y:Send .*w:Queue +P:Draft'; ok $? "the compose form opens"
-like "$(screen)" 'Fwd: Report 2' "the subject is the first tagged message's"
+# (the key line is the top row: the Subject under it may not be drawn yet)
+wait_for 'Fwd: Report 2'; ok $? "the subject is the first tagged message's"
 keys P
 wait_for 'Saved in Drafts'; ok $? "saved as a draft"
 is "$(grep -c '^Content-Type: message/rfc822' "$MAIL/Drafts")" 2 \
