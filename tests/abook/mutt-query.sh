@@ -32,7 +32,8 @@ wait_for 'Query'
 keys 'smith' Enter
 wait_for 'anna@example.org +Anna Smith'
 ok $? "query menu lists a contact found by postie"
-like "$(screen)" 'sarah@example.com +Sarah Smith' "and one imported from CSV"
+# (the menu is drawn top to bottom: a later row may not be drawn yet)
+wait_for 'sarah@example.com +Sarah Smith'; ok $? "and one imported from CSV"
 keys q
 wait_for 'postie: [0-9]+ address|Mutt'
 

@@ -179,8 +179,9 @@ like "$rcpt" 'ann@example.com' "the quoted name with a comma stays one recipient
 like "$(tr -d '\r' < "$SMTP_OUTDIR/2.eml")" 'Roe, Ann' "its name is kept"
 keys '?'
 wait_for 'Key bindings'
-like "$(screen)" 'A +address-book' "help lists A for the address book"
-like "$(screen)" 'a +add-sender' "and a for adding the sender"
+# (the title is the top row: the rows under it may not be drawn yet)
+wait_for 'A +address-book'; ok $? "help lists A for the address book"
+wait_for 'a +add-sender'; ok $? "and a for adding the sender"
 keys q
 keys q
 wait_for 'EXIT=0'; ok $? "q quits"

@@ -197,6 +197,9 @@ wait_for 'To bob@example.org'
 keys m
 wait_for 'Resume the selected draft'; keys y
 wait_for '^Security: '; ok $? "the draft is resumed in compose"
+# (the text under the Security row is drawn after it: wait for the
+# form's status line, drawn last)
+wait_for '^-- compose'
 like "$(screen)" '^ Subject: secret draft' "resumed draft: the real Subject"
 like "$(screen)" 'BODY-TEXT' "resumed draft: the text"
 like "$(screen)" 'Security: sign, encrypt \(OpenPGP\)' "resumed draft: still to be encrypted"
@@ -208,7 +211,7 @@ wait_for 'discarded'
 keys c; type_text Inbox; keys Enter
 wait_for 'Bob'
 keys r
-wait_for 'BODY-TEXT'
+wait_for 'BODY-TEXT' && wait_for '^-- compose'
 like "$(screen)" 'Security: sign, encrypt \(OpenPGP\)' "reply to encrypted mail: encrypted by default"
 like "$(screen)" '> the original secret' "the decrypted original is quoted"
 unlike "$(screen)" '> \[-- ' "without the status lines"

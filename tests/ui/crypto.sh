@@ -34,6 +34,8 @@ ok $? "test messages made"
 UI_ENV="export GNUPGHOME='$GNUPGHOME'"
 start_postie 140 40
 wait_for 'signed good'; ok $? "the screen opens on the Inbox"
+# (the rows under that one are drawn by the time the status line is)
+wait_for '^-- postie: Inbox'
 # The list's third flag column, as mutt: s signed, P encrypted.
 like "$(screen)" '│..s .*signed good' "list: signed message flagged s"
 like "$(screen)" '│..P .*encrypted html' "list: PGP/MIME encrypted message flagged P"
@@ -63,9 +65,10 @@ wait_for 'not covered by a signature'; ok $? "preview: unsigned part marked"
 # Message 6 (outer Subject "...") follows "partly signed".
 keys Down
 wait_for 'Encrypted message \(OpenPGP\), decrypted'; ok $? "preview: PGP/MIME decrypted"
-like "$(screen)" 'Subject: the real subject' "protected Subject shown"
-like "$(screen)" 'secret body text' "decrypted text shown"
-like "$(screen)" '\[1\] secret.txt' "attachment inside listed"
+# (the preview rows under that line may not be drawn yet)
+wait_for 'Subject: the real subject'; ok $? "protected Subject shown"
+wait_for 'secret body text'; ok $? "decrypted text shown"
+wait_for '\[1\] secret.txt'; ok $? "attachment inside listed"
 
 select_msg 'encrypted html'
 wait_for 'html secret'; ok $? "decrypted HTML shown"
@@ -74,7 +77,7 @@ ok $? "decrypted HTML not handed to the configured converter"
 
 select_msg 'smime encrypted'
 wait_for 'Encrypted message \(S/MIME\), decrypted'; ok $? "preview: S/MIME decrypted"
-like "$(screen)" 'smime secret text' "S/MIME text shown"
+wait_for 'smime secret text'; ok $? "S/MIME text shown"
 
 # The pager shows the same.
 select_msg 'inline signed'

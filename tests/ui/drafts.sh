@@ -60,6 +60,9 @@ keys m
 wait_for 'Resume the selected draft'; ok $? "m in Drafts offers to resume"
 keys y
 wait_for '^ Subject: Unfinished thoughts'; ok $? "the resumed draft has its subject (on the compose form, not the preview)"
+# (the text and the attachments are drawn under the Subject row: wait for
+# the form's status line, drawn last)
+wait_for '^-- compose'
 like "$(screen)" 'To: Dora Explorer <dora@example.net>' "and its recipient"
 like "$(screen)" 'DRAFT BODY' "and its text"
 like "$(screen)" '1 attachment' "and its attachment"

@@ -22,7 +22,8 @@ CFG
 
 start_postie 100 30
 wait_for 'postie: Inbox'; ok $? "the screen opens with a [keys] group"
-like "$(screen)" "config:7: frobnicate: unknown action" "an unknown action is reported with FILE:LINE"
+# (the message line is drawn after the status line above it)
+wait_for "config:7: frobnicate: unknown action"; ok $? "an unknown action is reported with FILE:LINE"
 like "$(screen)" '^x:Quit' "the key hint shows the rebound quit key"
 keys J
 wait_for 'Inbox \[2/5'; ok $? "the rebound key J moves down"
@@ -30,8 +31,9 @@ keys j
 wait_for 'Key j is not bound'; ok $? "j no longer moves (the default was replaced)"
 keys '?'
 wait_for 'Key bindings'; ok $? "? shows the bindings"
-like "$(screen)" '^x +quit' "help lists x for quit"
-like "$(screen)" '^J, <Down> +down' "help lists J and <Down> for down"
+# (the title is the top row: the rows under it may not be drawn yet)
+wait_for '^x +quit'; ok $? "help lists x for quit"
+wait_for '^J, <Down> +down'; ok $? "help lists J and <Down> for down"
 keys x
 wait_for 'postie: Inbox'; ok $? "x (quit) leaves the help"
 raw=$(tm capture-pane -p -e -t t)
@@ -48,7 +50,8 @@ sed -i 's/^down = J <Down>$/down = <Nonsense>/' "$CONFIG"
 UI_ENV="export NO_COLOR=1"
 start_postie 100 30
 wait_for 'postie: Inbox'; ok $? "the screen opens"
-like "$(screen)" 'config:[0-9]+: (down|frobnicate): ' "bad [keys] entries are reported with their line"
+# (the message line, drawn last, holds the report: the screen is whole)
+wait_for 'config:[0-9]+: (down|frobnicate): '; ok $? "bad [keys] entries are reported with their line"
 raw=$(tm capture-pane -p -e -t t)
 unlike "$raw" "$(printf '\033')\\[[0-9;]*(3[0-7]|4[0-7]|9[0-7])m" "NO_COLOR: no colour sequences"
 keys x

@@ -4,6 +4,15 @@
 # (it sources tests/lib/common.sh).  Every wait polls the screen or a
 # file with a bound; nothing sleeps a fixed time to let the program
 # "settle".
+#
+# A wait proves only what it matched.  After keys, wait for something
+# the keys' new state alone shows: text left over from an earlier step
+# (the same message, an unchanged count, a row already visible) matches
+# before the keys are handled.  curses draws a screen top to bottom in
+# many writes, so a match proves the rows above it are drawn, not the
+# rows below: wait for the last row that changes (the status or message
+# line) or for the very thing asserted.  An unlike proves nothing unless
+# a wait before it shows the new screen is up.
 . "$top_srcdir/tests/lib/common.sh"
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
 
@@ -59,6 +68,25 @@ wait_for() {
 wait_not() {
     wait_until "${2:-30}" screen_lacks "$1" && return 0
     diag "timed out waiting for /$1/ to go"
+    return 1
+}
+
+# wait_rows N REGEX [N REGEX...]: until row N of the screen
+# (1 is the top) matches REGEX, for every pair in one look (30 s).  After
+# a resize tmux shows the old rows, cut off or pushed up, until the
+# program draws again: two rows that the old picture cannot have together
+# (the top row and the new last rows) prove the new drawing.
+rows_match() {
+    _rm_screen=$(screen)
+    while [ $# -ge 2 ]; do
+        printf '%s\n' "$_rm_screen" | sed -n "${1}p" | grep -qE -- "$2" || return 1
+        shift 2
+    done
+}
+wait_rows() {
+    wait_until 30 rows_match "$@" && return 0
+    diag "timed out waiting for rows: $*; the screen:"
+    screen | sed 's/^/#   | /'
     return 1
 }
 

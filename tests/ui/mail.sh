@@ -118,7 +118,9 @@ wait_for 'Outbox: 1'; ok $? "the status line shows one message waiting in the Ou
 keys c
 type_text Outbox
 keys Enter
-wait_for 'Will bounce'; ok $? "the Outbox folder lists it"
+# (the message line may still name "Will bounce": look right of the
+# folder list's border)
+wait_for '│.*Will bounce'; ok $? "the Outbox folder lists it"
 wait_for 'Not sent \([0-9]+ attempts?\): '; ok $? "its preview shows why it was not sent"
 
 keys q

@@ -57,7 +57,10 @@ like "$(row 'Sent one')" 'To Robin Rec \+1 ' "Sent shows the first recipient's n
 keys c; wait_for 'Open folder'; type_text Inbox; keys Enter
 wait_for 'postie: Inbox'
 tm resize-window -t t -x 44 -y 14
-wait_for '^-- postie: Inbox' ; ok $? "at 44x14 the screen is drawn"
+# Until postie draws again tmux shows the old rows pushed up (the old
+# status line lands on row 13) or cut off: only the new drawing has the
+# key hint on row 1 and the status line on row 13 at once.
+wait_rows 1 '^q:Quit' 13 '^-- postie: Inbox'; ok $? "at 44x14 the screen is drawn"
 like "$(row 'Old news')" 'Old news *$' "the subject is still there, at the end of the row"
 
 keys q

@@ -31,8 +31,9 @@ wait_for 'postie: Inbox'; ok $? "the screen opens"
 keys G
 wait_for '1 headers only'; ok $? "the fetch reports a headers-only message"
 wait_for '^ Inbox .*│N +H +.*Big report'; ok $? "the list marks it H"
-unlike "$(screen)" 'PARTIALBODY' "its body is not here yet"
 wait_for 'the body is still on the server\. Press D to download'; ok $? "the preview says so, and which key"
+# (only now is the preview under the list row drawn)
+unlike "$(screen)" 'PARTIALBODY' "its body is not here yet"
 keys D
 wait_for 'downloaded at the next fetch'; ok $? "D marks it for download"
 keys G

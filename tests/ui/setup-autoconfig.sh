@@ -85,7 +85,9 @@ wait_for '^User name: pat$'; ok $? "and the user name (%EMAILLOCALPART%)"
 for q in 'User name' 'Password \(' 'Password command' 'Leave mail' 'Delete from' 'SMTP server' 'SMTP security' 'SMTP port'; do
     wait_for "^$q" && keys Enter
 done
-wait_for 'w: write'
+# "w: write" is on the form's status line all along: the last question
+# going is what shows the answers are in.
+wait_not '^SMTP port' && wait_for 'w: write'
 like "$(field 11)" 'smtp\.example\.test' "the SMTP server comes from the file"
 like "$(field 13)" 'starttls' "with its security"
 like "$(field 12)" '587' "and port"
@@ -96,14 +98,20 @@ wait_for 'from https://other\.test/\.well-known/autoconfig/mail/config-v1\.1\.xm
 ok $? "without autoconfig.DOMAIN the well-known place is used"
 keys y
 wait_for '^ *3 POP3 server +pop3\.other\.test'; ok $? "its POP3 server is taken"
+# (the rows under field 3 may not be drawn yet: wait for field 13, the
+# last one y changes, starttls before)
+wait_for '^ *13 SMTP security .* tls$'
 like "$(field 4)" ' 110$' "its port"
 like "$(field 6)" 'pat@other\.test' "and %EMAILADDRESS% as the user"
 
 # No is no: the usual names.
 keys 2; wait_for '^E-mail address'; tm send-keys -t t C-u; type_text 'pat@example.test'; keys Enter
 wait_for 'Use these settings\?' 30
+# The form under the offer shows the usual names already: the offer
+# going is what shows that n was answered.
 keys n
-wait_for '^ *3 POP3 server +pop\.example\.test'; ok $? "after no, the usual names are used"
+wait_not 'Settings for Provider' && wait_for '^ *3 POP3 server +pop\.example\.test'
+ok $? "after no, the usual names are used"
 unlike "$(screen)" 'Settings for Provider' "and the found settings are no longer shown"
 
 # A redirect to plain http is not followed; nothing found.
@@ -115,10 +123,15 @@ ok $? "the server was asked and answered with the redirect"
 # Built-in: the provider publishes nothing (404 here), Gmail is known.
 keys 2; wait_for '^E-mail address'; tm send-keys -t t C-u; type_text 'pat@gmail.com'; keys Enter
 wait_for 'Settings for Gmail from built-in settings' 30; ok $? "Gmail comes from the built-in entries"
+# (the note and the page are drawn under the first line of the offer)
+wait_for 'Use these settings\?'
 like "$(screen)" 'Gmail needs OAuth 2 or an app password' "with the note about the app password"
 like "$(screen)" 'See https://support\.google\.com/accounts/answer/185833' "and Google's page"
+# The form under the offer shows pop.gmail.com already: the SMTP port
+# (587 before, 465 built in) is what shows that y was answered.
 keys y
-wait_for '^ *3 POP3 server +pop\.gmail\.com'; ok $? "pop.gmail.com is taken"
+wait_for '^ *12 SMTP port +465$' && wait_for '^ *3 POP3 server +pop\.gmail\.com'
+ok $? "pop.gmail.com is taken"
 
 keys q; wait_for 'Quit without writing'; keys y
 wait_for 'EXIT=0'; ok $? "the form ends"

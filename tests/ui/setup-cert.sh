@@ -46,6 +46,8 @@ want_fp() {   # the SHA-256 fingerprint of a PEM file, as postie shows it
 # A self-signed certificate: trust exactly it.
 run self selfsigned
 wait_for 'Certificate of localhost, SHA-256 fingerprint:' 60; ok $? "the untrusted certificate's fingerprint is shown"
+# (the fingerprint rows and the question under that line come after it)
+wait_for '\(t\)rust this certificate'
 fp=$(want_fp "$CERT_DIR/selfsigned.pem")
 # (shown on two rows; joined here)
 like "$(screen | tr -d '\n')" "fingerprint:$fp" "it is the server's real fingerprint"
@@ -83,6 +85,7 @@ wait_for 'Certificate of localhost, SHA-256 fingerprint:' 60
 keys c; wait_for 'CA file'; type_text "$CA_FILE"; keys Enter
 wait_for 'Certificate of the SMTP server localhost, SHA-256 fingerprint:' 60
 ok $? "the SMTP server's untrusted certificate is asked about"
+wait_for '\(t\)rust this certificate'   # drawn after the fingerprint rows
 like "$(screen | tr -d '\n')" "fingerprint:$(want_fp "$SMTP_CERTS/selfsigned.pem")" "with its real fingerprint"
 keys t
 wait_for 'SMTP login works' 60; ok $? "trusting it makes the SMTP login work"
