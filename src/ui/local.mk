@@ -4,6 +4,7 @@ src_postie_SOURCES += \
 	src/ui/private.h \
 	src/ui/ui.c \
 	src/ui/screen.c \
+	src/ui/terminal.c \
 	src/ui/draw.c \
 	src/ui/colors.c \
 	src/ui/help.c \

@@ -20,6 +20,13 @@
 void colors_init(const PostieConfig *cfg, GPtrArray *problems);
 attr_t colors_attr(UiColor c);
 
+/* ---- the terminal (terminal.c) ---------------------------------------- */
+
+/* initscr() and the modes every screen of postie uses (cbreak, no echo,
+ * keypad, non-blocking reads, no cursor), then colors_init(CFG,
+ * PROBLEMS).  FALSE when the terminal cannot be used (TERM unknown). */
+gboolean terminal_start(const PostieConfig *cfg, GPtrArray *problems);
+
 /* ---- drawing (draw.c) ------------------------------------------------- */
 
 /* Draw TEXT (UTF-8, already term_safe) at Y,X using at most COLS columns,

@@ -692,15 +692,8 @@ setup_run(const char *config_path)
     Answers a = { { 0 } };
     char *written = NULL;
 
-    set_escdelay(25);
-    if (!initscr())
+    if (!terminal_start(NULL, NULL))
         return NULL;
-    cbreak();
-    noecho();
-    keypad(stdscr, TRUE);
-    nodelay(stdscr, TRUE);
-    curs_set(0);
-    colors_init(NULL, NULL);
     layout_compute(&ui.layout, LINES, COLS, FALSE, PREVIEW_OFF, 50);
 
     gboolean ok = TRUE;

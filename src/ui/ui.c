@@ -129,18 +129,11 @@ ui_main(const char *config_path, const char *open_folder)
     ui_features_init(&ui);
 
     ui.keys = keymap_new(cfg, ui.problems);
-    set_escdelay(25);
-    if (!initscr()) {
+    if (!terminal_start(cfg, ui.problems)) {
         g_printerr("postie: %s\n", _("cannot start the screen (is TERM set?)"));
         ui_free(&ui);
         return 1;
     }
-    cbreak();
-    noecho();
-    keypad(stdscr, TRUE);
-    nodelay(stdscr, TRUE);
-    curs_set(0);
-    colors_init(cfg, ui.problems);
 
     folders_reload(&ui);
     /* -f FOLDER, else the default account's inbox setting, else Inbox. */

@@ -8,10 +8,11 @@
 # A wait proves only what it matched.  After keys, wait for something
 # the keys' new state alone shows: text left over from an earlier step
 # (the same message, an unchanged count, a row already visible) matches
-# before the keys are handled.  curses draws a screen top to bottom in
-# many writes, so a match proves the rows above it are drawn, not the
-# rows below: wait for the last row that changes (the status or message
-# line) or for the very thing asserted.  An unlike proves nothing unless
+# before the keys are handled.  curses draws a screen top to bottom, and
+# a big redraw can reach tmux in more than one piece, so a match proves
+# the rows above it are drawn, not the rows below: wait for the last row
+# that changes (the status or message line) or for the very thing
+# asserted.  An unlike proves nothing unless
 # a wait before it shows the new screen is up.
 . "$top_srcdir/tests/lib/common.sh"
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
