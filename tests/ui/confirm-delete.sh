@@ -10,18 +10,7 @@ for i in 1 2 3; do
     printf 'From x@example.org Mon Jan  1 00:00:00 2024\nFrom: Sender %s <s%s@example.org>\nTo: me@example.org\nSubject: Note %s\nDate: Mon, 0%s Jan 2024 10:00:00 +0000\nMessage-ID: <m%s@example.org>\n\nBODY%s\n\n' \
         "$i" "$i" "$i" "$i" "$i" "$i"
 done > "$MAIL/Inbox"
-cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
-[general]
-mail_dir = $MAIL
-editor = true
-confirm_delete = true
-
-[account home]
-address = me@example.org
-smtp_host = localhost
-fetch = false
-CFG
-chmod 600 "$XDG_CONFIG_HOME/postie/config"
+local_config 'editor = true' 'confirm_delete = true'
 
 start_postie 120 30
 wait_for 'postie: Inbox \[[0-9]/3, 3 new'; ok $? "the Inbox opens"

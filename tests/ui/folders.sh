@@ -14,17 +14,7 @@ onemsg() {   # onemsg SUBJECT [STATUS]
 { onemsg "Inbox one" "Status: RO"; onemsg "Inbox two"; } > "$MAIL/Inbox"
 { onemsg "List one"; onemsg "List two"; onemsg "List three" "Status: RO"; } > "$MAIL/Lists"
 onemsg "Outside mbox" > "$TEST_TMP/x.mbox"
-cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
-[general]
-mail_dir = $MAIL
-
-[account home]
-address = me@example.org
-smtp_host = localhost
-fetch = false
-inbox = Lists
-CFG
-chmod 600 "$XDG_CONFIG_HOME/postie/config"
+local_config -- 'inbox = Lists'
 
 # The account's inbox setting is the folder the screen opens.
 start_postie 120 30

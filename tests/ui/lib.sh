@@ -91,6 +91,25 @@ wait_rows() {
     return 1
 }
 
+# local_config [LINE]... [-- LINE...]: the config of a screen test that
+# needs no server: mail in $MAIL, one account "home" that never fetches.
+# LINEs ("key = value") go to [general]; those after -- to the account.
+local_config() {
+    {
+        echo "[general]"
+        echo "mail_dir = $MAIL"
+        while [ $# -gt 0 ] && [ "$1" != -- ]; do echo "$1"; shift; done
+        [ $# -gt 0 ] && shift
+        echo
+        echo "[account home]"
+        echo "address = me@example.org"
+        echo "smtp_host = localhost"
+        echo "fetch = false"
+        for line in "$@"; do echo "$line"; done
+    } > "$XDG_CONFIG_HOME/postie/config"
+    chmod 600 "$XDG_CONFIG_HOME/postie/config"
+}
+
 keys() { tm send-keys -t t "$@"; }
 # Literal text (no key-name lookup).
 type_text() { tm send-keys -t t -l "$1"; }

@@ -11,17 +11,7 @@ for i in 1 2 3 4 5; do
     printf 'From x@example.org Mon Jan  1 00:00:00 2024\nFrom: Sender %s <s%s@example.org>\nTo: me@example.org\nSubject: %s\nDate: Mon, 0%s Jan 2024 10:00:00 +0000\nMessage-ID: <m%s@example.org>\n%s\nBODY%s\n\n' \
         "$i" "$i" "$subj" "$i" "$i" "$( [ $i = 1 ] && echo 'Status: RO' )" "$i"
 done > "$MAIL/Inbox"
-cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
-[general]
-mail_dir = $MAIL
-editor = true
-
-[account home]
-address = me@example.org
-smtp_host = localhost
-fetch = false
-CFG
-chmod 600 "$XDG_CONFIG_HOME/postie/config"
+local_config 'editor = true'
 
 start_postie 120 30
 wait_for 'postie: Inbox \[[0-9]/5, 4 new'; ok $? "the Inbox opens with 4 new"

@@ -13,16 +13,7 @@ strace -o /dev/null -e trace=write true 2>/dev/null ||
 MAIL="$TEST_TMP/mail"
 mkdir -p "$MAIL"
 "${PYTHON3:-/usr/bin/python3}" "$top_srcdir/tests/ui/mkmbox.py" "$MAIL/Inbox" 60
-cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
-[general]
-mail_dir = $MAIL
-
-[account home]
-address = me@example.org
-smtp_host = localhost
-fetch = false
-CFG
-chmod 600 "$XDG_CONFIG_HOME/postie/config"
+local_config
 
 # postie under strace: every write(2) to the terminal, with its bytes.
 # LeakSanitizer cannot stop a traced process's threads to scan them, so
