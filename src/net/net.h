@@ -39,7 +39,7 @@
 #include <gio/gio.h>
 #include <openssl/ssl.h>
 
-/* ---- the TLS policy (used by pop3/ and by send/ through libesmtp) ------ */
+/* ---- the TLS policy (used by pop3/ and by send/'s relay) ----------------- */
 
 /* A client context: TLS 1.2 or newer, the system CA store (read lazily,
  * tls_cas.c), or only CA_FILE when not NULL ("~/" is expanded); no
