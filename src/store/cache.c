@@ -23,7 +23,9 @@
 
 #include "store/private.h"
 
-#define CACHE_MAGIC "POSTIDX5"
+/* Also changed when the decoded strings would read differently (6: a
+ * single mailbox keeps the quotes its name needs), so old caches go. */
+#define CACHE_MAGIC "POSTIDX6"
 #define BYTE_ORDER_MARK 0x01020304u
 #define NO_STRING 0xffffffffu
 #define TAIL_BYTES 4096

@@ -187,6 +187,10 @@ simple_mailbox(const char *s)
     }
     if (!*n)
         return g_strndup(lt + 1, len - (gsize)(lt - s) - 2);
+    /* A name GMime would quote ("Doe, John", "J. Smith"): shown as
+     * GMime shows it, so that the text still reads as one mailbox. */
+    if (strpbrk(n, "()<>[]:;@\\,.\""))
+        return NULL;
     return g_strconcat(n, " ", lt, NULL);
 }
 
@@ -224,10 +228,6 @@ simple_mailbox_list(const char *s)
                 /* GMime shows IDNA domains in Unicode: leave them to it. */
             } else if (lt && strchr(lt, '@')) {
                 d = simple_mailbox(one);
-                /* A name GMime would quote in a list ("Doe, John"). */
-                const char *dlt = d ? strrchr(d, '<') : NULL;
-                if (dlt && dlt > d && strcspn(d, "()<>[]:;@\\,.\"") < (gsize)(dlt - d))
-                    g_clear_pointer(&d, g_free);
             } else if (!lt && !strpbrk(one, "\" :;>") && strchr(one, '@'))
                 d = g_strdup(one);
             if (!d || !*d) {

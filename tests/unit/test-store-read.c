@@ -439,6 +439,13 @@ static const struct {
     { TRUE, "\"a\" <a@example.org, b@example.org", NULL, TRUE },   /* open angle */
     { TRUE, "\"a\" <>, b@example.org", NULL, TRUE },
     { TRUE, "\"a\" <a@xn--bcher-kva.example>, b@example.org", NULL, TRUE },
+    /* One mailbox whose name needs its quotes to read as one mailbox. */
+    { TRUE, "=?UTF-8?Q?Doe=2C_J=C3=B6rg?= <j@example.org>",
+      "\"Doe, Jörg\" <j@example.org>", TRUE },
+    { TRUE, "\"J. Smith\" <j@example.org>", "\"J. Smith\" <j@example.org>", TRUE },
+    { TRUE, "\"Doe, John\" <john@example.org>", "\"Doe, John\" <john@example.org>", TRUE },
+    { TRUE, "=?UTF-8?B?RGF2ZSBOb3bDoWs=?= <dave@example.org>", "Dave Novák <dave@example.org>", TRUE },
+    { TRUE, "=?UTF-8?Q?a=28b=29?= <ab@example.org>", "\"a(b)\" <ab@example.org>", TRUE },
 };
 
 static void
