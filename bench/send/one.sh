@@ -15,6 +15,9 @@
 # queueing (strace).  "system CAs" is `postie send` with no smtp_ca_file
 # (OpenSSL's default paths).  `postie --version` and `msmtp --version` show what
 # starting each program alone costs (loading its shared libraries).
+# bench/send/tls-setup (built here) shows what the TLS context alone
+# costs (OpenSSL's configuration, SSL_CTX, the CA file): with postie's
+# start, the floor of any send over TLS with OpenSSL, before it connects.
 # Needs msmtp, perf, strace, openssl and python3-aiosmtpd.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +26,9 @@ POSTIE=${1:-$top/_build/src/postie}
 N=${2:-20}
 OLD=${3:-}
 case $POSTIE in /*) ;; *) POSTIE=$(pwd)/$POSTIE ;; esac
+BUILD=$(cd "$(dirname "$POSTIE")/.." && pwd)
+make -s -C "$BUILD" bench/send/tls-setup >&2
+TLS_SETUP=$BUILD/bench/send/tls-setup
 for c in msmtp perf strace; do
     command -v $c >/dev/null || { echo "one.sh: $c is not installed" >&2; exit 1; }
 done
@@ -108,6 +114,8 @@ while [ "$i" -lt "$N" ]; do
     [ -z "$OLD" ] || run oldsystem "$OLD" --config "$W/system.conf" send
     run start "$POSTIE" --version
     run mstart msmtp --version
+    run tlsstart "$TLS_SETUP" start
+    run tlsctx "$TLS_SETUP" ctx "$W/certs/ca.pem"
     [ -z "$OLD" ] || run old "$OLD" send
     [ -z "$OLD" ] || run oldqueue "$OLD" send --queue
     wall postie "$POSTIE" send
@@ -142,6 +150,13 @@ for name in msmtp postie old system oldsystem queue oldqueue mstart start; do
     printf '%-22s %10.2f %7.2fx %10.2f %7.2fx\n' "$label" "$c" \
         "$(echo "$c / $mc" | bc -l)" "$w" "$(echo "$w / $mw" | bc -l)"
 done
+# The TLS context's cost, and with postie's start the floor of a send.
+ts=$(median < "$W/tlsstart.cpu"); tc=$(median < "$W/tlsctx.cpu")
+st=$(median < "$W/start.cpu")
+printf '%-22s %10.2f %7.2fx\n' "TLS context set-up" "$(echo "$tc - $ts" | bc -l)" \
+    "$(echo "($tc - $ts) / $mc" | bc -l)"
+printf '%-22s %10.2f %7.2fx  (postie --version + TLS context)\n' "floor of a TLS send" \
+    "$(echo "$st + $tc - $ts" | bc -l)" "$(echo "($st + $tc - $ts) / $mc" | bc -l)"
 for mode in send "send --queue"; do
     # shellcheck disable=SC2086
     strace -f -c -o "$W/calls" "$POSTIE" $mode < "$W/m.eml" > /dev/null
