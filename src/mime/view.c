@@ -547,27 +547,28 @@ walk(Walk *w, GMimeObject *obj, int depth)
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *mp = GMIME_MULTIPART(obj);
         GMimeContentType *ct = g_mime_object_get_content_type(obj);
-        if (ct && g_mime_content_type_is_type(ct, "multipart", "alternative")) {
-            GMimeObject *shown_part = pick_alternative(mp);
-            walk(w, shown_part, depth + 1);
-            int n = g_mime_multipart_get_count(mp);
-            for (int i = 0; i < n; i++) {
-                GMimeObject *child = g_mime_multipart_get_part(mp, i);
-                if (child != shown_part)
-                    walk_hidden(w, child, depth + 1);
-            }
-            return;
-        }
         int n = g_mime_multipart_get_count(mp);
         if (n == 0) {
-            /* The boundary never appears (bounces often): GMime puts the
-             * whole body in the prologue.  It is the text. */
+            /* The boundary never appears (bounces often, and any
+             * subtype, alternative too): GMime puts the whole body in
+             * the prologue.  It is the text. */
             const char *text = g_mime_multipart_get_prologue(mp);
             if (text && *text) {
                 g_autofree char *utf8 = mime_charset_to_utf8(text, strlen(text), NULL);
                 separate(w);
                 append_text_scanning_uu(w, utf8);
             }
+            return;
+        }
+        if (ct && g_mime_content_type_is_type(ct, "multipart", "alternative")) {
+            GMimeObject *shown_part = pick_alternative(mp);
+            walk(w, shown_part, depth + 1);
+            for (int i = 0; i < n; i++) {
+                GMimeObject *child = g_mime_multipart_get_part(mp, i);
+                if (child != shown_part)
+                    walk_hidden(w, child, depth + 1);
+            }
+            return;
         }
         for (int i = 0; i < n; i++)
             walk(w, g_mime_multipart_get_part(mp, i), depth + 1);
