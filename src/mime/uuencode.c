@@ -12,11 +12,13 @@
 #define UU_CHAR(c) ((((unsigned char)(c)) - ' ') & 077)
 #define UU_MAX_NAME 1024
 
-/* "begin 644 name": mode of 3 or 4 octal digits, then a non-empty name. */
+/* "begin 644 name": mode of 3 or 4 octal digits, then the name.  Some
+ * encoders leave the name out ("begin 644"): *NAME is then NULL, and the
+ * caller takes the block only when its "end" line comes. */
 static gboolean
 parse_begin(const char *line, gsize len, guint *mode, char **name)
 {
-    if (len < 6 || strncmp(line, "begin ", 6) != 0)
+    if (len < 9 || strncmp(line, "begin ", 6) != 0)
         return FALSE;
     gsize i = 6, digits = 0;
     guint m = 0;
@@ -24,16 +26,17 @@ parse_begin(const char *line, gsize len, guint *mode, char **name)
         m = m * 8 + (guint)(line[i] - '0');
         i++, digits++;
     }
-    if (digits < 3 || digits > 4 || i >= len || line[i] != ' ')
+    if (digits < 3 || digits > 4 || (i < len && line[i] != ' '))
         return FALSE;
-    i++;
-    gsize nlen = len - i;
+    gsize nlen = i < len ? len - i - 1 : 0;
+    if (nlen > 0)
+        i++;
     while (nlen > 0 && (line[i + nlen - 1] == ' ' || line[i + nlen - 1] == '\t'))
         nlen--;
-    if (nlen == 0 || nlen > UU_MAX_NAME)
+    if (nlen > UU_MAX_NAME)
         return FALSE;
     *mode = m;
-    *name = g_strndup(line + i, nlen);
+    *name = nlen ? g_strndup(line + i, nlen) : NULL;
     return TRUE;
 }
 
@@ -170,8 +173,8 @@ mime_uu_scan(const char *text, gsize text_len, GString *rest)
             if (got < (gsize)n)
                 damaged = TRUE;
         }
-        if (!any && !ended) {
-            /* Not a block after all. */
+        if ((!any && !ended) || (!name && !ended)) {
+            /* Not a block after all (a nameless one must be whole). */
             g_byte_array_unref(data);
             g_free(name);
             if (rest) {

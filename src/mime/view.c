@@ -108,6 +108,21 @@ guess_type(const char *name)
     return mime ? mime : g_strdup("application/octet-stream");
 }
 
+/* A uuencoded block's type: by its name, or by its first bytes when the
+ * encoder left the name out. */
+static char *
+guess_block_type(const MimeUuBlock *b)
+{
+    if (b->name)
+        return guess_type(b->name);
+    gsize len = 0;
+    const guchar *data = g_bytes_get_data(b->data, &len);
+    gboolean uncertain = TRUE;
+    g_autofree char *ct = g_content_type_guess(NULL, data, MIN(len, 4096), &uncertain);
+    char *mime = ct && !uncertain ? g_content_type_get_mime_type(ct) : NULL;
+    return mime ? mime : g_strdup("application/octet-stream");
+}
+
 /* Text with inline uuencode blocks: each block becomes an attachment and a
  * marker line where it stood. */
 static void
@@ -123,7 +138,7 @@ append_text_scanning_uu(Walk *w, const char *text)
             MimeUuBlock *b = blocks->pdata[i];
             g_string_append_len(w->body, rest->str + done, (gssize)(b->rest_offset - done));
             done = b->rest_offset;
-            g_autofree char *type = guess_type(b->name);
+            g_autofree char *type = guess_block_type(b);
             MimeAttachment *a = add_attachment(w, b->name, type, b->data, TRUE, b->damaged);
             append_marker(w->body, a);
         }
@@ -344,9 +359,10 @@ walk_part(Walk *w, GMimePart *part, int depth)
             /* One block: the part's name if it has one; several: each
              * block's own. */
             const char *n = name && blocks->len == 1 ? name : b->name;
-            g_autofree char *t = strcmp(lower, "application/octet-stream") == 0 ||
-                                         g_str_has_prefix(lower, "text/")
-                                     ? guess_type(n) : g_strdup(lower);
+            g_autofree char *t = strcmp(lower, "application/octet-stream") != 0 &&
+                                         !g_str_has_prefix(lower, "text/")
+                                     ? g_strdup(lower)
+                                     : n ? guess_type(n) : guess_block_type(b);
             MimeAttachment *a = add_attachment(w, n, t, b->data, TRUE, b->damaged);
             separate(w);
             append_marker(w->body, a);

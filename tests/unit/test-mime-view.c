@@ -25,7 +25,7 @@ static const char *const corpus[] = {
     "escapes", "no-body",
     "broken-no-boundary", "broken-type-text", "broken-headers-into-body",
     "broken-no-headers", "html-unclosed-head", "uu-stripped",
-    "broken-alternative-no-boundary", "broken-inner-no-boundary",
+    "broken-alternative-no-boundary", "broken-inner-no-boundary", "uu-nameless",
     "outlook-invite", "related-alternative-mixed", "inline-named-text", "rfc822-base64",
     "tnef",
 };

@@ -260,8 +260,13 @@ static const UuCase uu_cases[] = {
      * there, damaged (a short line is fine: see stripped-lines). */
     { "begin 644 d\nMxyz\n`\nend\n", 0, NULL, NULL, FALSE, "begin 644 d\nMxyz\n`\nend\n" },
     { "begin 644 d\n#86)C\nMxyz\nend\n", 1, "d", "abc", TRUE, "Mxyz\nend\n" },
+    /* No name (mime-tools' sig-uu.msg): a block when it is whole. */
+    { "begin 644\n#86)C\nend\n", 1, NULL, "abc", FALSE, "" },
+    { "x\nbegin 0644 \n#86)C\n`\nend\ny\n", 1, NULL, "abc", FALSE, "x\ny\n" },
     /* Not blocks. */
-    { "begin 644\n#86)C\nend\n", 0, NULL, NULL, FALSE, "begin 644\n#86)C\nend\n" },
+    { "begin 644\n#86)C\n", 0, NULL, NULL, FALSE, "begin 644\n#86)C\n" },
+    { "begin 644\n#86)C\nMxyz\nend\n", 0, NULL, NULL, FALSE, "begin 644\n#86)C\nMxyz\nend\n" },
+    { "begin 644x\n#86)C\nend\n", 0, NULL, NULL, FALSE, "begin 644x\n#86)C\nend\n" },
     { "begin 64 x\n#86)C\nend\n", 0, NULL, NULL, FALSE, "begin 64 x\n#86)C\nend\n" },
     { "begin 648 x\n#86)C\nend\n", 0, NULL, NULL, FALSE, "begin 648 x\n#86)C\nend\n" },
     { "begin 644 x\nplain words here\n", 0, NULL, NULL, FALSE, "begin 644 x\nplain words here\n" },
