@@ -128,17 +128,69 @@ mime_address_list_parse(const char *value)
     return out;
 }
 
+/* In S, each address of LIST whose domain RAW has in Unicode, not in
+ * its ASCII form, written as RAW has it. */
+static void
+unicode_domains(InternetAddressList *list, const char *raw_lower, GString *s, int depth)
+{
+    int n = internet_address_list_length(list);
+    for (int i = 0; i < n && depth < MIME_MAX_DEPTH; i++) {
+        InternetAddress *ia = internet_address_list_get_address(list, i);
+        if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+            unicode_domains(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
+                            raw_lower, s, depth + 1);
+            continue;
+        }
+        if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+            continue;
+        InternetAddressMailbox *mb = INTERNET_ADDRESS_MAILBOX(ia);
+        const char *ascii = internet_address_mailbox_get_idn_addr(mb);
+        const char *addr = internet_address_mailbox_get_addr(mb);
+        const char *at = ascii ? strrchr(ascii, '@') : NULL;
+        if (!at || !addr || strcmp(ascii, addr) == 0 || !g_utf8_validate(addr, -1, NULL))
+            continue;
+        g_autofree char *domain = g_ascii_strdown(at + 1, -1);
+        if (strstr(raw_lower, domain))
+            continue;                   /* sent as xn--: shown so */
+        GString *with = g_string_new(NULL);
+        const char *p = s->str, *hit;
+        while ((hit = strstr(p, ascii))) {
+            g_string_append_len(with, p, hit - p);
+            g_string_append(with, addr);
+            p = hit + strlen(ascii);
+        }
+        g_string_append(with, p);
+        g_string_assign(s, with->str);
+        g_string_free(with, TRUE);
+    }
+}
+
+char *
+mime_address_list_string(InternetAddressList *list, const char *raw)
+{
+    if (!list || internet_address_list_length(list) == 0)
+        return NULL;
+    char *s = internet_address_list_to_string(list, NULL, FALSE);
+    if (!s || !*s) {
+        g_free(s);
+        return NULL;
+    }
+    if (!raw || !strstr(s, "xn--"))
+        return s;
+    GString *out = g_string_new(s);
+    g_free(s);
+    g_autofree char *raw_lower = g_ascii_strdown(raw, -1);
+    unicode_domains(list, raw_lower, out, 0);
+    return g_string_free(out, FALSE);
+}
+
 char *
 mime_address_list_display(const char *value)
 {
     InternetAddressList *list = parse_list(value);
-    char *s = NULL;
-    if (list && internet_address_list_length(list) > 0)
-        s = internet_address_list_to_string(list, NULL, FALSE);
+    char *s = mime_address_list_string(list, value);
     if (list)
         g_object_unref(list);
-    if (s && !*s)
-        g_clear_pointer(&s, g_free);
     return s;
 }
 

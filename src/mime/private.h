@@ -16,6 +16,10 @@ GMimeParserOptions *mime_parser_options(void);
 GMimeMessage *mime_parse(GBytes *raw, GError **error);
 /* A header's decoded, unfolded value (not term-safe), or NULL. */
 char *mime_header_decoded(GMimeObject *obj, const char *name);
+/* LIST as one line for display (not term-safe; NULL if empty), each
+ * domain as RAW, the header's text, has it: GMime writes them all in
+ * ASCII (IDNA), also those the sender wrote in Unicode. */
+char *mime_address_list_string(InternetAddressList *list, const char *raw);
 /* The decoded content of a leaf part (transfer encoding removed). */
 GBytes *mime_part_decoded(GMimePart *part);
 /* Like mime_part_decoded; *DAMAGED (may be NULL) is set when the

@@ -601,12 +601,9 @@ static char *
 address_header(GMimeMessage *msg, GMimeAddressType type, const char *name)
 {
     InternetAddressList *list = g_mime_message_get_addresses(msg, type);
-    if (list && internet_address_list_length(list) > 0) {
-        char *s = internet_address_list_to_string(list, NULL, FALSE);
-        if (s && *s)
-            return s;
-        g_free(s);
-    }
+    char *s = mime_address_list_string(list, g_mime_object_get_header(GMIME_OBJECT(msg), name));
+    if (s)
+        return s;
     /* Unparseable: show what is there, decoded as text. */
     return mime_header_decoded(GMIME_OBJECT(msg), name);
 }

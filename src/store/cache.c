@@ -24,7 +24,8 @@
 #include "store/private.h"
 
 /* Also changed when the decoded strings would read differently (6: a
- * single mailbox keeps the quotes its name needs), so old caches go. */
+ * single mailbox keeps the quotes its name needs, a domain written in
+ * Unicode stays so), so old caches go. */
 #define CACHE_MAGIC "POSTIDX6"
 #define BYTE_ORDER_MARK 0x01020304u
 #define NO_STRING 0xffffffffu

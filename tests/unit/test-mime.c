@@ -107,6 +107,21 @@ test_header_fields(void)
 
     g_autofree char *shown = mime_address_list_display("=?UTF-8?B?SsO8cmc=?= =?UTF-8?B?ZW4=?= <j@example.org>");
     g_assert_cmpstr(shown, ==, "J\xc3\xbcrgen <j@example.org>");
+    /* Domains as the sender wrote them: Unicode stays Unicode (GMime
+     * writes them in ASCII), the ASCII form stays ASCII. */
+    static const struct { const char *raw, *want; } idn[] = {
+        { "\"J\xc3\xb6hn Doe\" <jd\xc3\xb6" "e@m\xc3\xa4" "chine.example>",
+          "J\xc3\xb6hn Doe <jd\xc3\xb6" "e@m\xc3\xa4" "chine.example>" },
+        { "a@b\xc3\xbc" "cher.example, Bob <bob@xn--bcher-kva.example>",
+          "a@xn--bcher-kva.example, Bob <bob@xn--bcher-kva.example>" },
+        { "team: a@b\xc3\xbc" "cher.example, b@example.org;",
+          "team: a@b\xc3\xbc" "cher.example, b@example.org;" },
+        { "Jorg <jorg@xn--bcher-kva.example>", "Jorg <jorg@xn--bcher-kva.example>" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(idn); i++) {
+        g_autofree char *got = mime_address_list_display(idn[i].raw);
+        g_assert_cmpstr(got, ==, idn[i].want);
+    }
     g_autofree char *fmt = mime_mailbox_format("J\xc3\xbcrgen M\xc3\xbcller", "j@example.org");
     g_autoptr(GPtrArray) back = mime_address_list_parse(fmt);
     g_assert_true(g_str_is_ascii(fmt));
