@@ -107,7 +107,8 @@ check_list(InternetAddressList *list, const char *field, const char *text, GErro
                 return FALSE;
             continue;
         }
-        const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+        /* What goes on the wire: GMime writes an IDN domain in ASCII. */
+        const char *addr = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(ia));
         if (!address_ok(addr)) {
             g_autofree char *safe = term_safe(addr ? addr : text, -1, 0);
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FAILED,

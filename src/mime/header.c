@@ -81,6 +81,7 @@ mime_mailbox_free(MimeMailbox *m)
         return;
     g_free(m->name);
     g_free(m->address);
+    g_free(m->wire);
     g_free(m);
 }
 
@@ -99,9 +100,11 @@ flatten(InternetAddressList *list, GPtrArray *out, int depth)
             continue;
         const char *name = internet_address_get_name(ia);
         const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+        const char *wire = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(ia));
         MimeMailbox *m = g_new0(MimeMailbox, 1);
         m->name = name && *name ? g_strdup(name) : NULL;
         m->address = g_strdup(addr ? addr : "");
+        m->wire = g_strdup(wire ? wire : m->address);
         g_ptr_array_add(out, m);
     }
 }

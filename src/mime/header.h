@@ -36,6 +36,7 @@ char *mime_header_get(const char *msg, gsize len, const char *name);
 typedef struct {
     char *name;        /* decoded display name, or NULL */
     char *address;     /* addr-spec as written (may lack a domain) */
+    char *wire;        /* the same with an IDN domain in ASCII (xn--), for SMTP */
 } MimeMailbox;
 void mime_mailbox_free(MimeMailbox *m);
 /* The mailboxes of the RFC 5322 address list VALUE, groups flattened, in

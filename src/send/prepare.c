@@ -32,7 +32,8 @@ static void
 collect_list(GPtrArray *list, GPtrArray *out, GPtrArray *bad)
 {
     for (guint i = 0; i < list->len; i++) {
-        const char *addr = ((const MimeMailbox *)list->pdata[i])->address;
+        /* An IDN domain goes on the wire in ASCII: no SMTPUTF8 needed. */
+        const char *addr = ((const MimeMailbox *)list->pdata[i])->wire;
         if (!addr || !*addr)
             continue;
         if (!address_ok(addr)) {

@@ -762,6 +762,15 @@ test_build_errors(void)
     g_assert_nonnull(error);
     g_clear_error(&error);
 
+    /* An IDN domain needs no SMTPUTF8: written in ASCII (xn--). */
+    g_free(d->to);
+    d->to = g_strdup("Bob <bob@b\xc3\xbc" "cher.example>");
+    g_autoptr(GBytes) idn = mime_build(d, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(idn);
+    g_autofree char *idn_text = g_strndup(g_bytes_get_data(idn, NULL), g_bytes_get_size(idn));
+    g_assert_nonnull(strstr(idn_text, "\nTo: Bob <bob@xn--bcher-kva.example>\n"));
+
     g_free(d->to);
     d->to = g_strdup("you@example.org");
     g_ptr_array_add(d->attachments, g_strdup("/nonexistent/file.pdf"));
