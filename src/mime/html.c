@@ -1,7 +1,8 @@
 /* HTML -> readable text.  A converter the user chose (config
  * html_converter, or a mailcap text/html entry with copiousoutput) does it
- * best; the built-in one keeps paragraphs, list items and link targets and
- * drops everything else, so a message is readable with no helper at all. */
+ * best; the built-in one keeps paragraphs, list items and link targets,
+ * leaves out what the page hides itself (style display:none) and drops
+ * everything else, so a message is readable with no helper at all. */
 #include <config.h>
 
 #include <string.h>
@@ -301,6 +302,59 @@ name_is(const char *name, const char *const *list)
     return FALSE;
 }
 
+/* An element its own style hides (a newsletter's "preheader", shown only
+ * by list views): display:none, or Outlook's mso-hide:all. */
+static gboolean
+tag_hides(const char *t, gsize len)
+{
+    g_autofree char *style = tag_attr(t, len, "style");
+    if (!style)
+        return FALSE;
+    GString *s = g_string_new(NULL);
+    for (const char *c = style; *c; c++)
+        if (!g_ascii_isspace(*c))
+            g_string_append_c(s, g_ascii_tolower(*c));
+    gboolean hidden = strstr(s->str, "display:none") || strstr(s->str, "mso-hide:all");
+    g_string_free(s, TRUE);
+    return hidden;
+}
+
+/* After the start tag of element NAME at FROM: just past its matching
+ * end tag, counting nested elements of the same name; NULL when it is
+ * never closed (then nothing is hidden: a broken page loses no text), or
+ * when the searches have used up *BUDGET bytes (many unclosed hidden
+ * elements must not make the conversion quadratic). */
+static const char *
+element_end(const char *from, const char *name, gsize *budget)
+{
+    gsize nl = strlen(name);
+    int depth = 1;
+    for (const char *q = strchr(from, '<'); q; q = strchr(q + 1, '<')) {
+        gsize used = (gsize)(q - from);
+        if (used > *budget) {
+            *budget = 0;
+            return NULL;
+        }
+        gboolean closing = q[1] == '/';
+        const char *n = q + 1 + (closing ? 1 : 0);
+        if (g_ascii_strncasecmp(n, name, nl) != 0 || g_ascii_isalnum(n[nl]))
+            continue;
+        const char *e = strchr(n, '>');
+        if (!e)
+            return NULL;
+        if (closing)
+            depth--;
+        else if (e[-1] != '/')
+            depth++;
+        if (depth == 0) {
+            *budget -= (gsize)(e + 1 - from);
+            return e + 1;
+        }
+    }
+    *budget = *budget > strlen(from) ? *budget - strlen(from) : 0;
+    return NULL;
+}
+
 static void
 handle_tag(Html *h, const char *t, gsize len)
 {
@@ -372,6 +426,8 @@ mime_html_to_text_builtin(const char *html)
     static const char *const in_head[] = { "meta", "link", "base", "basefont", "bgsound",
                                            "noscript", "template", "html", "head", NULL };
 
+    gsize hide_budget = 4 * strlen(p) + 4096;
+
     while (*p) {
         if (*p == '<') {
             if (strncmp(p, "<!--", 4) == 0) {
@@ -405,6 +461,13 @@ mime_html_to_text_builtin(const char *html)
                 const char *ce = strchr(found, '>');
                 p = ce ? ce + 1 : found + strlen(found);
                 continue;
+            }
+            if (nlen > 0 && e[-1] != '/' && hide_budget > 0 && tag_hides(t, tlen)) {
+                const char *after = element_end(e + 1, name, &hide_budget);
+                if (after) {
+                    p = after;
+                    continue;
+                }
             }
             if (nlen > 0 && g_ascii_strcasecmp(name, "head") == 0)
                 h.head = TRUE;

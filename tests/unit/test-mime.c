@@ -190,6 +190,14 @@ static const HtmlCase html_cases[] = {
     { "<head><meta name=x content=y>\n<div>in a div</div>", "in a div\n" },
     { "<head><title>T</title>\nplain text after</html>", "plain text after\n" },
     { "<HEAD><STYLE>p{}</STYLE></HEAD>Shown", "Shown\n" },
+    /* What the page hides itself (a preheader) stays hidden... */
+    { "<div style=\"display:none;max-height:0\">preheader</div><p>Text</p>", "Text\n" },
+    { "<span style='DISPLAY : None'>a<span>b</span>c</span>after", "after\n" },
+    { "<div style=\"mso-hide:all\"><div>x</div></div><div>y</div>", "y\n" },
+    { "<td style=\"display:block\">shown</td>", "shown\n" },
+    { "a<br style=\"display:none\"/>b", "a\nb\n" },
+    /* ...but a hidden element never closed hides nothing. */
+    { "<div style=\"display:none\">all the text", "all the text\n" },
 };
 
 static void
