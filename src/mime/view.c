@@ -159,6 +159,29 @@ is_uuencode_cte(GMimeObject *obj)
            strcmp(v, "x-uue") == 0 || strcmp(v, "uue") == 0;
 }
 
+/* An inline part that is text to read, shown under its marker as mutt
+ * and Thunderbird show it: a bounce's delivery report (with the reason)
+ * and the returned headers, a read receipt, a patch, a log.  Not the
+ * types another program shows better (calendar, contact cards). */
+static gboolean
+read_as_text(const char *type)
+{
+    static const char *const reports[] = {
+        "message/delivery-status", "message/global-delivery-status",
+        "message/disposition-notification", "message/global-disposition-notification",
+        "message/global-headers", NULL };
+    static const char *const not_text[] = {
+        "text/calendar", "text/vcard", "text/x-vcard", "text/directory",
+        "text/x-vcalendar", NULL };
+    for (int i = 0; reports[i]; i++)
+        if (strcmp(type, reports[i]) == 0)
+            return TRUE;
+    for (int i = 0; not_text[i]; i++)
+        if (strcmp(type, not_text[i]) == 0)
+            return FALSE;
+    return g_str_has_prefix(type, "text/");
+}
+
 static char *
 part_text(GMimePart *part)
 {
@@ -423,6 +446,13 @@ walk_part(Walk *w, GMimePart *part, int depth)
     a->params = type_params(g_mime_object_get_content_type(obj));
     separate(w);
     append_marker(w->body, a);
+    if (!attachment && read_as_text(lower)) {
+        g_autofree char *text = part_text(part);
+        if (text && *text) {
+            g_string_append(w->body, text);
+            separate(w);
+        }
+    }
 }
 
 /* The alternative to show: the last text/plain one (the parts go from

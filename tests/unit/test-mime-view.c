@@ -26,6 +26,7 @@ static const char *const corpus[] = {
     "broken-no-boundary", "broken-type-text", "broken-headers-into-body",
     "broken-no-headers", "html-unclosed-head", "uu-stripped",
     "broken-alternative-no-boundary", "broken-inner-no-boundary", "uu-nameless",
+    "report-inline-text",
     "outlook-invite", "related-alternative-mixed", "inline-named-text", "rfc822-base64",
     "tnef",
 };
