@@ -28,6 +28,21 @@ address_ok(const char *a)
     return TRUE;
 }
 
+/* ADDR with an IDN domain in its ASCII form (the account's own address
+ * or -f may have one), or NULL when that is no usable SMTP address
+ * either or ADDR already is one. */
+static char *
+wire_address(const char *addr)
+{
+    if (!addr || address_ok(addr))
+        return NULL;
+    g_autoptr(GPtrArray) one = mime_address_list_parse(addr);
+    if (!one || one->len != 1)
+        return NULL;
+    const char *wire = ((const MimeMailbox *)one->pdata[0])->wire;
+    return address_ok(wire) ? g_strdup(wire) : NULL;
+}
+
 static void
 collect_list(GPtrArray *list, GPtrArray *out, GPtrArray *bad)
 {
@@ -103,6 +118,9 @@ send_envelope_of(const Account *account, const char *data, gsize len,
     g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func(g_free);
 
     const char *rp = env_from && *env_from ? env_from : account->address;
+    g_autofree char *rp_wire = wire_address(rp);
+    if (rp_wire)
+        rp = rp_wire;
     if (!address_ok(rp)) {
         g_autofree char *shown = term_safe(rp, -1, TERM_SAFE_DEFAULT);
         g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
@@ -280,7 +298,9 @@ send_prepare_queued(PostieConfig *cfg, const char *data, gsize len,
     GString *own = g_string_new(NULL);
     g_string_append_printf(own, HDR_ACCOUNT ": %s\n", a->id);
     if (o && o->envelope_from && *o->envelope_from) {
-        if (!address_ok(o->envelope_from)) {
+        g_autofree char *wire = wire_address(o->envelope_from);
+        const char *ef = wire ? wire : o->envelope_from;
+        if (!address_ok(ef)) {
             g_autofree char *shown = term_safe(o->envelope_from, -1, TERM_SAFE_DEFAULT);
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_FORMAT,
                         _("the sender address \"%s\" cannot be used in SMTP"), shown);
@@ -288,7 +308,7 @@ send_prepare_queued(PostieConfig *cfg, const char *data, gsize len,
             g_string_free(own, TRUE);
             return NULL;
         }
-        g_string_append_printf(own, HDR_ENVELOPE_FROM ": %s\n", o->envelope_from);
+        g_string_append_printf(own, HDR_ENVELOPE_FROM ": %s\n", ef);
     }
     g_autoptr(GPtrArray) rcpts = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func(g_free);

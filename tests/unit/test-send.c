@@ -115,6 +115,9 @@ static const EnvCase env_cases[] = {
     /* An IDN domain needs no SMTPUTF8: it goes in ASCII. */
     { "To: Bob <bob@b\xc3\xbc" "cher.example>, a@xn--bcher-kva.example\n\n", "me@home.org",
       "bob@xn--bcher-kva.example,a@xn--bcher-kva.example" },
+    { "X-Postie-Envelope-From: me@b\xc3\xbc" "cher.example\nTo: a@x.org\n\n",
+      "me@xn--bcher-kva.example", "a@x.org" },
+    { "X-Postie-Envelope-From: m\xc3\xa9@x.org\nTo: a@x.org\n\n", NULL, NULL },
     { "To: undisclosed-recipients:;\nBcc: h@x.org\n\n", "me@home.org", "h@x.org" },
     { "To: a@x.org\nSubject: s\nTo: b@x.org\nCc: c@x.org\nCc: a@x.org\n\nTo: body@x.org\n",
       "me@home.org", "a@x.org,b@x.org,c@x.org" },
