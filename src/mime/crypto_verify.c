@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <gpg-error.h>
+
 #include "mime/crypto_private.h"
 
 static const char *
@@ -155,6 +157,13 @@ mime_crypto_verify_part(MimeCrypto *c, GMimeObject *obj, int depth, GString *bod
                         _("malformed: the signature part is missing or empty"));
         else
             sigs = g_mime_multipart_signed_verify(mps, GMIME_VERIFY_NONE, &err);
+        if (!sigs && err && err->domain == GMIME_GPGME_ERROR &&
+            gpg_err_code((gpg_error_t)err->code) == GPG_ERR_NO_DATA) {
+            /* GMime says "Could not verify signature: No data". */
+            g_clear_error(&err);
+            g_set_error(&err, POSTIE_ERROR, POSTIE_ERROR_FORMAT, "%s",
+                        _("malformed: the signature part holds no signature"));
+        }
         if (!sigs)
             mime_crypto_failure(c, body, _("Could not verify the signature"), err);
         else

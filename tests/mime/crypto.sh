@@ -139,6 +139,31 @@ like "$out" "see the slides" "encrypted, split encoded-word name: decrypted"
 like "$out" "\[1\] Präsentation.pptx \(application/octet-stream" \
     "the attachment name inside the encryption is whole (GMime #133 fixed there too)"
 
+# A signature part that holds no signature (mail from a broken signer):
+# said so, not GMime's "Could not verify signature: No data".
+cat > "$TEST_TMP/nosig.mbox" <<'MBOX'
+From a@example.org Sat Dec  5 00:00:00 2026
+From: Alice Test <alice@example.org>
+Subject: not really signed
+MIME-Version: 1.0
+Content-Type: multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="S"
+
+--S
+Content-Type: text/plain
+
+the text is still shown
+--S
+Content-Type: application/pgp-signature
+
+9825cba003a7ac85b9a3f3dc9f8423fd
+--S--
+
+MBOX
+out=$("$POSTIE" show -f "$TEST_TMP/nosig.mbox" 1 2>&1)
+like "$out" "\[-- Could not verify the signature: malformed: the signature part holds no signature --\]" \
+    "a signature part without a signature: said plainly"
+like "$out" "the text is still shown" "its text is shown"
+
 # Decrypted text is never in the index cache (or anywhere on disk).
 if grep -rqs -e "secret body text" -e "the real subject" -e "inline secret" -e "smime secret" "$HOME"; then r=1; else r=0; fi
 ok $r "no decrypted text under HOME (index cache included)"
