@@ -117,6 +117,8 @@ guess_block_type(const MimeUuBlock *b)
         return guess_type(b->name);
     gsize len = 0;
     const guchar *data = g_bytes_get_data(b->data, &len);
+    if (len == 0)
+        return g_strdup("application/octet-stream");
     gboolean uncertain = TRUE;
     g_autofree char *ct = g_content_type_guess(NULL, data, MIN(len, 4096), &uncertain);
     char *mime = ct && !uncertain ? g_content_type_get_mime_type(ct) : NULL;
