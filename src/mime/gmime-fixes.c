@@ -329,7 +329,9 @@ is_field_line(const char *line, gsize len)
 /* 4. GMime (all releases) reads a header block that runs into the body
  *    without a blank line, or a message with no header at all, as an empty
  *    message ("not a mail message").  Returns RAW with a blank line put
- *    where the header block really ends, or NULL when it is fine. */
+ *    where the header block really ends, or NULL when it is fine.  Lines
+ *    of white space before the first field (some gateways write one) are
+ *    left out: the index reads the fields after them, so the view does. */
 GBytes *
 mime_fix_header_block(GBytes *raw)
 {
@@ -342,6 +344,29 @@ mime_fix_header_block(GBytes *raw)
     if (len >= 5 && strncmp(data, "From ", 5) == 0) {
         const char *nl = memchr(data, '\n', len);
         pos = nl ? (gsize)(nl - data) + 1 : len;
+    }
+    gsize kept = pos, blank_start = pos;
+    while (pos < len) {
+        const char *line = data + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        gsize llen = nl ? (gsize)(nl - line) : len - pos;
+        gsize ws = 0;
+        while (ws < llen && (line[ws] == ' ' || line[ws] == '\t'))
+            ws++;
+        /* Spaces or tabs, then the line end (an empty line is the end of
+         * an empty header block: a message that is all body). */
+        if (ws == 0 || !nl || !(ws == llen || (ws + 1 == llen && line[ws] == '\r')))
+            break;
+        pos += llen + 1;
+    }
+    if (pos > blank_start) {
+        /* Without those lines, then judged as any other message. */
+        GByteArray *rest = g_byte_array_sized_new((guint)(len - (pos - blank_start)));
+        g_byte_array_append(rest, (const guint8 *)data, (guint)kept);
+        g_byte_array_append(rest, (const guint8 *)data + pos, (guint)(len - pos));
+        g_autoptr(GBytes) trimmed = g_byte_array_free_to_bytes(rest);
+        GBytes *fixed = mime_fix_header_block(trimmed);
+        return fixed ? fixed : g_bytes_ref(trimmed);
     }
     gboolean first = TRUE;
     while (pos < len) {

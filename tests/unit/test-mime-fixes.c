@@ -173,6 +173,23 @@ test_messages(void)
     g_assert_false(a->damaged);
 }
 
+/* Lines of white space before the first field are left out (the index
+ * reads the fields after them); an empty first line still means a
+ * message with no header, all body. */
+static void
+test_leading_blank_lines(void)
+{
+    g_autoptr(MimeView) v = view("   \r\n\t\r\nFrom: a@example.org\r\nSubject: after spaces\r\n"
+                                 "\r\nthe body\r\n");
+    g_assert_cmpstr(header(v, "Subject"), ==, "after spaces");
+    g_assert_true(g_str_has_prefix(v->body_text, "the body"));
+    g_autoptr(MimeView) w = view("\r\nSubject: not a header\r\n\r\ntext\r\n");
+    g_assert_null(header(w, "Subject"));
+    g_assert_nonnull(strstr(w->body_text, "Subject: not a header"));
+    g_autoptr(MimeView) x = view("  \nno header here\njust text\n");
+    g_assert_nonnull(strstr(x->body_text, "no header here\njust text"));
+}
+
 /* A 1,001-byte attachment whose encoder left off the padding saves as
  * 1,001 bytes; a stray last character marks it damaged. */
 static void
@@ -249,6 +266,7 @@ main(int argc, char **argv)
     g_test_add_func("/mime/fixes/base64", test_base64);
     g_test_add_func("/mime/fixes/qp", test_qp);
     g_test_add_func("/mime/fixes/messages", test_messages);
+    g_test_add_func("/mime/fixes/leading-blank-lines", test_leading_blank_lines);
     g_test_add_func("/mime/fixes/unpadded-attachment", test_unpadded_attachment);
     g_test_add_func("/mime/fixes/qp-message", test_qp_message);
     g_test_add_func("/mime/fixes/bodiless-part", test_bodiless_part);
