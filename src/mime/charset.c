@@ -213,8 +213,26 @@ try_convert(const char *data, gsize len, const char *from)
     return r;
 }
 
+static char *
+to_utf8(const char *data, gsize len, const char *charset);
+
+/* Text to read: a CRLF line end becomes LF (base64 text from Outlook and
+ * others carries CRLF; the CR of the last line was shown as ^M, and a
+ * reply quoted every line with its CR). */
 char *
 mime_charset_to_utf8(const char *data, gsize len, const char *charset)
+{
+    char *s = to_utf8(data, len, charset);
+    char *w = s;
+    for (const char *r = s; *r; r++)
+        if (!(r[0] == '\r' && r[1] == '\n'))
+            *w++ = *r;
+    *w = '\0';
+    return s;
+}
+
+static char *
+to_utf8(const char *data, gsize len, const char *charset)
 {
     if (!data)
         return g_strdup("");

@@ -99,7 +99,8 @@ char *mime_attachment_describe(const MimeAttachment *a);
  * charset (read as mime_charset_name says) when it converts cleanly, else
  * UTF-8 if the data is valid UTF-8, else the declared charset with one
  * U+FFFD per bad sequence; missing or unknown: UTF-8 if valid, else
- * windows-1252, else ISO-8859-1.  NUL bytes become U+FFFD. */
+ * windows-1252, else ISO-8859-1.  NUL bytes become U+FFFD; CRLF line
+ * ends become LF. */
 char *mime_charset_to_utf8(const char *data, gsize len, const char *charset);
 /* The iconv name postie decodes LABEL with: the WHATWG mapping to the
  * Windows supersets (ISO-8859-1 and US-ASCII -> WINDOWS-1252, Shift_JIS

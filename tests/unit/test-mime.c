@@ -52,6 +52,10 @@ static const CharsetCase charset_cases[] = {
     { "\x1b$B$3\x7f\x7f$s\x1b(B", -1, "iso-2022-jp",
       "\xe3\x81\x93\xef\xbf\xbd\xef\xbf\xbd\xe3\x82\x93" },
     { "\xc4\xe3\x80", -1, "gbk", "\xe4\xbd\xa0\xe2\x82\xac" },
+    /* CRLF line ends become LF; a lone CR stays (shown as ^M). */
+    { "one\r\ntwo\r\n", -1, "utf-8", "one\ntwo\n" },
+    { "caf\xe9\r\n", -1, "iso-8859-1", "caf\xc3\xa9\n" },
+    { "a\rb\r", -1, NULL, "a\rb\r" },
 };
 
 static void
@@ -849,6 +853,23 @@ test_reply(void)
                     "> > earlier quote\n");
 }
 
+/* Outlook's base64 text carries CRLF: the reply quotes it without CRs. */
+static void
+test_reply_crlf(void)
+{
+    g_autofree char *b64 = g_base64_encode((const guchar *)"Hello\r\nSecond line\r\n", 20);
+    g_autofree char *raw = g_strconcat(
+        "From: Alice <alice@example.org>\nTo: me@example.com\nSubject: Plans\n"
+        "Date: Mon, 2 Mar 2026 10:00:00 +0100\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
+        b64, "\n", NULL);
+    g_autoptr(MimeDraft) d = reply(raw, MIME_REPLY);
+    g_assert_cmpstr(d->body, ==,
+                    "On Mon, 02 Mar 2026 10:00 +0100, Alice wrote:\n"
+                    "> Hello\n"
+                    "> Second line\n");
+}
+
 static void
 test_reply_all(void)
 {
@@ -1157,6 +1178,7 @@ main(int argc, char **argv)
     g_test_add_func("/mime/build/errors", test_build_errors);
     g_test_add_func("/mime/build/header-injection", test_build_header_injection);
     g_test_add_func("/mime/reply/reply", test_reply);
+    g_test_add_func("/mime/reply/reply-crlf", test_reply_crlf);
     g_test_add_func("/mime/reply/reply-all", test_reply_all);
     g_test_add_func("/mime/reply/forward", test_forward);
     g_test_add_func("/mime/reply/forward-inline-attachments", test_forward_inline_attachments);
