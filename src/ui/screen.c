@@ -9,7 +9,6 @@
 #include <locale.h>
 #include <poll.h>
 #include <string.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "ui/private.h"
@@ -94,24 +93,10 @@ refresh_folder(Ui *ui)
     return TRUE;
 }
 
-/* Once the terminal is gone, every wait for a key says so (KEY_EXIT),
- * so that each loop can close as it closes on quit; a loop that keeps
- * asking (a prompt) would spin, so after a few the program ends.  Mail
- * is safe: folders change only through their crash-safe writes. */
-#define GONE_KEYS_BEFORE_EXIT 16
-
-static gboolean terminal_gone;
-
 int
 ui_getkey(Ui *ui)
 {
-    static int gone_keys;
     for (;;) {
-        if (terminal_gone) {
-            if (++gone_keys > GONE_KEYS_BEFORE_EXIT)
-                exit(EXIT_FAILURE);
-            return UI_KEY_FUNC | KEY_EXIT;
-        }
         wint_t wc;
         int r = get_wch(&wc);
         if (r == KEY_CODE_YES)
@@ -139,15 +124,10 @@ ui_getkey(Ui *ui)
             { .fd = ui->wake_fd[0], .events = POLLIN },
         };
         int n = poll(fds, ui->wake_fd[0] >= 0 ? 2 : 1, REFRESH_MS);
-        /* The terminal went away.  A hung-up terminal also reads as
-         * readable (end of file), and curses had no key for us: without
-         * this, a postie whose SIGHUP is ignored (nohup) would spin. */
-        if ((n < 0 && errno != EINTR) ||
-            (n > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))) ||
-            (n > 0 && (fds[0].revents & POLLIN) && !isatty(STDIN_FILENO))) {
-            terminal_gone = TRUE;
-            continue;
-        }
+        if (n < 0 && errno != EINTR)
+            return UI_KEY_FUNC | KEY_EXIT;
+        if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN))
+            return UI_KEY_FUNC | KEY_EXIT;   /* the terminal went away */
         if (n > 0 && (fds[1].revents & POLLIN)) {
             char buf[64];
             while (read(ui->wake_fd[0], buf, sizeof buf) > 0)
