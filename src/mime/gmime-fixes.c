@@ -345,7 +345,7 @@ mime_fix_header_block(GBytes *raw)
         const char *nl = memchr(data, '\n', len);
         pos = nl ? (gsize)(nl - data) + 1 : len;
     }
-    gsize kept = pos, blank_start = pos;
+    gsize fields = pos;      /* where the header block should start */
     while (pos < len) {
         const char *line = data + pos;
         const char *nl = memchr(line, '\n', len - pos);
@@ -359,10 +359,10 @@ mime_fix_header_block(GBytes *raw)
             break;
         pos += llen + 1;
     }
-    if (pos > blank_start) {
+    if (pos > fields) {
         /* Without those lines, then judged as any other message. */
-        GByteArray *rest = g_byte_array_sized_new((guint)(len - (pos - blank_start)));
-        g_byte_array_append(rest, (const guint8 *)data, (guint)kept);
+        GByteArray *rest = g_byte_array_sized_new((guint)(len - (pos - fields)));
+        g_byte_array_append(rest, (const guint8 *)data, (guint)fields);
         g_byte_array_append(rest, (const guint8 *)data + pos, (guint)(len - pos));
         g_autoptr(GBytes) trimmed = g_byte_array_free_to_bytes(rest);
         GBytes *fixed = mime_fix_header_block(trimmed);
