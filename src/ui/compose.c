@@ -297,13 +297,16 @@ note_used(Compose *c, GPtrArray *used)
         g_debug("address book: %s", error->message);
 }
 
-/* Mark the original replied, or the resumed draft deleted, when the
- * folder showing it is still open. */
+/* Mark the original replied (once the reply is on its way, not when it
+ * is put in Drafts), or the resumed draft deleted, when the folder
+ * showing it is still open. */
 static void
-after_done(Compose *c)
+after_done(Compose *c, gboolean sent)
 {
     Ui *ui = c->ui;
-    if (!(c->is_reply || c->from_draft) || !ui->folder ||
+    if (!(c->is_reply && sent) && !c->from_draft)
+        return;
+    if (!ui->folder ||
         g_strcmp0(ui->folder_name, c->orig_folder) != 0)
         return;
     for (guint i = 0; i < ui->view.n; i++) {
@@ -389,7 +392,7 @@ finish(Compose *c, int how)
             return FALSE;
         }
         ui_message(ui, _("Saved in Drafts."));
-        after_done(c);
+        after_done(c, FALSE);
         return TRUE;
     }
     SendQueueOptions opts = { 0 };
@@ -400,7 +403,7 @@ finish(Compose *c, int how)
         return FALSE;
     }
     note_used(c, used);
-    after_done(c);
+    after_done(c, TRUE);
     ui_update_outbox(ui);
     if (how == 'y') {
         ui_message(ui, _("Queued; sending..."));

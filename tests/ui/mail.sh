@@ -80,6 +80,15 @@ like "$eml" 'SCRIPTED BODY LINE' "the SMTP server got the body"
 like "$(cat "$SMTP_OUTDIR/1.json")" 'bob@example.net' "the recipient was bob"
 wait_for_file "$MAIL/Sent" 'Hello from the screen'; ok $? "the message is in Sent"
 
+# A reply put in Drafts is no answer yet: the original is marked
+# replied only once the reply goes out.
+keys r
+wait_for 'compose'
+keys P
+wait_for 'Saved in Drafts'; ok $? "a reply can be put in Drafts"
+like "$(screen | grep 'Folder backup report deadline #0' | head -1)" '│N  ' \
+    "the original is not marked replied by a draft"
+
 # Reply to the selected message.
 keys r
 wait_for 'compose'; ok $? "r opens the compose form with the reply"
@@ -87,6 +96,7 @@ like "$(screen)" 'Subject: Re: ' "the reply's subject starts with Re:"
 keys y
 wait_for_file "$SMTP_OUTDIR/2.json" 'rcpt_tos'; ok $? "the reply was sent"
 like "$(tr -d '\r' < "$SMTP_OUTDIR/2.eml")" 'In-Reply-To: <' "the reply carries In-Reply-To"
+wait_for '│Nr +1 Nov 2023'; ok $? "the original is marked replied once the reply is sent"
 
 # Cancel with changes asks first.
 keys m
