@@ -76,7 +76,7 @@ attachments_run(Ui *ui)
             continue;
         UiAction act = keymap_lookup(ui->keys, key);
         const MimeAttachment *a = list->pdata[sel];
-        if (act == ACT_QUIT || key == 27)
+        if (act == ACT_QUIT || key == 27 || key == (UI_KEY_FUNC | KEY_EXIT))
             return;
         if (act == ACT_DOWN)
             sel = MIN(sel + 1, (int)list->len - 1);

@@ -424,6 +424,12 @@ compose_run(Compose *c)
         int key = ui_getkey(ui);
         if (key == (UI_KEY_FUNC | KEY_RESIZE) || key == UI_KEY_EVENT)
             continue;
+        if (key == (UI_KEY_FUNC | KEY_EXIT)) {
+            /* The terminal went away: keep what was written in Drafts. */
+            if (c->changed)
+                finish(c, 'P');
+            return;
+        }
         g_clear_pointer(&ui->message, g_free);
         UiAction a = keymap_lookup(ui->keys, key);
         switch (key) {

@@ -53,7 +53,7 @@ help_show(Ui *ui, GPtrArray *lines)
         UiAction a = keymap_lookup(ui->keys, key);
         if (key == (UI_KEY_FUNC | KEY_RESIZE))
             continue;
-        if (a == ACT_QUIT || a == ACT_HELP || key == 27)
+        if (a == ACT_QUIT || a == ACT_HELP || key == 27 || key == (UI_KEY_FUNC | KEY_EXIT))
             break;
         if (a == ACT_DOWN)
             top++;

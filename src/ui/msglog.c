@@ -116,7 +116,7 @@ msglog_run(Ui *ui)
         if (key == (UI_KEY_FUNC | KEY_RESIZE) || key == UI_KEY_EVENT)
             continue;
         UiAction a = keymap_lookup(ui->keys, key);
-        if (a == ACT_QUIT || a == ACT_MESSAGE_LOG || key == 27)
+        if (a == ACT_QUIT || a == ACT_MESSAGE_LOG || key == 27 || key == (UI_KEY_FUNC | KEY_EXIT))
             break;
         if (a == ACT_DOWN)
             ui->log_top++;

@@ -260,6 +260,8 @@ void ui_run_action(Ui *ui, UiAction a);
 void ui_redraw(Ui *ui);
 /* Read one key, waiting; handles resize (returns KEY_RESIZE tagged). */
 int ui_getkey(Ui *ui);
+void ui_catch_signals(Ui *ui);
+void ui_release_signals(void);
 /* Leave curses for a child program, and come back. */
 void ui_suspend(void);
 void ui_resume(void);

@@ -115,7 +115,7 @@ prompt_line_full(Ui *ui, const char *question, const char *initial,
             ui_redraw(ui);
             continue;
         }
-        if (key == 27 || key == 7) {         /* Esc, ^G */
+        if (key == 27 || key == 7 || key == (UI_KEY_FUNC | KEY_EXIT)) {   /* Esc, ^G, no terminal */
             break;
         } else if (key == '\n' || key == '\r' || key == (UI_KEY_FUNC | KEY_ENTER)) {
             result = g_ucs4_to_utf8((gunichar *)buf->data, buf->len, NULL, NULL, NULL);
@@ -202,7 +202,7 @@ prompt_choice(Ui *ui, const char *question, const char *choices)
             ui_redraw(ui);
             continue;
         }
-        if (key == 27 || key == 7)
+        if (key == 27 || key == 7 || key == (UI_KEY_FUNC | KEY_EXIT))
             return 0;
         if (key > 0 && key < 128 && strchr(choices, key))
             return key;

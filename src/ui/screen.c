@@ -8,7 +8,9 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "ui/private.h"
@@ -52,6 +54,58 @@ ui_redraw(Ui *ui)
     refresh();
 }
 
+/* SIGHUP and SIGTERM close the screen as quitting does (flags written,
+ * a message being composed kept in Drafts); ^C (SIGINT) is a key.  The
+ * handlers only note the signal and wake the main loop, which acts on
+ * it in ui_getkey(); a second SIGHUP or SIGTERM ends the program at once,
+ * for a postie stuck in long work.  They replace the handlers ncurses
+ * installs, which end the program on the spot (_exit). */
+static volatile sig_atomic_t close_signal;
+static volatile sig_atomic_t interrupt_signal;
+static int signal_wake_fd = -1;
+
+static void
+on_signal(int sig)
+{
+    int saved = errno;
+    if (sig == SIGINT) {
+        interrupt_signal = 1;
+    } else if (close_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    } else {
+        close_signal = sig;
+    }
+    if (signal_wake_fd >= 0 && write(signal_wake_fd, "s", 1) < 0) {
+        /* the pipe is full: the loop is awake anyway */
+    }
+    errno = saved;
+}
+
+void
+ui_catch_signals(Ui *ui)
+{
+    signal_wake_fd = ui->wake_fd[1];
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
+    for (gsize i = 0; i < G_N_ELEMENTS(sigs); i++) {
+        struct sigaction old;
+        /* ignored when we started (nohup, a background job): stays so */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+void
+ui_release_signals(void)
+{
+    signal_wake_fd = -1;
+}
+
 void
 ui_suspend(void)
 {
@@ -62,6 +116,9 @@ ui_suspend(void)
 void
 ui_resume(void)
 {
+    /* a ^C typed while a program (the editor, a viewer) had the
+     * terminal was meant for that program */
+    interrupt_signal = 0;
     reset_prog_mode();
     clearok(curscr, TRUE);
     refresh();
@@ -93,10 +150,32 @@ refresh_folder(Ui *ui)
     return TRUE;
 }
 
-int
-ui_getkey(Ui *ui)
+/* Once the terminal is gone (or SIGHUP or SIGTERM came), every wait for
+ * a key says so (KEY_EXIT), so that each loop closes as it closes on
+ * quit; a loop that keeps asking would spin, so after a few the program
+ * ends.  Mail is safe: folders change only through their crash-safe
+ * writes. */
+#define CLOSING_KEYS_BEFORE_EXIT 16
+
+static gboolean closing;
+
+static int
+getkey(Ui *ui, gboolean want_interrupt)
 {
+    static int closing_keys;
     for (;;) {
+        if (close_signal)
+            closing = TRUE;
+        if (closing) {
+            if (++closing_keys > CLOSING_KEYS_BEFORE_EXIT)
+                exit(EXIT_FAILURE);
+            return UI_KEY_FUNC | KEY_EXIT;
+        }
+        if (interrupt_signal) {
+            /* ^C: the index asks whether to quit; elsewhere it is Esc */
+            interrupt_signal = 0;
+            return want_interrupt ? UI_KEY_INTERRUPT : 27;
+        }
         wint_t wc;
         int r = get_wch(&wc);
         if (r == KEY_CODE_YES)
@@ -124,10 +203,15 @@ ui_getkey(Ui *ui)
             { .fd = ui->wake_fd[0], .events = POLLIN },
         };
         int n = poll(fds, ui->wake_fd[0] >= 0 ? 2 : 1, REFRESH_MS);
-        if (n < 0 && errno != EINTR)
-            return UI_KEY_FUNC | KEY_EXIT;
-        if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN))
-            return UI_KEY_FUNC | KEY_EXIT;   /* the terminal went away */
+        /* The terminal went away.  A hung-up terminal also reads as
+         * readable (end of file), and curses had no key for us: without
+         * this, a postie whose SIGHUP is ignored (nohup) would spin. */
+        if ((n < 0 && errno != EINTR) ||
+            (n > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))) ||
+            (n > 0 && (fds[0].revents & POLLIN) && !isatty(STDIN_FILENO))) {
+            closing = TRUE;
+            continue;
+        }
         if (n > 0 && (fds[1].revents & POLLIN)) {
             char buf[64];
             while (read(ui->wake_fd[0], buf, sizeof buf) > 0)
@@ -146,6 +230,19 @@ ui_getkey(Ui *ui)
         if (ui_timer_tick(ui))
             return UI_KEY_EVENT;
     }
+}
+
+int
+ui_getkey(Ui *ui)
+{
+    return getkey(ui, FALSE);
+}
+
+/* The index's wait: ^C comes back as UI_KEY_INTERRUPT. */
+static int
+index_getkey(Ui *ui)
+{
+    return getkey(ui, TRUE);
 }
 
 static void
@@ -399,9 +496,14 @@ ui_loop(Ui *ui)
 {
     while (!ui->quit) {
         ui_redraw(ui);
-        int key = ui_getkey(ui);
+        int key = index_getkey(ui);
         if (key == (UI_KEY_FUNC | KEY_EXIT))
             break;
+        if (key == UI_KEY_INTERRUPT) {
+            if (prompt_yesno(ui, _("Quit postie?"), TRUE))
+                ui->quit = ui_leave_asking(ui);
+            continue;
+        }
         if (key == (UI_KEY_FUNC | KEY_RESIZE) || key == UI_KEY_EVENT)
             continue;
         UiAction a = keymap_lookup(ui->keys, key);

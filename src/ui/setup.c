@@ -706,6 +706,8 @@ setup_run(const char *config_path)
         int key = ui_getkey(&ui);
         if (key == (UI_KEY_FUNC | KEY_RESIZE) || key == UI_KEY_EVENT)
             continue;
+        if (key == (UI_KEY_FUNC | KEY_EXIT))
+            break;   /* the terminal went away: nothing is written */
         if (key == 'q' || key == 27) {
             if (prompt_yesno(&ui, _("Quit without writing the configuration?"), FALSE))
                 break;

@@ -150,6 +150,7 @@ ui_main(const char *config_path, const char *open_folder)
     }
     folderpane_update(&ui);
     ui_update_outbox(&ui);
+    ui_catch_signals(&ui);
     if (ui.problems->len > 0) {
         g_autofree char *first = conf_problem_format(ui.problems->pdata[0]);
         ui_error(&ui, "%s", first);
@@ -158,6 +159,7 @@ ui_main(const char *config_path, const char *open_folder)
     ui_loop(&ui);
     ui_features_shutdown(&ui);
     endwin();
+    ui_release_signals();
     ui_free(&ui);
     return 0;
 }

@@ -43,6 +43,8 @@ void view_check_config(const PostieConfig *cfg, GPtrArray *problems);
 /* Not a key: something happened in the background (new mail, progress);
  * the caller redraws. */
 #define UI_KEY_EVENT (UI_KEY_FUNC | 0xffff)
+/* ^C (SIGINT) in the index, which asks whether to quit (as mutt asks). */
+#define UI_KEY_INTERRUPT (UI_KEY_FUNC | 0xfffe)
 
 typedef enum {
     ACT_NONE = 0,

@@ -25,6 +25,8 @@ UI_SH_TESTS = \
 	tests/ui/confirm-delete.sh \
 	tests/ui/folders.sh \
 	tests/ui/pager.sh \
-	tests/ui/terminal-writes.sh
+	tests/ui/terminal-writes.sh \
+	tests/ui/hangup.sh \
+	tests/ui/signals.sh
 TESTS += $(UI_SH_TESTS)
 EXTRA_DIST += $(UI_SH_TESTS) tests/ui/lib.sh tests/ui/mkmbox.py
