@@ -290,7 +290,7 @@ start_job(Ui *ui, gboolean is_send, const char *account)
     g_free(ui->progress);
     ui->progress = g_strdup(is_send ? _("Sending...") : _("Fetching..."));
     running_job = job;
-    worker = g_thread_new(is_send ? "send" : "fetch", is_send ? send_thread : fetch_thread, job);
+    worker = ui_thread_new(is_send ? "send" : "fetch", is_send ? send_thread : fetch_thread, job);
     return TRUE;
 }
 

@@ -261,6 +261,7 @@ void ui_redraw(Ui *ui);
 /* Read one key, waiting; handles resize (returns KEY_RESIZE tagged). */
 int ui_getkey(Ui *ui);
 void ui_catch_signals(Ui *ui);
+GThread *ui_thread_new(const char *name, GThreadFunc func, gpointer data);
 void ui_release_signals(void);
 /* Leave curses for a child program, and come back. */
 void ui_suspend(void);

@@ -89,6 +89,9 @@ ui_catch_signals(Ui *ui)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    /* a call broken off in the main thread (other than its poll, which
+     * the pipe wakes anyway) goes on; the workers have them blocked */
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
     for (gsize i = 0; i < G_N_ELEMENTS(sigs); i++) {
@@ -98,6 +101,23 @@ ui_catch_signals(Ui *ui)
             continue;
         sigaction(sigs[i], &sa, NULL);
     }
+}
+
+/* A worker thread (fetch, send, and the threads they start) with the
+ * screen's signals blocked: they are the main loop's, and a handler run
+ * in a worker would break off the system call it was in. */
+GThread *
+ui_thread_new(const char *name, GThreadFunc func, gpointer data)
+{
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    GThread *t = g_thread_new(name, func, data);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return t;
 }
 
 void

@@ -35,6 +35,9 @@ start_in_tmux() {
 
 # start_postie COLS ROWS [postie args...]: the pane runs postie, then
 # prints EXIT=<status> and stays open so the last screen can be read.
+# The pane's shell survives a ^C sent to the pane, as an interactive
+# shell does (dash ends itself once its child is done if it saw one); a
+# trapped signal is reset to the default for postie.
 start_postie() {
     cols=$1 rows=$2
     shift 2
@@ -43,6 +46,7 @@ start_postie() {
 #!/bin/sh
 export LC_ALL=C.UTF-8 TERM=tmux-256color HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME'
 export XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME'
+trap : INT
 ${UI_ENV:-}
 "$POSTIE" "\$@"
 echo "EXIT=\$?"

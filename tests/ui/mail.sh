@@ -55,6 +55,11 @@ start_postie 100 30
 wait_for 'postie: Inbox \[0/0'; ok $? "the screen opens on an empty Inbox"
 keys G
 wait_for 'Fetching home'; ok $? "fetching shows progress in the status line"
+# ^C while the fetch runs is the screen's: the fetch goes on.
+keys C-c
+wait_for 'Quit postie\? '; ok $? "^C during the fetch asks whether to quit"
+keys n
+wait_not 'Quit postie\? '
 touch "$RELEASE"
 wait_for 'home: 12 new messages'; ok $? "the fetch reports the new mail"
 wait_for 'Inbox \[[0-9]+/12'; ok $? "the fetched messages are in the list"

@@ -35,11 +35,7 @@ rm -f '$TEST_TMP/editor-go'
 printf 'KEPT THROUGH THE SIGNAL\\n' >> "\$1"
 ED
 chmod +x "$TEST_TMP/editor.sh"
-# The pane's shell survives the ^C sent to the pane (as an interactive
-# shell does; dash ends itself after its child when it saw one), so that
-# it can print postie's exit status.  A trapped signal is reset for
-# postie when it starts.
-UI_ENV="export VISUAL='$TEST_TMP/editor.sh'; trap : INT"
+UI_ENV="export VISUAL='$TEST_TMP/editor.sh'"
 
 # postie with its pid written down, for the signals sent by hand.
 cat > "$TEST_TMP/pid-postie" <<RUN
