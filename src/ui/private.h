@@ -260,6 +260,7 @@ void ui_run_action(Ui *ui, UiAction a);
 void ui_redraw(Ui *ui);
 /* Read one key, waiting; handles resize (returns KEY_RESIZE tagged). */
 int ui_getkey(Ui *ui);
+gboolean ui_closing(void);
 void ui_catch_signals(Ui *ui);
 GThread *ui_thread_new(const char *name, GThreadFunc func, gpointer data);
 void ui_release_signals(void);

@@ -258,6 +258,14 @@ ui_getkey(Ui *ui)
     return getkey(ui, FALSE);
 }
 
+/* TRUE once the screen is closing: a loop that would ask again after a
+ * cancelled prompt gives up instead. */
+gboolean
+ui_closing(void)
+{
+    return closing || close_signal;
+}
+
 /* The index's wait: ^C comes back as UI_KEY_INTERRUPT. */
 static int
 index_getkey(Ui *ui)

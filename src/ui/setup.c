@@ -408,6 +408,8 @@ ask_answer(Ui *ui, Answers *a, Field f, const char *path)
         draw_form(ui, a, path, f);
         g_autofree char *q = g_strdup_printf("%s: ", _(labels[f]));
         char *v = prompt_line_full(ui, q, text, NULL, NULL, f == F_PASSWORD);
+        if (!v && ui_closing())
+            return FALSE;   /* the terminal went away: nothing is written */
         if (!v) {
             g_clear_pointer(&form_error, g_free);
             draw_form(ui, a, path, f);

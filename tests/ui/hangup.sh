@@ -4,8 +4,8 @@
 # from the terminal's session by the program that started it): a
 # hung-up terminal reads as end of file, and postie used to wait for a
 # key there forever, at full CPU.  From the index, from a prompt (a
-# loop of its own), and from the compose form, where what was written
-# is kept in Drafts.
+# loop of its own), from the compose form, where what was written is
+# kept in Drafts, and from the first-run form, which writes nothing.
 . "$top_srcdir/tests/ui/lib.sh"
 
 MAIL="$TEST_TMP/mail"
@@ -48,12 +48,17 @@ RUN
 chmod +x "$TEST_TMP/nohup-postie"
 REAL_POSTIE=$POSTIE
 
-for where in index prompt compose; do
+for where in index prompt compose setup; do
     UI_ENV="export VISUAL='$TEST_TMP/editor.sh' CASE=$where"
     POSTIE=$TEST_TMP/nohup-postie
-    start_postie 100 30
+    if [ $where = setup ]; then
+        start_postie 100 30 --config "$TEST_TMP/new-config"
+        wait_for '^Your name'; ok $? "setup: the first-run form asks"
+    else
+        start_postie 100 30
+        wait_for 'postie: Inbox \[1/'; ok $? "$where: the Inbox opens"
+    fi
     POSTIE=$REAL_POSTIE
-    wait_for 'postie: Inbox \[1/'; ok $? "$where: the Inbox opens"
     case $where in
     prompt)
         keys /
@@ -88,5 +93,6 @@ done
 like "$(cat "$MAIL/Drafts" 2>&1)" 'WRITTEN BEFORE THE HANG-UP' \
     "compose: what was written is kept in Drafts"
 like "$(cat "$MAIL/Drafts" 2>&1)" 'Subject: Cut off' "compose: with its subject"
+ok $([ ! -e "$TEST_TMP/new-config" ] && echo 0 || echo 1) "setup: no configuration is written"
 
 done_testing
