@@ -59,7 +59,7 @@ ui_redraw(Ui *ui)
  * handlers only note the signal and wake the main loop, which acts on
  * it in ui_getkey(); a second SIGHUP or SIGTERM ends the program at once,
  * for a postie stuck in long work.  They replace the handlers ncurses
- * installs, which end the program on the spot (_exit). */
+ * installs for SIGINT and SIGTERM, which end the program on the spot. */
 static volatile sig_atomic_t close_signal;
 static volatile sig_atomic_t interrupt_signal;
 static int signal_wake_fd = -1;
