@@ -24,11 +24,12 @@ smtp_host = localhost
 CFG
 chmod 600 "$XDG_CONFIG_HOME/postie/config"
 
-# The editor ignores ^C (as vim and nano read it as a key) and writes the
-# body once the test lets it go on.
+# The editor survives ^C (as vim and nano read it as a key), notes that
+# it came (the whole foreground group gets it at once, postie too), and
+# writes the body once the test lets it go on.
 cat > "$TEST_TMP/editor.sh" <<ED
 #!/bin/sh
-trap '' INT
+trap 'echo > "$TEST_TMP/editor-got-int"' INT
 echo EDITOR IS RUNNING
 while [ ! -e '$TEST_TMP/editor-go' ]; do sleep 0.1; done
 rm -f '$TEST_TMP/editor-go'
@@ -81,6 +82,7 @@ screen_lacks 'Quit postie\?'; ok $? "and does not ask to quit"
 
 compose_until_editor 'Interrupted editor'
 keys C-c
+wait_until 30 test -e "$TEST_TMP/editor-got-int"; ok $? "the editor got the ^C"
 touch "$TEST_TMP/editor-go"
 wait_for 'KEPT THROUGH THE SIGNAL'; ok $? "^C in the editor is the editor's: the compose form comes back"
 screen_lacks 'Quit postie\?'; ok $? "no question to quit after the editor"
