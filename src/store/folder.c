@@ -186,6 +186,87 @@ same_index(const StoreFolder *a, const StoreFolder *b)
     return TRUE;
 }
 
+/* Flags changed in memory and not yet written survive a fresh index of
+ * a file another program rewrote (mutt's sync, a fetch that completed a
+ * headers-only message): a message is known again by its Message-ID,
+ * Date, From and Subject (its length changes when the other program
+ * writes its Status line), and the bits changed here are applied to the
+ * flags the new file has, so what the other program changed stays too.
+ * Messages with the same key are paired in file order (the k-th before
+ * is the k-th after). */
+typedef struct {
+    guint32 set, clear;
+} FlagChange;
+
+static char *
+message_key(const StoreMessage *m)
+{
+    return g_strdup_printf("%s\n%" G_GINT64_FORMAT "\n%s\n%s",
+                           m->message_id ? m->message_id : "", m->date,
+                           m->from ? m->from : "", m->subject ? m->subject : "");
+}
+
+static void
+free_change_queue(gpointer q)
+{
+    g_queue_free_full(q, g_free);
+}
+
+/* Key -> GQueue of FlagChange, one for each message with a key that
+ * some changed message has (most of them no change), in file order; NULL
+ * when nothing is changed here. */
+static GHashTable *
+unwritten_changes(const StoreFolder *f)
+{
+    GHashTable *t = NULL;
+    for (guint i = 0; i < f->msgs->len; i++) {
+        const StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
+        if (m->flags == g_array_index(f->disk_flags, guint32, i))
+            continue;
+        if (!t)
+            t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_change_queue);
+        char *key = message_key(m);
+        if (!g_hash_table_contains(t, key))
+            g_hash_table_insert(t, key, g_queue_new());
+        else
+            g_free(key);
+    }
+    if (!t)
+        return NULL;
+    for (guint i = 0; i < f->msgs->len; i++) {
+        const StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
+        g_autofree char *key = message_key(m);
+        GQueue *q = g_hash_table_lookup(t, key);
+        if (!q)
+            continue;
+        guint32 disk = g_array_index(f->disk_flags, guint32, i);
+        FlagChange *c = g_new(FlagChange, 1);
+        c->set = m->flags & ~disk;
+        c->clear = disk & ~m->flags;
+        g_queue_push_tail(q, c);
+    }
+    return t;
+}
+
+static void
+apply_unwritten_changes(StoreFolder *f, GHashTable *changes)
+{
+    if (!changes)
+        return;
+    for (guint i = 0; i < f->msgs->len && g_hash_table_size(changes) > 0; i++) {
+        StoreMessage *m = &g_array_index(f->msgs, StoreMessage, i);
+        g_autofree char *key = message_key(m);
+        GQueue *q = g_hash_table_lookup(changes, key);
+        if (!q)
+            continue;
+        FlagChange *c = g_queue_pop_head(q);
+        m->flags = ((m->flags | c->set) & ~c->clear) & MSG_FLAGS_ALL;
+        g_free(c);
+        if (g_queue_is_empty(q))
+            g_hash_table_remove(changes, key);
+    }
+}
+
 static void
 swap_index(StoreFolder *a, StoreFolder *b)
 {
@@ -221,7 +302,11 @@ recheck_racy(StoreFolder *f, int fd, const struct stat *st, gboolean *changed,
     if (ok) {
         f->scanned = fresh.scanned;
         if (!same_index(f, &fresh)) {
+            GHashTable *changes = unwritten_changes(f);
             swap_index(f, &fresh);
+            apply_unwritten_changes(f, changes);
+            if (changes)
+                g_hash_table_destroy(changes);
             if (changed)
                 *changed = TRUE;
         }
@@ -234,6 +319,43 @@ recheck_racy(StoreFolder *f, int fd, const struct stat *st, gboolean *changed,
         g_string_chunk_free(fresh.strings);
     g_ptr_array_free(fresh.blobs, TRUE);
     return ok;
+}
+
+/* Index F's file anew: from the index cache when one matches (not for
+ * the file already indexed, SAME_FILE, which changed in place), else by
+ * reading it all. */
+static gboolean
+reindex(StoreFolder *f, int fd, const struct stat *st, gboolean same_file, GError **error)
+{
+    guint64 size = (guint64)st->st_size;
+    if (!same_file) {
+        store_folder_clear(f);
+        gboolean complete = FALSE;
+        if (store_cache_load(f, fd, size, store_mtime_ns(st), store_ctime_ns(st), &complete)) {
+            store_folder_set_identity(f, st);
+            if (complete) {
+                f->from_cache = TRUE;
+                return TRUE;
+            }
+            if (f->msgs->len > 0 &&
+                scan_from(f, fd, size, f->msgs->len - 1, error)) {
+                store_cache_save(f);
+                return TRUE;
+            }
+            g_clear_error(error);
+        }
+    }
+
+    /* Anything else: index it all again. */
+    store_folder_clear(f);
+    store_folder_set_identity(f, st);
+    if (!scan_from(f, fd, size, 0, error)) {
+        store_folder_clear(f);
+        f->has_identity = FALSE;
+        return FALSE;
+    }
+    store_cache_save(f);
+    return TRUE;
 }
 
 gboolean
@@ -277,34 +399,14 @@ store_folder_update(StoreFolder *f, int fd, gboolean *changed, GError **error)
         g_clear_error(error);
     }
 
-    if (!known || !same_file) {
-        store_folder_clear(f);
-        gboolean complete = FALSE;
-        if (store_cache_load(f, fd, size, mt, ct, &complete)) {
-            store_folder_set_identity(f, &st);
-            if (complete) {
-                f->from_cache = TRUE;
-                return TRUE;
-            }
-            if (f->msgs->len > 0 &&
-                scan_from(f, fd, size, f->msgs->len - 1, error)) {
-                store_cache_save(f);
-                return TRUE;
-            }
-            g_clear_error(error);
-        }
-    }
-
-    /* Anything else: index it all again. */
-    store_folder_clear(f);
-    store_folder_set_identity(f, &st);
-    if (!scan_from(f, fd, size, 0, error)) {
-        store_folder_clear(f);
-        f->has_identity = FALSE;
-        return FALSE;
-    }
-    store_cache_save(f);
-    return TRUE;
+    /* From here on the index is made anew. */
+    GHashTable *changes = unwritten_changes(f);
+    gboolean ok = reindex(f, fd, &st, known && same_file, error);
+    if (ok)
+        apply_unwritten_changes(f, changes);
+    if (changes)
+        g_hash_table_destroy(changes);
+    return ok;
 }
 
 static gboolean

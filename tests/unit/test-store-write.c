@@ -651,6 +651,107 @@ test_sync_refuses_replaced(Fixture *fx, gconstpointer data)
     store_folder_close(f);
 }
 
+/* The flags of the message with SUBJECT in F (it must be there once). */
+static guint32
+flags_of(StoreFolder *f, const char *subject)
+{
+    for (guint i = 0; i < store_folder_count(f); i++)
+        if (!g_strcmp0(store_folder_get(f, i)->subject, subject))
+            return store_folder_get(f, i)->flags;
+    g_assert_not_reached();
+}
+
+/* Flags changed here and not yet written survive another program's
+ * rewrite of the folder (mutt's sync), merged with what it changed. */
+static void
+test_refresh_keeps_unwritten_flags(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 4);
+    /* two messages that only their place tells apart */
+    g_autofree char *twin = make_message(9, NULL);
+    StoreAppender *a = store_appender_open(fx->path, NULL);
+    g_assert_true(store_appender_add(a, twin, strlen(twin), 0, NULL));
+    g_assert_true(store_appender_add(a, twin, strlen(twin), MSG_READ, NULL));
+    g_assert_true(store_appender_close(a, NULL));
+
+    StoreFolder *f = open_ok(fx->path);
+    g_assert_cmpuint(store_folder_count(f), ==, 6);
+    store_folder_set_flags(f, 0, MSG_FLAGGED);
+    store_folder_set_flags(f, 1, MSG_READ);
+    store_folder_set_flags(f, 3, MSG_DELETED);
+    store_folder_set_flags(f, 5, MSG_READ | MSG_FLAGGED);   /* the second twin */
+
+    /* Meanwhile another program marks message 1 replied and message 0
+     * read, expunges message 2 and writes the folder anew. */
+    StoreFolder *g = open_ok(fx->path);
+    store_folder_set_flags(g, 0, MSG_READ);
+    store_folder_set_flags(g, 1, MSG_REPLIED);
+    store_folder_set_flags(g, 2, MSG_DELETED);
+    g_assert_true(store_folder_sync(g, TRUE, NULL, NULL));
+    store_folder_close(g);
+
+    gboolean changed = FALSE;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_folder_refresh(f, &changed, &error));
+    g_assert_no_error(error);
+    g_assert_true(changed);
+    g_assert_cmpuint(store_folder_count(f), ==, 5);
+    g_assert_cmphex(flags_of(f, "message 0"), ==, MSG_READ | MSG_FLAGGED);
+    g_assert_cmphex(flags_of(f, "message 1"), ==, MSG_READ | MSG_REPLIED);
+    g_assert_cmphex(flags_of(f, "message 3"), ==, MSG_DELETED);
+    g_assert_cmphex(store_folder_get(f, 3)->flags, ==, 0);
+    g_assert_cmphex(store_folder_get(f, 4)->flags, ==, MSG_READ | MSG_FLAGGED);
+
+    /* and they are written like any change made here */
+    g_assert_true(store_folder_sync(f, FALSE, NULL, &error));
+    g_assert_no_error(error);
+    store_folder_close(f);
+    f = open_ok(fx->path);
+    g_assert_cmphex(flags_of(f, "message 0"), ==, MSG_READ | MSG_FLAGGED);
+    g_assert_cmphex(flags_of(f, "message 1"), ==, MSG_READ | MSG_REPLIED);
+    g_assert_cmphex(flags_of(f, "message 3"), ==, MSG_DELETED);
+    g_assert_cmphex(store_folder_get(f, 3)->flags, ==, 0);
+    g_assert_cmphex(store_folder_get(f, 4)->flags, ==, MSG_READ | MSG_FLAGGED);
+    store_folder_close(f);
+}
+
+/* The same when the other program writes over the file in place (mutt
+ * does), with a Status line of its own: the message is longer now. */
+static void
+test_refresh_in_place_keeps_unwritten_flags(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    append_n(fx->path, 0, 3);
+    StoreFolder *f = open_ok(fx->path);
+    store_folder_set_flags(f, 1, MSG_FLAGGED);
+    store_folder_set_flags(f, 2, MSG_DELETED);
+
+    g_autofree char *raw = file_contents(fx->path);
+    g_autofree char *m1 = make_message(1, NULL);
+    char *at = strstr(raw, m1);
+    g_assert_nonnull(at);
+    char *end = strstr(at, "\n\n");
+    g_assert_nonnull(end);
+    g_autofree char *head = g_strndup(raw, (gsize)(end - raw));
+    g_autofree char *rewritten = g_strconcat(head, "\nStatus: RO", end, NULL);
+    int fd = open(fx->path, O_WRONLY | O_TRUNC);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_true(write_all(fd, rewritten, strlen(rewritten), fx->path, NULL));
+    close(fd);
+
+    gboolean changed = FALSE;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_folder_refresh(f, &changed, &error));
+    g_assert_no_error(error);
+    g_assert_true(changed);
+    g_assert_cmpuint(store_folder_count(f), ==, 3);
+    g_assert_cmphex(flags_of(f, "message 0"), ==, 0);
+    g_assert_cmphex(flags_of(f, "message 1"), ==, MSG_READ | MSG_FLAGGED);
+    g_assert_cmphex(flags_of(f, "message 2"), ==, MSG_DELETED);
+    store_folder_close(f);
+}
+
 static void
 test_refresh(Fixture *fx, gconstpointer data)
 {
@@ -1219,6 +1320,9 @@ main(int argc, char **argv)
     ADD("/store/refresh/replaced-same-size", test_refresh_replaced_same_size);
     ADD("/store/refresh/rewritten-in-place", test_refresh_rewritten_in_place);
     ADD("/store/refresh/racy", test_refresh_racy);
+    ADD("/store/refresh/keeps-unwritten-flags", test_refresh_keeps_unwritten_flags);
+    ADD("/store/refresh/in-place-keeps-unwritten-flags",
+        test_refresh_in_place_keeps_unwritten_flags);
     ADD("/store/cache/cases", test_cache_cases);
     ADD("/store/dir/folders", test_folders);
     ADD("/store/dir/copy-move", test_copy_move);
