@@ -491,6 +491,24 @@ read_oauth(Ctx *c, OAuthConf *o)
                           "oauth_refresh_token_store_command go together")));
 }
 
+/* The account's address is the bare address, as in MAIL FROM: name@domain
+ * (the name has a setting of its own).  "Alice <alice@example.org>" or
+ * two addresses would make a broken From line; a quoted local part and
+ * a domain literal ([192.0.2.1], [IPv6:...]) are left to the server. */
+gboolean
+conf_address_ok(const char *s)
+{
+    const char *at = strrchr(s, '@');
+    if (!at || at == s || !at[1])
+        return FALSE;
+    if (s[0] == '"')
+        return TRUE;
+    for (const char *p = s; *p; p++)
+        if ((guchar)*p <= ' ' || (guchar)*p == 0x7f || strchr("<>(),;\\\"", *p))
+            return FALSE;
+    return strchr(s, '@') == at;
+}
+
 static void
 read_account(Ctx *c, const char *id)
 {
@@ -504,9 +522,11 @@ read_account(Ctx *c, const char *id)
     a->address = get_string(c, "address", NULL);
     if (!a->address)
         report(c, CONF_ERROR, "address", g_strdup(_("missing: the account's e-mail address")));
-    else if (!strchr(a->address, '@'))
+    else if (!conf_address_ok(a->address))
         report(c, CONF_ERROR, "address",
-               g_strdup_printf(_("\"%s\" is not an e-mail address"), a->address));
+               g_strdup_printf(_("\"%s\" is not an e-mail address (write only the "
+                                 "address, like name@example.org; the name goes in "
+                                 "name =)"), a->address));
     a->is_default = get_bool(c, "default", FALSE);
 
     gboolean has_pop = g_key_file_has_key(c->cfg->keyfile, c->group, "pop3_host", NULL);

@@ -173,6 +173,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PostieConfig, conf_free)
 PostieConfig *conf_new_default(void);
 
 gboolean conf_has_errors(GPtrArray *problems);
+/* Whether S can be an account's address: the bare name@domain. */
+gboolean conf_address_ok(const char *s);
 /* Add a ConfProblem to PROBLEMS (an array freeing with conf_problem_free);
  * takes ownership of MESSAGE.  For checks made outside config/ (the
  * screen's [keys] and [colors]). */

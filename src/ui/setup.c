@@ -173,7 +173,7 @@ check_field(const Answers *a, Field f)
     Security s;
     switch (f) {
     case F_ADDRESS:
-        if (!v || !strchr(v, '@') || strchr(v, ' '))
+        if (!v || !conf_address_ok(v))
             return g_strdup(_("an e-mail address looks like name@example.org"));
         break;
     case F_POP3_HOST: case F_SMTP_HOST:

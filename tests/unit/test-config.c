@@ -195,6 +195,23 @@ static const BadCase bad_cases[] = {
     { "duplicate key",
       "[account a]\naddress = a@x.org\npop3_host = h\npop3_host = h2\n", 0600,
       "F:4: pop3_host: warning: set twice in the same group; the last one counts\n", FALSE },
+    { "address with the name in it",
+      "[account a]\naddress = Alice <a@x.org>\npop3_host = h\n", 0600,
+      "F:2: address: \"Alice <a@x.org>\" is not an e-mail address (write only the address, "
+      "like name@example.org; the name goes in name =)\n", TRUE },
+    { "two addresses",
+      "[account a]\naddress = a@x.org, b@x.org\npop3_host = h\n", 0600,
+      "F:2: address: \"a@x.org, b@x.org\" is not an e-mail address (write only the address, "
+      "like name@example.org; the name goes in name =)\n", TRUE },
+    { "address without a domain",
+      "[account a]\naddress = alice@\npop3_host = h\n", 0600,
+      "F:2: address: \"alice@\" is not an e-mail address (write only the address, "
+      "like name@example.org; the name goes in name =)\n", TRUE },
+    { "IDN and quoted addresses are addresses",
+      "[account a]\naddress = jörg@bücher.example\npop3_host = h\n"
+      "[account b]\naddress = \"j doe\"@x.org\npop3_host = h\n"
+      "[account c]\naddress = root@[IPv6:2001:db8::1]\npop3_host = h\n", 0600,
+      "", FALSE },
 };
 
 static void
