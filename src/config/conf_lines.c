@@ -46,7 +46,13 @@ scan_rows(const char *path, char **rows, GPtrArray *problems, GError **error)
         }
         const char *eq = strchr(row, '=');
         if (!eq) {
+            /* the start of the line is enough to find it (a file given by
+             * mistake may have lines of megabytes) */
             g_autofree char *shown = term_safe(row, -1, TERM_SAFE_DEFAULT);
+            if (g_utf8_strlen(shown, -1) > 80) {
+                char *cut = g_utf8_offset_to_pointer(shown, 77);
+                strcpy(cut, "...");
+            }
             g_set_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG,
                         _("%s:%d: \"%s\" is not a setting (key = value), "
                           "a [group] or a # comment"), path, n + 1, shown);

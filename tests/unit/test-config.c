@@ -273,6 +273,23 @@ test_syntax_errors(void)
         g_assert_true(g_str_has_prefix(error->message, path));
         g_assert_nonnull(strstr(error->message, cases[i].want));
     }
+
+    /* A file given by mistake, one line of a megabyte: the message shows
+     * the start of it. */
+    GString *big = g_string_new("[general]\n");
+    for (int i = 0; i < 1 << 20; i++)
+        g_string_append_c(big, "0123456789abcdef"[i % 16]);
+    g_string_append_c(big, '\n');
+    g_autofree char *path = write_conf(big->str, 0600);
+    g_string_free(big, TRUE);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PostieConfig) cfg = conf_load(path, NULL, &error);
+    g_assert_null(cfg);
+    g_assert_error(error, POSTIE_ERROR, POSTIE_ERROR_CONFIG);
+    g_assert_nonnull(strstr(error->message,
+                            ":2: \"0123456789abcdef0123456789abcdef0123456789abcdef"
+                            "0123456789abcdef0123456789abc...\" is not a setting"));
+    g_assert_cmpuint(strlen(error->message), <, strlen(path) + 200);
 }
 
 static void
