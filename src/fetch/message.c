@@ -19,12 +19,13 @@ field_is(const char *line, gsize len, const char *name)
     return k < len && line[k] == ':';
 }
 
-/* Fields the store rewrites (flags) or drops (Content-Length). */
+/* Fields the store rewrites (flags) or drops (Content-Length): a sender
+ * must not mark his message read, flagged or deleted. */
 static gboolean
 is_store_field(const char *line, gsize len)
 {
     return field_is(line, len, "Status") || field_is(line, len, "X-Status") ||
-           field_is(line, len, "X-Postie-Partial") ||
+           field_is(line, len, "X-Mozilla-Status") || field_is(line, len, "X-Postie-Partial") ||
            field_is(line, len, "Content-Length");
 }
 

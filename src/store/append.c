@@ -66,11 +66,14 @@ name_is(const char *p, gsize len, const char *name)
     return q < p + len && *q == ':';
 }
 
+/* Thunderbird's X-Mozilla-Status goes too: once the flags are written
+ * as Status/X-Status it would only contradict them (a message marked
+ * unread here has no Status line, and the old "read" would come back). */
 gboolean
 store_is_flag_header(const char *p, gsize len)
 {
     return name_is(p, len, "Status") || name_is(p, len, "X-Status") ||
-           name_is(p, len, "X-Postie-Partial");
+           name_is(p, len, "X-Mozilla-Status") || name_is(p, len, "X-Postie-Partial");
 }
 
 /* The envelope sender for the From_ line: Return-Path, else From, as a

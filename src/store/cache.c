@@ -23,10 +23,11 @@
 
 #include "store/private.h"
 
-/* Also changed when the decoded strings would read differently (6: a
- * single mailbox keeps the quotes its name needs, a domain written in
- * Unicode stays so), so old caches go. */
-#define CACHE_MAGIC "POSTIDX6"
+/* Also changed when the decoded strings or flags would read differently
+ * (6: a single mailbox keeps the quotes its name needs, a domain written
+ * in Unicode stays so; 7: Thunderbird's X-Mozilla-Status is read), so
+ * old caches go. */
+#define CACHE_MAGIC "POSTIDX7"
 #define BYTE_ORDER_MARK 0x01020304u
 #define NO_STRING 0xffffffffu
 #define TAIL_BYTES 4096

@@ -57,6 +57,7 @@ guint store_missing_newlines(const char *tail, gsize tl);
 gboolean store_from_line_plausible(const char *p, gsize len);
 /* Parse the flags of a Status: / X-Status: value. */
 guint32 store_parse_status(const char *v, gsize len, gboolean x_status);
+guint32 store_parse_mozilla_status(const char *v, gsize len);
 
 /* ---- decode.c ---------------------------------------------------------- */
 

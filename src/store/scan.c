@@ -85,6 +85,32 @@ store_is_separator(const char *map, guint64 len, guint64 pos)
     return store_from_line_plausible(map + pos + 5, l - 5);
 }
 
+/* Thunderbird keeps a message's flags in "X-Mozilla-Status: 0001", four
+ * hex digits (nsMsgMessageFlags): 0x1 read, 0x2 replied, 0x4 flagged,
+ * 0x8 deleted and waiting for Thunderbird to compact the folder. */
+guint32
+store_parse_mozilla_status(const char *v, gsize len)
+{
+    guint32 bits = 0;
+    gsize i = 0, digits = 0;
+    while (i < len && (v[i] == ' ' || v[i] == '\t'))
+        i++;
+    for (; i < len && g_ascii_isxdigit(v[i]) && digits < 8; i++, digits++)
+        bits = bits << 4 | (guint32)g_ascii_xdigit_value(v[i]);
+    if (digits == 0)
+        return 0;
+    guint32 flags = 0;
+    if (bits & 0x1)
+        flags |= MSG_READ;
+    if (bits & 0x2)
+        flags |= MSG_REPLIED;
+    if (bits & 0x4)
+        flags |= MSG_FLAGGED;
+    if (bits & 0x8)
+        flags |= MSG_DELETED;
+    return flags;
+}
+
 guint32
 store_parse_status(const char *v, gsize len, gboolean x_status)
 {
@@ -106,8 +132,8 @@ store_parse_status(const char *v, gsize len, gboolean x_status)
 /* The headers the index keeps. */
 enum {
     H_FROM, H_TO, H_CC, H_SUBJECT, H_DATE, H_MESSAGE_ID, H_IN_REPLY_TO,
-    H_REFERENCES, H_UIDL, H_STATUS, H_X_STATUS, H_PARTIAL, H_CONTENT_TYPE,
-    H_CONTENT_DISPOSITION, H_CONTENT_LENGTH, H_COUNT
+    H_REFERENCES, H_UIDL, H_STATUS, H_X_STATUS, H_MOZILLA_STATUS, H_PARTIAL,
+    H_CONTENT_TYPE, H_CONTENT_DISPOSITION, H_CONTENT_LENGTH, H_COUNT
 };
 
 static const struct {
@@ -125,6 +151,7 @@ static const struct {
     [H_UIDL] = { "x-postie-uidl", 13 },
     [H_STATUS] = { "status", 6 },
     [H_X_STATUS] = { "x-status", 8 },
+    [H_MOZILLA_STATUS] = { "x-mozilla-status", 16 },
     [H_PARTIAL] = { "x-postie-partial", 16 },
     [H_CONTENT_TYPE] = { "content-type", 12 },
     [H_CONTENT_DISPOSITION] = { "content-disposition", 19 },
@@ -335,6 +362,10 @@ fill_message(StoreMessage *m, Span *h, GStringChunk *strings)
         m->flags |= store_parse_status(h[H_STATUS].v, h[H_STATUS].len, FALSE);
     if (h[H_X_STATUS].v)
         m->flags |= store_parse_status(h[H_X_STATUS].v, h[H_X_STATUS].len, TRUE);
+    /* A folder of Thunderbird's, until a program of the mutt family
+     * writes its flags the mbox way (and drops this line). */
+    if (!h[H_STATUS].v && !h[H_X_STATUS].v && h[H_MOZILLA_STATUS].v)
+        m->flags |= store_parse_mozilla_status(h[H_MOZILLA_STATUS].v, h[H_MOZILLA_STATUS].len);
     if (h[H_PARTIAL].v && span_starts(h[H_PARTIAL], "yes"))
         m->flags |= MSG_PARTIAL;
     /* Read implies seen: report OLD only for unread mail (mutt writes

@@ -620,8 +620,11 @@ test_plan_only_shared_uids(void)
 static void
 test_message_prepare(void)
 {
+    /* (a sender's own flags, X-Mozilla-Status too, go: he does not mark
+     * his message read or deleted) */
     const char *raw = "X-Postie-UIDL: acct victim\r\n"
                       "Subject: hi\r\n"
+                      "X-Mozilla-Status: 0009\r\n"
                       "x-postie-uidl : other\r\n  folded\r\n"
                       "From: a@b\r\n"
                       "\r\n"

@@ -86,6 +86,15 @@ static const ReadCase read_cases[] = {
         { "replied flagged", NULL, MSG_READ | MSG_REPLIED | MSG_FLAGGED, FALSE, -1, NULL, NULL },
         { "deleted partial", NULL, MSG_DELETED | MSG_PARTIAL, FALSE, -1, NULL, NULL },
     } },
+    /* Thunderbird's folder: its flags until a Status line says otherwise */
+    { "thunderbird.mbox", 6, {
+        { "new", NULL, 0, FALSE, -1, NULL, NULL },
+        { "read", NULL, MSG_READ, FALSE, -1, NULL, NULL },
+        { "read replied", NULL, MSG_READ | MSG_REPLIED, FALSE, -1, NULL, NULL },
+        { "read flagged", NULL, MSG_READ | MSG_FLAGGED, FALSE, -1, NULL, NULL },
+        { "deleted, not yet compacted", NULL, MSG_READ | MSG_DELETED, FALSE, -1, NULL, NULL },
+        { "mutt's Status wins", NULL, MSG_OLD, FALSE, -1, NULL, NULL },
+    } },
     { "leading-blank.mbox", 1, {
         { "after blank lines", NULL, 0, FALSE, -1, "From: a@", "\n\nx\n" },
     } },

@@ -716,6 +716,44 @@ test_refresh_keeps_unwritten_flags(Fixture *fx, gconstpointer data)
     store_folder_close(f);
 }
 
+/* A folder of Thunderbird's: a flag changed here is written the mbox
+ * way and its X-Mozilla-Status goes, or a message made unread here (no
+ * Status line) would read as read again; untouched messages keep theirs. */
+static void
+test_sync_thunderbird_flags(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    const char *tb =
+        "From - Sat Nov 18 10:15:20 2023\n"
+        "X-Mozilla-Status: 0001\nX-Mozilla-Status2: 00000000\n"
+        "Subject: made unread\n\nbody\n\n"
+        "From - Sat Nov 18 10:15:21 2023\n"
+        "X-Mozilla-Status: 0005\nX-Mozilla-Status2: 00000000\n"
+        "Subject: untouched\n\nbody\n\n";
+    g_assert_true(g_file_set_contents(fx->path, tb, -1, NULL));
+    StoreFolder *f = open_ok(fx->path);
+    g_assert_cmphex(flags_of(f, "made unread"), ==, MSG_READ);
+    g_assert_cmphex(flags_of(f, "untouched"), ==, MSG_READ | MSG_FLAGGED);
+    store_folder_set_flags(f, 0, 0);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_folder_sync(f, FALSE, NULL, &error));
+    g_assert_no_error(error);
+    store_folder_close(f);
+
+    f = open_ok(fx->path);
+    g_assert_cmphex(flags_of(f, "made unread"), ==, 0);
+    g_assert_cmphex(flags_of(f, "untouched"), ==, MSG_READ | MSG_FLAGGED);
+    store_folder_close(f);
+    g_autofree char *raw = file_contents(fx->path);
+    g_assert_cmpstr(raw, ==,
+                    "From - Sat Nov 18 10:15:20 2023\n"
+                    "X-Mozilla-Status2: 00000000\n"
+                    "Subject: made unread\n\nbody\n\n"
+                    "From - Sat Nov 18 10:15:21 2023\n"
+                    "X-Mozilla-Status: 0005\nX-Mozilla-Status2: 00000000\n"
+                    "Subject: untouched\n\nbody\n\n");
+}
+
 /* The same when the other program writes over the file in place (mutt
  * does), with a Status line of its own: the message is longer now. */
 static void
@@ -1316,6 +1354,7 @@ main(int argc, char **argv)
     ADD("/store/sync/expunge", test_expunge);
     ADD("/store/sync/keeps-new-mail", test_sync_keeps_new_mail);
     ADD("/store/sync/refuses-replaced", test_sync_refuses_replaced);
+    ADD("/store/sync/thunderbird-flags", test_sync_thunderbird_flags);
     ADD("/store/refresh", test_refresh);
     ADD("/store/refresh/replaced-same-size", test_refresh_replaced_same_size);
     ADD("/store/refresh/rewritten-in-place", test_refresh_rewritten_in_place);
