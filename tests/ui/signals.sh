@@ -11,18 +11,7 @@
 MAIL="$TEST_TMP/mail"
 mkdir -p "$MAIL"
 "${PYTHON3:-/usr/bin/python3}" "$top_srcdir/tests/ui/mkmbox.py" "$MAIL/Inbox"
-cat > "$XDG_CONFIG_HOME/postie/config" <<CFG
-[general]
-mail_dir = $MAIL
-check_interval = 0
-
-[account home]
-name = Alice Example
-address = alice@example.org
-pop3_host = localhost
-smtp_host = localhost
-CFG
-chmod 600 "$XDG_CONFIG_HOME/postie/config"
+local_config "check_interval = 0"
 
 # The editor survives ^C (as vim and nano read it as a key), notes that
 # it came (the whole foreground group gets it at once, postie too), and
