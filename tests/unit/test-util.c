@@ -89,19 +89,27 @@ test_atomic_write(void)
     rmdir(dir);
 }
 
-/* SigIgn of a child started with CHILD_SETUP while SIGPIPE is ignored
- * here: does it have SIGPIPE (bit 13) ignored? */
-static gboolean
-child_ignores_sigpipe(GSpawnChildSetupFunc child_setup)
+/* The signal mask FIELD ("SigIgn", "SigBlk") of /proc/self/status of a
+ * child started with CHILD_SETUP. */
+static guint64
+child_signal_mask(GSpawnChildSetupFunc child_setup, const char *field)
 {
-    char *argv[] = { (char *)"sed", (char *)"-n", (char *)"s/^SigIgn:[[:space:]]*//p",
-                     (char *)"/proc/self/status", NULL };
+    g_autofree char *expr = g_strdup_printf("s/^%s:[[:space:]]*//p", field);
+    char *argv[] = { (char *)"sed", (char *)"-n", expr, (char *)"/proc/self/status", NULL };
     g_autofree char *out = NULL;
     int status = 0;
     g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, child_setup, NULL,
                                &out, NULL, &status, NULL));
     g_assert_true(g_spawn_check_wait_status(status, NULL));
-    guint64 mask = g_ascii_strtoull(g_strstrip(out), NULL, 16);
+    return g_ascii_strtoull(g_strstrip(out), NULL, 16);
+}
+
+/* Does a child started with CHILD_SETUP while SIGPIPE is ignored here
+ * have SIGPIPE (bit 13) ignored? */
+static gboolean
+child_ignores_sigpipe(GSpawnChildSetupFunc child_setup)
+{
+    guint64 mask = child_signal_mask(child_setup, "SigIgn");
     return (mask & (G_GUINT64_CONSTANT(1) << (SIGPIPE - 1))) != 0;
 }
 
@@ -117,6 +125,19 @@ test_child_setup(void)
     g_assert_cmpint(sigaction(SIGPIPE, NULL, &sa), ==, 0);
     g_assert_true(sa.sa_handler == SIG_DFL);
     signal(SIGPIPE, old);
+
+    /* The screen's worker threads block SIGTERM, SIGINT and SIGHUP; a
+     * helper one of them starts (password_command) must not.  (GLib 2.74
+     * passes the mask on to its children.) */
+    sigset_t block, saved;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &saved);
+    guint64 blocked = child_signal_mask(spawn_child_setup, "SigBlk");
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    g_assert_cmphex(blocked, ==, 0);
 }
 
 /* In a child process, as it changes the process for good. */
