@@ -24,9 +24,7 @@ field_is(const char *line, gsize len, const char *name)
 static gboolean
 is_store_field(const char *line, gsize len)
 {
-    return field_is(line, len, "Status") || field_is(line, len, "X-Status") ||
-           field_is(line, len, "X-Mozilla-Status") || field_is(line, len, "X-Postie-Partial") ||
-           field_is(line, len, "Content-Length");
+    return store_is_flag_header(line, len) || field_is(line, len, "Content-Length");
 }
 
 /* One whole line of the original (without its '\n'). */

@@ -90,9 +90,6 @@ void store_unlock(StoreLock *l);
 
 /* The header lines for FLAGS ("Status: RO" ...), each ending in NL. */
 void store_status_lines(GString *out, guint32 flags, const char *nl);
-/* Is the header line at P (LEN bytes, up to the colon at least) one of
- * those we write ourselves (Status, X-Status, X-Postie-Partial)? */
-gboolean store_is_flag_header(const char *p, gsize len);
 
 /* ---- folder.c ---------------------------------------------------------- */
 

@@ -29,6 +29,8 @@
  * for read mail reads back as MSG_READ alone: MSG_OLD means seen but
  * unread, "Status: O"); MSG_PARTIAL in
  * "X-Postie-Partial: yes" (kept by other programs as an unknown header).
+ * Thunderbird's "X-Mozilla-Status" is read when neither Status line is
+ * there, and dropped when the flags are written.
  * Reading accepts mboxo as well, LF or CRLF line ends, and "From " lines
  * only where a separator can stand (file start or after a blank line, with
  * a plausible date).
@@ -173,6 +175,11 @@ void store_appender_abort(StoreAppender *a);
 /* One message: open, add, close. */
 gboolean store_append(const char *path, const char *data, gsize len,
                       guint32 flags, GError **error);
+/* Is the header line at P (LEN bytes, up to the colon at least) one of
+ * those the store writes itself for a message's flags (Status, X-Status,
+ * X-Postie-Partial; Thunderbird's X-Mozilla-Status goes with them)?  An
+ * appended message's own are dropped. */
+gboolean store_is_flag_header(const char *p, gsize len);
 
 /* ---- locking ----------------------------------------------------------- */
 
