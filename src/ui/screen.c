@@ -60,6 +60,7 @@ ui_redraw(Ui *ui)
  * it in ui_getkey(); a second SIGHUP or SIGTERM ends the program at once,
  * for a postie stuck in long work.  They replace the handlers ncurses
  * installs for SIGINT and SIGTERM, which end the program on the spot. */
+static const int screen_signals[] = { SIGHUP, SIGTERM, SIGINT };
 static volatile sig_atomic_t close_signal;
 static volatile sig_atomic_t interrupt_signal;
 static int signal_wake_fd = -1;
@@ -93,13 +94,12 @@ ui_catch_signals(Ui *ui)
      * the pipe wakes anyway) goes on; the workers have them blocked */
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
-    for (gsize i = 0; i < G_N_ELEMENTS(sigs); i++) {
+    for (gsize i = 0; i < G_N_ELEMENTS(screen_signals); i++) {
         struct sigaction old;
         /* ignored when we started (nohup, a background job): stays so */
-        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        if (sigaction(screen_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
             continue;
-        sigaction(sigs[i], &sa, NULL);
+        sigaction(screen_signals[i], &sa, NULL);
     }
 }
 
@@ -111,9 +111,8 @@ ui_thread_new(const char *name, GThreadFunc func, gpointer data)
 {
     sigset_t block, old;
     sigemptyset(&block);
-    sigaddset(&block, SIGHUP);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
+    for (gsize i = 0; i < G_N_ELEMENTS(screen_signals); i++)
+        sigaddset(&block, screen_signals[i]);
     pthread_sigmask(SIG_BLOCK, &block, &old);
     GThread *t = g_thread_new(name, func, data);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
